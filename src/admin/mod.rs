@@ -1,0 +1,5 @@
+//! The admin API under `/__admin`: health, credentials, reset, state, journal, sandboxes, clock.
+
+pub mod error;
+pub mod model;
+pub mod routes;

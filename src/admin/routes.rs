@@ -1,0 +1,274 @@
+//! Handlers of the admin API. Each parses, validates fully, then changes state: bad input
+//! changes nothing.
+
+use super::error::AdminError;
+use super::model::{ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery};
+use crate::journal::JournalFilter;
+use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SandboxRegistry};
+use actix_web::dev::HttpServiceFactory;
+use actix_web::{HttpRequest, HttpResponse, Route, web};
+use bytes::Bytes;
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+/// What the admin handlers share.
+pub struct AdminState {
+    /// All sandboxes and the vendors they serve.
+    pub registry: Arc<SandboxRegistry>,
+}
+
+type Admin = web::Data<AdminState>;
+type AdminResult = Result<HttpResponse, AdminError>;
+
+/// The `/__admin` scope.
+pub fn scope() -> impl HttpServiceFactory {
+    web::scope("/__admin")
+        .app_data(web::QueryConfig::default().error_handler(|e, _| AdminError::bad_request(e.to_string()).into()))
+        .service(resource("/health", [web::get().to(health)]))
+        .service(resource("/credentials", [web::get().to(credentials)]))
+        .service(resource("/reset", [web::post().to(reset)]))
+        .service(resource("/vendors", [web::get().to(vendors)]))
+        .service(resource("/vendors/{id}/state", [web::get().to(vendor_state)]))
+        .service(resource("/vendors/{id}/settings", [web::get().to(vendor_settings), web::patch().to(patch_settings)]))
+        .service(resource("/vendors/{id}/{action}", [web::post().to(vendor_action)]))
+        .service(resource("/requests", [web::get().to(requests), web::delete().to(clear_requests)]))
+        .service(resource("/sandboxes", [web::get().to(list_sandboxes), web::post().to(create_sandbox)]))
+        .service(resource("/sandboxes/{name}", [web::get().to(get_sandbox), web::delete().to(delete_sandbox)]))
+        .service(resource("/clock", [web::get().to(clock), web::post().to(set_clock)]))
+        .default_service(web::to(|req: HttpRequest| async move {
+            AdminResult::Err(AdminError::not_found(format!("no admin route {}", req.path())))
+        }))
+}
+
+fn resource<const N: usize>(path: &str, routes: [Route; N]) -> actix_web::Resource {
+    routes.into_iter().fold(web::resource(path), |r, route| r.route(route)).default_service(web::to(
+        |req: HttpRequest| async move { AdminResult::Err(AdminError::method_not_allowed(req.method().as_str())) },
+    ))
+}
+
+/// `GET /__admin/health`.
+async fn health(admin: Admin) -> AdminResult {
+    let default = sandbox(&admin, None)?;
+    let vendors: Vec<&str> = admin.registry.vendors().iter().map(|v| v.id()).collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "seed": default.seed(),
+        "vendors": vendors,
+    })))
+}
+
+/// `GET /__admin/credentials`: ready-to-use credentials per vendor and identity.
+async fn credentials(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let all: Map<String, Value> = sandbox.stores().map(|(id, store)| (id.to_owned(), store.credentials())).collect();
+    Ok(HttpResponse::Ok().json(all))
+}
+
+/// `POST /__admin/reset`: body optional.
+async fn reset(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let request: ResetRequest = optional_json(&body)?;
+    if let Some(unknown) = request.vendors.iter().flatten().find(|v| sandbox.store(v).is_none()) {
+        return Err(AdminError::bad_request(format!("unknown vendor '{unknown}'")));
+    }
+    sandbox.reset(request.seed, request.vendors.as_deref());
+    let vendors: Vec<String> =
+        request.vendors.unwrap_or_else(|| sandbox.stores().map(|(id, _)| id.to_owned()).collect());
+    Ok(HttpResponse::Ok().json(json!({"sandbox": sandbox.name(), "seed": sandbox.seed(), "vendors": vendors})))
+}
+
+/// `GET /__admin/vendors`: record counts per vendor.
+async fn vendors(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let list: Vec<Value> = admin
+        .registry
+        .vendors()
+        .iter()
+        .filter_map(|vendor| {
+            let store = sandbox.store(vendor.id())?;
+            Some(json!({
+                "id": vendor.id(),
+                "name": vendor.display_name(),
+                "prefix": format!("/{}", vendor.id()),
+                "counts": store.counts(),
+            }))
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// `GET /__admin/vendors/{id}/state`.
+async fn vendor_state(admin: Admin, id: web::Path<String>, query: web::Query<SandboxQuery>) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.state()))
+}
+
+/// `GET /__admin/vendors/{id}/settings`.
+async fn vendor_settings(admin: Admin, id: web::Path<String>, query: web::Query<SandboxQuery>) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.settings()))
+}
+
+/// `PATCH /__admin/vendors/{id}/settings`: a partial object of switches.
+async fn patch_settings(
+    admin: Admin,
+    id: web::Path<String>,
+    query: web::Query<SandboxQuery>,
+    body: Bytes,
+) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let patch: Value = required_json(&body)?;
+    if !patch.is_object() {
+        return Err(AdminError::bad_request("settings patch must be a JSON object"));
+    }
+    Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.update_settings(&patch)?))
+}
+
+/// `POST /__admin/vendors/{id}/{action}`: vendor-specific operations (e.g. minting tokens).
+async fn vendor_action(
+    admin: Admin,
+    path: web::Path<(String, String)>,
+    query: web::Query<SandboxQuery>,
+    body: Bytes,
+) -> AdminResult {
+    let (id, action) = path.into_inner();
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let body: Value = if body.is_empty() { json!({}) } else { required_json(&body)? };
+    Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.admin_action(&action, &body)?))
+}
+
+/// `GET /__admin/requests`: the journal, newest last.
+async fn requests(admin: Admin, query: web::Query<RequestsQuery>) -> AdminResult {
+    let query = query.into_inner();
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let filter = JournalFilter {
+        vendor: query.vendor,
+        method: query.method,
+        path: query.path,
+        status: query.status,
+        limit: query.limit,
+    };
+    Ok(HttpResponse::Ok().json(sandbox.journal.entries(&filter)))
+}
+
+/// `DELETE /__admin/requests`.
+async fn clear_requests(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
+    sandbox(&admin, query.sandbox.as_deref())?.journal.clear();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /__admin/sandboxes`.
+async fn list_sandboxes(admin: Admin) -> AdminResult {
+    let list: Vec<Value> = admin.registry.all().iter().map(|s| describe(s)).collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// `POST /__admin/sandboxes`: 201 with the new sandbox.
+async fn create_sandbox(admin: Admin, body: Bytes) -> AdminResult {
+    let request: CreateSandbox = required_json(&body)?;
+    let seed = match request.seed {
+        Some(seed) => seed,
+        None => sandbox(&admin, None)?.seed(),
+    };
+    match admin.registry.create(&request.name, seed) {
+        Ok(created) => Ok(HttpResponse::Created().json(describe(&created))),
+        Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{}' exists", request.name))),
+        Err(_) => Err(AdminError::bad_request("sandbox names are 1 to 64 of A-Z a-z 0-9 - _ .")),
+    }
+}
+
+/// `GET /__admin/sandboxes/{name}`.
+async fn get_sandbox(admin: Admin, name: web::Path<String>) -> AdminResult {
+    Ok(HttpResponse::Ok().json(describe(&*sandbox(&admin, Some(&name))?)))
+}
+
+/// `DELETE /__admin/sandboxes/{name}`.
+async fn delete_sandbox(admin: Admin, name: web::Path<String>) -> AdminResult {
+    match admin.registry.delete(&name) {
+        Ok(()) => Ok(HttpResponse::NoContent().finish()),
+        Err(RegistryError::DefaultIsPermanent) => Err(AdminError::bad_request("the default sandbox cannot be deleted")),
+        Err(_) => Err(AdminError::unknown_sandbox(&name)),
+    }
+}
+
+/// `GET /__admin/clock`.
+async fn clock(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
+    Ok(HttpResponse::Ok().json(clock_view(&*sandbox(&admin, query.sandbox.as_deref())?)))
+}
+
+/// `POST /__admin/clock`: `set`, `advance_seconds`, `frozen`, in that order.
+async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let request: ClockRequest = required_json(&body)?;
+    if request.set.is_none() && request.advance_seconds.is_none() && request.frozen.is_none() {
+        return Err(AdminError::bad_request("give one of set, advance_seconds, frozen"));
+    }
+    let set = match &request.set {
+        Some(text) => Some(
+            DateTime::parse_from_rfc3339(text)
+                .map_err(|e| AdminError::bad_request(format!("set: not an RFC 3339 time ({e})")))?
+                .with_timezone(&Utc),
+        ),
+        None => None,
+    };
+    let advance = match request.advance_seconds {
+        Some(seconds) if seconds < 0 => {
+            return Err(AdminError::bad_request("advance_seconds must be >= 0; use set to go back"));
+        }
+        Some(seconds) => Some(
+            Duration::try_seconds(seconds).ok_or_else(|| AdminError::bad_request("advance_seconds is out of range"))?,
+        ),
+        None => None,
+    };
+    if let Some(at) = set {
+        sandbox.clock.set(at);
+    }
+    if let Some(by) = advance {
+        sandbox.clock.advance(by);
+    }
+    if let Some(frozen) = request.frozen {
+        sandbox.clock.set_frozen(frozen);
+    }
+    Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
+}
+
+/// App-wide fallback: a path under no vendor prefix and not under `/__admin`.
+pub async fn unknown_prefix(admin: Admin, req: HttpRequest) -> AdminResult {
+    let prefixes = admin.registry.vendors().iter().map(|v| format!("/{}", v.id())).collect();
+    Err(AdminError::unknown_prefix(req.path(), prefixes))
+}
+
+fn clock_view(sandbox: &Sandbox) -> Value {
+    json!({
+        "now": sandbox.clock.now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        "frozen": sandbox.clock.is_frozen(),
+    })
+}
+
+fn describe(sandbox: &Sandbox) -> Value {
+    let name = sandbox.name();
+    let base = if name == DEFAULT_SANDBOX { String::new() } else { format!("/sandboxes/{name}") };
+    let prefixes: Map<String, Value> =
+        sandbox.stores().map(|(id, _)| (id.to_owned(), json!(format!("{base}/{id}")))).collect();
+    json!({"name": name, "seed": sandbox.seed(), "prefixes": prefixes})
+}
+
+fn sandbox(admin: &AdminState, name: Option<&str>) -> Result<Arc<Sandbox>, AdminError> {
+    let name = name.unwrap_or(DEFAULT_SANDBOX);
+    admin.registry.get(name).ok_or_else(|| AdminError::unknown_sandbox(name))
+}
+
+fn store<'a>(sandbox: &'a Sandbox, id: &str) -> Result<&'a Arc<dyn crate::vendors::VendorStore>, AdminError> {
+    sandbox.store(id).ok_or_else(|| AdminError::not_found(format!("no vendor '{id}' is served")))
+}
+
+fn required_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
+    serde_json::from_slice(body).map_err(|e| AdminError::bad_request(format!("invalid JSON body: {e}")))
+}
+
+fn optional_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, AdminError> {
+    if body.iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { required_json(body) }
+}

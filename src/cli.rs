@@ -1,0 +1,101 @@
+//! The command line. Every flag can also come from an `HR_SANDBOX_*` environment variable.
+
+use crate::settings::{LogFormat, Settings};
+use clap::{Args, Parser, Subcommand};
+
+/// A local, stateful, deterministic sandbox of HR and workforce vendor APIs.
+///
+/// With no subcommand it serves (same as `hr-sandbox serve`).
+#[derive(Debug, Parser)]
+#[command(name = "hr-sandbox", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Flags of `serve`, accepted without the subcommand too.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve every vendor API and the admin API (the default).
+    Serve(ServeArgs),
+    /// Print one vendor's seeded start state as JSON and exit.
+    Dump(DumpArgs),
+    /// Exit 0 when a local server answers /__admin/health (for Docker HEALTHCHECK; needs no shell).
+    Healthcheck(HealthcheckArgs),
+}
+
+/// Flags of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to bind (use 0.0.0.0 in a container).
+    #[arg(long, env = "HR_SANDBOX_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to bind; 0 picks a free port (the real one is printed).
+    #[arg(long, env = "HR_SANDBOX_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Seed of all generated data, ids and credentials.
+    #[arg(long, env = "HR_SANDBOX_SEED", default_value_t = 42)]
+    pub seed: u64,
+    /// Serve only these vendors (comma-separated ids); all when omitted.
+    #[arg(long, env = "HR_SANDBOX_VENDORS", value_delimiter = ',', value_parser = vendor_id)]
+    pub vendors: Vec<String>,
+    /// Requests kept in each sandbox's journal.
+    #[arg(long, env = "HR_SANDBOX_JOURNAL_LIMIT", default_value_t = 1000)]
+    pub journal_limit: usize,
+    /// Largest request body accepted, in bytes (larger ones get the vendor's 413).
+    #[arg(long, env = "HR_SANDBOX_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+    /// HTTP worker threads; one per core when omitted.
+    #[arg(long, env = "HR_SANDBOX_WORKERS")]
+    pub workers: Option<usize>,
+    /// Log line format.
+    #[arg(long, env = "HR_SANDBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+}
+
+impl ServeArgs {
+    /// The server settings these flags describe.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            host: self.host.clone(),
+            port: self.port,
+            seed: self.seed,
+            vendors: self.vendors.clone(),
+            journal_limit: self.journal_limit,
+            body_limit: self.body_limit,
+            workers: self.workers,
+        }
+    }
+}
+
+/// Flags of `dump`.
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// Vendor id, e.g. `chiefonboarding`.
+    #[arg(value_parser = vendor_id)]
+    pub vendor: String,
+    /// Seed of the data.
+    #[arg(long, env = "HR_SANDBOX_SEED", default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// Flags of `healthcheck`.
+#[derive(Debug, Args)]
+pub struct HealthcheckArgs {
+    /// Port the server listens on (always checked on 127.0.0.1).
+    #[arg(long, env = "HR_SANDBOX_PORT", default_value_t = 8080)]
+    pub port: u16,
+}
+
+fn vendor_id(value: &str) -> Result<String, String> {
+    let known: Vec<&str> = crate::vendors::registry().iter().map(|v| v.id()).collect();
+    if known.contains(&value) {
+        Ok(value.to_owned())
+    } else {
+        Err(format!("unknown vendor '{value}' (known: {})", known.join(", ")))
+    }
+}

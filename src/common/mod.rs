@@ -1,0 +1,5 @@
+//! Vendor-neutral building blocks shared by every emulated vendor.
+
+pub mod clock;
+pub mod error;
+pub mod rng;

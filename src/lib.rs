@@ -1,0 +1,12 @@
+//! hr-sandbox: a local, stateful, deterministic sandbox of HR and workforce vendor APIs.
+
+pub mod admin;
+pub mod cli;
+pub mod common;
+pub mod journal;
+pub mod request_id;
+pub mod sandbox;
+pub mod settings;
+pub mod startup;
+pub mod vendor_scope;
+pub mod vendors;

@@ -1,0 +1,90 @@
+//! The `hr-sandbox` binary: parse the command line, start logging, run the subcommand.
+
+use clap::Parser;
+use hr_sandbox::cli::{Cli, Command, DumpArgs, HealthcheckArgs, ServeArgs};
+use hr_sandbox::settings::LogFormat;
+use hr_sandbox::startup::Application;
+use hr_sandbox::vendors;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(&cli.serve),
+        Some(Command::Serve(args)) => serve(&args),
+        Some(Command::Dump(args)) => dump(&args),
+        Some(Command::Healthcheck(args)) => healthcheck(&args),
+    }
+}
+
+fn serve(args: &ServeArgs) -> ExitCode {
+    init_logging(args.log_format);
+    let settings = args.settings();
+    let seed = settings.seed;
+    let result = actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings)?;
+        println!("hr-sandbox listening on {}", app.base_url());
+        println!("seed: {seed}");
+        std::io::stdout().flush()?;
+        app.run_until_stopped().await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("hr-sandbox: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dump(args: &DumpArgs) -> ExitCode {
+    let Some(vendor) = vendors::registry().into_iter().find(|v| v.id() == args.vendor) else {
+        eprintln!("hr-sandbox: unknown vendor '{}'", args.vendor);
+        return ExitCode::FAILURE;
+    };
+    let state = vendor.build_store(args.seed).state();
+    match serde_json::to_string_pretty(&state) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("hr-sandbox: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A dependency-free HTTP/1.0 probe, so a `FROM scratch` image needs no curl and no shell.
+fn healthcheck(args: &HealthcheckArgs) -> ExitCode {
+    let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let probe = || -> std::io::Result<bool> {
+        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+        stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+        stream.write_all(b"GET /__admin/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head)?;
+        Ok(head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200"))
+    };
+    match probe() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("hr-sandbox healthcheck: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Pretty => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

@@ -1,0 +1,183 @@
+//! A sandbox is one tenant of the server: vendor stores, clock, journal and seed. The registry
+//! holds them by name; `default` always exists and is served under the bare vendor prefixes.
+
+use crate::common::clock::Clock;
+use crate::common::error::{ApiError, ErrorKind};
+use crate::journal::Journal;
+use crate::vendors::{Vendor, VendorStore};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use parking_lot::{Mutex, RwLock};
+use std::collections::BTreeMap;
+use std::future::{Ready, ready};
+use std::sync::Arc;
+
+/// The name of the sandbox served under the bare vendor prefixes.
+pub const DEFAULT_SANDBOX: &str = "default";
+
+/// One isolated tenant: its own data per vendor, clock, journal and seed.
+pub struct Sandbox {
+    name: String,
+    seed: Mutex<u64>,
+    /// The virtual clock every timestamp of this sandbox comes from.
+    pub clock: Clock,
+    /// What this sandbox answered.
+    pub journal: Journal,
+    stores: Vec<(&'static str, Arc<dyn VendorStore>)>,
+}
+
+impl Sandbox {
+    /// Seeds every vendor's store for `seed`.
+    pub fn new(name: &str, seed: u64, vendors: &[Arc<dyn Vendor>], journal_limit: usize) -> Self {
+        let stores = vendors.iter().map(|v| (v.id(), v.build_store(seed))).collect();
+        Self {
+            name: name.to_owned(),
+            seed: Mutex::new(seed),
+            clock: Clock::default(),
+            journal: Journal::new(journal_limit),
+            stores,
+        }
+    }
+
+    /// The sandbox's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The seed of the last (re)seeding.
+    pub fn seed(&self) -> u64 {
+        *self.seed.lock()
+    }
+
+    /// The stores, in registry order, with their vendor ids.
+    pub fn stores(&self) -> impl Iterator<Item = (&'static str, &Arc<dyn VendorStore>)> {
+        self.stores.iter().map(|(id, store)| (*id, store))
+    }
+
+    /// The store of one vendor, if that vendor is served.
+    pub fn store(&self, vendor_id: &str) -> Option<&Arc<dyn VendorStore>> {
+        self.stores.iter().find(|(id, _)| *id == vendor_id).map(|(_, store)| store)
+    }
+
+    /// The store of concrete type `T`, for handlers.
+    pub fn typed_store<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.stores.iter().find_map(|(_, store)| Arc::clone(store).into_any().downcast::<T>().ok())
+    }
+
+    /// Back to the start state: the listed vendors only, or everything (data, clock, journal).
+    /// Each store swaps its state under its own write lock, so a request sees old or new.
+    pub fn reset(&self, seed: Option<u64>, vendors: Option<&[String]>) {
+        let seed = seed.unwrap_or_else(|| self.seed());
+        *self.seed.lock() = seed;
+        for (id, store) in &self.stores {
+            if vendors.is_none_or(|list| list.iter().any(|v| v == id)) {
+                store.reset(seed);
+            }
+        }
+        if vendors.is_none() {
+            self.clock.reset();
+            self.journal.clear();
+        }
+    }
+}
+
+/// Why a sandbox could not be created or deleted.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RegistryError {
+    /// The name breaks the naming rule.
+    BadName,
+    /// A sandbox of that name exists already.
+    Exists,
+    /// No sandbox of that name.
+    Unknown,
+    /// `default` cannot be deleted.
+    DefaultIsPermanent,
+}
+
+/// Every sandbox of the server, by name.
+pub struct SandboxRegistry {
+    vendors: Vec<Arc<dyn Vendor>>,
+    journal_limit: usize,
+    sandboxes: RwLock<BTreeMap<String, Arc<Sandbox>>>,
+}
+
+impl SandboxRegistry {
+    /// A registry holding the `default` sandbox seeded with `seed`.
+    pub fn new(vendors: Vec<Arc<dyn Vendor>>, seed: u64, journal_limit: usize) -> Self {
+        let default = Arc::new(Sandbox::new(DEFAULT_SANDBOX, seed, &vendors, journal_limit));
+        let sandboxes = RwLock::new(BTreeMap::from([(DEFAULT_SANDBOX.to_owned(), default)]));
+        Self { vendors, journal_limit, sandboxes }
+    }
+
+    /// The vendors every sandbox serves, in registry order.
+    pub fn vendors(&self) -> &[Arc<dyn Vendor>] {
+        &self.vendors
+    }
+
+    /// One vendor by id.
+    pub fn vendor(&self, id: &str) -> Option<&Arc<dyn Vendor>> {
+        self.vendors.iter().find(|v| v.id() == id)
+    }
+
+    /// A sandbox by name.
+    pub fn get(&self, name: &str) -> Option<Arc<Sandbox>> {
+        self.sandboxes.read().get(name).cloned()
+    }
+
+    /// All sandboxes, by name.
+    pub fn all(&self) -> Vec<Arc<Sandbox>> {
+        self.sandboxes.read().values().cloned().collect()
+    }
+
+    /// Creates a sandbox. Seeding happens outside the registry lock so other sandboxes keep serving.
+    pub fn create(&self, name: &str, seed: u64) -> Result<Arc<Sandbox>, RegistryError> {
+        if !valid_name(name) {
+            return Err(RegistryError::BadName);
+        }
+        if self.sandboxes.read().contains_key(name) {
+            return Err(RegistryError::Exists);
+        }
+        let sandbox = Arc::new(Sandbox::new(name, seed, &self.vendors, self.journal_limit));
+        let mut sandboxes = self.sandboxes.write();
+        if sandboxes.contains_key(name) {
+            return Err(RegistryError::Exists);
+        }
+        sandboxes.insert(name.to_owned(), Arc::clone(&sandbox));
+        Ok(sandbox)
+    }
+
+    /// Deletes a named sandbox; requests already inside it finish against the old state.
+    pub fn delete(&self, name: &str) -> Result<(), RegistryError> {
+        if name == DEFAULT_SANDBOX {
+            return Err(RegistryError::DefaultIsPermanent);
+        }
+        self.sandboxes.write().remove(name).map(|_| ()).ok_or(RegistryError::Unknown)
+    }
+}
+
+/// Sandbox names are URL path segments: 1 to 64 of `A-Z a-z 0-9 - _ .`.
+pub fn valid_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && name != "."
+        && name != ".."
+}
+
+/// A handler's view of its sandbox and its own vendor's store `T`.
+pub struct InSandbox<T> {
+    /// The sandbox the request was addressed to.
+    pub sandbox: Arc<Sandbox>,
+    /// This vendor's store in that sandbox.
+    pub store: Arc<T>,
+}
+
+impl<T: Send + Sync + 'static> FromRequest for InSandbox<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let sandbox = req.extensions().get::<Arc<Sandbox>>().cloned();
+        let found = sandbox.and_then(|sandbox| sandbox.typed_store::<T>().map(|store| Self { sandbox, store }));
+        ready(found.ok_or_else(|| ApiError::with_message(ErrorKind::Internal, "handler mounted outside its sandbox")))
+    }
+}

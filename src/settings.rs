@@ -1,0 +1,44 @@
+//! Everything the server is started with. Tests build it directly; the CLI fills it from flags.
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to bind.
+    pub host: String,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+    /// Seed of the `default` sandbox (and of new sandboxes that name none).
+    pub seed: u64,
+    /// Vendor ids to serve; empty serves all.
+    pub vendors: Vec<String>,
+    /// Journal entries kept per sandbox.
+    pub journal_limit: usize,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// HTTP worker threads; `None` uses one per core.
+    pub workers: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".to_owned(),
+            port: 8080,
+            seed: 42,
+            vendors: Vec::new(),
+            journal_limit: 1000,
+            body_limit: 1024 * 1024,
+            workers: None,
+        }
+    }
+}

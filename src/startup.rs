@@ -1,0 +1,92 @@
+//! Builds the server: state first, then one app with the admin scope and every vendor's scopes.
+
+use crate::admin::routes::{self as admin, AdminState};
+use crate::request_id;
+use crate::sandbox::SandboxRegistry;
+use crate::settings::Settings;
+use crate::vendor_scope::{self, Mount};
+use crate::vendors::{self, Vendor};
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use std::io;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// A bound, not yet running server.
+pub struct Application {
+    host: String,
+    port: u16,
+    registry: Arc<SandboxRegistry>,
+    server: Server,
+}
+
+impl Application {
+    /// Seeds the state, binds the socket and prepares the server.
+    pub fn build(settings: Settings) -> io::Result<Self> {
+        let vendors = selected_vendors(&settings.vendors)?;
+        let registry = Arc::new(SandboxRegistry::new(vendors, settings.seed, settings.journal_limit));
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
+        let port = listener.local_addr()?.port();
+        let admin_state = web::Data::new(AdminState { registry: Arc::clone(&registry) });
+        let mounts: Vec<Mount> = registry
+            .vendors()
+            .iter()
+            .map(|vendor| Mount {
+                vendor: Arc::clone(vendor),
+                registry: Arc::clone(&registry),
+                body_limit: settings.body_limit,
+            })
+            .collect();
+        let body_limit = settings.body_limit;
+        let mut server = HttpServer::new(move || {
+            let mut app = App::new()
+                .app_data(admin_state.clone())
+                .app_data(web::PayloadConfig::new(body_limit))
+                .app_data(web::JsonConfig::default().limit(body_limit))
+                .service(admin::scope());
+            for mount in &mounts {
+                let [default, named] = vendor_scope::scopes(mount);
+                app = app.service(default).service(named);
+            }
+            app.default_service(web::to(admin::unknown_prefix)).wrap(from_fn(request_id::attach))
+        })
+        .shutdown_timeout(2)
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self { host: settings.host, port, registry, server: server.run() })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://HOST:PORT` of the bound socket.
+    pub fn base_url(&self) -> String {
+        format!("http://{}:{}", self.host, self.port)
+    }
+
+    /// The sandboxes, for embedding callers.
+    pub fn registry(&self) -> Arc<SandboxRegistry> {
+        Arc::clone(&self.registry)
+    }
+
+    /// Serves until SIGINT/SIGTERM (graceful, at most 2 s for in-flight requests).
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        self.server.await
+    }
+}
+
+fn selected_vendors(ids: &[String]) -> io::Result<Vec<Arc<dyn Vendor>>> {
+    let all = vendors::registry();
+    if ids.is_empty() {
+        return Ok(all);
+    }
+    if let Some(unknown) = ids.iter().find(|id| !all.iter().any(|v| v.id() == id.as_str())) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unknown vendor '{unknown}'")));
+    }
+    Ok(all.into_iter().filter(|v| ids.iter().any(|id| id == v.id())).collect())
+}

@@ -1,0 +1,193 @@
+//! How a vendor is mounted: its routes under a prefix, behind one pipeline that resolves the
+//! sandbox, buffers and bounds the body, renders every error in the vendor's format and
+//! journals the exchange. Vendors never see any of this.
+
+use crate::admin::error::AdminError;
+use crate::common::error::{ApiError, ErrorKind};
+use crate::journal::{JournalEntry, RECORDED_HEADERS, journal_body};
+use crate::request_id::RequestId;
+use crate::sandbox::{DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
+use crate::vendors::Vendor;
+use actix_web::body::BoxBody;
+use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};
+use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What a vendor's pipeline needs: the vendor, the sandboxes, the body limit.
+#[derive(Clone)]
+pub struct Mount {
+    /// The vendor served under this scope.
+    pub vendor: Arc<dyn Vendor>,
+    /// Where the addressed sandbox is looked up.
+    pub registry: Arc<SandboxRegistry>,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+/// The path prefix the client used for this vendor (`/chiefonboarding` or
+/// `/sandboxes/ci-42/chiefonboarding`), for vendors that build absolute links or redirects.
+#[derive(Debug, Clone)]
+pub struct VendorBase(pub String);
+
+/// The vendor's scope for the `default` sandbox (`/<id>`) and for named ones.
+pub fn scopes(mount: &Mount) -> [impl HttpServiceFactory + use<>; 2] {
+    let id = mount.vendor.id();
+    [scope(format!("/{id}"), mount.clone()), scope(format!("/sandboxes/{{sandbox}}/{id}"), mount.clone())]
+}
+
+fn scope(path: String, mount: Mount) -> impl HttpServiceFactory {
+    let vendor = Arc::clone(&mount.vendor);
+    web::scope(&path)
+        .configure(|cfg| vendor.configure(cfg))
+        .default_service(web::to(route_not_found))
+        .wrap(from_fn(move |req, next| pipeline(mount.clone(), req, next)))
+}
+
+async fn route_not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(ErrorKind::RouteNotFound))
+}
+
+async fn pipeline(
+    mount: Mount,
+    mut req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let named = req.match_info().get("sandbox").map(str::to_owned);
+    let sandbox_name = named.as_deref().unwrap_or(DEFAULT_SANDBOX);
+    let Some(sandbox) = mount.registry.get(sandbox_name) else {
+        let err = AdminError::unknown_sandbox(sandbox_name);
+        return Ok(req.into_response(err.error_response()));
+    };
+    let base = match &named {
+        Some(name) => format!("/sandboxes/{name}/{}", mount.vendor.id()),
+        None => format!("/{}", mount.vendor.id()),
+    };
+    let mut entry = journal_entry(&req, &sandbox, &mount, &base);
+    let res = match buffer_body(&mut req, mount.body_limit).await {
+        Ok(body) => {
+            (entry.body, entry.body_truncated) = journal_body(&body);
+            req.extensions_mut().insert(Arc::clone(&sandbox));
+            req.extensions_mut().insert(VendorBase(base));
+            // Routing and handlers turn their errors into responses, so an `Err` here can only
+            // come from a middleware; it still gets journaled.
+            match next.call(req).await {
+                Ok(res) => res,
+                Err(err) => {
+                    entry.status = err.as_response_error().status_code().as_u16();
+                    sandbox.journal.record(entry);
+                    return Err(err);
+                }
+            }
+        }
+        Err(err) => req.into_response(HttpResponse::from_error(err)),
+    };
+    let res = render_errors(mount.vendor.as_ref(), res);
+    entry.status = res.status().as_u16();
+    entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    sandbox.journal.record(entry);
+    Ok(res)
+}
+
+/// Reads the whole body (bounded) so the journal and later matchers can see it, then puts it back.
+async fn buffer_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
+    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared == Some(0) {
+        return Ok(Bytes::new());
+    }
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large(limit));
+    }
+    let mut payload = req.take_payload();
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::with_message(ErrorKind::BadRequest, e.to_string()))?;
+        if buf.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    let body = buf.freeze();
+    req.set_payload(Payload::from(body.clone()));
+    Ok(body)
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::with_message(ErrorKind::PayloadTooLarge, format!("Request body exceeds the limit of {limit} bytes."))
+}
+
+/// Replaces any error response (handler, extractor, routing) with the vendor's rendering of it.
+fn render_errors(vendor: &dyn Vendor, res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let Some(err) = res.response().error() else { return res };
+    let api_error = to_api_error(err);
+    let rendered = vendor.render(&api_error, res.request());
+    res.into_response(rendered.map_into_boxed_body())
+}
+
+/// Maps actix's own errors (extractors, routing) onto the vendor-neutral kinds.
+fn to_api_error(err: &Error) -> ApiError {
+    if let Some(api_error) = err.as_error::<ApiError>() {
+        return api_error.clone();
+    }
+    let message = err.to_string();
+    let kind = if let Some(json) = err.as_error::<JsonPayloadError>() {
+        match json {
+            JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+                ErrorKind::PayloadTooLarge
+            }
+            JsonPayloadError::ContentType => ErrorKind::UnsupportedMediaType,
+            _ => ErrorKind::MalformedBody,
+        }
+    } else if let Some(form) = err.as_error::<UrlencodedError>() {
+        match form {
+            UrlencodedError::Overflow { .. } => ErrorKind::PayloadTooLarge,
+            UrlencodedError::ContentType => ErrorKind::UnsupportedMediaType,
+            _ => ErrorKind::MalformedBody,
+        }
+    } else if err.as_error::<QueryPayloadError>().is_some() || err.as_error::<PayloadError>().is_some() {
+        ErrorKind::BadRequest
+    } else if err.as_error::<PathError>().is_some() {
+        ErrorKind::RouteNotFound
+    } else {
+        match err.as_response_error().status_code().as_u16() {
+            404 => ErrorKind::RouteNotFound,
+            405 => ErrorKind::MethodNotAllowed,
+            413 => ErrorKind::PayloadTooLarge,
+            415 => ErrorKind::UnsupportedMediaType,
+            400 => ErrorKind::BadRequest,
+            _ => ErrorKind::Internal,
+        }
+    };
+    ApiError::with_message(kind, message)
+}
+
+fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, mount: &Mount, base: &str) -> JournalEntry {
+    let headers: BTreeMap<String, String> = RECORDED_HEADERS
+        .iter()
+        .filter_map(|name| Some(((*name).to_owned(), req.headers().get(*name)?.to_str().ok()?.to_owned())))
+        .collect();
+    let path = req.path();
+    JournalEntry {
+        seq: 0,
+        request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default(),
+        at: sandbox.clock.now(),
+        direction: "inbound",
+        vendor: mount.vendor.id().to_owned(),
+        method: req.method().to_string(),
+        path: path.strip_prefix(base).unwrap_or(path).to_owned(),
+        query: req.query_string().to_owned(),
+        headers,
+        body: None,
+        body_truncated: false,
+        status: 0,
+        duration_ms: 0.0,
+        scenario: None,
+    }
+}

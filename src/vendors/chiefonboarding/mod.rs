@@ -1,0 +1,57 @@
+//! ChiefOnboarding: the DRF API of the open-source onboarding tool (`/chiefonboarding`).
+//!
+//! Emulated, from the server's own code (`back/api`, DRF 3.17.1, Django 5.2) and the reference's
+//! probes of the running app: `GET /api/employees/`, `GET /api/sequences/`, `POST /api/users/`,
+//! `POST /api/offboarding/`; DRF's dispatch order (406/`?format` 404, 401 with
+//! `WWW-Authenticate: Token`, 403, 405, 415, JSON parse errors with Python's messages, 400 field
+//! errors); `Allow` on every answer; HEAD and OPTIONS; APPEND_SLASH 301s; Django's HTML 404/500
+//! pages; both real 500s (missing `role`; a case-only duplicate email); `start_day: null` for a
+//! new hire saving the user and then answering 500; `Accept-Language` translations;
+//! `API_ACCESS` as the setting `api_access`.
+//!
+//! Divergences (also in the README):
+//! - multipart/form-data bodies are answered 415 (DRF parses them).
+//! - OPTIONS metadata carries no `actions` block.
+//! - 409/413/504 (only reachable through scenarios or the body limit) use the sandbox's own texts.
+//! - The organization row always exists, so the `/setup/` 302 of a fresh install never happens.
+
+mod drf;
+mod error;
+mod fields;
+mod i18n;
+pub mod model;
+mod pyjson;
+mod routes;
+mod seed;
+mod serializer;
+pub mod store;
+
+use super::{Vendor, VendorStore};
+use crate::common::error::ApiError;
+use actix_web::{HttpRequest, HttpResponse, web};
+use std::sync::Arc;
+
+/// The ChiefOnboarding vendor.
+pub struct ChiefOnboarding;
+
+impl Vendor for ChiefOnboarding {
+    fn id(&self) -> &'static str {
+        "chiefonboarding"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "ChiefOnboarding"
+    }
+
+    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
+        Arc::new(store::ChiefOnboardingStore::new(seed))
+    }
+
+    fn configure(&self, cfg: &mut web::ServiceConfig) {
+        routes::configure(cfg);
+    }
+
+    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
+        error::render(err, req)
+    }
+}

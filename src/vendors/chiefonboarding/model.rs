@@ -1,0 +1,172 @@
+//! ChiefOnboarding's records, with the field names of its Django models.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// `users.models.User.Role`.
+pub mod role {
+    /// 0: new hire.
+    pub const NEW_HIRE: u8 = 0;
+    /// 1: administrator (the only role the API admits).
+    pub const ADMIN: u8 = 1;
+    /// 2: manager.
+    pub const MANAGER: u8 = 2;
+    /// 3: other (the model default).
+    pub const OTHER: u8 = 3;
+}
+
+/// `Sequence.Category`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 0: onboarding.
+    Onboarding,
+    /// 1: offboarding.
+    Offboarding,
+}
+
+/// The organization singleton: defaults for new users.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Organization {
+    /// Display name.
+    pub name: String,
+    /// One of pytz's common timezones.
+    pub timezone: String,
+    /// One of the nine LANGUAGES codes.
+    pub language: String,
+}
+
+/// A user of any role.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    /// Primary key.
+    pub id: u64,
+    /// Max 200.
+    pub first_name: String,
+    /// Max 200.
+    pub last_name: String,
+    /// Stored lower-cased; unique.
+    pub email: String,
+    /// See [`role`].
+    pub role: u8,
+    /// First working day; only set by default for new hires.
+    pub start_day: Option<NaiveDate>,
+    /// Job title.
+    pub position: String,
+    /// Phone number.
+    pub phone: String,
+    /// Buddy user id.
+    pub buddy: Option<u64>,
+    /// Manager user id.
+    pub manager: Option<u64>,
+    /// Welcome message.
+    pub message: String,
+    /// LinkedIn handle or URL.
+    pub linkedin: String,
+    /// Facebook handle or URL.
+    pub facebook: String,
+    /// Twitter handle or URL.
+    pub twitter: String,
+    /// pytz common timezone.
+    pub timezone: String,
+    /// Language code.
+    pub language: String,
+    /// Inactive users' tokens get 401 "User inactive or deleted.".
+    pub is_active: bool,
+    /// Set by `POST /api/offboarding/`.
+    pub termination_date: Option<NaiveDate>,
+    /// Onboarding sequences assigned at creation (new hires only).
+    pub sequences: Vec<u64>,
+    /// Offboarding sequences assigned by `POST /api/offboarding/`.
+    pub offboarding_sequences: Vec<u64>,
+}
+
+/// An onboarding or offboarding sequence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sequence {
+    /// Primary key.
+    pub id: u64,
+    /// Max 240.
+    pub name: String,
+    /// Not exposed by the API, but decides what offboarding accepts.
+    pub category: Category,
+}
+
+/// `GET /api/employees/` item.
+#[derive(Serialize)]
+pub struct EmployeeView<'a> {
+    /// Primary key.
+    pub id: u64,
+    /// First name.
+    pub first_name: &'a str,
+    /// Last name.
+    pub last_name: &'a str,
+    /// Email.
+    pub email: &'a str,
+}
+
+/// `GET /api/sequences/` item.
+#[derive(Serialize)]
+pub struct SequenceView<'a> {
+    /// Primary key.
+    pub id: u64,
+    /// Name.
+    pub name: &'a str,
+}
+
+/// The `201` body of `POST /api/users/`: the serializer's fields minus `sequences`, no `id`.
+#[derive(Serialize)]
+pub struct CreatedUserView<'a> {
+    /// First name.
+    pub first_name: &'a str,
+    /// Last name.
+    pub last_name: &'a str,
+    /// Date or null.
+    pub start_day: Option<NaiveDate>,
+    /// Role.
+    pub role: u8,
+    /// Lower-cased email.
+    pub email: &'a str,
+    /// Position.
+    pub position: &'a str,
+    /// Phone.
+    pub phone: &'a str,
+    /// Buddy id.
+    pub buddy: Option<u64>,
+    /// Manager id.
+    pub manager: Option<u64>,
+    /// Message.
+    pub message: &'a str,
+    /// LinkedIn.
+    pub linkedin: &'a str,
+    /// Facebook.
+    pub facebook: &'a str,
+    /// Twitter.
+    pub twitter: &'a str,
+    /// Timezone.
+    pub timezone: &'a str,
+    /// Language.
+    pub language: &'a str,
+}
+
+impl<'a> From<&'a User> for CreatedUserView<'a> {
+    fn from(u: &'a User) -> Self {
+        Self {
+            first_name: &u.first_name,
+            last_name: &u.last_name,
+            start_day: u.start_day,
+            role: u.role,
+            email: &u.email,
+            position: &u.position,
+            phone: &u.phone,
+            buddy: u.buddy,
+            manager: u.manager,
+            message: &u.message,
+            linkedin: &u.linkedin,
+            facebook: &u.facebook,
+            twitter: &u.twitter,
+            timezone: &u.timezone,
+            language: &u.language,
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The message CPython's `json.loads` gives for a malformed document, because DRF echoes it:
+//! `JSON parse error - Expecting value: line 1 column 1 (char 0)`. A small scanner that follows
+//! CPython's C scanner step by step; it only runs once serde_json has already rejected a body.
+
+const WS: [char; 4] = [' ', '\t', '\n', '\r'];
+
+struct Failure {
+    message: &'static str,
+    /// `None` for a refused constant, whose message has no position.
+    pos: Option<usize>,
+}
+
+type Scan = Result<usize, Failure>;
+
+fn fail(message: &'static str, pos: usize) -> Failure {
+    Failure { message, pos: Some(pos) }
+}
+
+/// DRF parses with `parse_constant=strict_constant`, so NaN and the infinities are refused.
+fn constant(name: &'static str) -> Failure {
+    Failure { message: name, pos: None }
+}
+
+/// Python's `str(JSONDecodeError)` for `text`, or `None` when Python would accept it.
+pub fn decode_error(text: &str) -> Option<String> {
+    let s: Vec<char> = text.chars().collect();
+    let result = value(&s, skip_ws(&s, 0)).and_then(|end| {
+        let end = skip_ws(&s, end);
+        if end == s.len() { Ok(end) } else { Err(fail("Extra data", end)) }
+    });
+    result.err().map(|f| {
+        let Some(pos) = f.pos else {
+            return format!("Out of range float values are not JSON compliant: '{}'", f.message);
+        };
+        let line = s[..pos].iter().filter(|c| **c == '\n').count() + 1;
+        let col = match s[..pos].iter().rposition(|c| *c == '\n') {
+            Some(nl) => pos - nl,
+            None => pos + 1,
+        };
+        format!("{}: line {line} column {col} (char {pos})", f.message)
+    })
+}
+
+fn skip_ws(s: &[char], mut i: usize) -> usize {
+    while i < s.len() && WS.contains(&s[i]) {
+        i += 1;
+    }
+    i
+}
+
+fn starts(s: &[char], i: usize, word: &str) -> bool {
+    word.chars().enumerate().all(|(k, c)| s.get(i + k) == Some(&c))
+}
+
+fn value(s: &[char], i: usize) -> Scan {
+    match s.get(i) {
+        None => Err(fail("Expecting value", i)),
+        Some('"') => string(s, i + 1),
+        Some('{') => object(s, i + 1),
+        Some('[') => array(s, i + 1),
+        Some('n') if starts(s, i, "null") => Ok(i + 4),
+        Some('t') if starts(s, i, "true") => Ok(i + 4),
+        Some('f') if starts(s, i, "false") => Ok(i + 5),
+        Some('N') if starts(s, i, "NaN") => Err(constant("NaN")),
+        Some('I') if starts(s, i, "Infinity") => Err(constant("Infinity")),
+        Some('-') if starts(s, i, "-Infinity") => Err(constant("-Infinity")),
+        Some(_) => number(s, i),
+    }
+}
+
+fn number(s: &[char], start: usize) -> Scan {
+    let digits = |mut i: usize| {
+        while s.get(i).is_some_and(char::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = start;
+    if s.get(i) == Some(&'-') {
+        i += 1;
+    }
+    match s.get(i) {
+        Some('0') => i += 1,
+        Some(c) if c.is_ascii_digit() => i = digits(i),
+        _ => return Err(fail("Expecting value", start)),
+    }
+    if s.get(i) == Some(&'.') && s.get(i + 1).is_some_and(char::is_ascii_digit) {
+        i = digits(i + 1);
+    }
+    if matches!(s.get(i), Some('e' | 'E')) {
+        let mut j = i + 1;
+        if matches!(s.get(j), Some('+' | '-')) {
+            j += 1;
+        }
+        if s.get(j).is_some_and(char::is_ascii_digit) {
+            i = digits(j);
+        }
+    }
+    Ok(i)
+}
+
+fn string(s: &[char], end: usize) -> Scan {
+    let begin = end - 1;
+    let mut i = end;
+    loop {
+        match s.get(i) {
+            None => return Err(fail("Unterminated string starting at", begin)),
+            Some('"') => return Ok(i + 1),
+            Some(c) if (*c as u32) < 0x20 => return Err(fail("Invalid control character at", i)),
+            Some('\\') => {
+                i += 1;
+                match s.get(i) {
+                    None => return Err(fail("Unterminated string starting at", begin)),
+                    Some('u') => {
+                        let hex_start = i + 1;
+                        if hex_start + 4 > s.len() {
+                            return Err(fail("Invalid \\uXXXX escape", i));
+                        }
+                        if !s[hex_start..hex_start + 4].iter().all(char::is_ascii_hexdigit) {
+                            return Err(fail("Invalid \\uXXXX escape", i));
+                        }
+                        i = hex_start + 4;
+                    }
+                    Some('"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't') => i += 1,
+                    Some(_) => return Err(fail("Invalid \\escape", i - 1)),
+                }
+            }
+            Some(_) => i += 1,
+        }
+    }
+}
+
+fn object(s: &[char], end: usize) -> Scan {
+    let mut i = skip_ws(s, end);
+    match s.get(i) {
+        Some('}') => return Ok(i + 1),
+        Some('"') => {}
+        _ => return Err(fail("Expecting property name enclosed in double quotes", i)),
+    }
+    loop {
+        i = string(s, i + 1)?;
+        i = skip_ws(s, i);
+        if s.get(i) != Some(&':') {
+            return Err(fail("Expecting ':' delimiter", i));
+        }
+        i = value(s, skip_ws(s, i + 1))?;
+        i = skip_ws(s, i);
+        match s.get(i) {
+            Some('}') => return Ok(i + 1),
+            Some(',') => {}
+            _ => return Err(fail("Expecting ',' delimiter", i)),
+        }
+        i = skip_ws(s, i + 1);
+        if s.get(i) != Some(&'"') {
+            return Err(fail("Expecting property name enclosed in double quotes", i));
+        }
+    }
+}
+
+fn array(s: &[char], end: usize) -> Scan {
+    let mut i = skip_ws(s, end);
+    if s.get(i) == Some(&']') {
+        return Ok(i + 1);
+    }
+    loop {
+        i = value(s, i)?;
+        i = skip_ws(s, i);
+        match s.get(i) {
+            Some(']') => return Ok(i + 1),
+            Some(',') => i = skip_ws(s, i + 1),
+            _ => return Err(fail("Expecting ',' delimiter", i)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_error;
+
+    #[test]
+    fn decode_error_matches_cpython_messages() {
+        let cases = [
+            ("", "Expecting value: line 1 column 1 (char 0)"),
+            ("{", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+            ("{\"a\" 1}", "Expecting ':' delimiter: line 1 column 6 (char 5)"),
+            ("{\"a\": 1", "Expecting ',' delimiter: line 1 column 8 (char 7)"),
+            ("{\"a\": }", "Expecting value: line 1 column 7 (char 6)"),
+            ("{\"a\": 1,}", "Expecting property name enclosed in double quotes: line 1 column 9 (char 8)"),
+            ("[1, 2", "Expecting ',' delimiter: line 1 column 6 (char 5)"),
+            ("{\"a\": \"x", "Unterminated string starting at: line 1 column 7 (char 6)"),
+            ("{} x", "Extra data: line 1 column 4 (char 3)"),
+            ("{'a': 1}", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+            ("{\n\"a\": tru}", "Expecting value: line 2 column 6 (char 7)"),
+            ("\"\\x\"", "Invalid \\escape: line 1 column 2 (char 1)"),
+            ("\"a\tb\"", "Invalid control character at: line 1 column 3 (char 2)"),
+            ("\"\\u12\"", "Invalid \\uXXXX escape: line 1 column 3 (char 2)"),
+            ("-", "Expecting value: line 1 column 1 (char 0)"),
+            ("[1,]", "Expecting value: line 1 column 4 (char 3)"),
+            ("01", "Extra data: line 1 column 2 (char 1)"),
+            ("  ", "Expecting value: line 1 column 3 (char 2)"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(decode_error(text).as_deref(), Some(want), "for {text:?}");
+        }
+        assert_eq!(decode_error("{\"a\": [1, 2.5e3, null]}"), None);
+        assert_eq!(
+            decode_error("[1, NaN]").as_deref(),
+            Some("Out of range float values are not JSON compliant: 'NaN'")
+        );
+    }
+}

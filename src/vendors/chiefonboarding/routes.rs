@@ -1,0 +1,84 @@
+//! The four routes of ChiefOnboarding's `api/` URL conf, plus Django's APPEND_SLASH redirects.
+
+use super::drf::{self, EMPLOYEES, OFFBOARDING, SEQUENCES, USERS};
+use super::model::CreatedUserView;
+use super::serializer;
+use super::store::ChiefOnboardingStore;
+use crate::common::error::{ApiError, ErrorKind};
+use crate::sandbox::InSandbox;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::Bytes;
+use chrono_tz::Tz;
+
+type Co = InSandbox<ChiefOnboardingStore>;
+type Answer = Result<HttpResponse, ApiError>;
+
+/// Registers the routes relative to `/chiefonboarding`. Each view takes every method, because
+/// DRF authenticates before it looks at the method (a GET to `/api/users/` without a token is 401).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/employees/").to(employees))
+        .service(web::resource("/api/sequences/").to(sequences))
+        .service(web::resource("/api/users/").to(create_user))
+        .service(web::resource("/api/offboarding/").to(offboard))
+        .service(
+            web::resource(["/api/employees", "/api/sequences", "/api/users", "/api/offboarding"]).to(append_slash),
+        );
+}
+
+/// `GET /api/employees/` (`EmployeeView`): every user of every role, by id, unpaginated.
+async fn employees(req: HttpRequest, co: Co) -> Answer {
+    drf::view(&req, &EMPLOYEES, co.store.read(), |state| Ok(drf::json_bytes(StatusCode::OK, state.employees_body())))
+}
+
+/// `GET /api/sequences/` (`SequenceView`): onboarding and offboarding sequences alike, by id.
+async fn sequences(req: HttpRequest, co: Co) -> Answer {
+    drf::view(&req, &SEQUENCES, co.store.read(), |state| Ok(drf::json_bytes(StatusCode::OK, state.sequences_body())))
+}
+
+/// `POST /api/users/` (`UserView`): 201 with the serializer's fields, without `id`.
+async fn create_user(req: HttpRequest, body: Bytes, co: Co) -> Answer {
+    drf::view(&req, &USERS, co.store.write(), |mut state| {
+        let input = drf::parse_body(&req, &body)?;
+        let draft = serializer::validate_user(&input, &state)?;
+        let today = org_today(&state.organization.timezone, &co);
+        let user = serializer::create_user(&mut state, draft, today)?;
+        Ok(HttpResponse::Created().json(CreatedUserView::from(&user)))
+    })
+}
+
+/// `POST /api/offboarding/` (`UserOffboardingView`): 200, empty body, no Content-Type.
+async fn offboard(req: HttpRequest, body: Bytes, co: Co) -> Answer {
+    drf::view(&req, &OFFBOARDING, co.store.write(), |mut state| {
+        let input = drf::parse_body(&req, &body)?;
+        let today = co.sandbox.clock.now().date_naive();
+        let offboarding = serializer::validate_offboarding(&input, &state, today)?;
+        state.offboard(offboarding.user, offboarding.termination_date, offboarding.sequences)?;
+        Ok(HttpResponse::Ok().finish())
+    })
+}
+
+/// Django's `CommonMiddleware` with APPEND_SLASH: 301 to the slashed path, query kept, before
+/// any authentication; only for URLs that exist, so not while API_ACCESS is off.
+async fn append_slash(req: HttpRequest, co: Co) -> Answer {
+    if !co.store.read().settings.api_access {
+        return Err(ApiError::new(ErrorKind::RouteNotFound));
+    }
+    let mut location = format!("{}/", req.path());
+    if !req.query_string().is_empty() {
+        location = format!("{location}?{}", req.query_string());
+    }
+    let mut response = HttpResponse::MovedPermanently()
+        .insert_header((LOCATION, location))
+        .content_type("text/html; charset=utf-8")
+        .finish();
+    drf::finish(&mut response, &req);
+    Ok(response)
+}
+
+/// Today's date in the organization's timezone, on the sandbox clock.
+fn org_today(timezone: &str, co: &Co) -> chrono::NaiveDate {
+    let now = co.sandbox.clock.now();
+    timezone.parse::<Tz>().map_or_else(|_| now.date_naive(), |tz| now.with_timezone(&tz).date_naive())
+}

@@ -1,0 +1,262 @@
+//! ChiefOnboarding's state in one sandbox, behind one lock. Knows nothing about the wire.
+
+use super::model::{EmployeeView, Organization, Sequence, SequenceView, User};
+use super::seed;
+use crate::common::error::{ApiError, ErrorKind};
+use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::vendors::VendorStore;
+use bytes::Bytes;
+use chrono::NaiveDate;
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The vendor switches.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// Django's `API_ACCESS`: off, the API routes do not exist (404). On in the sandbox.
+    pub api_access: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { api_access: true }
+    }
+}
+
+/// Everything ChiefOnboarding holds for one sandbox.
+pub struct State {
+    /// The switches.
+    pub settings: Settings,
+    /// The organization singleton.
+    pub organization: Organization,
+    /// Users by id (the API lists them in id order).
+    pub users: BTreeMap<u64, User>,
+    /// Sequences by id.
+    pub sequences: BTreeMap<u64, Sequence>,
+    tokens: BTreeMap<String, u64>,
+    identities: Vec<(String, u64)>,
+    next_user_id: u64,
+    minted: SandboxRng,
+    employees_body: Bytes,
+    sequences_body: Bytes,
+}
+
+impl State {
+    fn from_seed(seed: u64) -> Self {
+        let seeded = seed::seed(seed);
+        let next_user_id = seeded.users.keys().next_back().map_or(1, |id| id + 1);
+        let mut state = Self {
+            settings: Settings::default(),
+            organization: seeded.organization,
+            users: seeded.users,
+            sequences: seeded.sequences,
+            tokens: seeded.tokens,
+            identities: seeded.identities,
+            next_user_id,
+            minted: rng_for(seed, "chiefonboarding/minted-tokens"),
+            employees_body: Bytes::new(),
+            sequences_body: Bytes::new(),
+        };
+        state.refresh_employees();
+        state.sequences_body =
+            json_bytes(&state.sequences.values().map(|s| SequenceView { id: s.id, name: &s.name }).collect::<Vec<_>>());
+        state
+    }
+
+    /// The user a token key belongs to.
+    pub fn user_by_token(&self, key: &str) -> Option<&User> {
+        self.tokens.get(key).and_then(|id| self.users.get(id))
+    }
+
+    /// The `GET /api/employees/` body, kept ready.
+    pub fn employees_body(&self) -> Bytes {
+        self.employees_body.clone()
+    }
+
+    /// The `GET /api/sequences/` body, kept ready.
+    pub fn sequences_body(&self) -> Bytes {
+        self.sequences_body.clone()
+    }
+
+    /// Saves a new user. Like Django on PostgreSQL: the id sequence advances even when the
+    /// insert then fails, the email is lower-cased on save, and the unique constraint applies to
+    /// the lower-cased value (the serializer's own check is case-sensitive).
+    pub fn insert_user(&mut self, mut user: User) -> Result<&User, ApiError> {
+        let id = self.next_user_id;
+        self.next_user_id += 1;
+        user.email = user.email.to_lowercase();
+        if self.users.values().any(|u| u.email == user.email) {
+            return Err(ApiError::with_message(
+                ErrorKind::Internal,
+                "duplicate key value violates unique constraint \"users_user_email_key\"",
+            ));
+        }
+        user.id = id;
+        self.users.insert(id, user);
+        self.refresh_employees();
+        Ok(&self.users[&id])
+    }
+
+    /// Schedules offboarding: sets the termination date and assigns the sequences.
+    pub fn offboard(&mut self, user_id: u64, termination_date: NaiveDate, sequences: Vec<u64>) -> Result<(), ApiError> {
+        let user = self.users.get_mut(&user_id).ok_or_else(|| ApiError::new(ErrorKind::NotFound))?;
+        user.termination_date = Some(termination_date);
+        user.offboarding_sequences = sequences;
+        Ok(())
+    }
+
+    /// `drf_create_token`: the user's existing key, or a new one (always new with `rotate`).
+    fn mint_token(&mut self, user_id: u64, rotate: bool) -> String {
+        let existing = self.tokens.iter().find(|(_, id)| **id == user_id).map(|(key, _)| key.clone());
+        match existing {
+            Some(key) if !rotate => key,
+            existing => {
+                if let Some(old) = existing {
+                    self.tokens.remove(&old);
+                }
+                let key = hex_string(&mut self.minted, 40);
+                self.tokens.insert(key.clone(), user_id);
+                key
+            }
+        }
+    }
+
+    fn token_of(&self, user_id: u64) -> Option<&str> {
+        self.tokens.iter().find(|(_, id)| **id == user_id).map(|(key, _)| key.as_str())
+    }
+
+    fn refresh_employees(&mut self) {
+        let views: Vec<EmployeeView> = self
+            .users
+            .values()
+            .map(|u| EmployeeView { id: u.id, first_name: &u.first_name, last_name: &u.last_name, email: &u.email })
+            .collect();
+        self.employees_body = json_bytes(&views);
+    }
+}
+
+fn json_bytes<T: Serialize>(value: &T) -> Bytes {
+    // Serializing plain structs of strings and numbers cannot fail.
+    Bytes::from(serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// The store registered in each sandbox.
+pub struct ChiefOnboardingStore {
+    state: RwLock<State>,
+}
+
+impl ChiefOnboardingStore {
+    /// The start state for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { state: RwLock::new(State::from_seed(seed)) }
+    }
+
+    /// Shared access for reads.
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read()
+    }
+
+    /// Exclusive access: validation and the write it guards happen under one lock.
+    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write()
+    }
+}
+
+impl VendorStore for ChiefOnboardingStore {
+    fn reset(&self, seed: u64) {
+        let fresh = State::from_seed(seed);
+        *self.state.write() = fresh;
+    }
+
+    fn counts(&self) -> Value {
+        let state = self.read();
+        json!({"users": state.users.len(), "sequences": state.sequences.len(), "tokens": state.tokens.len()})
+    }
+
+    fn state(&self) -> Value {
+        let state = self.read();
+        let tokens: Vec<Value> = state.tokens.iter().map(|(key, user)| json!({"key": key, "user": user})).collect();
+        json!({
+            "settings": state.settings,
+            "organization": state.organization,
+            "users": state.users.values().collect::<Vec<_>>(),
+            "sequences": state.sequences.values().collect::<Vec<_>>(),
+            "tokens": tokens,
+        })
+    }
+
+    fn credentials(&self) -> Value {
+        let state = self.read();
+        let identities: serde_json::Map<String, Value> = state
+            .identities
+            .iter()
+            .filter_map(|(identity, id)| {
+                let user = state.users.get(id)?;
+                let key = state.token_of(*id)?;
+                Some((
+                    identity.clone(),
+                    json!({
+                        "authorization": format!("Token {key}"),
+                        "token": key,
+                        "user_id": user.id,
+                        "email": user.email,
+                        "role": user.role,
+                        "is_active": user.is_active,
+                    }),
+                ))
+            })
+            .collect();
+        Value::Object(identities)
+    }
+
+    fn settings(&self) -> Value {
+        json!(self.read().settings)
+    }
+
+    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+        let mut state = self.write();
+        let mut next = state.settings.clone();
+        for (key, value) in patch.as_object().into_iter().flatten() {
+            match (key.as_str(), value) {
+                ("api_access" | "API_ACCESS", Value::Bool(on)) => next.api_access = *on,
+                ("api_access" | "API_ACCESS", _) => {
+                    return Err(ApiError::with_message(ErrorKind::BadRequest, "api_access must be a boolean"));
+                }
+                _ => return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown setting '{key}'"))),
+            }
+        }
+        state.settings = next;
+        Ok(json!(state.settings))
+    }
+
+    fn admin_action(&self, action: &str, body: &Value) -> Result<Value, ApiError> {
+        if action != "tokens" {
+            return Err(ApiError::with_message(
+                ErrorKind::NotFound,
+                format!("chiefonboarding has no admin action '{action}' (try 'tokens')"),
+            ));
+        }
+        let mut state = self.write();
+        let user_id = match (body.get("email").and_then(Value::as_str), body.get("user_id").and_then(Value::as_u64)) {
+            (Some(email), _) => state.users.values().find(|u| u.email.eq_ignore_ascii_case(email)).map(|u| u.id),
+            (None, Some(id)) => state.users.get(&id).map(|u| u.id),
+            (None, None) => {
+                return Err(ApiError::with_message(ErrorKind::BadRequest, "give \"email\" or \"user_id\""));
+            }
+        }
+        .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "no such user"))?;
+        let rotate = body.get("rotate").and_then(Value::as_bool).unwrap_or(false);
+        let key = state.mint_token(user_id, rotate);
+        let user = &state.users[&user_id];
+        Ok(json!({
+            "authorization": format!("Token {key}"),
+            "token": key,
+            "user_id": user.id,
+            "email": user.email,
+            "role": user.role,
+            "is_active": user.is_active,
+        }))
+    }
+}

@@ -1,0 +1,58 @@
+//! The vendor plug-in: one trait for the vendor, one for its per-sandbox store, one registry list.
+
+pub mod chiefonboarding;
+
+use crate::common::error::ApiError;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
+use std::any::Any;
+use std::sync::Arc;
+
+/// An emulated vendor API, mounted under `/<id>`.
+pub trait Vendor: Send + Sync + 'static {
+    /// Path prefix and admin id, e.g. `chiefonboarding`.
+    fn id(&self) -> &'static str;
+    /// Human name, e.g. `ChiefOnboarding`.
+    fn display_name(&self) -> &'static str;
+    /// A new store holding this vendor's start state for `seed`.
+    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore>;
+    /// Registers the vendor's routes, relative to its prefix.
+    fn configure(&self, cfg: &mut web::ServiceConfig);
+    /// The vendor's one error renderer: every error under its prefix goes through here.
+    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse;
+}
+
+/// Lets the sandbox hand a handler its concrete store type.
+pub trait AnyArc {
+    /// Upcasts to `Any` for a checked downcast.
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+}
+
+impl<T: Any + Send + Sync> AnyArc for T {
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+/// One vendor's state inside one sandbox, as the admin API sees it.
+pub trait VendorStore: AnyArc + Send + Sync {
+    /// Back to the start state for `seed` (data and settings), atomically.
+    fn reset(&self, seed: u64);
+    /// Record counts per collection.
+    fn counts(&self) -> Value;
+    /// The full state as JSON.
+    fn state(&self) -> Value;
+    /// Ready-to-use credentials per identity: `{"<identity>": {"authorization": ...}}`.
+    fn credentials(&self) -> Value;
+    /// The vendor switches.
+    fn settings(&self) -> Value;
+    /// Applies a partial update of the switches; a bad patch changes nothing.
+    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError>;
+    /// A vendor-specific admin operation, `POST /__admin/vendors/{id}/{action}`.
+    fn admin_action(&self, action: &str, body: &Value) -> Result<Value, ApiError>;
+}
+
+/// Every vendor the binary can serve, in a fixed order. Adding a vendor is one line here.
+pub fn registry() -> Vec<Arc<dyn Vendor>> {
+    vec![Arc::new(chiefonboarding::ChiefOnboarding)]
+}

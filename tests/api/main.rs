@@ -1,0 +1,1 @@
+//! Integration tests: every test talks HTTP to a real server bound on port 0.
