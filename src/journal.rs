@@ -19,7 +19,8 @@ pub struct JournalEntry {
     pub seq: u64,
     /// The `x-sandbox-request-id` the response carried.
     pub request_id: String,
-    /// Sandbox-clock time the request arrived.
+    /// Sandbox-clock time the request arrived (RFC 3339, milliseconds).
+    #[serde(serialize_with = "rfc3339_millis")]
     pub at: DateTime<Utc>,
     /// `inbound` for requests to the sandbox, `outbound` for calls the sandbox made.
     pub direction: &'static str,
@@ -121,6 +122,10 @@ impl Journal {
     pub fn clear(&self) {
         *self.inner.lock() = Ring::default();
     }
+}
+
+fn rfc3339_millis<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
 /// Cuts a body for the journal at a char boundary at or below [`BODY_LIMIT`].

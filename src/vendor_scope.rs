@@ -87,7 +87,7 @@ async fn pipeline(
                 }
             }
         }
-        Err(err) => req.into_response(HttpResponse::from_error(err)),
+        Err(err) => req.error_response(err),
     };
     let res = render_errors(mount.vendor.as_ref(), res);
     entry.status = res.status().as_u16();

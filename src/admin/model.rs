@@ -30,7 +30,7 @@ pub struct CreateSandbox {
     pub seed: Option<u64>,
 }
 
-/// `POST /__admin/clock`: any of the three, applied in this order.
+/// `POST /__admin/clock`: any of the three; `frozen` applies first, then `set`, then `advance_seconds`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClockRequest {

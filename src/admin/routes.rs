@@ -199,7 +199,7 @@ async fn clock(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
     Ok(HttpResponse::Ok().json(clock_view(&*sandbox(&admin, query.sandbox.as_deref())?)))
 }
 
-/// `POST /__admin/clock`: `set`, `advance_seconds`, `frozen`, in that order.
+/// `POST /__admin/clock`: `frozen`, `set`, `advance_seconds`, applied in that order.
 async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -> AdminResult {
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     let request: ClockRequest = required_json(&body)?;
@@ -223,14 +223,15 @@ async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -
         ),
         None => None,
     };
+    // Freezing first makes `{"set": t, "frozen": true}` stop exactly at t.
+    if let Some(frozen) = request.frozen {
+        sandbox.clock.set_frozen(frozen);
+    }
     if let Some(at) = set {
         sandbox.clock.set(at);
     }
     if let Some(by) = advance {
         sandbox.clock.advance(by);
-    }
-    if let Some(frozen) = request.frozen {
-        sandbox.clock.set_frozen(frozen);
     }
     Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
 }

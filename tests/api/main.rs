@@ -1,1 +1,7 @@
-//! Integration tests: every test talks HTTP to a real server bound on port 0.
+//! Integration tests: every test talks HTTP to a real server bound on 127.0.0.1 port 0.
+
+mod admin;
+mod chiefonboarding;
+mod determinism;
+mod helpers;
+mod sandboxes;

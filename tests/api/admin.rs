@@ -1,0 +1,138 @@
+//! The admin API: health, credentials, errors, clock, journal, request ids.
+
+use crate::helpers::{exchange, spawn_app, spawn_with};
+use hr_sandbox::settings::Settings;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn health_reports_version_seed_and_vendors() {
+    let app = spawn_app().await;
+    let health = app.get_json("/__admin/health", None, 200).await;
+    assert_eq!(
+        health,
+        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "seed": 42, "vendors": ["chiefonboarding"]})
+    );
+}
+
+#[tokio::test]
+async fn credentials_name_every_identity_with_a_whole_authorization_value() {
+    let app = spawn_app().await;
+    let creds = app.get_json("/__admin/credentials", None, 200).await;
+    insta::assert_json_snapshot!(creds);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let mut seen = Vec::new();
+    for path in ["/__admin/health", "/chiefonboarding/api/employees/", "/nowhere", "/__admin/nope"] {
+        let response = app.send(Method::GET, path, None, None).await;
+        let id = response.headers()["x-sandbox-request-id"].to_str().expect("ascii").to_owned();
+        assert!(!seen.contains(&id), "{path}: ids are unique");
+        seen.push(id);
+    }
+}
+
+#[tokio::test]
+async fn unknown_prefix_is_a_json_404_listing_the_vendor_prefixes() {
+    let app = spawn_app().await;
+    let response = app.send(Method::GET, "/workday/api/workers", None, None).await;
+    insta::assert_json_snapshot!(exchange(response, &["content-type"]).await);
+}
+
+#[tokio::test]
+async fn admin_errors_use_the_admin_shape() {
+    let app = spawn_app().await;
+    let unknown = app.send(Method::GET, "/__admin/nope", None, None).await;
+    assert_eq!(unknown.status(), 404);
+    let wrong_method = app.send(Method::DELETE, "/__admin/health", None, None).await;
+    assert_eq!(wrong_method.status(), 405);
+    let body: Value = wrong_method.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    let bad_json = app.client.post(app.url("/__admin/clock")).body("{oops").send().await.expect("ok");
+    assert_eq!(bad_json.status(), 400);
+    let body: Value = bad_json.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "bad_request");
+    let unknown_vendor = app.get_json("/__admin/vendors/workday/state", None, 404).await;
+    assert_eq!(unknown_vendor["error"]["code"], "not_found");
+    let bad_query = app.get_json("/__admin/requests?status=abc", None, 400).await;
+    assert_eq!(bad_query["error"]["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn vendors_lists_record_counts() {
+    let app = spawn_app().await;
+    let vendors = app.get_json("/__admin/vendors", None, 200).await;
+    assert_eq!(
+        vendors,
+        json!([{"id": "chiefonboarding", "name": "ChiefOnboarding", "prefix": "/chiefonboarding", "counts": {"users": 100, "sequences": 7, "tokens": 4}}])
+    );
+}
+
+#[tokio::test]
+async fn clock_can_be_set_advanced_and_frozen() {
+    let app = spawn_app().await;
+    let set = app.admin_post("/__admin/clock", json!({"set": "2030-01-01T00:00:00Z", "frozen": true}), 200).await;
+    assert_eq!(set, json!({"now": "2030-01-01T00:00:00.000Z", "frozen": true}));
+    let advanced = app.admin_post("/__admin/clock", json!({"advance_seconds": 90}), 200).await;
+    assert_eq!(advanced["now"], "2030-01-01T00:01:30.000Z");
+    assert_eq!(app.get_json("/__admin/clock", None, 200).await["now"], "2030-01-01T00:01:30.000Z", "frozen stays put");
+    let running = app.admin_post("/__admin/clock", json!({"frozen": false}), 200).await;
+    assert_eq!(running["frozen"], false);
+    let now = app.get_json("/__admin/clock", None, 200).await;
+    assert!(now["now"].as_str().is_some_and(|t| t.starts_with("2030-01-01T00:01")), "{now}");
+}
+
+#[tokio::test]
+async fn clock_rejects_bad_input_and_stays_where_it_was() {
+    let app = spawn_app().await;
+    app.admin_post("/__admin/clock", json!({"set": "2030-01-01T00:00:00Z", "frozen": true}), 200).await;
+    for body in [
+        json!({}),
+        json!({"set": "yesterday"}),
+        json!({"advance_seconds": -5}),
+        json!({"advance_seconds": "5"}),
+        json!({"rewind": 1}),
+        json!({"set": "2031-01-01T00:00:00Z", "advance_seconds": -1}),
+    ] {
+        let response = app.admin_post("/__admin/clock", body.clone(), 400).await;
+        assert_eq!(response["error"]["code"], "bad_request", "{body}");
+    }
+    assert_eq!(app.get_json("/__admin/clock", None, 200).await["now"], "2030-01-01T00:00:00.000Z");
+}
+
+#[tokio::test]
+async fn journal_records_requests_with_filters_and_can_be_cleared() {
+    let app = spawn_app().await;
+    app.admin_post("/__admin/clock", json!({"set": "2030-01-01T00:00:00Z", "frozen": true}), 200).await;
+    let admin = app.auth("chiefonboarding", "admin").await;
+    app.send(Method::GET, "/chiefonboarding/api/employees/", Some(&admin), None).await;
+    app.send(Method::POST, "/chiefonboarding/api/users/", Some(&admin), Some(json!({"first_name": "J"}))).await;
+    app.send(Method::GET, "/chiefonboarding/api/sequences/?format=xml", None, None).await;
+    let all = app.get_json("/__admin/requests", None, 200).await;
+    assert_eq!(all.as_array().map(Vec::len), Some(3));
+    let posted = app.get_json("/__admin/requests?method=post&vendor=chiefonboarding", None, 200).await;
+    insta::assert_json_snapshot!(posted, {"[].request_id" => "[id]", "[].duration_ms" => "[ms]", "[].headers.authorization" => "[token]"});
+    let by_status = app.get_json("/__admin/requests?status=404", None, 200).await;
+    assert_eq!(by_status[0]["query"], "format=xml");
+    let by_path = app.get_json("/__admin/requests?path=/api/*/", None, 200).await;
+    assert_eq!(by_path.as_array().map(Vec::len), Some(3));
+    let newest = app.get_json("/__admin/requests?limit=1", None, 200).await;
+    assert_eq!(newest[0]["path"], "/api/sequences/");
+    let cleared = app.send(Method::DELETE, "/__admin/requests", None, None).await;
+    assert_eq!(cleared.status(), 204);
+    assert_eq!(app.get_json("/__admin/requests", None, 200).await, json!([]));
+}
+
+#[tokio::test]
+async fn journal_keeps_only_the_newest_entries_past_its_limit() {
+    let app = spawn_with(Settings { journal_limit: 2, ..Settings::default() }).await;
+    for path in ["/api/a", "/api/b", "/api/c"] {
+        app.send(Method::GET, &format!("/chiefonboarding{path}"), None, None).await;
+    }
+    let entries = app.get_json("/__admin/requests", None, 200).await;
+    let paths: Vec<&str> = entries.as_array().into_iter().flatten().filter_map(|e| e["path"].as_str()).collect();
+    assert_eq!(paths, ["/api/b", "/api/c"]);
+    assert_eq!(entries[1]["seq"], 3);
+}

@@ -1,0 +1,32 @@
+//! ChiefOnboarding through HTTP: every status code and message of the reference.
+
+mod auth;
+mod dispatch;
+mod lists;
+mod offboarding;
+mod users;
+
+use crate::helpers::TestApp;
+use reqwest::{Method, Response};
+use serde_json::Value;
+
+/// `/chiefonboarding` + a vendor path.
+pub fn co(path: &str) -> String {
+    format!("/chiefonboarding{path}")
+}
+
+/// POST a JSON body as the admin identity.
+pub async fn post_as_admin(app: &TestApp, path: &str, body: Value) -> Response {
+    let admin = app.auth("chiefonboarding", "admin").await;
+    app.send(Method::POST, &co(path), Some(&admin), Some(body)).await
+}
+
+/// POST a raw body with a content type as the admin identity.
+pub async fn post_raw(app: &TestApp, path: &str, content_type: Option<&str>, body: &'static str) -> Response {
+    let admin = app.auth("chiefonboarding", "admin").await;
+    let mut request = app.client.post(app.url(&co(path))).header("Authorization", admin).body(body);
+    if let Some(content_type) = content_type {
+        request = request.header("Content-Type", content_type);
+    }
+    request.send().await.expect("answered")
+}
