@@ -2,6 +2,7 @@
 
 mod auth;
 mod dispatch;
+mod i18n;
 mod lists;
 mod offboarding;
 mod users;
