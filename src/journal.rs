@@ -1,5 +1,8 @@
 //! A bounded ring buffer of the requests a sandbox answered, newest last.
 
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, Uri};
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde::Serialize;
@@ -9,41 +12,77 @@ use std::collections::{BTreeMap, VecDeque};
 pub const BODY_LIMIT: usize = 8 * 1024;
 
 /// Request headers worth keeping: what decides how a vendor answers.
-pub const RECORDED_HEADERS: &[&str] =
-    &["accept", "accept-language", "authorization", "content-type", "content-length", "user-agent"];
+pub const RECORDED_HEADERS: [HeaderName; 6] = [
+    header::ACCEPT,
+    header::ACCEPT_LANGUAGE,
+    header::AUTHORIZATION,
+    header::CONTENT_TYPE,
+    header::CONTENT_LENGTH,
+    header::USER_AGENT,
+];
 
-/// One request and what answered it.
-#[derive(Debug, Clone, Serialize)]
+/// One request and what answered it. Holds the request's own parts (their clones are reference
+/// counts, not copies) and becomes JSON only when someone reads the journal.
+#[derive(Debug, Clone)]
 pub struct JournalEntry {
     /// Position in this sandbox's journal since its last reset, from 1.
     pub seq: u64,
     /// The `x-sandbox-request-id` the response carried.
-    pub request_id: String,
-    /// Sandbox-clock time the request arrived (RFC 3339, milliseconds).
-    #[serde(serialize_with = "rfc3339_millis")]
+    pub request_id: HeaderValue,
+    /// Sandbox-clock time the request arrived.
     pub at: DateTime<Utc>,
     /// `inbound` for requests to the sandbox, `outbound` for calls the sandbox made.
     pub direction: &'static str,
     /// Vendor id, e.g. `chiefonboarding`.
-    pub vendor: String,
+    pub vendor: &'static str,
     /// HTTP method.
-    pub method: String,
-    /// Path relative to the vendor prefix, e.g. `/api/employees/`.
-    pub path: String,
-    /// Raw query string, without `?`.
-    pub query: String,
+    pub method: Method,
+    /// The request URI as received.
+    pub uri: Uri,
+    /// Length of the vendor prefix at the start of the URI's path.
+    pub prefix_len: usize,
     /// The recorded request headers (see [`RECORDED_HEADERS`]).
-    pub headers: BTreeMap<String, String>,
-    /// Request body as text, cut at [`BODY_LIMIT`] bytes.
-    pub body: Option<String>,
-    /// Whether `body` was cut.
-    pub body_truncated: bool,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The request body (only its first [`BODY_LIMIT`] bytes are shown).
+    pub body: Bytes,
     /// Status code answered.
     pub status: u16,
     /// Wall time spent answering, in milliseconds.
     pub duration_ms: f64,
     /// `<scenario>#<rule index>` when a scenario rule shaped the answer.
     pub scenario: Option<String>,
+}
+
+impl JournalEntry {
+    /// The path relative to the vendor prefix, e.g. `/api/employees/`.
+    pub fn path(&self) -> &str {
+        self.uri.path().get(self.prefix_len..).unwrap_or(self.uri.path())
+    }
+}
+
+impl Serialize for JournalEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let headers: BTreeMap<&str, &str> =
+            self.headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
+        let (body, body_truncated) = journal_body(&self.body);
+        let mut map = serializer.serialize_map(Some(14))?;
+        map.serialize_entry("seq", &self.seq)?;
+        map.serialize_entry("request_id", self.request_id.to_str().unwrap_or_default())?;
+        map.serialize_entry("at", &self.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))?;
+        map.serialize_entry("direction", self.direction)?;
+        map.serialize_entry("vendor", self.vendor)?;
+        map.serialize_entry("method", self.method.as_str())?;
+        map.serialize_entry("path", self.path())?;
+        map.serialize_entry("query", self.uri.query().unwrap_or(""))?;
+        map.serialize_entry("headers", &headers)?;
+        map.serialize_entry("body", &body)?;
+        map.serialize_entry("body_truncated", &body_truncated)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("duration_ms", &self.duration_ms)?;
+        map.serialize_entry("scenario", &self.scenario)?;
+        map.end()
+    }
 }
 
 /// Which journal entries a reader wants.
@@ -64,8 +103,8 @@ pub struct JournalFilter {
 impl JournalFilter {
     fn accepts(&self, entry: &JournalEntry) -> bool {
         self.vendor.as_ref().is_none_or(|v| *v == entry.vendor)
-            && self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&entry.method))
-            && self.path.as_ref().is_none_or(|p| wildcard_match(p, &entry.path))
+            && self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(entry.method.as_str()))
+            && self.path.as_ref().is_none_or(|p| wildcard_match(p, entry.path()))
             && self.status.is_none_or(|s| s == entry.status)
     }
 }
@@ -124,12 +163,8 @@ impl Journal {
     }
 }
 
-fn rfc3339_millis<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-}
-
 /// Cuts a body for the journal at a char boundary at or below [`BODY_LIMIT`].
-pub fn journal_body(body: &[u8]) -> (Option<String>, bool) {
+fn journal_body(body: &[u8]) -> (Option<String>, bool) {
     if body.is_empty() {
         return (None, false);
     }

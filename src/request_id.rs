@@ -14,19 +14,42 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 
 /// The id of the request being answered, in the request's extensions.
 #[derive(Debug, Clone)]
-pub struct RequestId(pub String);
+pub struct RequestId(pub HeaderValue);
+
+/// `req-00000042`: written by hand because this runs on every request.
+fn header_value(n: u64) -> HeaderValue {
+    let mut digits = [b'0'; 20];
+    let mut rest = n;
+    let mut start = digits.len();
+    while rest > 0 || digits.len() - start < 8 {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let mut text = Vec::with_capacity(4 + digits.len() - start);
+    text.extend_from_slice(b"req-");
+    text.extend_from_slice(&digits[start..]);
+    // ASCII letters, a dash and digits are always a valid header value.
+    HeaderValue::from_maybe_shared(bytes::Bytes::from(text)).unwrap_or(HeaderValue::from_static("req"))
+}
 
 /// Middleware: names the request, and the response after it.
 pub async fn attach(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let id = format!("req-{:08}", NEXT.fetch_add(1, Ordering::Relaxed));
-    let value = HeaderValue::from_str(&id);
-    req.extensions_mut().insert(RequestId(id));
+    let value = header_value(NEXT.fetch_add(1, Ordering::Relaxed));
+    req.extensions_mut().insert(RequestId(value.clone()));
     let mut res = next.call(req).await?;
-    if let Ok(value) = value {
-        res.headers_mut().insert(HEADER, value);
-    }
+    res.headers_mut().insert(HEADER, value);
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn header_value_pads_to_eight_digits() {
+        assert_eq!(super::header_value(42), "req-00000042");
+        assert_eq!(super::header_value(123_456_789), "req-123456789");
+    }
 }

@@ -4,19 +4,18 @@
 
 use crate::admin::error::AdminError;
 use crate::common::error::{ApiError, ErrorKind};
-use crate::journal::{JournalEntry, RECORDED_HEADERS, journal_body};
+use crate::journal::{JournalEntry, RECORDED_HEADERS};
 use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::vendors::Vendor;
 use actix_web::body::BoxBody;
 use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};
-use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::http::header::{CONTENT_LENGTH, HeaderValue, TRANSFER_ENCODING};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -30,11 +29,6 @@ pub struct Mount {
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
 }
-
-/// The path prefix the client used for this vendor (`/chiefonboarding` or
-/// `/sandboxes/ci-42/chiefonboarding`), for vendors that build absolute links or redirects.
-#[derive(Debug, Clone)]
-pub struct VendorBase(pub String);
 
 /// The vendor's scope for the `default` sandbox (`/<id>`) and for named ones.
 pub fn scopes(mount: &Mount) -> [impl HttpServiceFactory + use<>; 2] {
@@ -66,16 +60,16 @@ async fn pipeline(
         let err = AdminError::unknown_sandbox(sandbox_name);
         return Ok(req.into_response(err.error_response()));
     };
-    let base = match &named {
-        Some(name) => format!("/sandboxes/{name}/{}", mount.vendor.id()),
-        None => format!("/{}", mount.vendor.id()),
+    // The journal shows paths relative to the prefix the client used.
+    let prefix_len = match &named {
+        Some(name) => "/sandboxes/".len() + name.len() + 1 + mount.vendor.id().len(),
+        None => 1 + mount.vendor.id().len(),
     };
-    let mut entry = journal_entry(&req, &sandbox, &mount, &base);
+    let mut entry = journal_entry(&req, &sandbox, mount.vendor.id(), prefix_len);
     let res = match buffer_body(&mut req, mount.body_limit).await {
         Ok(body) => {
-            (entry.body, entry.body_truncated) = journal_body(&body);
+            entry.body = body;
             req.extensions_mut().insert(Arc::clone(&sandbox));
-            req.extensions_mut().insert(VendorBase(base));
             // Routing and handlers turn their errors into responses, so an `Err` here can only
             // come from a middleware; it still gets journaled.
             match next.call(req).await {
@@ -99,7 +93,8 @@ async fn pipeline(
 /// Reads the whole body (bounded) so the journal and later matchers can see it, then puts it back.
 async fn buffer_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if declared == Some(0) {
+    // HTTP/1.1 has a body only with Content-Length or Transfer-Encoding.
+    if declared == Some(0) || (declared.is_none() && !req.headers().contains_key(TRANSFER_ENCODING)) {
         return Ok(Bytes::new());
     }
     if declared.is_some_and(|len| len > limit) {
@@ -168,24 +163,20 @@ fn to_api_error(err: &Error) -> ApiError {
     ApiError::with_message(kind, message)
 }
 
-fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, mount: &Mount, base: &str) -> JournalEntry {
-    let headers: BTreeMap<String, String> = RECORDED_HEADERS
-        .iter()
-        .filter_map(|name| Some(((*name).to_owned(), req.headers().get(*name)?.to_str().ok()?.to_owned())))
-        .collect();
-    let path = req.path();
+fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, prefix_len: usize) -> JournalEntry {
+    let headers =
+        RECORDED_HEADERS.iter().filter_map(|name| Some((name.clone(), req.headers().get(name)?.clone()))).collect();
     JournalEntry {
         seq: 0,
-        request_id: req.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default(),
+        request_id: req.extensions().get::<RequestId>().map_or(HeaderValue::from_static(""), |id| id.0.clone()),
         at: sandbox.clock.now(),
         direction: "inbound",
-        vendor: mount.vendor.id().to_owned(),
-        method: req.method().to_string(),
-        path: path.strip_prefix(base).unwrap_or(path).to_owned(),
-        query: req.query_string().to_owned(),
+        vendor,
+        method: req.method().clone(),
+        uri: req.uri().clone(),
+        prefix_len,
         headers,
-        body: None,
-        body_truncated: false,
+        body: Bytes::new(),
         status: 0,
         duration_ms: 0.0,
         scenario: None,

@@ -72,7 +72,7 @@ pub fn view<G: Deref<Target = State>>(
 
 /// A DRF JSON answer from bytes kept ready.
 pub fn json_bytes(status: StatusCode, body: Bytes) -> HttpResponse {
-    HttpResponse::build(status).content_type("application/json").body(body)
+    HttpResponse::build(status).insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json"))).body(body)
 }
 
 /// Headers Django's middleware adds to every answer: the language and what it varies on.
@@ -105,15 +105,17 @@ fn initial(req: &HttpRequest, endpoint: &Endpoint, state: &State) -> Result<Opti
 
 /// `DefaultContentNegotiation`: only the JSON renderer exists.
 fn negotiate(req: &HttpRequest) -> Result<(), ApiError> {
-    let query: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    if let Some((_, format)) = query.iter().rev().find(|(k, _)| k == "format").filter(|(_, v)| !v.is_empty()) {
-        return if format == "json" { Ok(()) } else { Err(ApiError::new(ErrorKind::NotFound)) };
+    if !req.query_string().is_empty() {
+        let query: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+        if let Some((_, format)) = query.iter().rev().find(|(k, _)| k == "format").filter(|(_, v)| !v.is_empty()) {
+            return if format == "json" { Ok(()) } else { Err(ApiError::new(ErrorKind::NotFound)) };
+        }
     }
     let accept = req.headers().get(ACCEPT).map_or("*/*", |v| v.to_str().unwrap_or(""));
     let accepts_json = accept.split(',').any(|media| {
-        let base = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        let (main, sub) = base.split_once('/').unwrap_or((base.as_str(), ""));
-        matches!(main, "*" | "application") && matches!(sub, "*" | "json")
+        let base = media.split(';').next().unwrap_or("").trim();
+        let (main, sub) = base.split_once('/').unwrap_or((base, ""));
+        (main == "*" || main.eq_ignore_ascii_case("application")) && (sub == "*" || sub.eq_ignore_ascii_case("json"))
     });
     if accepts_json { Ok(()) } else { Err(ApiError::new(ErrorKind::NotAcceptable)) }
 }
@@ -123,15 +125,14 @@ fn authenticate<'s>(req: &HttpRequest, state: &'s State) -> Result<&'s super::mo
     let unauthorized = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
     let header = req.headers().get(AUTHORIZATION).map_or(&b""[..], HeaderValue::as_bytes);
     // bytes.split(): runs of ASCII whitespace separate the parts.
-    let parts: Vec<&[u8]> =
-        header.split(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).filter(|p| !p.is_empty()).collect();
-    match parts.as_slice() {
-        [keyword, ..] if !keyword.eq_ignore_ascii_case(b"token") => {
+    let mut parts = header.split(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).filter(|p| !p.is_empty());
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(keyword), _, _) if !keyword.eq_ignore_ascii_case(b"token") => {
             Err(unauthorized("Authentication credentials were not provided."))
         }
-        [] => Err(unauthorized("Authentication credentials were not provided.")),
-        [_] => Err(unauthorized("Invalid token header. No credentials provided.")),
-        [_, key] => {
+        (None, _, _) => Err(unauthorized("Authentication credentials were not provided.")),
+        (Some(_), None, _) => Err(unauthorized("Invalid token header. No credentials provided.")),
+        (Some(_), Some(key), None) => {
             let key = std::str::from_utf8(key).map_err(|_| {
                 unauthorized("Invalid token header. Token string should not contain invalid characters.")
             })?;
