@@ -79,7 +79,7 @@ impl Serialize for JournalEntry {
         map.serialize_entry("body", &body)?;
         map.serialize_entry("body_truncated", &body_truncated)?;
         map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("duration_ms", &self.duration_ms)?;
+        map.serialize_entry("duration_ms", &((self.duration_ms * 1000.0).round() / 1000.0))?;
         map.serialize_entry("scenario", &self.scenario)?;
         map.end()
     }

@@ -26,10 +26,15 @@ fn serve(args: &ServeArgs) -> ExitCode {
     let seed = settings.seed;
     let result = actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings)?;
-        println!("hr-sandbox listening on {}", app.base_url());
+        let base_url = app.base_url();
+        let server = actix_web::rt::spawn(app.run_until_stopped());
+        // The server installs its SIGTERM/SIGINT handlers on its first poll: let that happen
+        // before announcing it, so a supervisor that stops us right away gets a graceful stop.
+        actix_web::rt::task::yield_now().await;
+        println!("hr-sandbox listening on {base_url}");
         println!("seed: {seed}");
         std::io::stdout().flush()?;
-        app.run_until_stopped().await
+        server.await.map_err(std::io::Error::other)?
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

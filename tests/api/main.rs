@@ -2,6 +2,6 @@
 
 mod admin;
 mod chiefonboarding;
-mod determinism;
 mod helpers;
+mod process;
 mod sandboxes;

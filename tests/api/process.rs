@@ -1,4 +1,4 @@
-//! Same seed, same requests, same bytes: across two separate processes of the real binary.
+//! The real binary as a process: determinism across processes, signals, healthcheck, env vars.
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -17,8 +17,13 @@ impl Drop for Server {
 }
 
 fn start(seed: &str) -> Server {
+    start_with(&["--port", "0", "--seed", seed, "--workers", "1"], &[], seed)
+}
+
+fn start_with(args: &[&str], env: &[(&str, &str)], seed: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hr-sandbox"))
-        .args(["--port", "0", "--seed", seed, "--workers", "1"])
+        .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -119,4 +124,57 @@ fn dump_prints_the_same_state_the_admin_api_starts_with() {
     assert_eq!(again.stdout, output.stdout);
     let unknown = Command::new(env!("CARGO_BIN_EXE_hr-sandbox")).args(["dump", "workday"]).output().expect("runs");
     assert!(!unknown.status.success());
+}
+
+fn port_of(server: &Server) -> &str {
+    server.base.rsplit(':').next().expect("a port")
+}
+
+fn stop_with(server: &mut Server, signal: &str) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args([signal, &pid]).status().expect("kill runs").success());
+    let status = server.child.wait().expect("exits");
+    assert!(status.success(), "graceful stop exits 0, got {status}");
+    started.elapsed()
+}
+
+#[test]
+fn sigterm_and_sigint_stop_the_server_gracefully_and_quickly() {
+    for signal in ["-TERM", "-INT"] {
+        let mut server = start("42");
+        let elapsed = stop_with(&mut server, signal);
+        assert!(elapsed.as_secs() < 5, "{signal} took {elapsed:?}");
+    }
+}
+
+#[test]
+fn healthcheck_subcommand_exits_zero_only_when_the_server_answers() {
+    let server = start("42");
+    let port = port_of(&server).to_owned();
+    let healthy =
+        Command::new(env!("CARGO_BIN_EXE_hr-sandbox")).args(["healthcheck", "--port", &port]).status().expect("runs");
+    assert!(healthy.success());
+    drop(server);
+    let down =
+        Command::new(env!("CARGO_BIN_EXE_hr-sandbox")).args(["healthcheck", "--port", &port]).status().expect("runs");
+    assert!(!down.success());
+}
+
+#[test]
+fn flags_also_come_from_hr_sandbox_environment_variables() {
+    let server =
+        start_with(&[], &[("HR_SANDBOX_PORT", "0"), ("HR_SANDBOX_SEED", "9"), ("HR_SANDBOX_WORKERS", "1")], "9");
+    assert!(server.base.starts_with("http://127.0.0.1:"));
+}
+
+#[test]
+fn unknown_vendor_flag_fails_to_start_with_a_clear_message() {
+    let output = Command::new(env!("CARGO_BIN_EXE_hr-sandbox"))
+        .args(["--vendors", "workday", "--port", "0"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown vendor 'workday'"), "{stderr}");
 }
