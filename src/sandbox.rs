@@ -114,11 +114,6 @@ impl SandboxRegistry {
         &self.vendors
     }
 
-    /// One vendor by id.
-    pub fn vendor(&self, id: &str) -> Option<&Arc<dyn Vendor>> {
-        self.vendors.iter().find(|v| v.id() == id)
-    }
-
     /// A sandbox by name.
     pub fn get(&self, name: &str) -> Option<Arc<Sandbox>> {
         self.sandboxes.read().get(name).cloned()

@@ -17,7 +17,6 @@ use std::sync::Arc;
 pub struct Application {
     host: String,
     port: u16,
-    registry: Arc<SandboxRegistry>,
     server: Server,
 }
 
@@ -56,7 +55,7 @@ impl Application {
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
-        Ok(Self { host: settings.host, port, registry, server: server.run() })
+        Ok(Self { host: settings.host, port, server: server.run() })
     }
 
     /// The port actually bound.
@@ -67,11 +66,6 @@ impl Application {
     /// `http://HOST:PORT` of the bound socket.
     pub fn base_url(&self) -> String {
         format!("http://{}:{}", self.host, self.port)
-    }
-
-    /// The sandboxes, for embedding callers.
-    pub fn registry(&self) -> Arc<SandboxRegistry> {
-        Arc::clone(&self.registry)
     }
 
     /// Serves until SIGINT/SIGTERM (graceful, at most 2 s for in-flight requests).

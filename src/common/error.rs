@@ -134,11 +134,6 @@ impl ApiError {
         self.status.unwrap_or_else(|| self.kind.default_status())
     }
 
-    /// The message, or `default` when the error carries none.
-    pub fn message_or<'a>(&'a self, default: &'a str) -> &'a str {
-        self.message.as_deref().unwrap_or(default)
-    }
-
     /// Adds the error's own headers to a response under construction.
     pub fn apply_headers(&self, response: &mut HttpResponse) {
         for (name, value) in &self.headers {

@@ -1,6 +1,6 @@
 //! The real binary as a process: determinism across processes, signals, healthcheck, env vars.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -37,66 +37,27 @@ fn start_with(args: &[&str], env: &[(&str, &str)], seed: &str) -> Server {
     Server { child, base }
 }
 
+async fn text(request: reqwest::RequestBuilder) -> String {
+    request.send().await.expect("answered").text().await.expect("body")
+}
+
 async fn session(base: &str) -> Vec<String> {
     let client = reqwest::Client::new();
     let creds: Value =
-        client.get(format!("{base}/__admin/credentials")).send().await.expect("ok").json().await.expect("json");
+        serde_json::from_str(&text(client.get(format!("{base}/__admin/credentials"))).await).expect("json");
     let admin = creds["chiefonboarding"]["admin"]["authorization"].as_str().expect("auth").to_owned();
-    client
-        .post(format!("{base}/__admin/clock"))
-        .json(&serde_json::json!({"set": "2030-01-01T00:00:00Z", "frozen": true}))
-        .send()
-        .await
-        .expect("ok");
-    let mut bodies = vec![creds.to_string()];
-    let user = serde_json::json!({"first_name": "Det", "last_name": "Erministic", "email": "det@acme.test", "role": 0});
-    bodies.push(
-        client
-            .post(format!("{base}/chiefonboarding/api/users/"))
-            .header("Authorization", &admin)
-            .json(&user)
-            .send()
-            .await
-            .expect("ok")
-            .text()
-            .await
-            .expect("body"),
-    );
-    bodies.push(
-        client
-            .post(format!("{base}/__admin/vendors/chiefonboarding/tokens"))
-            .json(&serde_json::json!({"user_id": 50}))
-            .send()
-            .await
-            .expect("ok")
-            .text()
-            .await
-            .expect("body"),
-    );
-    for path in ["/chiefonboarding/api/employees/", "/chiefonboarding/api/sequences/"] {
-        bodies.push(
-            client
-                .get(format!("{base}{path}"))
-                .header("Authorization", &admin)
-                .send()
-                .await
-                .expect("ok")
-                .text()
-                .await
-                .expect("body"),
-        );
-    }
-    bodies.push(
-        client
-            .get(format!("{base}/__admin/vendors/chiefonboarding/state"))
-            .send()
-            .await
-            .expect("ok")
-            .text()
-            .await
-            .expect("body"),
-    );
-    bodies
+    let freeze = json!({"set": "2030-01-01T00:00:00Z", "frozen": true});
+    text(client.post(format!("{base}/__admin/clock")).json(&freeze)).await;
+    let user = json!({"first_name": "Det", "last_name": "Erministic", "email": "det@acme.test", "role": 0});
+    vec![
+        creds.to_string(),
+        text(client.post(format!("{base}/chiefonboarding/api/users/")).header("Authorization", &admin).json(&user))
+            .await,
+        text(client.post(format!("{base}/__admin/vendors/chiefonboarding/tokens")).json(&json!({"user_id": 50}))).await,
+        text(client.get(format!("{base}/chiefonboarding/api/employees/")).header("Authorization", &admin)).await,
+        text(client.get(format!("{base}/chiefonboarding/api/sequences/")).header("Authorization", &admin)).await,
+        text(client.get(format!("{base}/__admin/vendors/chiefonboarding/state"))).await,
+    ]
 }
 
 #[tokio::test]

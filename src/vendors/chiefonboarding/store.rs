@@ -194,18 +194,7 @@ impl VendorStore for ChiefOnboardingStore {
             .iter()
             .filter_map(|(identity, id)| {
                 let user = state.users.get(id)?;
-                let key = state.token_of(*id)?;
-                Some((
-                    identity.clone(),
-                    json!({
-                        "authorization": format!("Token {key}"),
-                        "token": key,
-                        "user_id": user.id,
-                        "email": user.email,
-                        "role": user.role,
-                        "is_active": user.is_active,
-                    }),
-                ))
+                Some((identity.clone(), credential(user, state.token_of(*id)?)))
             })
             .collect();
         Value::Object(identities)
@@ -249,14 +238,18 @@ impl VendorStore for ChiefOnboardingStore {
         .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "no such user"))?;
         let rotate = body.get("rotate").and_then(Value::as_bool).unwrap_or(false);
         let key = state.mint_token(user_id, rotate);
-        let user = &state.users[&user_id];
-        Ok(json!({
-            "authorization": format!("Token {key}"),
-            "token": key,
-            "user_id": user.id,
-            "email": user.email,
-            "role": user.role,
-            "is_active": user.is_active,
-        }))
+        Ok(credential(&state.users[&user_id], &key))
     }
+}
+
+/// One credentials entry: the whole `Authorization` value plus who it belongs to.
+fn credential(user: &User, key: &str) -> Value {
+    json!({
+        "authorization": format!("Token {key}"),
+        "token": key,
+        "user_id": user.id,
+        "email": user.email,
+        "role": user.role,
+        "is_active": user.is_active,
+    })
 }
