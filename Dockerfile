@@ -14,9 +14,11 @@ RUN cargo build --release --locked --bin hr-sandbox \
 
 FROM scratch
 COPY --from=build /hr-sandbox /hr-sandbox
+COPY scenarios /scenarios
 ENV HR_SANDBOX_HOST=0.0.0.0 \
     HR_SANDBOX_PORT=8080 \
-    HR_SANDBOX_LOG_FORMAT=json
+    HR_SANDBOX_LOG_FORMAT=json \
+    HR_SANDBOX_SCENARIOS_DIR=/scenarios
 USER 65534:65534
 EXPOSE 8080
 # No shell in the image: the binary probes itself.

@@ -2,6 +2,7 @@
 
 use crate::settings::{LogFormat, Settings};
 use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
 
 /// A local, stateful, deterministic sandbox of HR and workforce vendor APIs.
 ///
@@ -26,6 +27,8 @@ pub enum Command {
     Dump(DumpArgs),
     /// Exit 0 when a local server answers /__admin/health (for Docker HEALTHCHECK; needs no shell).
     Healthcheck(HealthcheckArgs),
+    /// Validate scenario files without serving; non-zero exit and `file:rule N: reason` on error.
+    CheckScenarios(CheckScenariosArgs),
 }
 
 /// Flags of `serve`.
@@ -55,6 +58,12 @@ pub struct ServeArgs {
     /// Log line format.
     #[arg(long, env = "HR_SANDBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
+    /// Scenario file, or the name of one in --scenarios-dir; repeatable; active from the start.
+    #[arg(long = "scenario", env = "HR_SANDBOX_SCENARIO", value_delimiter = ',')]
+    pub scenarios: Vec<String>,
+    /// Where scenario names are looked up.
+    #[arg(long, env = "HR_SANDBOX_SCENARIOS_DIR", default_value = "scenarios")]
+    pub scenarios_dir: PathBuf,
 }
 
 impl ServeArgs {
@@ -68,6 +77,8 @@ impl ServeArgs {
             journal_limit: self.journal_limit,
             body_limit: self.body_limit,
             workers: self.workers,
+            scenarios: self.scenarios.clone(),
+            scenarios_dir: self.scenarios_dir.clone(),
         }
     }
 }
@@ -89,6 +100,17 @@ pub struct HealthcheckArgs {
     /// Port the server listens on (always checked on 127.0.0.1).
     #[arg(long, env = "HR_SANDBOX_PORT", default_value_t = 8080)]
     pub port: u16,
+}
+
+/// Flags of `check-scenarios`.
+#[derive(Debug, Args)]
+pub struct CheckScenariosArgs {
+    /// Scenario files (or names in --scenarios-dir).
+    #[arg(required = true)]
+    pub files: Vec<String>,
+    /// Where scenario names are looked up.
+    #[arg(long, env = "HR_SANDBOX_SCENARIOS_DIR", default_value = "scenarios")]
+    pub scenarios_dir: PathBuf,
 }
 
 fn vendor_id(value: &str) -> Result<String, String> {

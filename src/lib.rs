@@ -6,6 +6,7 @@ pub mod common;
 pub mod journal;
 pub mod request_id;
 pub mod sandbox;
+pub mod scenario;
 pub mod settings;
 pub mod startup;
 pub mod vendor_scope;

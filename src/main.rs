@@ -1,7 +1,8 @@
 //! The `hr-sandbox` binary: parse the command line, start logging, run the subcommand.
 
 use clap::Parser;
-use hr_sandbox::cli::{Cli, Command, DumpArgs, HealthcheckArgs, ServeArgs};
+use hr_sandbox::cli::{CheckScenariosArgs, Cli, Command, DumpArgs, HealthcheckArgs, ServeArgs};
+use hr_sandbox::scenario::loader::load_file;
 use hr_sandbox::settings::LogFormat;
 use hr_sandbox::startup::Application;
 use hr_sandbox::vendors;
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(&args),
         Some(Command::Dump(args)) => dump(&args),
         Some(Command::Healthcheck(args)) => healthcheck(&args),
+        Some(Command::CheckScenarios(args)) => check_scenarios(&args),
     }
 }
 
@@ -61,6 +63,21 @@ fn dump(args: &DumpArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn check_scenarios(args: &CheckScenariosArgs) -> ExitCode {
+    let vendors = vendors::registry();
+    let mut failed = false;
+    for file in &args.files {
+        match load_file(file, &args.scenarios_dir, &vendors) {
+            Ok(scenario) => println!("{file}: ok ({} with {} rules)", scenario.name, scenario.rules.len()),
+            Err(err) => {
+                eprintln!("{err}");
+                failed = true;
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 /// A dependency-free HTTP/1.0 probe, so a `FROM scratch` image needs no curl and no shell.

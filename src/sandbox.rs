@@ -4,6 +4,7 @@
 use crate::common::clock::Clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::Journal;
+use crate::scenario::{Scenario, ScenarioEngine};
 use crate::vendors::{Vendor, VendorStore};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
@@ -23,18 +24,23 @@ pub struct Sandbox {
     pub clock: Clock,
     /// What this sandbox answered.
     pub journal: Journal,
+    /// Fault injection rules, their counters and activation.
+    pub scenarios: ScenarioEngine,
     stores: Vec<(&'static str, Arc<dyn VendorStore>)>,
 }
 
 impl Sandbox {
-    /// Seeds every vendor's store for `seed`.
-    pub fn new(name: &str, seed: u64, vendors: &[Arc<dyn Vendor>], journal_limit: usize) -> Self {
-        let stores = vendors.iter().map(|v| (v.id(), v.build_store(seed))).collect();
+    /// Seeds every vendor's store for `seed`; the startup scenarios start active.
+    pub fn new(name: &str, seed: u64, setup: &SandboxSetup) -> Self {
+        let stores = setup.vendors.iter().map(|v| (v.id(), v.build_store(seed))).collect();
+        let clock = Clock::default();
+        let scenarios = ScenarioEngine::new(setup.scenarios.clone(), seed, clock.now());
         Self {
             name: name.to_owned(),
             seed: Mutex::new(seed),
-            clock: Clock::default(),
-            journal: Journal::new(journal_limit),
+            clock,
+            journal: Journal::new(setup.journal_limit),
+            scenarios,
             stores,
         }
     }
@@ -64,7 +70,8 @@ impl Sandbox {
         self.stores.iter().find_map(|(_, store)| Arc::clone(store).into_any().downcast::<T>().ok())
     }
 
-    /// Back to the start state: the listed vendors only, or everything (data, clock, journal).
+    /// Back to the start state: the listed vendors only, or everything (data, clock, journal,
+    /// scenarios and their counters).
     /// Each store swaps its state under its own write lock, so a request sees old or new.
     pub fn reset(&self, seed: Option<u64>, vendors: Option<&[String]>) {
         let seed = seed.unwrap_or_else(|| self.seed());
@@ -77,6 +84,7 @@ impl Sandbox {
         if vendors.is_none() {
             self.clock.reset();
             self.journal.clear();
+            self.scenarios.reset(seed, self.clock.now());
         }
     }
 }
@@ -94,24 +102,33 @@ pub enum RegistryError {
     DefaultIsPermanent,
 }
 
+/// What every new sandbox starts from.
+pub struct SandboxSetup {
+    /// The vendors served, in registry order.
+    pub vendors: Vec<Arc<dyn Vendor>>,
+    /// Journal entries kept.
+    pub journal_limit: usize,
+    /// Scenarios loaded and active at start (and after a reset).
+    pub scenarios: Vec<Arc<Scenario>>,
+}
+
 /// Every sandbox of the server, by name.
 pub struct SandboxRegistry {
-    vendors: Vec<Arc<dyn Vendor>>,
-    journal_limit: usize,
+    setup: SandboxSetup,
     sandboxes: RwLock<BTreeMap<String, Arc<Sandbox>>>,
 }
 
 impl SandboxRegistry {
     /// A registry holding the `default` sandbox seeded with `seed`.
-    pub fn new(vendors: Vec<Arc<dyn Vendor>>, seed: u64, journal_limit: usize) -> Self {
-        let default = Arc::new(Sandbox::new(DEFAULT_SANDBOX, seed, &vendors, journal_limit));
+    pub fn new(setup: SandboxSetup, seed: u64) -> Self {
+        let default = Arc::new(Sandbox::new(DEFAULT_SANDBOX, seed, &setup));
         let sandboxes = RwLock::new(BTreeMap::from([(DEFAULT_SANDBOX.to_owned(), default)]));
-        Self { vendors, journal_limit, sandboxes }
+        Self { setup, sandboxes }
     }
 
     /// The vendors every sandbox serves, in registry order.
     pub fn vendors(&self) -> &[Arc<dyn Vendor>] {
-        &self.vendors
+        &self.setup.vendors
     }
 
     /// A sandbox by name.
@@ -132,7 +149,7 @@ impl SandboxRegistry {
         if self.sandboxes.read().contains_key(name) {
             return Err(RegistryError::Exists);
         }
-        let sandbox = Arc::new(Sandbox::new(name, seed, &self.vendors, self.journal_limit));
+        let sandbox = Arc::new(Sandbox::new(name, seed, &self.setup));
         let mut sandboxes = self.sandboxes.write();
         if sandboxes.contains_key(name) {
             return Err(RegistryError::Exists);

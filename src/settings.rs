@@ -27,6 +27,10 @@ pub struct Settings {
     pub body_limit: usize,
     /// HTTP worker threads; `None` uses one per core.
     pub workers: Option<usize>,
+    /// Scenario files or names (looked up in `scenarios_dir`), active from the start.
+    pub scenarios: Vec<String>,
+    /// Where scenario names are looked up.
+    pub scenarios_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
@@ -39,6 +43,8 @@ impl Default for Settings {
             journal_limit: 1000,
             body_limit: 1024 * 1024,
             workers: None,
+            scenarios: Vec::new(),
+            scenarios_dir: "scenarios".into(),
         }
     }
 }

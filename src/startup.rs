@@ -2,7 +2,8 @@
 
 use crate::admin::routes::{self as admin, AdminState};
 use crate::request_id;
-use crate::sandbox::SandboxRegistry;
+use crate::sandbox::{SandboxRegistry, SandboxSetup};
+use crate::scenario;
 use crate::settings::Settings;
 use crate::vendor_scope::{self, Mount};
 use crate::vendors::{self, Vendor};
@@ -24,10 +25,20 @@ impl Application {
     /// Seeds the state, binds the socket and prepares the server.
     pub fn build(settings: Settings) -> io::Result<Self> {
         let vendors = selected_vendors(&settings.vendors)?;
-        let registry = Arc::new(SandboxRegistry::new(vendors, settings.seed, settings.journal_limit));
+        let scenarios = settings
+            .scenarios
+            .iter()
+            .map(|file| scenario::loader::load_file(file, &settings.scenarios_dir, &vendors).map(Arc::new))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+        let setup = SandboxSetup { vendors, journal_limit: settings.journal_limit, scenarios };
+        let registry = Arc::new(SandboxRegistry::new(setup, settings.seed));
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
-        let admin_state = web::Data::new(AdminState { registry: Arc::clone(&registry) });
+        let admin_state = web::Data::new(AdminState {
+            registry: Arc::clone(&registry),
+            scenarios_dir: settings.scenarios_dir.clone(),
+        });
         let mounts: Vec<Mount> = registry
             .vendors()
             .iter()

@@ -7,11 +7,13 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::{JournalEntry, RECORDED_HEADERS};
 use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
+use crate::scenario::Outcome;
+use crate::scenario::matcher::RequestFacts;
 use crate::vendors::Vendor;
 use actix_web::body::BoxBody;
 use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};
-use actix_web::http::header::{CONTENT_LENGTH, HeaderValue, TRANSFER_ENCODING};
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, TRANSFER_ENCODING};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use bytes::{Bytes, BytesMut};
@@ -68,26 +70,84 @@ async fn pipeline(
     let mut entry = journal_entry(&req, &sandbox, mount.vendor.id(), prefix_len);
     let res = match buffer_body(&mut req, mount.body_limit).await {
         Ok(body) => {
+            let decision =
+                sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), sandbox.clock.now());
             entry.body = body;
             req.extensions_mut().insert(Arc::clone(&sandbox));
-            // Routing and handlers turn their errors into responses, so an `Err` here can only
-            // come from a middleware; it still gets journaled.
-            match next.call(req).await {
-                Ok(res) => res,
-                Err(err) => {
-                    entry.status = err.as_response_error().status_code().as_u16();
-                    sandbox.journal.record(entry);
-                    return Err(err);
+            match decision {
+                Some(decision) => {
+                    tracing::info!(scenario = %decision.label, method = %req.method(), path = %req.path(), "scenario rule fired");
+                    entry.scenario = Some(decision.label.clone());
+                    if let Some(delay) = decision.delay {
+                        actix_web::rt::time::sleep(delay).await;
+                    }
+                    match apply(decision.outcome, req, next).await {
+                        Ok(res) => res,
+                        Err(err) => return journal_failure(&sandbox, entry, err),
+                    }
                 }
+                None => match next.call(req).await {
+                    Ok(res) => res,
+                    Err(err) => return journal_failure(&sandbox, entry, err),
+                },
             }
         }
         Err(err) => req.error_response(err),
     };
-    let res = render_errors(mount.vendor.as_ref(), res);
+    let mut res = render_errors(mount.vendor.as_ref(), res);
+    // After rendering, which replaces the response of an injected error.
+    if let Some(label) = entry.scenario.as_deref().and_then(|label| HeaderValue::from_str(label).ok()) {
+        res.headers_mut().insert(SCENARIO_HEADER, label);
+    }
     entry.status = res.status().as_u16();
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     sandbox.journal.record(entry);
     Ok(res)
+}
+
+/// The response header naming the scenario rule that shaped a response.
+pub const SCENARIO_HEADER: HeaderName = HeaderName::from_static("x-sandbox-scenario");
+
+/// What the scenario engine sees of a request.
+fn facts<'a>(req: &'a ServiceRequest, vendor: &'a str, prefix_len: usize, body: &'a [u8]) -> RequestFacts<'a> {
+    RequestFacts {
+        vendor,
+        method: req.method(),
+        path: req.path().get(prefix_len..).unwrap_or(""),
+        query: req.query_string(),
+        headers: req.headers(),
+        body,
+    }
+}
+
+/// Carries out a firing rule's outcome; errors come back as error responses for the renderer.
+async fn apply(outcome: Outcome, req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
+    match outcome {
+        Outcome::Pass => next.call(req).await,
+        Outcome::ItemError(item) => {
+            req.extensions_mut().insert(item);
+            next.call(req).await
+        }
+        Outcome::Error(err) => Ok(req.error_response(err)),
+        Outcome::Response { status, headers, body, json } => {
+            let mut response = HttpResponse::build(status);
+            if json {
+                response.insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json")));
+            }
+            for (name, value) in headers {
+                response.insert_header((name, value));
+            }
+            Ok(req.into_response(response.body(body)))
+        }
+    }
+}
+
+/// An `Err` from inside can only come from a middleware (routing and handlers answer their own
+/// errors); it is still journaled.
+fn journal_failure(sandbox: &Sandbox, mut entry: JournalEntry, err: Error) -> Result<ServiceResponse<BoxBody>, Error> {
+    entry.status = err.as_response_error().status_code().as_u16();
+    sandbox.journal.record(entry);
+    Err(err)
 }
 
 /// Reads the whole body (bounded) so the journal and later matchers can see it, then puts it back.

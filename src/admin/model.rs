@@ -59,3 +59,23 @@ pub struct RequestsQuery {
     /// Only the newest N.
     pub limit: Option<usize>,
 }
+
+/// `POST /__admin/scenarios` query.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioUpload {
+    /// The sandbox addressed.
+    pub sandbox: Option<String>,
+    /// Activate at once (default true).
+    pub activate: Option<bool>,
+    /// Name to use when the body has none.
+    pub name: Option<String>,
+}
+
+/// `PUT /__admin/scenarios/active`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActiveScenarios {
+    /// Loaded scenario names, in the order they are consulted.
+    pub names: Vec<String>,
+}

@@ -2,9 +2,13 @@
 //! changes nothing.
 
 use super::error::AdminError;
-use super::model::{ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery};
+use super::model::{
+    ActiveScenarios, ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery, ScenarioUpload,
+};
 use crate::journal::JournalFilter;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SandboxRegistry};
+use crate::scenario::UnknownScenario;
+use crate::scenario::loader::compile_text;
 use actix_web::dev::HttpServiceFactory;
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use bytes::Bytes;
@@ -17,6 +21,8 @@ use std::sync::Arc;
 pub struct AdminState {
     /// All sandboxes and the vendors they serve.
     pub registry: Arc<SandboxRegistry>,
+    /// Where scenario names are looked up.
+    pub scenarios_dir: std::path::PathBuf,
 }
 
 type Admin = web::Data<AdminState>;
@@ -37,6 +43,13 @@ pub fn scope() -> impl HttpServiceFactory {
         .service(resource("/sandboxes", [web::get().to(list_sandboxes), web::post().to(create_sandbox)]))
         .service(resource("/sandboxes/{name}", [web::get().to(get_sandbox), web::delete().to(delete_sandbox)]))
         .service(resource("/clock", [web::get().to(clock), web::post().to(set_clock)]))
+        .service(resource("/scenarios", [web::get().to(scenarios), web::post().to(add_scenario)]))
+        // Before `/scenarios/{name}`, so `active` is never taken for a scenario name.
+        .service(resource(
+            "/scenarios/active",
+            [web::put().to(activate_scenarios), web::delete().to(deactivate_scenarios)],
+        ))
+        .service(resource("/scenarios/{name}", [web::delete().to(remove_scenario)]))
         .default_service(web::to(|req: HttpRequest| async move {
             AdminResult::Err(AdminError::not_found(format!("no admin route {}", req.path())))
         }))
@@ -234,6 +247,54 @@ async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -
         sandbox.clock.advance(by);
     }
     Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
+}
+
+/// `GET /__admin/scenarios`: loaded scenarios, active flags, per-rule counters.
+async fn scenarios(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
+    Ok(HttpResponse::Ok().json(sandbox(&admin, query.sandbox.as_deref())?.scenarios.describe()))
+}
+
+/// `POST /__admin/scenarios`: a YAML or JSON scenario; active unless `?activate=false`.
+async fn add_scenario(admin: Admin, query: web::Query<ScenarioUpload>, body: Bytes) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let text = std::str::from_utf8(&body).map_err(|_| AdminError::bad_request("<body>: not UTF-8"))?;
+    let default_name = query.name.as_deref().unwrap_or("");
+    let scenario = compile_text(text, "<body>", default_name, admin.registry.vendors())
+        .map_err(|e| AdminError::bad_request(e.to_string()))?;
+    let name = scenario.name.clone();
+    sandbox.scenarios.add(scenario, query.activate.unwrap_or(true), sandbox.clock.now());
+    let all = sandbox.scenarios.describe();
+    let added = all.as_array().into_iter().flatten().find(|s| s["name"] == name.as_str()).cloned();
+    Ok(HttpResponse::Created().json(added))
+}
+
+/// `PUT /__admin/scenarios/active`: `{"names": [...]}` become the active set, in that order.
+async fn activate_scenarios(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let request: ActiveScenarios = required_json(&body)?;
+    sandbox
+        .scenarios
+        .set_active(&request.names, sandbox.clock.now())
+        .map_err(|UnknownScenario(name)| AdminError::bad_request(format!("no scenario named '{name}' is loaded")))?;
+    Ok(HttpResponse::Ok().json(sandbox.scenarios.describe()))
+}
+
+/// `DELETE /__admin/scenarios/active`: nothing active; everything stays loaded.
+async fn deactivate_scenarios(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    // An empty list names no scenario, so it cannot be refused.
+    let _ = sandbox.scenarios.set_active(&[], sandbox.clock.now());
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `DELETE /__admin/scenarios/{name}`: unload one.
+async fn remove_scenario(admin: Admin, name: web::Path<String>, query: web::Query<SandboxQuery>) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    sandbox
+        .scenarios
+        .remove(&name)
+        .map_err(|UnknownScenario(name)| AdminError::not_found(format!("no scenario named '{name}' is loaded")))?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// App-wide fallback: a path under no vendor prefix and not under `/__admin`.

@@ -20,6 +20,10 @@ pub trait Vendor: Send + Sync + 'static {
     fn configure(&self, cfg: &mut web::ServiceConfig);
     /// The vendor's one error renderer: every error under its prefix goes through here.
     fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse;
+    /// Whether the vendor has bulk endpoints that honour scenario `item_error` rules.
+    fn has_bulk_items(&self) -> bool {
+        false
+    }
 }
 
 /// Lets the sandbox hand a handler its concrete store type.

@@ -5,3 +5,4 @@ mod chiefonboarding;
 mod helpers;
 mod process;
 mod sandboxes;
+mod scenarios;

@@ -1,0 +1,317 @@
+//! Reads scenario files (YAML or JSON) and compiles them, refusing anything doubtful with
+//! `file:rule N: reason`. Nothing half-loaded ever reaches an engine.
+
+use super::matcher::{Matcher, PathGlob};
+use super::model::{DelaySpec, DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec};
+use super::{Action, Delay, Fire, ItemError, Rule, Scenario};
+use crate::common::error::{ApiError, ErrorKind};
+use crate::vendors::Vendor;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use bytes::Bytes;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why a scenario was refused: the file, the rule (0-based, as in `x-sandbox-scenario`) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    /// File name (or `<body>` for an admin upload).
+    pub file: String,
+    /// The rule at fault, when one is.
+    pub rule: Option<usize>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.rule {
+            Some(rule) => write!(f, "{}:rule {rule}: {}", self.file, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+/// Files larger than this are refused before parsing.
+const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// The error kinds a rule may ask for.
+const ERROR_KINDS: &[(&str, ErrorKind)] = &[
+    ("bad_request", ErrorKind::BadRequest),
+    ("unauthorized", ErrorKind::Unauthorized),
+    ("forbidden", ErrorKind::Forbidden),
+    ("not_found", ErrorKind::NotFound),
+    ("conflict", ErrorKind::Conflict),
+    ("not_acceptable", ErrorKind::NotAcceptable),
+    ("payload_too_large", ErrorKind::PayloadTooLarge),
+    ("unprocessable", ErrorKind::Unprocessable),
+    ("rate_limited", ErrorKind::RateLimited),
+    ("internal", ErrorKind::Internal),
+    ("unavailable", ErrorKind::Unavailable),
+    ("gateway_timeout", ErrorKind::GatewayTimeout),
+];
+
+/// Reads and compiles a file; `name_or_path` is a path, or a name looked up as
+/// `<dir>/<name>.yaml|.yml|.json`.
+pub fn load_file(name_or_path: &str, dir: &Path, vendors: &[Arc<dyn Vendor>]) -> Result<Scenario, LoadError> {
+    let direct = Path::new(name_or_path);
+    let path = if direct.is_file() {
+        direct.to_path_buf()
+    } else {
+        ["yaml", "yml", "json"]
+            .iter()
+            .map(|ext| dir.join(format!("{name_or_path}.{ext}")))
+            .find(|p| p.is_file())
+            .ok_or_else(|| LoadError {
+                file: name_or_path.to_owned(),
+                rule: None,
+                reason: format!("no such file, and no scenario of that name in {}", dir.display()),
+            })?
+    };
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| LoadError {
+        file: file.clone(),
+        rule: None,
+        reason: e.to_string(),
+    })?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario");
+    compile_text(&text, &file, stem, vendors)
+}
+
+/// Parses and compiles scenario text. JSON when it starts with `{`, YAML otherwise.
+pub fn compile_text(
+    text: &str,
+    file: &str,
+    default_name: &str,
+    vendors: &[Arc<dyn Vendor>],
+) -> Result<Scenario, LoadError> {
+    let fail = |rule: Option<usize>, reason: String| LoadError { file: file.to_owned(), rule, reason };
+    if text.len() > MAX_FILE_BYTES {
+        return Err(fail(None, format!("larger than {MAX_FILE_BYTES} bytes")));
+    }
+    let parsed: ScenarioFile = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| fail(None, format!("invalid JSON: {e}")))?
+    } else {
+        serde_saphyr::from_str_with_options(text, yaml_options())
+            .map_err(|e| fail(None, format!("invalid YAML: {e}")))?
+    };
+    let name = match parsed.name {
+        Some(name) => name,
+        None if default_name.is_empty() => {
+            return Err(fail(None, "the scenario needs a name (give `name`, or ?name=)".to_owned()));
+        }
+        None => default_name.to_owned(),
+    };
+    if !crate::sandbox::valid_name(&name) {
+        return Err(fail(None, format!("scenario name '{name}' must be 1 to 64 of A-Z a-z 0-9 - _ .")));
+    }
+    if parsed.rules.is_empty() {
+        return Err(fail(None, "a scenario needs at least one rule".to_owned()));
+    }
+    let rules = parsed
+        .rules
+        .into_iter()
+        .enumerate()
+        .map(|(index, spec)| compile_rule(spec, vendors).map_err(|reason| fail(Some(index), reason)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Scenario { name, description: parsed.description, rules })
+}
+
+/// A scenario is small: tight budgets refuse alias bombs and deep nesting in milliseconds.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 20_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_depth = 64;
+    budget.max_total_scalar_bytes = MAX_FILE_BYTES;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+fn compile_rule(spec: RuleSpec, vendors: &[Arc<dyn Vendor>]) -> Result<Rule, String> {
+    let when = spec.when;
+    let vendor = match when.vendor.as_str() {
+        "*" => None,
+        id if vendors.iter().any(|v| v.id() == id) => Some(id.to_owned()),
+        id => {
+            let known: Vec<&str> = vendors.iter().map(|v| v.id()).collect();
+            return Err(format!("unknown vendor '{id}' (known: {}, or *)", known.join(", ")));
+        }
+    };
+    let method = when
+        .method
+        .map(|m| Method::from_bytes(m.to_ascii_uppercase().as_bytes()).map_err(|_| format!("bad method '{m}'")))
+        .transpose()?;
+    let path = when.path.as_deref().map(PathGlob::parse).transpose()?;
+    let headers = when.headers.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
+    let matcher = Matcher {
+        vendor,
+        method,
+        path,
+        query: when.query.into_iter().collect(),
+        headers,
+        body_contains: when.body_contains,
+    };
+    let fire = compile_fire(&spec.fire)?;
+    let (delay, action) = compile_then(spec.then, matcher.vendor.as_deref(), vendors)?;
+    Ok(Rule { when: matcher, fire, delay, action })
+}
+
+fn compile_fire(spec: &super::model::FireSpec) -> Result<Fire, String> {
+    if let Some(p) = spec.probability
+        && !(0.0..=1.0).contains(&p)
+    {
+        return Err(format!("probability {p} is out of range 0..1"));
+    }
+    if spec.every == Some(0) {
+        return Err("every must be at least 1".to_owned());
+    }
+    if spec.window.as_ref().is_some_and(|window| window.duration_s == 0) {
+        return Err("window.duration_s must be at least 1".to_owned());
+    }
+    Ok(Fire {
+        times: spec.times,
+        after: spec.after.unwrap_or(0),
+        every: spec.every,
+        probability: spec.probability,
+        window: spec.window.as_ref().map(|w| (w.start_after_s, w.duration_s)),
+    })
+}
+
+fn compile_then(
+    then: ThenSpec,
+    vendor: Option<&str>,
+    vendors: &[Arc<dyn Vendor>],
+) -> Result<(Option<Delay>, Action), String> {
+    let outcomes = [then.error.is_some(), then.response.is_some(), then.fault.is_some(), then.item_error.is_some()];
+    if outcomes.iter().filter(|given| **given).count() > 1 {
+        return Err("then takes one of error, response, fault, item_error (delay may join any)".to_owned());
+    }
+    let delay = then.delay.map(compile_delay).transpose()?;
+    let action = if let Some(error) = then.error {
+        Action::Error(compile_error(error)?)
+    } else if let Some(response) = then.response {
+        compile_response(response)?
+    } else if then.fault.is_some() {
+        // Divergence: transport faults need socket-level control under actix; until they are
+        // built, a rule asking for one is refused rather than silently ignored.
+        return Err("fault actions are not supported by this version yet".to_owned());
+    } else if let Some(item) = then.item_error {
+        let bulk = vendors.iter().filter(|v| vendor.is_none_or(|id| v.id() == id)).any(|v| v.has_bulk_items());
+        if !bulk {
+            return Err(format!("item_error needs a vendor with bulk endpoints; {} has none", vendor.unwrap_or("*")));
+        }
+        Action::ItemError(Arc::new(ItemError { matching: item.matching, message: item.message, status: item.status }))
+    } else if delay.is_some() {
+        Action::Pass
+    } else {
+        return Err("then needs one of error, response, fault, item_error or delay".to_owned());
+    };
+    Ok((delay, action))
+}
+
+fn compile_error(spec: ErrorSpec) -> Result<ApiError, String> {
+    let (kind, status, message, headers) = match spec {
+        ErrorSpec::Kind(kind) => (kind, None, None, Default::default()),
+        ErrorSpec::Full { kind, status, message, headers } => (kind, status, message, headers),
+    };
+    let kinds: Vec<&str> = ERROR_KINDS.iter().map(|(name, _)| *name).collect();
+    let kind = ERROR_KINDS
+        .iter()
+        .find(|(name, _)| *name == kind)
+        .map(|(_, k)| *k)
+        .ok_or_else(|| format!("unknown error kind '{kind}' (one of {})", kinds.join(", ")))?;
+    let mut error = ApiError::new(kind);
+    error.message = message;
+    error.status = status.map(status_code).transpose()?;
+    error.headers = compile_headers(headers)?;
+    Ok(error)
+}
+
+fn compile_response(spec: super::model::ResponseSpec) -> Result<Action, String> {
+    let status = status_code(spec.status)?;
+    let (body, json) = match (spec.body, spec.body_text) {
+        (Some(_), Some(_)) => return Err("response takes body or body_text, not both".to_owned()),
+        (Some(body), None) => (Bytes::from(serde_json::to_vec(&body).map_err(|e| e.to_string())?), true),
+        (None, Some(text)) => (Bytes::from(text), false),
+        (None, None) => (Bytes::new(), false),
+    };
+    Ok(Action::Response { status, headers: compile_headers(spec.headers)?, body, json })
+}
+
+fn compile_headers(
+    headers: std::collections::BTreeMap<String, String>,
+) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    headers
+        .into_iter()
+        .map(|(name, value)| {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("bad header name '{name}'"))?;
+            let value = HeaderValue::from_str(&value).map_err(|_| format!("bad value for header '{name}'"))?;
+            Ok((header, value))
+        })
+        .collect()
+}
+
+fn status_code(code: u16) -> Result<StatusCode, String> {
+    StatusCode::from_u16(code)
+        .ok()
+        .filter(|s| (100..=599).contains(&s.as_u16()))
+        .ok_or_else(|| format!("bad status {code}"))
+}
+
+fn compile_delay(spec: DelaySpec) -> Result<Delay, String> {
+    match spec {
+        DelaySpec::Fixed(d) => Ok(Delay::Fixed(duration(&d)?)),
+        DelaySpec::Uniform { min, max } => {
+            let (min, max) = (duration(&min)?, duration(&max)?);
+            if min > max {
+                return Err("delay min is larger than max".to_owned());
+            }
+            Ok(Delay::Uniform(min, max))
+        }
+        DelaySpec::LogNormal { median, p99 } => {
+            let (median, p99) = (duration(&median)?, duration(&p99)?);
+            if median.is_zero() || p99 < median {
+                return Err("delay needs 0 < median <= p99".to_owned());
+            }
+            // p99 = exp(mu + z99 * sigma), z99 = 2.3263 (the standard normal's 99th percentile).
+            let mu = median.as_secs_f64().ln();
+            let sigma = (p99.as_secs_f64().ln() - mu) / 2.326_347_874;
+            Ok(Delay::LogNormal { mu, sigma })
+        }
+    }
+}
+
+/// `1500ms`, `2s`, `1.5s`, `250us`, or a bare number of milliseconds; at most an hour.
+pub fn duration(spec: &DurationSpec) -> Result<Duration, String> {
+    let parsed = match spec {
+        DurationSpec::Millis(ms) => Some(Duration::from_millis(*ms)),
+        DurationSpec::Text(text) => {
+            let t = text.trim();
+            let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
+                (n, 1e-3)
+            } else if let Some(n) = t.strip_suffix("us") {
+                (n, 1e-6)
+            } else if let Some(n) = t.strip_suffix('s') {
+                (n, 1.0)
+            } else if let Some(n) = t.strip_suffix('m') {
+                (n, 60.0)
+            } else {
+                (t, 1e-3)
+            };
+            number
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .and_then(|n| Duration::try_from_secs_f64(n * scale).ok())
+        }
+    };
+    parsed
+        .filter(|d| *d <= Duration::from_secs(3600))
+        .ok_or_else(|| format!("bad duration {spec:?} (like 1500ms, 2s; at most 1h)"))
+}

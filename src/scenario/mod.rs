@@ -1,0 +1,383 @@
+//! The scenario engine: declarative fault injection per sandbox. Scenarios are consulted in
+//! activation order, rules in file order; the first rule that fires decides. Counters, the
+//! active set and the probability RNG belong to the sandbox, so reset restores them.
+
+pub mod loader;
+pub mod matcher;
+pub mod model;
+
+use crate::common::error::{ApiError, ErrorKind};
+use crate::common::rng::{SandboxRng, rng_for};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use matcher::{Matcher, RequestFacts};
+use parking_lot::Mutex;
+use rand::RngExt;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// A compiled scenario.
+#[derive(Debug)]
+pub struct Scenario {
+    /// Unique within a sandbox.
+    pub name: String,
+    /// What it simulates.
+    pub description: String,
+    /// Rules in file order.
+    pub rules: Vec<Rule>,
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Which requests.
+    pub when: Matcher,
+    /// How often.
+    pub fire: Fire,
+    /// Wait before answering.
+    pub delay: Option<Delay>,
+    /// What answers.
+    pub action: Action,
+}
+
+/// Firing conditions.
+#[derive(Debug, Default)]
+pub struct Fire {
+    /// At most this many firings.
+    pub times: Option<u64>,
+    /// Matches skipped first.
+    pub after: u64,
+    /// Every Nth match after `after`.
+    pub every: Option<u64>,
+    /// Probability per eligible match.
+    pub probability: Option<f64>,
+    /// (start_after_s, duration_s) from activation, on the sandbox clock.
+    pub window: Option<(u64, u64)>,
+}
+
+/// A delay distribution.
+#[derive(Debug, Clone, Copy)]
+pub enum Delay {
+    /// Always this long.
+    Fixed(Duration),
+    /// Uniform between the two.
+    Uniform(Duration, Duration),
+    /// exp(N(mu, sigma)) seconds.
+    LogNormal {
+        /// Mean of the log.
+        mu: f64,
+        /// Standard deviation of the log.
+        sigma: f64,
+    },
+}
+
+/// What a firing rule does.
+#[derive(Debug)]
+pub enum Action {
+    /// Only the delay; the real handler answers.
+    Pass,
+    /// An error in the vendor's own format.
+    Error(ApiError),
+    /// A raw response.
+    Response {
+        /// Status.
+        status: StatusCode,
+        /// Headers.
+        headers: Vec<(HeaderName, HeaderValue)>,
+        /// Body bytes.
+        body: Bytes,
+        /// Whether the body came from `body` (JSON) rather than `body_text`.
+        json: bool,
+    },
+    /// Make matching items of a bulk request fail; the vendor's handler reads it.
+    ItemError(Arc<ItemError>),
+}
+
+/// The hook bulk endpoints read from the request's extensions.
+#[derive(Debug)]
+pub struct ItemError {
+    /// Field -> glob.
+    pub matching: BTreeMap<String, String>,
+    /// Message in the per-item report.
+    pub message: String,
+    /// Per-item status, where the vendor has one.
+    pub status: Option<u16>,
+}
+
+impl ItemError {
+    /// Whether an item (a JSON object) is one that must fail.
+    pub fn applies_to(&self, item: &Value) -> bool {
+        self.matching.iter().all(|(field, glob)| {
+            item.get(field).and_then(Value::as_str).is_some_and(|v| crate::journal::wildcard_match(glob, v))
+        })
+    }
+}
+
+/// What the engine decided for one request.
+pub struct Decision {
+    /// `<scenario>#<rule index>`, for the header, the journal and the log.
+    pub label: String,
+    /// Wait this long first.
+    pub delay: Option<Duration>,
+    /// Then this.
+    pub outcome: Outcome,
+}
+
+/// The part of a decision the pipeline acts on.
+pub enum Outcome {
+    /// The real handler answers.
+    Pass,
+    /// Render this error in the vendor's format.
+    Error(ApiError),
+    /// Send these bytes.
+    Response {
+        /// Status.
+        status: StatusCode,
+        /// Headers.
+        headers: Vec<(HeaderName, HeaderValue)>,
+        /// Body.
+        body: Bytes,
+        /// JSON body.
+        json: bool,
+    },
+    /// Pass, with the item-error hook in the request's extensions.
+    ItemError(Arc<ItemError>),
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counters {
+    matched: u64,
+    fired: u64,
+}
+
+struct Loaded {
+    scenario: Arc<Scenario>,
+    counters: Vec<Counters>,
+    activated_at: Option<DateTime<Utc>>,
+}
+
+struct State {
+    loaded: Vec<Loaded>,
+    /// Indexes into `loaded`, in activation order.
+    active: Vec<usize>,
+    rng: SandboxRng,
+}
+
+/// Why an admin operation on scenarios was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UnknownScenario(pub String);
+
+/// One sandbox's scenarios.
+pub struct ScenarioEngine {
+    startup: Vec<Arc<Scenario>>,
+    any_active: AtomicBool,
+    state: Mutex<State>,
+}
+
+impl ScenarioEngine {
+    /// The engine with the startup scenarios loaded and active (activated `now`).
+    pub fn new(startup: Vec<Arc<Scenario>>, seed: u64, now: DateTime<Utc>) -> Self {
+        let engine = Self {
+            startup,
+            any_active: AtomicBool::new(false),
+            state: Mutex::new(State { loaded: Vec::new(), active: Vec::new(), rng: rng_for(seed, "scenarios") }),
+        };
+        engine.reset(seed, now);
+        engine
+    }
+
+    /// Back to the startup scenarios, all active from `now`, counters at zero, RNG reseeded.
+    pub fn reset(&self, seed: u64, now: DateTime<Utc>) {
+        let mut state = self.state.lock();
+        state.loaded = self.startup.iter().map(|s| fresh(Arc::clone(s), Some(now))).collect();
+        state.active = (0..state.loaded.len()).collect();
+        state.rng = rng_for(seed, "scenarios");
+        self.any_active.store(!state.active.is_empty(), Ordering::Release);
+    }
+
+    /// Loads a scenario (replacing one of the same name, counters and all), optionally active.
+    pub fn add(&self, scenario: Scenario, activate: bool, now: DateTime<Utc>) {
+        let mut state = self.state.lock();
+        let loaded = fresh(Arc::new(scenario), activate.then_some(now));
+        let index = match state.loaded.iter().position(|l| l.scenario.name == loaded.scenario.name) {
+            Some(index) => {
+                state.loaded[index] = loaded;
+                state.active.retain(|i| *i != index);
+                index
+            }
+            None => {
+                state.loaded.push(loaded);
+                state.loaded.len() - 1
+            }
+        };
+        if activate {
+            state.active.push(index);
+        }
+        self.any_active.store(!state.active.is_empty(), Ordering::Release);
+    }
+
+    /// Makes exactly these scenarios active, in this order; unknown names change nothing.
+    pub fn set_active(&self, names: &[String], now: DateTime<Utc>) -> Result<(), UnknownScenario> {
+        let mut state = self.state.lock();
+        let indexes = names
+            .iter()
+            .map(|name| {
+                state.loaded.iter().position(|l| &l.scenario.name == name).ok_or_else(|| UnknownScenario(name.clone()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for (index, loaded) in state.loaded.iter_mut().enumerate() {
+            let was_active = loaded.activated_at.is_some();
+            match (indexes.contains(&index), was_active) {
+                (true, false) => loaded.activated_at = Some(now),
+                (false, _) => loaded.activated_at = None,
+                (true, true) => {}
+            }
+        }
+        state.active = indexes;
+        self.any_active.store(!state.active.is_empty(), Ordering::Release);
+        Ok(())
+    }
+
+    /// Unloads a scenario.
+    pub fn remove(&self, name: &str) -> Result<(), UnknownScenario> {
+        let mut state = self.state.lock();
+        let index = state
+            .loaded
+            .iter()
+            .position(|l| l.scenario.name == name)
+            .ok_or_else(|| UnknownScenario(name.to_owned()))?;
+        state.loaded.remove(index);
+        state.active =
+            state.active.iter().filter(|i| **i != index).map(|i| if *i > index { i - 1 } else { *i }).collect();
+        self.any_active.store(!state.active.is_empty(), Ordering::Release);
+        Ok(())
+    }
+
+    /// Loaded scenarios with their active flag and per-rule counters.
+    pub fn describe(&self) -> Value {
+        let state = self.state.lock();
+        let list: Vec<Value> = state
+            .loaded
+            .iter()
+            .enumerate()
+            .map(|(index, loaded)| {
+                let rules: Vec<Value> = loaded
+                    .counters
+                    .iter()
+                    .enumerate()
+                    .map(|(rule, c)| json!({"index": rule, "matched": c.matched, "fired": c.fired}))
+                    .collect();
+                json!({
+                    "name": loaded.scenario.name,
+                    "description": loaded.scenario.description,
+                    "active": state.active.contains(&index),
+                    "activation_order": state.active.iter().position(|i| *i == index),
+                    "rules": rules,
+                })
+            })
+            .collect();
+        json!(list)
+    }
+
+    /// The first rule of the active scenarios that fires for this request, if any.
+    pub fn decide(&self, facts: &RequestFacts<'_>, now: DateTime<Utc>) -> Option<Decision> {
+        if !self.any_active.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut guard = self.state.lock();
+        let State { loaded, active, rng } = &mut *guard;
+        for index in active.iter() {
+            let entry = &mut loaded[*index];
+            let activated_at = entry.activated_at.unwrap_or(now);
+            for (rule_index, rule) in entry.scenario.rules.iter().enumerate() {
+                if !rule.when.matches(facts) {
+                    continue;
+                }
+                let counters = &mut entry.counters[rule_index];
+                counters.matched += 1;
+                let Some(retry_after) = fires(&rule.fire, counters, activated_at, now, rng) else { continue };
+                counters.fired += 1;
+                let delay = rule.delay.map(|d| sample(d, rng));
+                return Some(Decision {
+                    label: format!("{}#{rule_index}", entry.scenario.name),
+                    delay,
+                    outcome: outcome(&rule.action, retry_after),
+                });
+            }
+        }
+        None
+    }
+}
+
+fn fresh(scenario: Arc<Scenario>, activated_at: Option<DateTime<Utc>>) -> Loaded {
+    let counters = vec![Counters::default(); scenario.rules.len()];
+    Loaded { scenario, counters, activated_at }
+}
+
+/// Whether a matched request fires the rule; `Some(seconds)` is a fitting `Retry-After`.
+fn fires(
+    fire: &Fire,
+    c: &Counters,
+    activated_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    rng: &mut SandboxRng,
+) -> Option<u64> {
+    if c.matched <= fire.after || fire.times.is_some_and(|times| c.fired >= times) {
+        return None;
+    }
+    if fire.every.is_some_and(|every| !(c.matched - fire.after).is_multiple_of(every)) {
+        return None;
+    }
+    let mut retry_after = 1;
+    if let Some((start, duration)) = fire.window {
+        let elapsed = (now - activated_at).num_milliseconds().max(0) as u64;
+        let (open, close) = (start * 1000, (start + duration) * 1000);
+        if elapsed < open || elapsed >= close {
+            return None;
+        }
+        retry_after = (close - elapsed).div_ceil(1000).max(1);
+    }
+    // Drawn last, and only for otherwise eligible matches, so the same requests give the same draws.
+    if fire.probability.is_some_and(|p| rng.random::<f64>() >= p) {
+        return None;
+    }
+    Some(retry_after)
+}
+
+fn outcome(action: &Action, retry_after: u64) -> Outcome {
+    match action {
+        Action::Pass => Outcome::Pass,
+        Action::Error(error) => {
+            let mut error = error.clone();
+            let waits = matches!(error.kind, ErrorKind::RateLimited | ErrorKind::Unavailable);
+            if waits && !error.headers.iter().any(|(name, _)| name == RETRY_AFTER) {
+                error = error.header(RETRY_AFTER, &retry_after.to_string());
+            }
+            Outcome::Error(error)
+        }
+        Action::Response { status, headers, body, json } => {
+            Outcome::Response { status: *status, headers: headers.clone(), body: body.clone(), json: *json }
+        }
+        Action::ItemError(item) => Outcome::ItemError(Arc::clone(item)),
+    }
+}
+
+fn sample(delay: Delay, rng: &mut SandboxRng) -> Duration {
+    match delay {
+        Delay::Fixed(d) => d,
+        Delay::Uniform(min, max) => min + (max - min).mul_f64(rng.random::<f64>()),
+        Delay::LogNormal { mu, sigma } => {
+            // Box-Muller: one standard normal from two uniforms.
+            let (u1, u2) = (rng.random::<f64>().max(f64::MIN_POSITIVE), rng.random::<f64>());
+            let z = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+            Duration::try_from_secs_f64((mu + sigma * z).exp())
+                .unwrap_or(Duration::from_secs(3600))
+                .min(Duration::from_secs(3600))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The scenario file schema, as QA writes it (YAML or JSON). Unknown keys are errors, so a typo
+//! never silently disables a rule.
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Defaults to the file stem.
+    pub name: Option<String>,
+    /// What the scenario simulates.
+    #[serde(default)]
+    pub description: String,
+    /// Ordered rules; the first that fires wins.
+    pub rules: Vec<RuleSpec>,
+}
+
+/// One rule: which requests, how often, what happens.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Which requests the rule looks at.
+    pub when: WhenSpec,
+    /// When a matching request makes it fire; always when absent.
+    #[serde(default)]
+    pub fire: FireSpec,
+    /// What a firing does.
+    pub then: ThenSpec,
+}
+
+/// Request matchers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhenSpec {
+    /// Vendor id, or `*` for all.
+    pub vendor: String,
+    /// HTTP method; any when absent.
+    pub method: Option<String>,
+    /// Glob relative to the vendor prefix: `*` one segment, `**` any number.
+    pub path: Option<String>,
+    /// Query parameters that must be present with exactly these values.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Headers that must be present with exactly these values (names case-insensitive).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A substring the request body must contain.
+    pub body_contains: Option<String>,
+}
+
+/// Firing conditions; all given ones must hold.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FireSpec {
+    /// Fire at most this many times.
+    pub times: Option<u64>,
+    /// Skip the first N matches.
+    pub after: Option<u64>,
+    /// Fire on every Nth match (after `after`).
+    pub every: Option<u64>,
+    /// Fire with this probability, drawn from the sandbox's seeded RNG.
+    pub probability: Option<f64>,
+    /// Fire only inside this window of sandbox-clock time after activation.
+    pub window: Option<WindowSpec>,
+}
+
+/// A window on the sandbox clock, counted from the scenario's activation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSpec {
+    /// Seconds after activation the window opens.
+    #[serde(default)]
+    pub start_after_s: u64,
+    /// How long it stays open.
+    pub duration_s: u64,
+}
+
+/// The outcome of a firing: one of `error`, `response`, `fault`, `item_error`; `delay` alone or
+/// with any of them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThenSpec {
+    /// An error in the vendor's own format.
+    pub error: Option<ErrorSpec>,
+    /// A raw response, byte for byte.
+    pub response: Option<ResponseSpec>,
+    /// A transport fault.
+    pub fault: Option<Value>,
+    /// Wait before answering.
+    pub delay: Option<DelaySpec>,
+    /// Make matching items of a bulk request fail.
+    pub item_error: Option<ItemErrorSpec>,
+}
+
+/// `error: conflict` or `error: {kind: conflict, status: 409, message: ..., headers: {...}}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorSpec {
+    /// Just the kind.
+    Kind(String),
+    /// Kind with overrides.
+    Full {
+        /// `conflict`, `rate_limited`, ...
+        kind: String,
+        /// Overrides the kind's status.
+        status: Option<u16>,
+        /// The vendor's message field.
+        message: Option<String>,
+        /// Extra response headers.
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+    },
+}
+
+/// A raw response.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSpec {
+    /// Status code.
+    pub status: u16,
+    /// Response headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A JSON body.
+    pub body: Option<Value>,
+    /// A text body, sent as is.
+    pub body_text: Option<String>,
+}
+
+/// `delay: 1500ms`, `delay: {min: 100ms, max: 2s}` or `delay: {median: 200ms, p99: 2s}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DelaySpec {
+    /// A fixed delay.
+    Fixed(DurationSpec),
+    /// Uniform between two bounds.
+    Uniform {
+        /// Lower bound.
+        min: DurationSpec,
+        /// Upper bound.
+        max: DurationSpec,
+    },
+    /// Lognormal with this median and 99th percentile.
+    LogNormal {
+        /// 50th percentile.
+        median: DurationSpec,
+        /// 99th percentile.
+        p99: DurationSpec,
+    },
+}
+
+/// `1500ms`, `2s`, `1.5s`, or a bare number of milliseconds.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DurationSpec {
+    /// Milliseconds.
+    Millis(u64),
+    /// With a unit.
+    Text(String),
+}
+
+/// `item_error: {where: {base_email: "*@fail.test"}, message: ..., status: ...}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemErrorSpec {
+    /// Field -> glob; an item fails when every field matches.
+    #[serde(rename = "where")]
+    pub matching: BTreeMap<String, String>,
+    /// The message in the vendor's per-item report.
+    pub message: String,
+    /// A per-item status, for vendors whose reports carry one.
+    pub status: Option<u16>,
+}
