@@ -61,6 +61,7 @@ impl Application {
             }
             app.default_service(web::to(admin::unknown_prefix)).wrap(from_fn(request_id::attach))
         })
+        .on_connect(scenario::fault::record_socket)
         .shutdown_timeout(2)
         .listen(listener)?;
         if let Some(workers) = settings.workers {

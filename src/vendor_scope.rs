@@ -7,8 +7,9 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::{JournalEntry, RECORDED_HEADERS};
 use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
-use crate::scenario::Outcome;
+use crate::scenario::fault::{self, ConnSocket};
 use crate::scenario::matcher::RequestFacts;
+use crate::scenario::{Fault, Outcome};
 use crate::vendors::Vendor;
 use actix_web::body::BoxBody;
 use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
@@ -81,7 +82,15 @@ async fn pipeline(
                     if let Some(delay) = decision.delay {
                         actix_web::rt::time::sleep(delay).await;
                     }
+                    let breaks_connection = matches!(decision.outcome, Outcome::Fault(f) if f != Fault::TruncatedBody);
                     match apply(decision.outcome, req, next).await {
+                        // The client never sees a status; the journal says 0.
+                        Ok(res) if breaks_connection => {
+                            entry.status = 0;
+                            entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+                            sandbox.journal.record(entry);
+                            return Ok(res);
+                        }
                         Ok(res) => res,
                         Err(err) => return journal_failure(&sandbox, entry, err),
                     }
@@ -129,6 +138,22 @@ async fn apply(outcome: Outcome, req: ServiceRequest, next: Next<BoxBody>) -> Re
             next.call(req).await
         }
         Outcome::Error(err) => Ok(req.error_response(err)),
+        Outcome::Fault(Fault::TruncatedBody) => fault::truncate(next.call(req).await?).await,
+        Outcome::Fault(kind) => {
+            let Some(socket) = req.conn_data::<ConnSocket>().copied() else {
+                return Ok(req.error_response(ApiError::with_message(ErrorKind::Internal, "no socket to break")));
+            };
+            match kind {
+                Fault::ConnectionReset => fault::reset(socket),
+                Fault::Timeout(hold) => {
+                    actix_web::rt::time::sleep(hold).await;
+                    fault::close_silently(socket);
+                }
+                _ => fault::close_silently(socket),
+            }
+            // Nothing reaches the client: the socket is gone or shut.
+            Ok(req.into_response(HttpResponse::Ok().finish()))
+        }
         Outcome::Response { status, headers, body, json } => {
             let mut response = HttpResponse::build(status);
             if json {

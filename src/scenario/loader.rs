@@ -3,7 +3,7 @@
 
 use super::matcher::{Matcher, PathGlob};
 use super::model::{DelaySpec, DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec};
-use super::{Action, Delay, Fire, ItemError, Rule, Scenario};
+use super::{Action, Delay, Fault, Fire, ItemError, Rule, Scenario};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::vendors::Vendor;
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -196,10 +196,8 @@ fn compile_then(
         Action::Error(compile_error(error)?)
     } else if let Some(response) = then.response {
         compile_response(response)?
-    } else if then.fault.is_some() {
-        // Divergence: transport faults need socket-level control under actix; until they are
-        // built, a rule asking for one is refused rather than silently ignored.
-        return Err("fault actions are not supported by this version yet".to_owned());
+    } else if let Some(fault) = then.fault {
+        Action::Fault(compile_fault(&fault)?)
     } else if let Some(item) = then.item_error {
         let bulk = vendors.iter().filter(|v| vendor.is_none_or(|id| v.id() == id)).any(|v| v.has_bulk_items());
         if !bulk {
@@ -212,6 +210,37 @@ fn compile_then(
         return Err("then needs one of error, response, fault, item_error or delay".to_owned());
     };
     Ok((delay, action))
+}
+
+/// `fault: connection_reset | empty_reply | truncated_body | timeout`, or
+/// `fault: {kind: timeout, hold: 30s}` (the hold defaults to 30 s).
+fn compile_fault(spec: &serde_json::Value) -> Result<Fault, String> {
+    let (kind, hold) = match spec {
+        serde_json::Value::String(kind) => (kind.as_str(), None),
+        serde_json::Value::Object(map) => {
+            if let Some(unknown) = map.keys().find(|k| !matches!(k.as_str(), "kind" | "hold")) {
+                return Err(format!("unknown fault field '{unknown}' (kind, hold)"));
+            }
+            let kind = map.get("kind").and_then(serde_json::Value::as_str).ok_or("fault needs a kind")?;
+            (kind, map.get("hold"))
+        }
+        _ => return Err("fault is a kind, or {kind, hold}".to_owned()),
+    };
+    let hold = match hold {
+        None => Duration::from_secs(30),
+        Some(serde_json::Value::Number(ms)) => duration(&DurationSpec::Millis(ms.as_u64().ok_or("bad hold")?))?,
+        Some(serde_json::Value::String(text)) => duration(&DurationSpec::Text(text.clone()))?,
+        Some(_) => return Err("hold is a duration like 30s".to_owned()),
+    };
+    match kind {
+        "connection_reset" => Ok(Fault::ConnectionReset),
+        "empty_reply" => Ok(Fault::EmptyReply),
+        "truncated_body" => Ok(Fault::TruncatedBody),
+        "timeout" => Ok(Fault::Timeout(hold)),
+        other => {
+            Err(format!("unknown fault '{other}' (one of connection_reset, empty_reply, truncated_body, timeout)"))
+        }
+    }
 }
 
 fn compile_error(spec: ErrorSpec) -> Result<ApiError, String> {

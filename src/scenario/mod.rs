@@ -2,6 +2,7 @@
 //! activation order, rules in file order; the first rule that fires decides. Counters, the
 //! active set and the probability RNG belong to the sandbox, so reset restores them.
 
+pub mod fault;
 pub mod loader;
 pub mod matcher;
 pub mod model;
@@ -12,6 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+pub use fault::Fault;
 use matcher::{Matcher, RequestFacts};
 use parking_lot::Mutex;
 use rand::RngExt;
@@ -96,6 +98,8 @@ pub enum Action {
     },
     /// Make matching items of a bulk request fail; the vendor's handler reads it.
     ItemError(Arc<ItemError>),
+    /// Break the connection.
+    Fault(Fault),
 }
 
 /// The hook bulk endpoints read from the request's extensions.
@@ -147,6 +151,8 @@ pub enum Outcome {
     },
     /// Pass, with the item-error hook in the request's extensions.
     ItemError(Arc<ItemError>),
+    /// Break the connection.
+    Fault(Fault),
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -364,6 +370,7 @@ fn outcome(action: &Action, retry_after: u64) -> Outcome {
             Outcome::Response { status: *status, headers: headers.clone(), body: body.clone(), json: *json }
         }
         Action::ItemError(item) => Outcome::ItemError(Arc::clone(item)),
+        Action::Fault(fault) => Outcome::Fault(*fault),
     }
 }
 

@@ -300,3 +300,70 @@ fn a_bad_scenario_file_stops_startup_and_check_scenarios_with_file_rule_reason()
     assert!(!serve.status.success());
     assert!(String::from_utf8_lossy(&serve.stderr).contains(":rule 1: unknown vendor 'nobody'"));
 }
+
+async fn fault_error(fault: &str, timeout_ms: u64) -> (reqwest::Error, String) {
+    let app = spawn_app().await;
+    let yaml = format!(
+        "name: broken\nrules:\n  - when: {{vendor: chiefonboarding, path: /api/sequences/}}\n    then: {{fault: {fault}}}\n"
+    );
+    assert_eq!(load(&app, &yaml).await.status(), 201);
+    let client =
+        reqwest::Client::builder().timeout(std::time::Duration::from_millis(timeout_ms)).build().expect("client");
+    let outcome = async {
+        let response = client.get(app.url("/chiefonboarding/api/sequences/")).send().await?;
+        response.bytes().await
+    }
+    .await;
+    let err = outcome.expect_err("the fault breaks the exchange");
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        chain.push_str(" / ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let after = app.get_json("/__admin/health", None, 200).await;
+    assert_eq!(after["status"], "ok", "the server survives the fault");
+    (err, chain)
+}
+
+#[tokio::test]
+async fn connection_reset_is_a_reset_for_a_real_client() {
+    let (err, chain) = fault_error("connection_reset", 5000).await;
+    assert!(err.is_request() && !err.is_timeout(), "{chain}");
+    assert!(chain.to_lowercase().contains("reset"), "{chain}");
+}
+
+#[tokio::test]
+async fn empty_reply_closes_without_a_response() {
+    let (err, chain) = fault_error("empty_reply", 5000).await;
+    assert!(err.is_request() && !err.is_timeout(), "{chain}");
+    assert!(chain.contains("connection closed before message completed"), "{chain}");
+}
+
+#[tokio::test]
+async fn truncated_body_delivers_headers_and_part_of_the_body() {
+    let (err, chain) = fault_error("truncated_body", 5000).await;
+    assert!(err.is_body() || err.is_decode(), "{chain}");
+}
+
+#[tokio::test]
+async fn timeout_holds_the_request_past_the_clients_patience() {
+    let (err, chain) = fault_error("{kind: timeout, hold: 2s}", 300).await;
+    assert!(err.is_timeout(), "{chain}");
+}
+
+#[tokio::test]
+async fn faults_are_journaled_with_status_zero_and_unknown_faults_refused() {
+    let app = spawn_app().await;
+    load(&app, "name: cut\nrules:\n  - when: {vendor: chiefonboarding}\n    then: {fault: empty_reply}\n").await;
+    let _ = app.client.get(app.url("/chiefonboarding/api/sequences/")).send().await;
+    let journal = app.get_json("/__admin/requests", None, 200).await;
+    assert_eq!((journal[0]["status"].clone(), journal[0]["scenario"].clone()), (json!(0), json!("cut#0")));
+    let bad = load(&app, "name: x\nrules:\n  - when: {vendor: '*'}\n    then: {fault: lightning}\n").await;
+    let body: Value = bad.json().await.expect("json");
+    assert!(
+        body["error"]["message"].as_str().is_some_and(|m| m.starts_with("<body>:rule 0: unknown fault 'lightning'")),
+        "{body}"
+    );
+}
