@@ -388,3 +388,31 @@ fn sample(delay: Delay, rng: &mut SandboxRng) -> Duration {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Delay, sample};
+    use crate::common::rng::rng_for;
+    use std::time::Duration;
+
+    #[test]
+    fn lognormal_delays_have_the_requested_median_and_p99() {
+        let median = Duration::from_millis(200);
+        let p99 = Duration::from_millis(2000);
+        let mu = median.as_secs_f64().ln();
+        let delay = Delay::LogNormal { mu, sigma: (p99.as_secs_f64().ln() - mu) / 2.326_347_874 };
+        let mut rng = rng_for(42, "test");
+        let mut samples: Vec<Duration> = (0..20_000).map(|_| sample(delay, &mut rng)).collect();
+        samples.sort();
+        let (got_median, got_p99) = (samples[10_000].as_secs_f64(), samples[19_800].as_secs_f64());
+        assert!((got_median / 0.2 - 1.0).abs() < 0.05, "median {got_median}");
+        assert!((got_p99 / 2.0 - 1.0).abs() < 0.15, "p99 {got_p99}");
+    }
+
+    #[test]
+    fn uniform_delays_stay_within_bounds() {
+        let mut rng = rng_for(1, "test");
+        let (min, max) = (Duration::from_millis(100), Duration::from_millis(300));
+        assert!((0..1000).map(|_| sample(Delay::Uniform(min, max), &mut rng)).all(|d| d >= min && d <= max));
+    }
+}

@@ -367,3 +367,44 @@ async fn faults_are_journaled_with_status_zero_and_unknown_faults_refused() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn active_scenarios_are_consulted_in_activation_order_first_firing_rule_wins() {
+    let app = spawn_app().await;
+    load(&app, "name: a\nrules:\n  - when: {vendor: chiefonboarding}\n    then: {error: conflict}\n").await;
+    load(&app, "name: b\nrules:\n  - when: {vendor: chiefonboarding}\n    fire: {times: 1}\n    then: {error: unavailable}\n  - when: {vendor: chiefonboarding}\n    then: {error: forbidden}\n").await;
+    assert_eq!(statuses(&app, 1).await, [409], "a was activated first");
+    let order = app
+        .client
+        .put(app.url("/__admin/scenarios/active"))
+        .json(&json!({"names": ["b", "a"]}))
+        .send()
+        .await
+        .expect("ok");
+    assert_eq!(order.status(), 200);
+    assert_eq!(
+        statuses(&app, 3).await,
+        [503, 403, 403],
+        "b first; its rule 0 stops after one firing, rule 1 takes over"
+    );
+}
+
+#[tokio::test]
+async fn delay_joins_an_error_and_distributions_stay_in_their_bounds() {
+    let app = spawn_app().await;
+    load(&app, "name: late\nrules:\n  - when: {vendor: chiefonboarding}\n    then: {error: gateway_timeout, delay: {min: 200ms, max: 400ms}}\n").await;
+    let started = std::time::Instant::now();
+    let response = app.send(Method::GET, "/chiefonboarding/api/sequences/", None, None).await;
+    let elapsed = started.elapsed();
+    assert_eq!(response.status(), 504);
+    assert!(elapsed >= std::time::Duration::from_millis(200), "{elapsed:?}");
+    let lognormal = load(
+        &app,
+        "name: tail\nrules:\n  - when: {vendor: chiefonboarding}\n    then: {delay: {median: 5ms, p99: 50ms}}\n",
+    )
+    .await;
+    assert_eq!(lognormal.status(), 201);
+    let refused =
+        load(&app, "name: bad\nrules:\n  - when: {vendor: '*'}\n    then: {delay: {median: 50ms, p99: 5ms}}\n").await;
+    assert_eq!(refused.status(), 400);
+}
