@@ -9,7 +9,7 @@ use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::fault::{self, ConnSocket};
 use crate::scenario::matcher::RequestFacts;
-use crate::scenario::{Fault, Outcome};
+use crate::scenario::{Action, Fault};
 use crate::vendors::Vendor;
 use actix_web::body::BoxBody;
 use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
@@ -82,8 +82,8 @@ async fn pipeline(
                     if let Some(delay) = decision.delay {
                         actix_web::rt::time::sleep(delay).await;
                     }
-                    let breaks_connection = matches!(decision.outcome, Outcome::Fault(f) if f != Fault::TruncatedBody);
-                    match apply(decision.outcome, req, next).await {
+                    let breaks_connection = matches!(decision.action, Action::Fault(f) if f != Fault::TruncatedBody);
+                    match apply(decision.action, req, next).await {
                         // The client never sees a status; the journal says 0.
                         Ok(res) if breaks_connection => {
                             entry.status = 0;
@@ -129,17 +129,17 @@ fn facts<'a>(req: &'a ServiceRequest, vendor: &'a str, prefix_len: usize, body: 
     }
 }
 
-/// Carries out a firing rule's outcome; errors come back as error responses for the renderer.
-async fn apply(outcome: Outcome, req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
-    match outcome {
-        Outcome::Pass => next.call(req).await,
-        Outcome::ItemError(item) => {
+/// Carries out a firing rule's action; errors come back as error responses for the renderer.
+async fn apply(action: Action, req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
+    match action {
+        Action::Pass => next.call(req).await,
+        Action::ItemError(item) => {
             req.extensions_mut().insert(item);
             next.call(req).await
         }
-        Outcome::Error(err) => Ok(req.error_response(err)),
-        Outcome::Fault(Fault::TruncatedBody) => fault::truncate(next.call(req).await?).await,
-        Outcome::Fault(kind) => {
+        Action::Error(err) => Ok(req.error_response(err)),
+        Action::Fault(Fault::TruncatedBody) => fault::truncate(next.call(req).await?).await,
+        Action::Fault(kind) => {
             let Some(socket) = req.conn_data::<ConnSocket>().copied() else {
                 return Ok(req.error_response(ApiError::with_message(ErrorKind::Internal, "no socket to break")));
             };
@@ -154,7 +154,7 @@ async fn apply(outcome: Outcome, req: ServiceRequest, next: Next<BoxBody>) -> Re
             // Nothing reaches the client: the socket is gone or shut.
             Ok(req.into_response(HttpResponse::Ok().finish()))
         }
-        Outcome::Response { status, headers, body, json } => {
+        Action::Response { status, headers, body, json } => {
             let mut response = HttpResponse::build(status);
             if json {
                 response.insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json")));

@@ -109,7 +109,7 @@ fn match_from(globs: &[Part], parts: &[&str]) -> bool {
             let ok = match glob {
                 Part::Literal(text) => text == part,
                 Part::AnyOne => true,
-                Part::Pattern(pattern) => crate::journal::wildcard_match(pattern, part),
+                Part::Pattern(pattern) => crate::common::wildcard::wildcard_match(pattern, part),
                 Part::AnyDepth => false,
             };
             ok && match_from(&globs[1..], &parts[1..])

@@ -79,7 +79,7 @@ pub enum Delay {
 }
 
 /// What a firing rule does.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Action {
     /// Only the delay; the real handler answers.
     Pass,
@@ -117,7 +117,7 @@ impl ItemError {
     /// Whether an item (a JSON object) is one that must fail.
     pub fn applies_to(&self, item: &Value) -> bool {
         self.matching.iter().all(|(field, glob)| {
-            item.get(field).and_then(Value::as_str).is_some_and(|v| crate::journal::wildcard_match(glob, v))
+            item.get(field).and_then(Value::as_str).is_some_and(|v| crate::common::wildcard::wildcard_match(glob, v))
         })
     }
 }
@@ -129,30 +129,7 @@ pub struct Decision {
     /// Wait this long first.
     pub delay: Option<Duration>,
     /// Then this.
-    pub outcome: Outcome,
-}
-
-/// The part of a decision the pipeline acts on.
-pub enum Outcome {
-    /// The real handler answers.
-    Pass,
-    /// Render this error in the vendor's format.
-    Error(ApiError),
-    /// Send these bytes.
-    Response {
-        /// Status.
-        status: StatusCode,
-        /// Headers.
-        headers: Vec<(HeaderName, HeaderValue)>,
-        /// Body.
-        body: Bytes,
-        /// JSON body.
-        json: bool,
-    },
-    /// Pass, with the item-error hook in the request's extensions.
-    ItemError(Arc<ItemError>),
-    /// Break the connection.
-    Fault(Fault),
+    pub action: Action,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -312,7 +289,7 @@ impl ScenarioEngine {
                 return Some(Decision {
                     label: format!("{}#{rule_index}", entry.scenario.name),
                     delay,
-                    outcome: outcome(&rule.action, retry_after),
+                    action: with_retry_after(&rule.action, retry_after),
                 });
             }
         }
@@ -355,22 +332,16 @@ fn fires(
     Some(retry_after)
 }
 
-fn outcome(action: &Action, retry_after: u64) -> Outcome {
+/// The rule's action for this firing: waits get a `Retry-After` unless the rule set one.
+fn with_retry_after(action: &Action, retry_after: u64) -> Action {
     match action {
-        Action::Pass => Outcome::Pass,
-        Action::Error(error) => {
-            let mut error = error.clone();
-            let waits = matches!(error.kind, ErrorKind::RateLimited | ErrorKind::Unavailable);
-            if waits && !error.headers.iter().any(|(name, _)| name == RETRY_AFTER) {
-                error = error.header(RETRY_AFTER, &retry_after.to_string());
-            }
-            Outcome::Error(error)
+        Action::Error(error)
+            if matches!(error.kind, ErrorKind::RateLimited | ErrorKind::Unavailable)
+                && !error.headers.iter().any(|(name, _)| name == RETRY_AFTER) =>
+        {
+            Action::Error(error.clone().header(RETRY_AFTER, &retry_after.to_string()))
         }
-        Action::Response { status, headers, body, json } => {
-            Outcome::Response { status: *status, headers: headers.clone(), body: body.clone(), json: *json }
-        }
-        Action::ItemError(item) => Outcome::ItemError(Arc::clone(item)),
-        Action::Fault(fault) => Outcome::Fault(*fault),
+        other => other.clone(),
     }
 }
 
