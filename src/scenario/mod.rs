@@ -381,6 +381,18 @@ mod tests {
     }
 
     #[test]
+    fn item_error_applies_when_every_field_matches_its_glob() {
+        let hook = super::ItemError {
+            matching: [("base_email".to_owned(), "*@fail.test".to_owned()), ("cif".to_owned(), "B*".to_owned())].into(),
+            message: "rejected".to_owned(),
+            status: None,
+        };
+        assert!(hook.applies_to(&serde_json::json!({"base_email": "ana@fail.test", "cif": "B12345678"})));
+        assert!(!hook.applies_to(&serde_json::json!({"base_email": "ana@ok.test", "cif": "B12345678"})));
+        assert!(!hook.applies_to(&serde_json::json!({"base_email": "ana@fail.test"})));
+    }
+
+    #[test]
     fn uniform_delays_stay_within_bounds() {
         let mut rng = rng_for(1, "test");
         let (min, max) = (Duration::from_millis(100), Duration::from_millis(300));
