@@ -59,6 +59,7 @@ async fn pipeline(
     let started = Instant::now();
     let named = req.match_info().get("sandbox").map(str::to_owned);
     let sandbox_name = named.as_deref().unwrap_or(DEFAULT_SANDBOX);
+    // Divergence: no vendor is addressed under an unknown sandbox, so the admin shape answers.
     let Some(sandbox) = mount.registry.get(sandbox_name) else {
         let err = AdminError::unknown_sandbox(sandbox_name);
         return Ok(req.into_response(err.error_response()));

@@ -90,6 +90,7 @@ fn initial(req: &HttpRequest, endpoint: &Endpoint, state: &State) -> Result<Opti
         return Err(ApiError::new(ErrorKind::Forbidden));
     }
     if req.method() == Method::OPTIONS {
+        // Divergence: DRF's SimpleMetadata adds an `actions` block for create views; not emulated.
         return Ok(Some(HttpResponse::Ok().json(json!({
             "name": endpoint.view_name,
             "description": "",

@@ -14,6 +14,8 @@ const TRANSLATED: &[&str] = &["nl", "fr", "de", "tr", "pt", "es", "cs"];
 /// language -> (English template -> translated template); `{name}` marks a placeholder.
 type Catalogs = BTreeMap<String, BTreeMap<String, String>>;
 
+// Divergence: the unique-email message's field label comes from ChiefOnboarding's own catalog,
+// which is not bundled; only its Dutch label is known (see make_translations.py).
 static CATALOGS: LazyLock<Catalogs> = LazyLock::new(|| {
     serde_json::from_str(include_str!("../../../fixtures/chiefonboarding/translations.json")).unwrap_or_default()
 });

@@ -14,6 +14,8 @@
 //! - OPTIONS metadata carries no `actions` block.
 //! - 409/413/504 (only reachable through scenarios or the body limit) use the sandbox's own texts.
 //! - The organization row always exists, so the `/setup/` 302 of a fresh install never happens.
+//! - The unique-email message's field label is translated for `nl` only.
+//! - Reset also returns `api_access` to its default.
 
 mod drf;
 mod error;

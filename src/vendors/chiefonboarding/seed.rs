@@ -62,6 +62,7 @@ pub struct Seeded {
 }
 
 /// Builds the start state for `seed`.
+// Divergence: the Organization row always exists, so the fresh-install 302 to /setup/ never happens.
 pub fn seed(seed: u64) -> Seeded {
     let fixture = &*FIXTURE_DATA;
     let mut rng = rng_for(seed, "chiefonboarding");

@@ -166,6 +166,8 @@ impl ChiefOnboardingStore {
 
 impl VendorStore for ChiefOnboardingStore {
     fn reset(&self, seed: u64) {
+        // Divergence: the vendor switches (api_access) return to their defaults too: reset means
+        // "back to the start state" in full.
         let fresh = State::from_seed(seed);
         *self.state.write() = fresh;
     }
