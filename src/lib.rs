@@ -1,5 +1,7 @@
 //! hr-sandbox: a local, stateful, deterministic sandbox of HR and workforce vendor APIs.
 
+#![warn(missing_docs)]
+
 pub mod admin;
 pub mod cli;
 pub mod common;
