@@ -70,7 +70,8 @@ async fn pipeline(
         None => 1 + mount.vendor.id().len(),
     };
     let mut entry = journal_entry(&req, &sandbox, mount.vendor.id(), prefix_len);
-    let res = match buffer_body(&mut req, mount.body_limit).await {
+    // `broken`: a fault took the connection down, so the client never sees a status.
+    let (answered, broken) = match buffer_body(&mut req, mount.body_limit).await {
         Ok(body) => {
             let decision =
                 sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), sandbox.clock.now());
@@ -79,37 +80,34 @@ async fn pipeline(
             match decision {
                 Some(decision) => {
                     tracing::info!(scenario = %decision.label, method = %req.method(), path = %req.path(), "scenario rule fired");
-                    entry.scenario = Some(decision.label.clone());
+                    entry.scenario = Some(decision.label);
                     if let Some(delay) = decision.delay {
                         actix_web::rt::time::sleep(delay).await;
                     }
-                    let breaks_connection = matches!(decision.action, Action::Fault(f) if f != Fault::TruncatedBody);
-                    match apply(decision.action, req, next).await {
-                        // The client never sees a status; the journal says 0.
-                        Ok(res) if breaks_connection => {
-                            entry.status = 0;
-                            entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-                            sandbox.journal.record(entry);
-                            return Ok(res);
-                        }
-                        Ok(res) => res,
-                        Err(err) => return journal_failure(&sandbox, entry, err),
-                    }
+                    let broken = matches!(decision.action, Action::Fault(f) if f != Fault::TruncatedBody);
+                    (apply(decision.action, req, next).await, broken)
                 }
-                None => match next.call(req).await {
-                    Ok(res) => res,
-                    Err(err) => return journal_failure(&sandbox, entry, err),
-                },
+                None => (next.call(req).await, false),
             }
         }
-        Err(err) => req.error_response(err),
+        Err(err) => (Ok(req.error_response(err)), false),
+    };
+    let res = match answered {
+        Ok(res) => res,
+        // Routing and handlers answer their own errors, so an `Err` can only come from a
+        // middleware; it is still journaled.
+        Err(err) => {
+            entry.status = err.as_response_error().status_code().as_u16();
+            sandbox.journal.record(entry);
+            return Err(err);
+        }
     };
     let mut res = render_errors(mount.vendor.as_ref(), res);
     // After rendering, which replaces the response of an injected error.
     if let Some(label) = entry.scenario.as_deref().and_then(|label| HeaderValue::from_str(label).ok()) {
         res.headers_mut().insert(SCENARIO_HEADER, label);
     }
-    entry.status = res.status().as_u16();
+    entry.status = if broken { 0 } else { res.status().as_u16() };
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     sandbox.journal.record(entry);
     Ok(res)
@@ -166,14 +164,6 @@ async fn apply(action: Action, req: ServiceRequest, next: Next<BoxBody>) -> Resu
             Ok(req.into_response(response.body(body)))
         }
     }
-}
-
-/// An `Err` from inside can only come from a middleware (routing and handlers answer their own
-/// errors); it is still journaled.
-fn journal_failure(sandbox: &Sandbox, mut entry: JournalEntry, err: Error) -> Result<ServiceResponse<BoxBody>, Error> {
-    entry.status = err.as_response_error().status_code().as_u16();
-    sandbox.journal.record(entry);
-    Err(err)
 }
 
 /// Reads the whole body (bounded) so the journal and later matchers can see it, then puts it back.
