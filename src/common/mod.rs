@@ -1,6 +1,7 @@
 //! Vendor-neutral building blocks shared by every emulated vendor.
 
 pub mod clock;
+pub mod drf;
 pub mod error;
 pub mod rng;
 pub mod wildcard;

@@ -2,17 +2,16 @@
 //! the `?format=` 404), token authentication (401), the admin permission (403), the method
 //! (405, OPTIONS), then body parsing (415 / JSON errors). Handlers start where DRF's would.
 
-use super::fields::Input;
 use super::i18n;
 use super::model::role;
-use super::pyjson;
 use super::store::State;
+use crate::common::drf::{self as common_drf, fields::Input};
 use crate::common::error::{ApiError, ErrorKind};
-use actix_web::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_LANGUAGE, CONTENT_TYPE, HeaderValue, VARY};
+use actix_web::http::header::{ACCEPT, ALLOW, CONTENT_LANGUAGE, CONTENT_TYPE, HeaderValue, VARY};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
 use bytes::Bytes;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::ops::Deref;
 
 /// One DRF view: its name (for OPTIONS) and whether it is a list (GET) or a create (POST) view.
@@ -124,9 +123,7 @@ fn negotiate(req: &HttpRequest) -> Result<(), ApiError> {
 /// `TokenAuthentication.authenticate`, message for message.
 fn authenticate<'s>(req: &HttpRequest, state: &'s State) -> Result<&'s super::model::User, ApiError> {
     let unauthorized = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
-    let header = req.headers().get(AUTHORIZATION).map_or(&b""[..], HeaderValue::as_bytes);
-    // bytes.split(): runs of ASCII whitespace separate the parts.
-    let mut parts = header.split(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).filter(|p| !p.is_empty());
+    let mut parts = common_drf::authorization_parts(req).into_iter();
     match (parts.next(), parts.next(), parts.next()) {
         (Some(keyword), _, _) if !keyword.eq_ignore_ascii_case(b"token") => {
             Err(unauthorized("Authentication credentials were not provided."))
@@ -153,7 +150,7 @@ pub fn parse_body(req: &HttpRequest, body: &Bytes) -> Result<Input, ApiError> {
     }
     let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match media.as_str() {
-        "application/json" => super::serializer::input_of(parse_json(body)?),
+        "application/json" => super::serializer::input_of(common_drf::parse_json(body)?),
         "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(body)
             .map(Input::Form)
             .map_err(|e| ApiError::with_message(ErrorKind::MalformedBody, format!("Form parse error - {e}"))),
@@ -164,15 +161,4 @@ pub fn parse_body(req: &HttpRequest, body: &Bytes) -> Result<Input, ApiError> {
             format!("Unsupported media type \"{content_type}\" in request."),
         )),
     }
-}
-
-/// `JSONParser.parse`: UTF-8, then Python's `json.loads` with its error text.
-fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
-    let malformed =
-        |detail: String| ApiError::with_message(ErrorKind::MalformedBody, format!("JSON parse error - {detail}"));
-    let text = std::str::from_utf8(body).map_err(|e| {
-        let at = e.valid_up_to();
-        malformed(format!("'utf-8' codec can't decode byte 0x{:02x} in position {at}: invalid start byte", body[at]))
-    })?;
-    serde_json::from_str(text).map_err(|e| malformed(pyjson::decode_error(text).unwrap_or_else(|| e.to_string())))
 }

@@ -1,8 +1,9 @@
 //! ChiefOnboarding's one error renderer: DRF's `{"detail": ...}` and field-keyed 400s, Django's
 //! HTML pages for unknown URLs and server errors, all in the request's language.
 
-use super::drf;
+use super::drf as co_drf;
 use super::i18n;
+use crate::common::drf;
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse};
@@ -29,7 +30,7 @@ pub fn render(err: &ApiError, req: &HttpRequest) -> HttpResponse {
     if response.status().as_u16() == 401 {
         response.headers_mut().insert(WWW_AUTHENTICATE, actix_web::http::header::HeaderValue::from_static("Token"));
     }
-    drf::finish(&mut response, req);
+    co_drf::finish(&mut response, req);
     response
 }
 
@@ -53,9 +54,8 @@ fn detail(err: &ApiError, req: &HttpRequest) -> String {
         }
         ErrorKind::RateLimited => {
             let wait = err.headers.iter().find(|(name, _)| name == RETRY_AFTER).and_then(|(_, v)| v.to_str().ok());
-            match wait {
-                Some("1") => "Request was throttled. Expected available in 1 second.".to_owned(),
-                Some(seconds) => format!("Request was throttled. Expected available in {seconds} seconds."),
+            match wait.and_then(|seconds| seconds.parse().ok()) {
+                Some(seconds) => drf::throttled_detail(seconds),
                 None => "Request was throttled.".to_owned(),
             }
         }

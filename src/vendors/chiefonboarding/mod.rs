@@ -19,10 +19,8 @@
 
 mod drf;
 mod error;
-mod fields;
 mod i18n;
 pub mod model;
-mod pyjson;
 mod routes;
 mod seed;
 mod serializer;

@@ -1,11 +1,11 @@
 //! ChiefOnboarding's two serializers (`UserSerializer`, the offboarding one): fields in declared
 //! order, every failing field reported at once, nothing written unless all pass.
 
-use super::fields::{
-    Empty, Errors, Got, Input, char_field, choice_field, date_field, email_field, int_list_field, pk_field,
-};
 use super::model::{Category, User, role};
 use super::store::State;
+use crate::common::drf::fields::{
+    Empty, Errors, Got, Input, char_field, choice_field, date_field, email_field, int_list_field, pk_field,
+};
 use crate::common::error::{ApiError, ErrorKind};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -43,9 +43,10 @@ pub fn input_of(data: Value) -> Result<Input, ApiError> {
     match data {
         Value::Object(map) => Ok(Input::Json(map)),
         Value::Null => Err(non_field("No data provided")),
-        other => {
-            Err(non_field(&format!("Invalid data. Expected a dictionary, but got {}.", super::fields::py_type(&other))))
-        }
+        other => Err(non_field(&format!(
+            "Invalid data. Expected a dictionary, but got {}.",
+            crate::common::drf::fields::py_type(&other)
+        ))),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Django REST Framework field semantics, as ChiefOnboarding's serializers get them: how each
+//! Django REST Framework field semantics, as DRF-based vendors' serializers get them: how each
 //! field type reads, coerces and rejects input, with DRF's exact messages.
 
 use chrono::{Datelike, NaiveDate, Weekday};
