@@ -1,6 +1,6 @@
 //! The command line. Every flag can also come from an `HR_SANDBOX_*` environment variable.
 
-use crate::settings::{LogFormat, Settings};
+use crate::settings::{LogFormat, RateLimits, Settings};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -64,6 +64,9 @@ pub struct ServeArgs {
     /// Where scenario names are looked up.
     #[arg(long, env = "HR_SANDBOX_SCENARIOS_DIR", default_value = "scenarios")]
     pub scenarios_dir: PathBuf,
+    /// Enforce the vendors' documented rate limits (on the sandbox clock), or never throttle.
+    #[arg(long, env = "HR_SANDBOX_RATE_LIMITS", value_enum, default_value_t = RateLimits::Faithful)]
+    pub rate_limits: RateLimits,
 }
 
 impl ServeArgs {
@@ -79,6 +82,7 @@ impl ServeArgs {
             workers: self.workers,
             scenarios: self.scenarios.clone(),
             scenarios_dir: self.scenarios_dir.clone(),
+            rate_limits: self.rate_limits,
         }
     }
 }

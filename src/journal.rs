@@ -67,7 +67,7 @@ impl Serialize for JournalEntry {
         let headers: BTreeMap<&str, &str> =
             self.headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
         let (body, body_truncated) = journal_body(&self.body);
-        let mut map = serializer.serialize_map(Some(14))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("seq", &self.seq)?;
         map.serialize_entry("request_id", self.request_id.to_str().unwrap_or_default())?;
         map.serialize_entry("at", &self.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))?;
@@ -76,6 +76,9 @@ impl Serialize for JournalEntry {
         map.serialize_entry("method", self.method.as_str())?;
         map.serialize_entry("path", self.path())?;
         map.serialize_entry("query", self.uri.query().unwrap_or(""))?;
+        if self.direction == "outbound" {
+            map.serialize_entry("url", &self.uri.to_string())?;
+        }
         map.serialize_entry("headers", &headers)?;
         map.serialize_entry("body", &body)?;
         map.serialize_entry("body_truncated", &body_truncated)?;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cli;
 pub mod common;
 pub mod journal;
+pub mod outbound;
 pub mod request_id;
 pub mod sandbox;
 pub mod scenario;

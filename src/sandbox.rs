@@ -3,6 +3,7 @@
 
 use crate::common::clock::Clock;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::rate_limit::RateLimiter;
 use crate::journal::Journal;
 use crate::scenario::{Scenario, ScenarioEngine};
 use crate::vendors::{Vendor, VendorStore};
@@ -26,6 +27,8 @@ pub struct Sandbox {
     pub journal: Journal,
     /// Fault injection rules, their counters and activation.
     pub scenarios: ScenarioEngine,
+    /// Request-rate buckets of every vendor.
+    pub rate_limits: RateLimiter,
     stores: Vec<(&'static str, Arc<dyn VendorStore>)>,
 }
 
@@ -41,6 +44,7 @@ impl Sandbox {
             clock,
             journal: Journal::new(setup.journal_limit),
             scenarios,
+            rate_limits: RateLimiter::new(setup.rate_limits),
             stores,
         }
     }
@@ -71,7 +75,7 @@ impl Sandbox {
     }
 
     /// Back to the start state: the listed vendors only, or everything (data, clock, journal,
-    /// scenarios and their counters).
+    /// scenarios and their counters, rate-limit buckets).
     /// Each store swaps its state under its own write lock, so a request sees old or new.
     pub fn reset(&self, seed: Option<u64>, vendors: Option<&[String]>) {
         let seed = seed.unwrap_or_else(|| self.seed());
@@ -85,6 +89,7 @@ impl Sandbox {
             self.clock.reset();
             self.journal.clear();
             self.scenarios.reset(seed, self.clock.now());
+            self.rate_limits.clear();
         }
     }
 }
@@ -110,6 +115,8 @@ pub struct SandboxSetup {
     pub journal_limit: usize,
     /// Scenarios loaded and active at start (and after a reset).
     pub scenarios: Vec<Arc<Scenario>>,
+    /// Whether rate limits are enforced (`--rate-limits`).
+    pub rate_limits: bool,
 }
 
 /// Every sandbox of the server, by name.

@@ -10,6 +10,16 @@ pub enum LogFormat {
     Json,
 }
 
+/// Whether vendors enforce their documented request-rate limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RateLimits {
+    /// As the vendor documents them, on the sandbox clock.
+    #[default]
+    Faithful,
+    /// Never throttle (for suites that do not test throttling).
+    Off,
+}
+
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -31,6 +41,8 @@ pub struct Settings {
     pub scenarios: Vec<String>,
     /// Where scenario names are looked up.
     pub scenarios_dir: std::path::PathBuf,
+    /// Whether rate limits are enforced.
+    pub rate_limits: RateLimits,
 }
 
 impl Default for Settings {
@@ -45,6 +57,7 @@ impl Default for Settings {
             workers: None,
             scenarios: Vec::new(),
             scenarios_dir: "scenarios".into(),
+            rate_limits: RateLimits::Faithful,
         }
     }
 }

@@ -4,7 +4,7 @@ use crate::admin::routes::{self as admin, AdminState};
 use crate::request_id;
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
 use crate::scenario;
-use crate::settings::Settings;
+use crate::settings::{RateLimits, Settings};
 use crate::vendor_scope::{self, Mount};
 use crate::vendors::{self, Vendor};
 use actix_web::dev::Server;
@@ -31,7 +31,8 @@ impl Application {
             .map(|file| scenario::loader::load_file(file, &settings.scenarios_dir, &vendors).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
-        let setup = SandboxSetup { vendors, journal_limit: settings.journal_limit, scenarios };
+        let rate_limits = settings.rate_limits == RateLimits::Faithful;
+        let setup = SandboxSetup { vendors, journal_limit: settings.journal_limit, scenarios, rate_limits };
         let registry = Arc::new(SandboxRegistry::new(setup, settings.seed));
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();

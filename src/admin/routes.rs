@@ -6,10 +6,15 @@ use super::model::{
     ActiveScenarios, ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery, ScenarioUpload,
 };
 use crate::journal::JournalFilter;
+use crate::outbound;
+use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SandboxRegistry};
 use crate::scenario::UnknownScenario;
 use crate::scenario::loader::compile_text;
+use crate::vendors::ActionOutcome;
+use actix_web::HttpMessage;
 use actix_web::dev::HttpServiceFactory;
+use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -140,8 +145,10 @@ async fn patch_settings(
     Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.update_settings(&patch)?))
 }
 
-/// `POST /__admin/vendors/{id}/{action}`: vendor-specific operations (e.g. minting tokens).
+/// `POST /__admin/vendors/{id}/{action}`: vendor-specific operations (minting tokens, simulating
+/// a signup); an action that calls the client makes that call here, journaled, then finishes.
 async fn vendor_action(
+    req: HttpRequest,
     admin: Admin,
     path: web::Path<(String, String)>,
     query: web::Query<SandboxQuery>,
@@ -150,7 +157,15 @@ async fn vendor_action(
     let (id, action) = path.into_inner();
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     let body: Value = if body.is_empty() { json!({}) } else { required_json(&body)? };
-    Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.admin_action(&action, &body)?))
+    let answer = match store(&sandbox, &id)?.admin_action(&action, &body, sandbox.clock.now())? {
+        ActionOutcome::Done(answer) => answer,
+        ActionOutcome::Call { call, finish } => {
+            let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+            let result = outbound::send(&call, &sandbox, request_id.unwrap_or(HeaderValue::from_static(""))).await;
+            finish(&result, sandbox.clock.now())
+        }
+    };
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 /// `GET /__admin/requests`: the journal, newest last.

@@ -3,7 +3,9 @@
 pub mod chiefonboarding;
 
 use crate::common::error::ApiError;
+use crate::outbound::{OutboundCall, OutboundResult};
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::any::Any;
 use std::sync::Arc;
@@ -52,8 +54,24 @@ pub trait VendorStore: AnyArc + Send + Sync {
     fn settings(&self) -> Value;
     /// Applies a partial update of the switches; a bad patch changes nothing.
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError>;
-    /// A vendor-specific admin operation, `POST /__admin/vendors/{id}/{action}`.
-    fn admin_action(&self, action: &str, body: &Value) -> Result<Value, ApiError>;
+    /// A vendor-specific admin operation, `POST /__admin/vendors/{id}/{action}`, at sandbox time `now`.
+    fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError>;
+}
+
+/// Turns an outbound call's result, at sandbox time, into an admin answer.
+pub type FinishCall = Box<dyn FnOnce(&OutboundResult, DateTime<Utc>) -> Value + Send>;
+
+/// What a vendor admin action needs the server to do.
+pub enum ActionOutcome {
+    /// Done: this is the admin answer.
+    Done(Value),
+    /// Make this call to the client first; `finish` turns its result (at sandbox time) into the answer.
+    Call {
+        /// The call.
+        call: OutboundCall,
+        /// Applies the result to the store and builds the admin answer.
+        finish: FinishCall,
+    },
 }
 
 /// Every vendor the binary can serve, in a fixed order. Adding a vendor is one line here.

@@ -4,9 +4,9 @@ use super::model::{EmployeeView, Organization, Sequence, SequenceView, User};
 use super::seed;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
-use crate::vendors::VendorStore;
+use crate::vendors::{ActionOutcome, VendorStore};
 use bytes::Bytes;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -222,7 +222,7 @@ impl VendorStore for ChiefOnboardingStore {
         Ok(json!(state.settings))
     }
 
-    fn admin_action(&self, action: &str, body: &Value) -> Result<Value, ApiError> {
+    fn admin_action(&self, action: &str, body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
         if action != "tokens" {
             return Err(ApiError::with_message(
                 ErrorKind::NotFound,
@@ -240,7 +240,7 @@ impl VendorStore for ChiefOnboardingStore {
         .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "no such user"))?;
         let rotate = body.get("rotate").and_then(Value::as_bool).unwrap_or(false);
         let key = state.mint_token(user_id, rotate);
-        Ok(credential(&state.users[&user_id], &key))
+        Ok(ActionOutcome::Done(credential(&state.users[&user_id], &key)))
     }
 }
 

@@ -1,0 +1,116 @@
+//! Calls the sandbox makes to the client (Joinup's signup hook, future webhooks): one JSON POST,
+//! bounded in time, journaled as an `outbound` entry of the sandbox. Vendors describe the call
+//! and read its result; they never touch the network or the journal themselves.
+
+use crate::journal::JournalEntry;
+use crate::sandbox::Sandbox;
+use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
+use actix_web::http::{Method, Uri};
+use bytes::Bytes;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// Largest answer body read from a client.
+const ANSWER_LIMIT: usize = 1024 * 1024;
+
+/// A JSON POST the sandbox makes on a vendor's behalf.
+#[derive(Debug, Clone)]
+pub struct OutboundCall {
+    /// Vendor id the call is journaled under.
+    pub vendor: &'static str,
+    /// Absolute `http://` URL.
+    pub url: String,
+    /// The whole `Authorization` value, if any.
+    pub authorization: Option<String>,
+    /// The JSON body.
+    pub body: Value,
+    /// How long to wait for the whole answer.
+    pub timeout: Duration,
+}
+
+/// What came of a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutboundResult {
+    /// The client answered.
+    Answered {
+        /// HTTP status.
+        status: u16,
+        /// The answer body.
+        body: Bytes,
+    },
+    /// No complete answer within the timeout.
+    TimedOut,
+    /// No connection (refused, unresolvable, bad URL), with the reason.
+    Unreachable(String),
+}
+
+impl OutboundResult {
+    /// A short name for reports: `answered`, `timeout` or `unreachable`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Self::Answered { .. } => "answered",
+            Self::TimedOut => "timeout",
+            Self::Unreachable(_) => "unreachable",
+        }
+    }
+}
+
+/// Makes the call and journals it in the sandbox.
+pub async fn send(call: &OutboundCall, sandbox: &Sandbox, request_id: HeaderValue) -> OutboundResult {
+    let started = Instant::now();
+    let at = sandbox.clock.now();
+    let body = Bytes::from(serde_json::to_vec(&call.body).unwrap_or_default());
+    let uri: Option<Uri> = call.url.parse().ok();
+    let result = match &uri {
+        Some(uri) if uri.scheme_str() == Some("http") => post(call, body.clone()).await,
+        _ => OutboundResult::Unreachable(format!("not an http:// URL: {}", call.url)),
+    };
+    let mut headers: Vec<(HeaderName, HeaderValue)> =
+        vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+    if let Some(value) = call.authorization.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+        headers.push((AUTHORIZATION, value));
+    }
+    sandbox.journal.record(JournalEntry {
+        seq: 0,
+        request_id,
+        at,
+        direction: "outbound",
+        vendor: call.vendor,
+        method: Method::POST,
+        uri: uri.unwrap_or_default(),
+        prefix_len: 0,
+        headers,
+        body,
+        status: match &result {
+            OutboundResult::Answered { status, .. } => *status,
+            _ => 0,
+        },
+        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        scenario: None,
+    });
+    result
+}
+
+async fn post(call: &OutboundCall, body: Bytes) -> OutboundResult {
+    let client = awc::Client::builder().timeout(call.timeout).disable_redirects().finish();
+    let mut request = client.post(&call.url).insert_header((CONTENT_TYPE, "application/json"));
+    if let Some(authorization) = &call.authorization {
+        request = request.insert_header((AUTHORIZATION, authorization.as_str()));
+    }
+    let read = async {
+        let mut response = request.send_body(body).await?;
+        let status = response.status().as_u16();
+        let body = response
+            .body()
+            .limit(ANSWER_LIMIT)
+            .await
+            .map_err(|e| awc::error::SendRequestError::Custom(Box::new(e), Box::new("body")))?;
+        Ok::<_, awc::error::SendRequestError>(OutboundResult::Answered { status, body })
+    };
+    // The client's timeout covers sending; this one also covers reading the body.
+    match actix_web::rt::time::timeout(call.timeout, read).await {
+        Err(_) | Ok(Err(awc::error::SendRequestError::Timeout)) => OutboundResult::TimedOut,
+        Ok(Err(err)) => OutboundResult::Unreachable(err.to_string()),
+        Ok(Ok(result)) => result,
+    }
+}
