@@ -1,6 +1,7 @@
 //! The vendor plug-in: one trait for the vendor, one for its per-sandbox store, one registry list.
 
 pub mod chiefonboarding;
+pub mod joinup;
 
 use crate::common::error::ApiError;
 use crate::outbound::{OutboundCall, OutboundResult};
@@ -76,5 +77,5 @@ pub enum ActionOutcome {
 
 /// Every vendor the binary can serve, in a fixed order. Adding a vendor is one line here.
 pub fn registry() -> Vec<Arc<dyn Vendor>> {
-    vec![Arc::new(chiefonboarding::ChiefOnboarding)]
+    vec![Arc::new(joinup::Joinup), Arc::new(chiefonboarding::ChiefOnboarding)]
 }

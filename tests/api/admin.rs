@@ -11,7 +11,7 @@ async fn health_reports_version_seed_and_vendors() {
     let health = app.get_json("/__admin/health", None, 200).await;
     assert_eq!(
         health,
-        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "seed": 42, "vendors": ["chiefonboarding"]})
+        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "seed": 42, "vendors": ["joinup", "chiefonboarding"]})
     );
 }
 
@@ -66,7 +66,10 @@ async fn vendors_lists_record_counts() {
     let vendors = app.get_json("/__admin/vendors", None, 200).await;
     assert_eq!(
         vendors,
-        json!([{"id": "chiefonboarding", "name": "ChiefOnboarding", "prefix": "/chiefonboarding", "counts": {"users": 100, "sequences": 7, "tokens": 4}}])
+        json!([
+            {"id": "joinup", "name": "Joinup", "prefix": "/joinup", "counts": {"tenants": 2, "companies": 4, "employees": 480, "cost_centers": 24, "jobs": 0, "signups": 0}},
+            {"id": "chiefonboarding", "name": "ChiefOnboarding", "prefix": "/chiefonboarding", "counts": {"users": 100, "sequences": 7, "tokens": 4}}
+        ])
     );
 }
 

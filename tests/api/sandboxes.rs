@@ -25,7 +25,10 @@ async fn sandbox_lifecycle_create_list_get_delete() {
     let created = app.admin_post("/__admin/sandboxes", json!({"name": "ci-42", "seed": 7}), 201).await;
     assert_eq!(
         created,
-        json!({"name": "ci-42", "seed": 7, "prefixes": {"chiefonboarding": "/sandboxes/ci-42/chiefonboarding"}})
+        json!({"name": "ci-42", "seed": 7, "prefixes": {
+            "joinup": "/sandboxes/ci-42/joinup",
+            "chiefonboarding": "/sandboxes/ci-42/chiefonboarding"
+        }})
     );
     let list = app.get_json("/__admin/sandboxes", None, 200).await;
     let names: Vec<&str> = list.as_array().into_iter().flatten().filter_map(|s| s["name"].as_str()).collect();
@@ -93,7 +96,7 @@ async fn reset_restores_the_start_state_byte_for_byte() {
         .expect("ok");
     app.admin_post("/__admin/clock", json!({"set": "2040-01-01T00:00:00Z"}), 200).await;
     let reset = app.admin_post("/__admin/reset", json!({}), 200).await;
-    assert_eq!(reset, json!({"sandbox": "default", "seed": 42, "vendors": ["chiefonboarding"]}));
+    assert_eq!(reset, json!({"sandbox": "default", "seed": 42, "vendors": ["joinup", "chiefonboarding"]}));
     let state_after =
         app.send(Method::GET, "/__admin/vendors/chiefonboarding/state", None, None).await.text().await.expect("body");
     assert_eq!(state_after, state_before);

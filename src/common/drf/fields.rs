@@ -220,6 +220,39 @@ pub fn choice_field(
     }
 }
 
+/// `BooleanField`: DRF's true/false spellings (`"yes"`, `"on"`, `1`, ...), else `Must be a valid boolean.`
+pub fn boolean_field(input: &Input, errors: &mut Errors, name: &str, empty: Empty) -> Got<bool> {
+    let value = match present(input.get(name, empty), name, empty, errors, false) {
+        Ok(value) => value,
+        Err(got) => return got,
+    };
+    let parsed = match &value {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_f64() {
+            Some(1.0) => Some(true),
+            Some(0.0) => Some(false),
+            _ => None,
+        },
+        Value::String(s) => match s.as_str() {
+            "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "1" => {
+                Some(true)
+            }
+            "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" | "0" => {
+                Some(false)
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    match parsed {
+        Some(b) => Got::Value(b),
+        None => {
+            errors.push(name, "Must be a valid boolean.");
+            Got::Invalid
+        }
+    }
+}
+
 /// `DateField` with Django's `parse_date` (ISO forms of Python 3.11 plus `YYYY-M-D`).
 pub fn date_field(input: &Input, errors: &mut Errors, name: &str, empty: Empty) -> Got<Option<NaiveDate>> {
     let value = match present(input.get(name, empty), name, empty, errors, None) {

@@ -5,21 +5,16 @@ use super::drf as co_drf;
 use super::i18n;
 use crate::common::drf;
 use crate::common::error::{ApiError, ErrorKind};
-use actix_web::http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use actix_web::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
-
-/// Django's `page_not_found` page with DEBUG off.
-const NOT_FOUND_PAGE: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n";
-/// Django's `server_error` page with DEBUG off.
-const SERVER_ERROR_PAGE: &str = "<h1>Server Error (500)</h1>";
 
 /// Renders any error under `/chiefonboarding` the way the real server would.
 pub fn render(err: &ApiError, req: &HttpRequest) -> HttpResponse {
     let language = i18n::language(req);
     let mut response = match err.kind {
-        ErrorKind::RouteNotFound => html(err, NOT_FOUND_PAGE),
-        ErrorKind::Internal => html(err, SERVER_ERROR_PAGE),
+        ErrorKind::RouteNotFound => html(err, drf::NOT_FOUND_PAGE),
+        ErrorKind::Internal => html(err, drf::SERVER_ERROR_PAGE),
         ErrorKind::Validation => {
             let fields = err.fields.as_deref().cloned().unwrap_or_else(|| json!({}));
             HttpResponse::build(err.status()).json(i18n::translate_value(fields, language))
@@ -46,12 +41,8 @@ fn detail(err: &ApiError, req: &HttpRequest) -> String {
         return message.clone();
     }
     match err.kind {
-        ErrorKind::MethodNotAllowed => format!("Method \"{}\" not allowed.", req.method()),
-        ErrorKind::UnsupportedMediaType => {
-            let content_type =
-                req.headers().get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            format!("Unsupported media type \"{}\" in request.", content_type.unwrap_or_default())
-        }
+        ErrorKind::MethodNotAllowed => drf::method_not_allowed(req.method()),
+        ErrorKind::UnsupportedMediaType => drf::unsupported_media_type(req),
         ErrorKind::RateLimited => {
             let wait = err.headers.iter().find(|(name, _)| name == RETRY_AFTER).and_then(|(_, v)| v.to_str().ok());
             match wait.and_then(|seconds| seconds.parse().ok()) {
@@ -59,23 +50,6 @@ fn detail(err: &ApiError, req: &HttpRequest) -> String {
                 None => "Request was throttled.".to_owned(),
             }
         }
-        kind => default_detail(kind).to_owned(),
-    }
-}
-
-fn default_detail(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Unauthorized => "Authentication credentials were not provided.",
-        ErrorKind::Forbidden => "You do not have permission to perform this action.",
-        ErrorKind::NotFound => "Not found.",
-        ErrorKind::NotAcceptable => "Could not satisfy the request Accept header.",
-        ErrorKind::Unavailable => "Service temporarily unavailable, try again later.",
-        ErrorKind::MalformedBody | ErrorKind::BadRequest => "Malformed request.",
-        ErrorKind::Validation | ErrorKind::Unprocessable => "Invalid input.",
-        // Divergence: DRF has no 409/413/504 exceptions; these texts are the sandbox's own.
-        ErrorKind::Conflict => "Conflict.",
-        ErrorKind::PayloadTooLarge => "Request body is too large.",
-        ErrorKind::GatewayTimeout => "Gateway timeout.",
-        _ => "A server error occurred.",
+        kind => drf::default_detail(kind).to_owned(),
     }
 }

@@ -1,0 +1,105 @@
+//! `djangorestframework-jwt`'s `JSONWebTokenAuthentication`, message for message: the
+//! `Authorization: JWT <token>` header, HS256 tokens signed with the sandbox's secret, expiry on
+//! the sandbox clock, and the user named by the payload's `username`.
+
+use super::model::User;
+use crate::common::drf::authorization_parts;
+use crate::common::error::{ApiError, ErrorKind};
+use actix_web::HttpRequest;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The header value DRF sends with every 401 (`authenticate_header`).
+pub const WWW_AUTHENTICATE: &str = "JWT realm=\"api\"";
+
+/// `jwt_payload_handler`'s claims, plus the tenant the token names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id.
+    #[serde(default)]
+    pub user_id: Option<u64>,
+    /// The user's login; what authentication looks up.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Expiry, Unix seconds (PyJWT checks it only when present).
+    #[serde(default)]
+    pub exp: Option<i64>,
+    /// The user's email.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The tenant (its admin identity), e.g. `group_admin`.
+    #[serde(default)]
+    pub tenant: Option<String>,
+}
+
+/// Signs a token for `user` of `tenant`, expiring at `exp`.
+pub fn mint(secret: &str, user: &User, tenant: &str, exp: DateTime<Utc>) -> String {
+    let claims = Claims {
+        user_id: Some(user.id),
+        username: Some(user.username.clone()),
+        exp: Some(exp.timestamp()),
+        email: Some(user.username.clone()),
+        tenant: Some(tenant.to_owned()),
+    };
+    // Encoding plain claims with an HMAC key cannot fail.
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes()))
+        .unwrap_or_default()
+}
+
+/// `JSONWebTokenAuthentication.authenticate`: the user, or DRF's 401 with the library's message.
+pub fn authenticate<'u>(
+    req: &HttpRequest,
+    secret: &str,
+    users: &'u [User],
+    now: DateTime<Utc>,
+) -> Result<&'u User, ApiError> {
+    let failed = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
+    let parts = authorization_parts(req);
+    let token = match parts.as_slice() {
+        [keyword, rest @ ..] if keyword.eq_ignore_ascii_case(b"jwt") => match rest {
+            [] => return Err(failed("Invalid Authorization header. No credentials provided.")),
+            [token] => *token,
+            _ => return Err(failed("Invalid Authorization header. Credentials string should not contain spaces.")),
+        },
+        // No header, or another scheme: this authenticator abstains and DRF reports no credentials.
+        _ => return Err(failed("Authentication credentials were not provided.")),
+    };
+    let claims = decode(token, secret, now)?;
+    let Some(username) = claims.username.filter(|u| !u.is_empty()) else {
+        return Err(failed("Invalid payload."));
+    };
+    let user = users.iter().find(|u| u.username == username).ok_or_else(|| failed("Invalid signature."))?;
+    if user.is_active { Ok(user) } else { Err(failed("User account is disabled.")) }
+}
+
+/// PyJWT's `decode` in its order: structure, algorithm, signature, then expiry.
+fn decode(token: &[u8], secret: &str, now: DateTime<Utc>) -> Result<Claims, ApiError> {
+    let failed = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
+    let decoding = || failed("Error decoding signature.");
+    let token = std::str::from_utf8(token).map_err(|_| decoding())?;
+    let header = token.split('.').next().filter(|_| token.split('.').count() == 3).ok_or_else(decoding)?;
+    let header: Value = URL_SAFE_NO_PAD
+        .decode(header.trim_end_matches('='))
+        .ok()
+        .and_then(|h| serde_json::from_slice(&h).ok())
+        .ok_or_else(decoding)?;
+    if header.get("alg").and_then(Value::as_str) != Some("HS256") {
+        // InvalidAlgorithmError is an InvalidTokenError: AuthenticationFailed's own default text.
+        return Err(failed("Incorrect authentication credentials."));
+    }
+    let mut validation = Validation::new(Algorithm::HS256);
+    // Expiry is checked below against the sandbox clock, not the wall clock.
+    validation.validate_exp = false;
+    validation.required_spec_claims.clear();
+    let claims = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation)
+        .map_err(|_| decoding())?
+        .claims;
+    if claims.exp.is_some_and(|exp| exp < now.timestamp()) {
+        return Err(failed("Signature has expired."));
+    }
+    Ok(claims)
+}

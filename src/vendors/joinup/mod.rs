@@ -1,0 +1,66 @@
+//! Joinup: the customer "Company API" of the Spanish corporate-mobility platform (`/joinup`).
+//!
+//! Emulated, from the docs (seed 000) and the reference's reading of the docs repository:
+//! `Authorization: JWT <token>` with real HS256 tokens (djangorestframework-jwt's 401 texts,
+//! expiry on the sandbox clock); company-group and single-company tenants; `GET` employees and
+//! cost centers with every filter, multi-field ordering and DRF page-number pagination; the bulk
+//! `POST`s (1 to 50 items, 413 past that, per-item serializer errors, 202 with an ObjectId
+//! `request_id`) run as jobs when the sandbox clock reaches them, with `flexible` upserts and
+//! company resolution by CIF then name; `check-request` reports; the documented rate limits
+//! (1/s lists, 1/min POSTs and reports, per token and endpoint); the outbound signup hook.
+//!
+//! Divergences (also in the README):
+//! - Report error texts, the 413 text and the group-mode "company_name or company_cif" text are
+//!   the sandbox's own (Joinup documents none of them).
+//! - `flexible` offboarding of an unknown employee creates it disabled; `flexible` on `updated`
+//!   creates a missing record; onboarding a disabled employee re-enables it.
+//! - Ties in `ordering` are broken by id; NULL dates sort last ascending (PostgreSQL).
+//! - Only JSON bodies are parsed (others get 415); OPTIONS names are invented.
+//! - Signup hooks are called over plain `http://` only.
+//! - Reset also returns the switches (rate limits, hooks, seed counts) to their defaults.
+
+mod auth;
+mod bulk;
+mod error;
+mod jobs;
+mod list;
+pub mod model;
+mod routes;
+mod seed;
+pub mod settings;
+mod signup;
+pub mod store;
+
+use super::{Vendor, VendorStore};
+use crate::common::error::ApiError;
+use actix_web::{HttpRequest, HttpResponse, web};
+use std::sync::Arc;
+
+/// The Joinup vendor.
+pub struct Joinup;
+
+impl Vendor for Joinup {
+    fn id(&self) -> &'static str {
+        "joinup"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Joinup"
+    }
+
+    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
+        Arc::new(store::JoinupStore::new(seed))
+    }
+
+    fn configure(&self, cfg: &mut web::ServiceConfig) {
+        routes::configure(cfg);
+    }
+
+    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
+        error::render(err, req)
+    }
+
+    fn has_bulk_items(&self) -> bool {
+        true
+    }
+}

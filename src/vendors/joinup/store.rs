@@ -1,0 +1,299 @@
+//! Joinup's state in one sandbox, behind one lock: tenants and their data, users, the JWT
+//! secret, bulk jobs (run when the sandbox clock reaches them) and the signup-hook log.
+
+use super::auth;
+use super::jobs::{self, Ids};
+use super::model::{Job, JobKind, Tenant, User};
+use super::seed::{self, Counts, FIRST_COST_CENTER_ID, FIRST_EMPLOYEE_ID};
+use super::settings::Settings;
+use super::signup;
+use crate::common::error::{ApiError, ErrorKind};
+use crate::common::rng::{hex_string, rng_for};
+use crate::vendors::{ActionOutcome, VendorStore};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use rand::Rng;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+/// Seeded tokens expire at 2036-01-01: Joinup's private tokens have no refresh flow.
+fn seeded_expiry() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2036, 1, 1, 0, 0, 0).single().unwrap_or_default()
+}
+
+/// Everything Joinup holds for one sandbox.
+pub struct State {
+    /// The switches.
+    pub settings: Settings,
+    /// Tenants, in fixture order.
+    pub tenants: Vec<Tenant>,
+    /// Users of every tenant.
+    pub users: Vec<User>,
+    /// Bulk jobs, oldest first.
+    pub jobs: Vec<Job>,
+    /// The HS256 secret of this sandbox's tokens (derived from the seed).
+    pub secret: String,
+    /// Email domains registered per tenant at seed time.
+    pub domains: Vec<Vec<String>>,
+    /// What each simulated signup did, oldest first.
+    pub signups: Vec<Value>,
+    /// Id counters.
+    pub ids: Ids,
+    object_id_process: String,
+    object_id_counter: u32,
+}
+
+impl State {
+    fn from_seed(seed: u64, settings: Settings) -> Self {
+        let counts = Counts { employees: settings.seed_employees, cost_centers: settings.seed_cost_centers };
+        let seeded = seed::seed(seed, counts);
+        let max_company = seeded.tenants.iter().flat_map(|t| &t.companies).map(|c| c.id).max().unwrap_or(0);
+        let employees: u64 = seeded.tenants.iter().map(|t| t.employees.len() as u64).sum();
+        let cost_centers: u64 = seeded.tenants.iter().map(|t| t.cost_centers.len() as u64).sum();
+        let mut object_id_rng = rng_for(seed, "joinup/object-ids");
+        let object_id_process = hex_string(&mut object_id_rng, 10);
+        let object_id_counter = object_id_rng.next_u32() & 0x00ff_ffff;
+        let mut state = Self {
+            settings,
+            tenants: seeded.tenants,
+            users: seeded.users,
+            jobs: Vec::new(),
+            secret: hex_string(&mut rng_for(seed, "joinup/jwt-secret"), 64),
+            domains: seeded.domains,
+            signups: Vec::new(),
+            ids: Ids {
+                employee: FIRST_EMPLOYEE_ID + employees,
+                cost_center: FIRST_COST_CENTER_ID + cost_centers,
+                company: max_company + 1,
+            },
+            object_id_process,
+            object_id_counter,
+        };
+        state.apply_tenant_settings();
+        state
+    }
+
+    /// Pushes the tenant switches (shared cost centers) into the tenants and their kept JSON.
+    fn apply_tenant_settings(&mut self) {
+        for tenant in &mut self.tenants {
+            if let Some(shared) = self.settings.shared_cost_centers.get(&tenant.identity) {
+                tenant.shared_cost_centers = *shared;
+            }
+            for i in 0..tenant.cost_centers.len() {
+                tenant.refresh_cost_center(i);
+            }
+        }
+    }
+
+    /// Whether a job is due at `now` and has not run.
+    pub fn has_due_jobs(&self, now: DateTime<Utc>) -> bool {
+        self.jobs.iter().any(|job| job.report.is_none() && job.due <= now)
+    }
+
+    /// Runs every job due at `now`, oldest first.
+    pub fn settle(&mut self, now: DateTime<Utc>) {
+        for index in 0..self.jobs.len() {
+            let job = &self.jobs[index];
+            if job.report.is_some() || job.due > now {
+                continue;
+            }
+            let tenant = &mut self.tenants[job.tenant];
+            let report = jobs::run(tenant, &mut self.ids, job, job.due);
+            self.jobs[index].report = Some(report);
+        }
+    }
+
+    /// A MongoDB ObjectId: creation second, a per-sandbox value, a counter.
+    fn object_id(&mut self, now: DateTime<Utc>) -> String {
+        self.object_id_counter = (self.object_id_counter + 1) & 0x00ff_ffff;
+        let seconds = u32::try_from(now.timestamp()).unwrap_or(u32::MAX);
+        format!("{seconds:08x}{}{:06x}", self.object_id_process, self.object_id_counter)
+    }
+
+    /// Queues a bulk job that finishes `bulk_processing_seconds` from `now`; its `request_id`.
+    pub fn submit(
+        &mut self,
+        tenant: usize,
+        kind: JobKind,
+        items: Vec<super::model::BulkItem>,
+        now: DateTime<Utc>,
+    ) -> String {
+        // The docs' `created` has millisecond precision.
+        let created = now - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos() % 1_000_000));
+        let id = self.object_id(created);
+        let due = created
+            + Duration::seconds(i64::try_from(self.settings.bulk_processing_seconds).unwrap_or(i64::MAX / 1000));
+        self.jobs.push(Job { id: id.clone(), kind, tenant, created, due, items, report: None });
+        id
+    }
+
+    /// A tenant's job of one kind (another tenant's, or the other endpoint's, is not found).
+    pub fn job(&self, tenant: usize, kind: JobKind, id: &str) -> Option<&Job> {
+        self.jobs.iter().find(|job| job.tenant == tenant && job.kind == kind && job.id == id)
+    }
+
+    /// A tenant's index by its identity.
+    pub fn tenant_index(&self, identity: &str) -> Option<usize> {
+        self.tenants.iter().position(|t| t.identity == identity)
+    }
+
+    fn credential(&self, user: &User, exp: DateTime<Utc>) -> Value {
+        let tenant = &self.tenants[user.tenant];
+        let token = auth::mint(&self.secret, user, &tenant.identity, exp);
+        json!({
+            "authorization": format!("JWT {token}"),
+            "token": token,
+            "username": user.username,
+            "tenant": tenant.identity,
+            "mode": tenant.mode,
+            "is_admin": user.is_admin,
+            "expires_at": exp.to_rfc3339(),
+        })
+    }
+}
+
+/// The store registered in each sandbox. The state sits behind an `Arc` so a signup can finish
+/// after its outbound call returns.
+pub struct JoinupStore {
+    seed: RwLock<u64>,
+    state: Arc<RwLock<State>>,
+}
+
+impl JoinupStore {
+    /// The start state for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { seed: RwLock::new(seed), state: Arc::new(RwLock::new(State::from_seed(seed, Settings::default()))) }
+    }
+
+    /// Shared access, after running the jobs due at `now` (the only write a read may need).
+    pub fn read(&self, now: DateTime<Utc>) -> RwLockReadGuard<'_, State> {
+        {
+            let state = self.state.read();
+            if !state.has_due_jobs(now) {
+                return state;
+            }
+        }
+        let mut state = self.state.write();
+        state.settle(now);
+        RwLockWriteGuard::downgrade(state)
+    }
+
+    /// Exclusive access, after running the jobs due at `now`.
+    pub fn write(&self, now: DateTime<Utc>) -> RwLockWriteGuard<'_, State> {
+        let mut state = self.state.write();
+        state.settle(now);
+        state
+    }
+}
+
+impl VendorStore for JoinupStore {
+    fn reset(&self, seed: u64) {
+        // Divergence: the switches (rate limits, hooks, seed counts) return to their defaults too.
+        let fresh = State::from_seed(seed, Settings::default());
+        *self.seed.write() = seed;
+        *self.state.write() = fresh;
+    }
+
+    fn counts(&self) -> Value {
+        let state = self.state.read();
+        let sum = |f: fn(&Tenant) -> usize| state.tenants.iter().map(f).sum::<usize>();
+        json!({
+            "tenants": state.tenants.len(),
+            "companies": sum(|t| t.companies.len()),
+            "employees": sum(|t| t.employees.len()),
+            "cost_centers": sum(|t| t.cost_centers.len()),
+            "jobs": state.jobs.len(),
+            "signups": state.signups.len(),
+        })
+    }
+
+    fn state(&self) -> Value {
+        let state = self.state.read();
+        let tenants: Vec<Value> = state
+            .tenants
+            .iter()
+            .zip(&state.domains)
+            .map(|(t, domains)| {
+                json!({
+                    "identity": t.identity,
+                    "mode": t.mode,
+                    "shared_cost_centers": t.shared_cost_centers,
+                    "domains": domains,
+                    "companies": t.companies,
+                    "employees": t.employees,
+                    "cost_centers": t.cost_centers,
+                })
+            })
+            .collect();
+        json!({
+            "settings": state.settings.to_json(&state.tenants),
+            "jwt_secret": state.secret,
+            "users": state.users,
+            "tenants": tenants,
+            "jobs": state.jobs,
+            "signups": state.signups,
+        })
+    }
+
+    fn credentials(&self) -> Value {
+        let state = self.state.read();
+        let identities: Map<String, Value> =
+            state.users.iter().map(|u| (u.identity.clone(), state.credential(u, seeded_expiry()))).collect();
+        Value::Object(identities)
+    }
+
+    fn settings(&self) -> Value {
+        let state = self.state.read();
+        state.settings.to_json(&state.tenants)
+    }
+
+    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+        let mut state = self.state.write();
+        let identities: Vec<String> = state.tenants.iter().map(|t| t.identity.clone()).collect();
+        let next = state.settings.patched(patch, &identities)?;
+        let reseed = next.seed_employees != state.settings.seed_employees
+            || next.seed_cost_centers != state.settings.seed_cost_centers;
+        if reseed {
+            // New counts take effect at once: the data is seeded again, jobs and signups forgotten.
+            *state = State::from_seed(*self.seed.read(), next);
+        } else {
+            state.settings = next;
+            state.apply_tenant_settings();
+        }
+        Ok(state.settings.to_json(&state.tenants))
+    }
+
+    fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+        match action {
+            "tokens" => self.mint_token(body, now).map(ActionOutcome::Done),
+            "signups" => signup::start(&self.state, body),
+            _ => Err(ApiError::with_message(
+                ErrorKind::NotFound,
+                format!("joinup has no admin action '{action}' (try 'tokens' or 'signups')"),
+            )),
+        }
+    }
+}
+
+impl JoinupStore {
+    /// `POST /__admin/vendors/joinup/tokens {"identity", "expires_in"}`: a token for an identity,
+    /// expiring `expires_in` seconds from the sandbox's now (the seeded expiry when omitted).
+    fn mint_token(&self, body: &Value, now: DateTime<Utc>) -> Result<Value, ApiError> {
+        let bad = |message: &str| ApiError::with_message(ErrorKind::BadRequest, message);
+        let identity = body.get("identity").and_then(Value::as_str).ok_or_else(|| bad("give \"identity\""))?;
+        let exp = match body.get("expires_in") {
+            None => seeded_expiry(),
+            Some(seconds) => {
+                now + Duration::seconds(
+                    seconds.as_i64().ok_or_else(|| bad("\"expires_in\" must be an integer number of seconds"))?,
+                )
+            }
+        };
+        let state = self.state.read();
+        let user =
+            state.users.iter().find(|u| u.identity == identity).ok_or_else(|| {
+                ApiError::with_message(ErrorKind::NotFound, format!("no joinup identity '{identity}'"))
+            })?;
+        Ok(state.credential(user, exp))
+    }
+}
