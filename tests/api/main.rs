@@ -3,6 +3,7 @@
 mod admin;
 mod chiefonboarding;
 mod helpers;
+mod joinup;
 mod process;
 mod sandboxes;
 mod scenarios;

@@ -50,11 +50,16 @@ pub fn mint(secret: &str, user: &User, tenant: &str, exp: DateTime<Utc>) -> Stri
         .unwrap_or_default()
 }
 
+/// The placeholder token of the docs' examples (`Authorization: JWT beep-beep-beep-beep-beep`).
+pub const DOCS_TOKEN: &str = "beep-beep-beep-beep-beep";
+
 /// `JSONWebTokenAuthentication.authenticate`: the user, or DRF's 401 with the library's message.
+/// `docs_alias` names the identity the docs' placeholder token stands for, if it is accepted.
 pub fn authenticate<'u>(
     req: &HttpRequest,
     secret: &str,
     users: &'u [User],
+    docs_alias: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<&'u User, ApiError> {
     let failed = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
@@ -68,6 +73,12 @@ pub fn authenticate<'u>(
         // No header, or another scheme: this authenticator abstains and DRF reports no credentials.
         _ => return Err(failed("Authentication credentials were not provided.")),
     };
+    // Divergence: the docs' placeholder is not a JWT; accepting it lets their examples run unchanged.
+    if let Some(user) =
+        docs_alias.filter(|_| token == DOCS_TOKEN.as_bytes()).and_then(|id| users.iter().find(|u| u.identity == id))
+    {
+        return Ok(user);
+    }
     let claims = decode(token, secret, now)?;
     let Some(username) = claims.username.filter(|u| !u.is_empty()) else {
         return Err(failed("Invalid payload."));

@@ -124,7 +124,8 @@ fn gate(
     throttle: Option<(&'static str, Rate)>,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    let user = auth::authenticate(req, &state.secret, &state.users, now)?;
+    let docs_alias = state.settings.docs_token.as_deref();
+    let user = auth::authenticate(req, &state.secret, &state.users, docs_alias, now)?;
     if !user.is_admin {
         return Err(ApiError::new(ErrorKind::Forbidden));
     }

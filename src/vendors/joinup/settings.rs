@@ -35,6 +35,8 @@ pub struct Settings {
     pub shared_cost_centers: BTreeMap<String, bool>,
     /// Per tenant: its signup hook.
     pub signup_hooks: BTreeMap<String, SignupHook>,
+    /// The identity the docs' placeholder token `beep-beep-beep-beep-beep` authenticates as.
+    pub docs_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             seed_cost_centers: 12,
             shared_cost_centers: BTreeMap::new(),
             signup_hooks: BTreeMap::new(),
+            docs_token: Some("group_admin".to_owned()),
         }
     }
 }
@@ -62,11 +65,12 @@ impl Settings {
             "seed_cost_centers": self.seed_cost_centers,
             "shared_cost_centers": shared,
             "signup_hooks": self.signup_hooks,
+            "docs_token": self.docs_token,
         })
     }
 
-    /// These settings with `patch` applied; `tenants` are the identities hooks may name.
-    pub fn patched(&self, patch: &Value, tenants: &[String]) -> Result<Self, ApiError> {
+    /// These settings with `patch` applied; `tenants` are the tenant identities, `users` every identity.
+    pub fn patched(&self, patch: &Value, tenants: &[String], users: &[String]) -> Result<Self, ApiError> {
         let bad = |message: String| ApiError::with_message(ErrorKind::BadRequest, message);
         let mut next = self.clone();
         for (key, value) in patch.as_object().into_iter().flatten() {
@@ -101,6 +105,13 @@ impl Settings {
                             next.signup_hooks.insert(tenant.to_owned(), signup_hook(hook, tenant)?);
                         }
                     }
+                }
+                "docs_token" => {
+                    next.docs_token = match value {
+                        Value::Null => None,
+                        Value::String(identity) if users.contains(identity) => Some(identity.clone()),
+                        _ => return Err(bad(format!("{key} must be null or one of: {}", users.join(", ")))),
+                    };
                 }
                 _ => return Err(bad(format!("unknown setting '{key}'"))),
             }

@@ -250,7 +250,8 @@ impl VendorStore for JoinupStore {
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
         let mut state = self.state.write();
         let identities: Vec<String> = state.tenants.iter().map(|t| t.identity.clone()).collect();
-        let next = state.settings.patched(patch, &identities)?;
+        let users: Vec<String> = state.users.iter().map(|u| u.identity.clone()).collect();
+        let next = state.settings.patched(patch, &identities, &users)?;
         let reseed = next.seed_employees != state.settings.seed_employees
             || next.seed_cost_centers != state.settings.seed_cost_centers;
         if reseed {

@@ -1,0 +1,105 @@
+//! The outbound signup hook against a real local HTTP server: 200, 404 and a hang.
+
+use super::{get, spawn_unthrottled};
+use crate::helpers::TestApp;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::time::Duration;
+
+/// The client's hook endpoint: answers by the email's local part, and records what it was sent.
+async fn client_hook(req: HttpRequest, body: web::Json<Value>) -> HttpResponse {
+    let email = body["email"].as_str().unwrap_or_default().to_owned();
+    let auth = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    if auth != "buzz-buzz-buzz-buzz-buzz" {
+        return HttpResponse::Unauthorized().json(json!({}));
+    }
+    match email.split('@').next().unwrap_or_default() {
+        "nora" => HttpResponse::Ok().json(json!({
+            "name": "Nora Díaz", "email": email, "cost_center": "OPS", "extra_text_1": "Project X",
+            "company_name": "Acme Nuevas Rutas SL", "company_cif": "B12345674"
+        })),
+        "hang" => {
+            actix_web::rt::time::sleep(Duration::from_secs(30)).await;
+            HttpResponse::Ok().json(json!({}))
+        }
+        _ => HttpResponse::NotFound().json(json!({})),
+    }
+}
+
+fn spawn_client() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().expect("addr").port();
+    let server = HttpServer::new(|| App::new().route("/hook", web::post().to(client_hook)))
+        .workers(1)
+        .listen(listener)
+        .expect("listens")
+        .run();
+    tokio::spawn(server);
+    format!("http://127.0.0.1:{port}/hook")
+}
+
+async fn configure(app: &TestApp, url: &str) {
+    let hooks = json!({"signup_hooks": {"group_admin": {
+        "url": url, "authorization": "buzz-buzz-buzz-buzz-buzz", "domains": ["acme.test"], "timeout_seconds": 0.5
+    }}});
+    let response =
+        app.client.patch(app.url("/__admin/vendors/joinup/settings")).json(&hooks).send().await.expect("answered");
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn signup_with_a_200_answer_creates_the_employee_and_its_company() {
+    let app = spawn_unthrottled().await;
+    let url = spawn_client();
+    configure(&app, &url).await;
+    let answer = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    assert_eq!(answer["outcome"], "created");
+    assert_eq!(answer["status"], 200);
+    assert_eq!(answer["company_created"], json!(["Acme Nuevas Rutas SL"]));
+    let (_, listed) = get(&app, "/api/company/employees/?company_cif=B12345674", "group_admin").await;
+    assert_eq!(listed["count"], 1);
+    insta::assert_json_snapshot!(listed["results"][0], {".id" => "[id]", ".enabled_date" => "[now]"});
+    let again = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    assert_eq!(again["outcome"], "updated");
+    let journal = app.get_json("/__admin/requests?vendor=joinup", None, 200).await;
+    let outbound: Vec<&Value> =
+        journal.as_array().expect("entries").iter().filter(|e| e["direction"] == "outbound").collect();
+    assert_eq!(outbound.len(), 2);
+    assert_eq!(outbound[0]["url"], json!(url));
+    assert_eq!(outbound[0]["method"], "POST");
+    assert_eq!(outbound[0]["body"], "{\"email\":\"nora@acme.test\"}");
+    assert_eq!(outbound[0]["headers"]["authorization"], "buzz-buzz-buzz-buzz-buzz");
+    assert_eq!(outbound[0]["status"], 200);
+}
+
+#[tokio::test]
+async fn signup_creates_nothing_on_404_timeout_refusal_or_an_unregistered_domain() {
+    let app = spawn_unthrottled().await;
+    let url = spawn_client();
+    configure(&app, &url).await;
+    let before = app.get_json("/__admin/vendors", None, 200).await[0]["counts"]["employees"].clone();
+    let not_found = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "who@acme.test"}), 200).await;
+    assert_eq!((not_found["outcome"].clone(), not_found["status"].clone()), (json!("rejected"), json!(404)));
+    let started = std::time::Instant::now();
+    let hang = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "hang@acme.test"}), 200).await;
+    assert_eq!(hang["outcome"], "timeout");
+    assert!(started.elapsed() < Duration::from_secs(5), "the hook timeout bounds the call");
+    let other = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@elsewhere.test"}), 200).await;
+    assert_eq!(other["outcome"], "no_hook");
+    let closed = TcpListener::bind("127.0.0.1:0").expect("binds");
+    let dead = format!("http://{}/hook", closed.local_addr().expect("addr"));
+    drop(closed);
+    configure(&app, &dead).await;
+    let refused = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    assert_eq!(refused["outcome"], "connection_failed");
+    let after = app.get_json("/__admin/vendors", None, 200).await[0]["counts"]["employees"].clone();
+    assert_eq!(after, before);
+    let bad = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "not an email"}), 400).await;
+    assert_eq!(bad["error"]["code"], "bad_request");
+    let bad_hook = app
+        .client
+        .patch(app.url("/__admin/vendors/joinup/settings"))
+        .json(&json!({"signup_hooks": {"nobody": {"url": "http://x", "domains": []}}}));
+    assert_eq!(bad_hook.send().await.expect("answered").status(), 400);
+}
