@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod drf;
 pub mod error;
+pub mod memo;
 pub mod pagination;
 pub mod rate_limit;
 pub mod rng;

@@ -3,6 +3,7 @@
 //! the sandbox clock, and the user named by the payload's `username`.
 
 use super::model::User;
+use super::store::State;
 use crate::common::drf::authorization_parts;
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::HttpRequest;
@@ -12,6 +13,7 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The header value DRF sends with every 401 (`authenticate_header`).
 pub const WWW_AUTHENTICATE: &str = "JWT realm=\"api\"";
@@ -54,14 +56,7 @@ pub fn mint(secret: &str, user: &User, tenant: &str, exp: DateTime<Utc>) -> Stri
 pub const DOCS_TOKEN: &str = "beep-beep-beep-beep-beep";
 
 /// `JSONWebTokenAuthentication.authenticate`: the user, or DRF's 401 with the library's message.
-/// `docs_alias` names the identity the docs' placeholder token stands for, if it is accepted.
-pub fn authenticate<'u>(
-    req: &HttpRequest,
-    secret: &str,
-    users: &'u [User],
-    docs_alias: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<&'u User, ApiError> {
+pub fn authenticate<'s>(req: &HttpRequest, state: &'s State, now: DateTime<Utc>) -> Result<&'s User, ApiError> {
     let failed = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
     let parts = authorization_parts(req);
     let token = match parts.as_slice() {
@@ -74,24 +69,30 @@ pub fn authenticate<'u>(
         _ => return Err(failed("Authentication credentials were not provided.")),
     };
     // Divergence: the docs' placeholder is not a JWT; accepting it lets their examples run unchanged.
+    let users = &state.users;
+    let docs_alias = state.settings.docs_token.as_deref();
     if let Some(user) =
         docs_alias.filter(|_| token == DOCS_TOKEN.as_bytes()).and_then(|id| users.iter().find(|u| u.identity == id))
     {
         return Ok(user);
     }
-    let claims = decode(token, secret, now)?;
-    let Some(username) = claims.username.filter(|u| !u.is_empty()) else {
+    let token = std::str::from_utf8(token).map_err(|_| failed("Error decoding signature."))?;
+    // Verifying is a pure function of the token and the secret; only expiry depends on the clock.
+    let claims = state.verified_tokens.get_or_try(token, || verify(token, &state.secret).map(Arc::new))?;
+    if claims.exp.is_some_and(|exp| exp < now.timestamp()) {
+        return Err(failed("Signature has expired."));
+    }
+    let Some(username) = claims.username.as_deref().filter(|u| !u.is_empty()) else {
         return Err(failed("Invalid payload."));
     };
     let user = users.iter().find(|u| u.username == username).ok_or_else(|| failed("Invalid signature."))?;
     if user.is_active { Ok(user) } else { Err(failed("User account is disabled.")) }
 }
 
-/// PyJWT's `decode` in its order: structure, algorithm, signature, then expiry.
-fn decode(token: &[u8], secret: &str, now: DateTime<Utc>) -> Result<Claims, ApiError> {
+/// PyJWT's `decode` in its order: structure, algorithm, signature (expiry is the caller's).
+fn verify(token: &str, secret: &str) -> Result<Claims, ApiError> {
     let failed = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
     let decoding = || failed("Error decoding signature.");
-    let token = std::str::from_utf8(token).map_err(|_| decoding())?;
     let header = token.split('.').next().filter(|_| token.split('.').count() == 3).ok_or_else(decoding)?;
     let header: Value = URL_SAFE_NO_PAD
         .decode(header.trim_end_matches('='))
@@ -103,14 +104,10 @@ fn decode(token: &[u8], secret: &str, now: DateTime<Utc>) -> Result<Claims, ApiE
         return Err(failed("Incorrect authentication credentials."));
     }
     let mut validation = Validation::new(Algorithm::HS256);
-    // Expiry is checked below against the sandbox clock, not the wall clock.
-    validation.validate_exp = false;
     validation.required_spec_claims.clear();
-    let claims = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation)
+    // Expiry is checked by the caller against the sandbox clock, not the wall clock.
+    validation.validate_exp = false;
+    Ok(jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation)
         .map_err(|_| decoding())?
-        .claims;
-    if claims.exp.is_some_and(|exp| exp < now.timestamp()) {
-        return Err(failed("Signature has expired."));
-    }
-    Ok(claims)
+        .claims)
 }

@@ -2,10 +2,12 @@
 //! pagination, answered from each record's kept JSON. The unfiltered default order is a slice of
 //! the id-ordered records, so a page costs O(page).
 
-use super::model::{CostCenter, Employee, Mode, Tenant};
+use super::model::{CostCenter, Employee, JobKind, Mode, Tenant};
+use super::store::State;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::pagination::{Page, PageRules, RequestUrl, last, query_pairs};
 use actix_web::HttpRequest;
+use actix_web::http::header::{FORWARDED, HOST, X_FORWARDED_HOST, X_FORWARDED_PROTO};
 use bytes::{BufMut, Bytes, BytesMut};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -14,8 +16,24 @@ use std::cmp::Ordering;
 const RULES: PageRules = PageRules { default_size: 10, max_size: 100 };
 const INVALID_DATETIME: &str = "Enter a valid date/time.";
 
+/// A list body for the caller's tenant, from the kept pages when the same URL was answered since
+/// the state last changed (a page is a pure function of the state and the URL).
+pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> Result<Bytes, ApiError> {
+    // The links come from `connection_info()`, which reads these headers; keying on them (not on
+    // `connection_info()` itself) keeps a hit free of its allocations.
+    let mut key = format!("{tenant} {}", req.uri());
+    for name in [HOST, FORWARDED, X_FORWARDED_HOST, X_FORWARDED_PROTO] {
+        key.push(' ');
+        key.push_str(req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or(""));
+    }
+    state.pages.get_or_try(&key, || match kind {
+        JobKind::Employees => employees(req, &state.tenants[tenant]),
+        JobKind::CostCenters => cost_centers(req, &state.tenants[tenant]),
+    })
+}
+
 /// `GET /api/company/employees/`'s body for a tenant.
-pub fn employees(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
+fn employees(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
     let pairs = query_pairs(req.query_string());
     let group = tenant.mode == Mode::Group;
     let mut errors = Map::new();
@@ -68,7 +86,7 @@ pub fn employees(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> 
 }
 
 /// `GET /api/company/cost-centers/`'s body for a tenant.
-pub fn cost_centers(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
+fn cost_centers(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
     let pairs = query_pairs(req.query_string());
     let by_company = tenant.cost_centers_by_company();
     let mut errors = Map::new();

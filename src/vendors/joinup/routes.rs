@@ -77,11 +77,7 @@ fn list_or_bulk(req: &HttpRequest, body: &Bytes, ju: &Ju, kind: JobKind) -> Answ
         Method::GET | Method::HEAD => {
             let state = ju.store.read(now);
             let tenant = gate(req, &state, &ju.sandbox, Some((scope("list"), LIST_RATE)), now)?;
-            let body = match kind {
-                JobKind::Employees => list::employees(req, &state.tenants[tenant])?,
-                JobKind::CostCenters => list::cost_centers(req, &state.tenants[tenant])?,
-            };
-            Ok(json_bytes(StatusCode::OK, body))
+            Ok(json_bytes(StatusCode::OK, list::body(req, &state, tenant, kind)?))
         }
         Method::POST => {
             let mut state = ju.store.write(now);
@@ -124,8 +120,7 @@ fn gate(
     throttle: Option<(&'static str, Rate)>,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    let docs_alias = state.settings.docs_token.as_deref();
-    let user = auth::authenticate(req, &state.secret, &state.users, docs_alias, now)?;
+    let user = auth::authenticate(req, state, now)?;
     if !user.is_admin {
         return Err(ApiError::new(ErrorKind::Forbidden));
     }

@@ -1,15 +1,17 @@
 //! Joinup's state in one sandbox, behind one lock: tenants and their data, users, the JWT
 //! secret, bulk jobs (run when the sandbox clock reaches them) and the signup-hook log.
 
-use super::auth;
+use super::auth::{self, Claims};
 use super::jobs::{self, Ids};
 use super::model::{Job, JobKind, Tenant, User};
 use super::seed::{self, Counts, FIRST_COST_CENTER_ID, FIRST_EMPLOYEE_ID};
 use super::settings::Settings;
 use super::signup;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::memo::Memo;
 use crate::common::rng::{hex_string, rng_for};
 use crate::vendors::{ActionOutcome, VendorStore};
+use bytes::Bytes;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use rand::Rng;
@@ -39,6 +41,10 @@ pub struct State {
     pub signups: Vec<Value>,
     /// Id counters.
     pub ids: Ids,
+    /// List bodies by tenant and URL; cleared whenever the state may have changed.
+    pub pages: Memo<Bytes>,
+    /// Tokens already verified against this state's secret (expiry is still checked each time).
+    pub verified_tokens: Memo<Arc<Claims>>,
     object_id_process: String,
     object_id_counter: u32,
 }
@@ -68,6 +74,8 @@ impl State {
             },
             object_id_process,
             object_id_counter,
+            pages: Memo::default(),
+            verified_tokens: Memo::default(),
         };
         state.apply_tenant_settings();
         state
@@ -97,6 +105,7 @@ impl State {
             if job.report.is_some() || job.due > now {
                 continue;
             }
+            self.pages.clear();
             let tenant = &mut self.tenants[job.tenant];
             let report = jobs::run(tenant, &mut self.ids, job, job.due);
             self.jobs[index].report = Some(report);
@@ -178,10 +187,12 @@ impl JoinupStore {
         RwLockWriteGuard::downgrade(state)
     }
 
-    /// Exclusive access, after running the jobs due at `now`.
+    /// Exclusive access, after running the jobs due at `now`. Kept pages are dropped: the
+    /// caller may change what they show.
     pub fn write(&self, now: DateTime<Utc>) -> RwLockWriteGuard<'_, State> {
         let mut state = self.state.write();
         state.settle(now);
+        state.pages.clear();
         state
     }
 }
@@ -260,6 +271,7 @@ impl VendorStore for JoinupStore {
         } else {
             state.settings = next;
             state.apply_tenant_settings();
+            state.pages.clear();
         }
         Ok(state.settings.to_json(&state.tenants))
     }
