@@ -94,6 +94,8 @@ impl Serialize for JournalEntry {
 pub struct JournalFilter {
     /// Only this vendor.
     pub vendor: Option<String>,
+    /// Only `inbound` or `outbound` entries.
+    pub direction: Option<String>,
     /// Only this method (case-insensitive).
     pub method: Option<String>,
     /// Only this path; `*` matches any run of characters.
@@ -107,6 +109,7 @@ pub struct JournalFilter {
 impl JournalFilter {
     fn accepts(&self, entry: &JournalEntry) -> bool {
         self.vendor.as_ref().is_none_or(|v| *v == entry.vendor)
+            && self.direction.as_ref().is_none_or(|d| *d == entry.direction)
             && self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(entry.method.as_str()))
             && self.path.as_ref().is_none_or(|p| wildcard_match(p, entry.path()))
             && self.status.is_none_or(|s| s == entry.status)

@@ -50,6 +50,8 @@ pub struct RequestsQuery {
     pub sandbox: Option<String>,
     /// Only this vendor.
     pub vendor: Option<String>,
+    /// Only `inbound` (requests to the sandbox) or `outbound` (calls it made).
+    pub direction: Option<String>,
     /// Only this method.
     pub method: Option<String>,
     /// Only this path (relative to the vendor prefix; `*` wildcards).

@@ -174,6 +174,7 @@ async fn requests(admin: Admin, query: web::Query<RequestsQuery>) -> AdminResult
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     let filter = JournalFilter {
         vendor: query.vendor,
+        direction: query.direction,
         method: query.method,
         path: query.path,
         status: query.status,
