@@ -34,6 +34,20 @@ pub fn throttled_detail(seconds: u64) -> String {
     format!("Request was throttled. Expected available in {seconds} {noun}.")
 }
 
+/// Django's `CommonMiddleware` with APPEND_SLASH: 301 to the slashed path, query kept (before
+/// any authentication, for URLs that exist only with the slash).
+pub fn append_slash(req: &HttpRequest) -> actix_web::HttpResponse {
+    let mut location = format!("{}/", req.path());
+    if !req.query_string().is_empty() {
+        location.push('?');
+        location.push_str(req.query_string());
+    }
+    actix_web::HttpResponse::MovedPermanently()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .content_type("text/html; charset=utf-8")
+        .finish()
+}
+
 /// Django's `page_not_found` page with DEBUG off.
 pub const NOT_FOUND_PAGE: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n";
 /// Django's `server_error` page with DEBUG off.

@@ -7,7 +7,6 @@ use super::store::ChiefOnboardingStore;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::sandbox::InSandbox;
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 use chrono_tz::Tz;
@@ -65,14 +64,7 @@ async fn append_slash(req: HttpRequest, co: Co) -> Answer {
     if !co.store.read().settings.api_access {
         return Err(ApiError::new(ErrorKind::RouteNotFound));
     }
-    let mut location = format!("{}/", req.path());
-    if !req.query_string().is_empty() {
-        location = format!("{location}?{}", req.query_string());
-    }
-    let mut response = HttpResponse::MovedPermanently()
-        .insert_header((LOCATION, location))
-        .content_type("text/html; charset=utf-8")
-        .finish();
+    let mut response = crate::common::drf::append_slash(&req);
     drf::finish(&mut response, &req);
     Ok(response)
 }

@@ -67,21 +67,14 @@ fn employees(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
         && dates.iter().all(|(_, at)| at.is_none())
         && company_name.is_none()
         && company_cif.is_none();
-    let compare = |a: &Employee, b: &Employee| {
-        ordering.iter().fold(Ordering::Equal, |acc, (field, descending)| {
-            acc.then_with(|| {
-                let order = match *field {
-                    "enabled" => a.enabled.cmp(&b.enabled),
-                    "enabled_date" => a.enabled_date.cmp(&b.enabled_date),
-                    "disabled_date" => nulls_last(a.disabled_date, b.disabled_date),
-                    "company_name" => company(a).map(|c| &c.name).cmp(&company(b).map(|c| &c.name)),
-                    "company_cif" => company(a).map(|c| &c.cif).cmp(&company(b).map(|c| &c.cif)),
-                    _ => a.id.cmp(&b.id),
-                };
-                if *descending { order.reverse() } else { order }
-            })
-        })
-    };
+    let compare = ordered_by(&ordering, |a: &Employee, b: &Employee, field| match field {
+        "enabled" => a.enabled.cmp(&b.enabled),
+        "enabled_date" => a.enabled_date.cmp(&b.enabled_date),
+        "disabled_date" => nulls_last(a.disabled_date, b.disabled_date),
+        "company_name" => company(a).map(|c| &c.name).cmp(&company(b).map(|c| &c.name)),
+        "company_cif" => company(a).map(|c| &c.cif).cmp(&company(b).map(|c| &c.cif)),
+        _ => a.id.cmp(&b.id),
+    });
     page_body(req, &pairs, &tenant.employees, unfiltered && by_id(&ordering), matches, compare, |e| &e.json)
 }
 
@@ -110,19 +103,12 @@ fn cost_centers(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
             && company_cif.as_deref().is_none_or(|n| company(c).is_some_and(|co| icontains(&co.cif, n)))
     };
     let unfiltered = id.is_none() && name.is_none() && company_name.is_none() && company_cif.is_none();
-    let compare = |a: &CostCenter, b: &CostCenter| {
-        ordering.iter().fold(Ordering::Equal, |acc, (field, descending)| {
-            acc.then_with(|| {
-                let order = match *field {
-                    "name" => a.name.cmp(&b.name),
-                    "company_name" => company(a).map(|c| &c.name).cmp(&company(b).map(|c| &c.name)),
-                    "company_cif" => company(a).map(|c| &c.cif).cmp(&company(b).map(|c| &c.cif)),
-                    _ => a.id.cmp(&b.id),
-                };
-                if *descending { order.reverse() } else { order }
-            })
-        })
-    };
+    let compare = ordered_by(&ordering, |a: &CostCenter, b: &CostCenter, field| match field {
+        "name" => a.name.cmp(&b.name),
+        "company_name" => company(a).map(|c| &c.name).cmp(&company(b).map(|c| &c.name)),
+        "company_cif" => company(a).map(|c| &c.cif).cmp(&company(b).map(|c| &c.cif)),
+        _ => a.id.cmp(&b.id),
+    });
     page_body(req, &pairs, &tenant.cost_centers, unfiltered && by_id(&ordering), matches, compare, |c| &c.json)
 }
 
@@ -169,6 +155,18 @@ fn page_body<T>(
 
 fn invalid_page() -> ApiError {
     ApiError::with_message(ErrorKind::NotFound, "Invalid page.")
+}
+
+/// The comparison `order_by(*ordering)` makes, from how two records compare on one field.
+fn ordered_by<'o, T>(
+    ordering: &'o [(&str, bool)],
+    field: impl Fn(&T, &T, &str) -> Ordering + 'o,
+) -> impl Fn(&T, &T) -> Ordering + 'o {
+    move |a, b| {
+        ordering.iter().fold(Ordering::Equal, |acc, (name, descending)| {
+            acc.then_with(|| if *descending { field(a, b, name).reverse() } else { field(a, b, name) })
+        })
+    }
 }
 
 fn by_id(ordering: &[(&str, bool)]) -> bool {

@@ -11,7 +11,7 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rate_limit::{BucketKey, Rate};
 use crate::sandbox::{InSandbox, Sandbox};
 use crate::scenario::ItemError;
-use actix_web::http::header::{ALLOW, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER, VARY};
+use actix_web::http::header::{ALLOW, CONTENT_TYPE, HeaderValue, RETRY_AFTER, VARY};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use bytes::Bytes;
@@ -190,14 +190,7 @@ fn json_bytes(status: StatusCode, body: Bytes) -> HttpResponse {
     HttpResponse::build(status).insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json"))).body(body)
 }
 
-/// Django's `CommonMiddleware` with APPEND_SLASH: 301 to the slashed path, query kept.
+/// Django's APPEND_SLASH redirect.
 async fn append_slash(req: HttpRequest) -> HttpResponse {
-    let mut location = format!("{}/", req.path());
-    if !req.query_string().is_empty() {
-        location = format!("{location}?{}", req.query_string());
-    }
-    HttpResponse::MovedPermanently()
-        .insert_header((LOCATION, location))
-        .content_type("text/html; charset=utf-8")
-        .finish()
+    drf::append_slash(&req)
 }
