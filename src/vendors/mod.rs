@@ -2,6 +2,7 @@
 
 pub mod chiefonboarding;
 pub mod joinup;
+pub mod orquest;
 
 use crate::common::error::ApiError;
 use crate::outbound::{OutboundCall, OutboundResult};
@@ -77,5 +78,5 @@ pub enum ActionOutcome {
 
 /// Every vendor the binary can serve, in a fixed order. Adding a vendor is one line here.
 pub fn registry() -> Vec<Arc<dyn Vendor>> {
-    vec![Arc::new(joinup::Joinup), Arc::new(chiefonboarding::ChiefOnboarding)]
+    vec![Arc::new(joinup::Joinup), Arc::new(orquest::Orquest), Arc::new(chiefonboarding::ChiefOnboarding)]
 }

@@ -1,0 +1,64 @@
+//! Orquest: the importer API of the Spanish workforce-scheduling service (`/orquest`).
+//!
+//! Emulated, from the docs (seed 003) and the reference: `Authorization: Bearer <API key>` of an
+//! integration user (and the deprecated form login's `JSESSIONID`), limited to its business and
+//! the nodes below its own; the employee PUTs (complex list of at most 30 and single, simplified
+//! list and single) with a status per element in request order and the documented user rules,
+//! `lag` on the sandbox clock, `partial`, `ignoreWithoutOuterId`, `ignoreServiceAssociations`,
+//! `ignoreContracts`; the contracts PUT with `ignoreConstraints`; the reads (employee, by service,
+//! by service between dates, by product, service associations, users, employee roles, services)
+//! with the documented 404 texts and fields without value omitted; incidences.
+//!
+//! Divergences (also in the README):
+//! - Errors use Spring Boot's default body; per-element results are
+//!   `{"employeeId", "status", "message"}` in a 200 array (a single PUT answers with the element's
+//!   status). Orquest documents neither.
+//! - Texts other than the documented ones (`User email is not valid`, `some role is not valid`,
+//!   `Employee not found`, `not exits`) are the sandbox's; references to unknown categories,
+//!   contract types, products, groups, nodes and metadata keys are 409 `<kind> <id> not exists`.
+//! - More than 30 elements is a 400; the single simplified PUT lives at `.../simple/employees/{id}`.
+//! - An element that omits `serviceAssociations` or `contracts` leaves them as they are.
+//! - Enumerations accept any UPPER_SNAKE_CASE value (the full lists are not public).
+//! - The services list shows `id`, `name`, `products`.
+
+mod auth;
+mod error;
+mod import;
+pub mod model;
+mod routes;
+mod seed;
+pub mod store;
+
+use super::{Vendor, VendorStore};
+use crate::common::error::ApiError;
+use actix_web::{HttpRequest, HttpResponse, web};
+use std::sync::Arc;
+
+/// The Orquest vendor.
+pub struct Orquest;
+
+impl Vendor for Orquest {
+    fn id(&self) -> &'static str {
+        "orquest"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Orquest"
+    }
+
+    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
+        Arc::new(store::OrquestStore::new(seed))
+    }
+
+    fn configure(&self, cfg: &mut web::ServiceConfig) {
+        routes::configure(cfg);
+    }
+
+    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
+        error::render(err, req)
+    }
+
+    fn has_bulk_items(&self) -> bool {
+        true
+    }
+}

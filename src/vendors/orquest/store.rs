@@ -1,0 +1,159 @@
+//! Orquest's state in one sandbox, behind one lock: businesses with their configuration and
+//! data, API keys, form-login sessions.
+
+use super::model::{Business, Employee};
+use super::seed;
+use crate::common::error::{ApiError, ErrorKind};
+use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::vendors::{ActionOutcome, VendorStore};
+use chrono::{DateTime, Utc};
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// Employees seeded in the first business by default (a quarter of that in the others).
+const SEED_EMPLOYEES: usize = 60;
+
+/// Everything Orquest holds for one sandbox.
+pub struct State {
+    /// Businesses, in fixture order.
+    pub businesses: Vec<Business>,
+    /// API key -> (business, integration user).
+    pub keys: BTreeMap<String, (usize, usize)>,
+    /// `JSESSIONID` -> (business, integration user).
+    pub sessions: BTreeMap<String, (usize, usize)>,
+    /// Form-login passwords by identity.
+    pub passwords: BTreeMap<String, String>,
+    /// Employees seeded in the first business.
+    pub seed_employees: usize,
+    session_ids: SandboxRng,
+}
+
+impl State {
+    fn from_seed(seed: u64, seed_employees: usize) -> Self {
+        let seeded = seed::seed(seed, seed_employees);
+        Self {
+            businesses: seeded.businesses,
+            keys: seeded.keys,
+            sessions: BTreeMap::new(),
+            passwords: seeded.passwords,
+            seed_employees,
+            session_ids: rng_for(seed, "orquest/sessions"),
+        }
+    }
+
+    /// `POST /login`: a new session for an integration user's username and password.
+    pub fn login(&mut self, username: &str, password: &str) -> Option<String> {
+        let found = self.businesses.iter().enumerate().find_map(|(b, business)| {
+            business.integration_users.iter().enumerate().find_map(|(u, user)| {
+                let matches =
+                    user.username == username && self.passwords.get(&user.identity).is_some_and(|p| p == password);
+                matches.then_some((b, u))
+            })
+        })?;
+        let session = hex_string(&mut self.session_ids, 32).to_uppercase();
+        self.sessions.insert(session.clone(), found);
+        Some(session)
+    }
+
+    fn key_of(&self, business: usize, user: usize) -> Option<&str> {
+        self.keys.iter().find(|(_, owner)| **owner == (business, user)).map(|(key, _)| key.as_str())
+    }
+}
+
+/// The store registered in each sandbox.
+pub struct OrquestStore {
+    seed: RwLock<u64>,
+    state: RwLock<State>,
+}
+
+impl OrquestStore {
+    /// The start state for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { seed: RwLock::new(seed), state: RwLock::new(State::from_seed(seed, SEED_EMPLOYEES)) }
+    }
+
+    /// Shared access.
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read()
+    }
+
+    /// Exclusive access: an element's checks and its write happen under one lock.
+    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write()
+    }
+}
+
+impl VendorStore for OrquestStore {
+    fn reset(&self, seed: u64) {
+        *self.seed.write() = seed;
+        *self.state.write() = State::from_seed(seed, SEED_EMPLOYEES);
+    }
+
+    fn counts(&self) -> Value {
+        let state = self.read();
+        let sum = |f: fn(&Business) -> usize| state.businesses.iter().map(f).sum::<usize>();
+        json!({
+            "businesses": state.businesses.len(),
+            "employees": sum(|b| b.employees.len()),
+            "users": sum(|b| b.users.len()),
+            "service_associations": sum(|b| b.employees.values().map(|e| e.service_associations.len()).sum()),
+            "contracts": sum(|b| b.employees.values().map(|e: &Employee| e.contracts.len()).sum()),
+        })
+    }
+
+    fn state(&self) -> Value {
+        let state = self.read();
+        json!({"businesses": state.businesses, "sessions": state.sessions.len()})
+    }
+
+    fn credentials(&self) -> Value {
+        let state = self.read();
+        let mut identities = Map::new();
+        for (b, business) in state.businesses.iter().enumerate() {
+            for (u, user) in business.integration_users.iter().enumerate() {
+                let Some(key) = state.key_of(b, u) else { continue };
+                identities.insert(
+                    user.identity.clone(),
+                    json!({
+                        "authorization": format!("Bearer {key}"),
+                        "api_key": key,
+                        "business_id": business.id,
+                        "node": user.node,
+                        "username": user.username,
+                        "password": state.passwords.get(&user.identity),
+                    }),
+                );
+            }
+        }
+        Value::Object(identities)
+    }
+
+    fn settings(&self) -> Value {
+        json!({"seed_employees": self.read().seed_employees})
+    }
+
+    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+        let mut next = self.read().seed_employees;
+        for (key, value) in patch.as_object().into_iter().flatten() {
+            match key.as_str() {
+                "seed_employees" => {
+                    next = value.as_u64().filter(|n| *n <= 10_000).and_then(|n| usize::try_from(n).ok()).ok_or_else(
+                        || ApiError::with_message(ErrorKind::BadRequest, "seed_employees must be 0 to 10000"),
+                    )?;
+                }
+                _ => return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown setting '{key}'"))),
+            }
+        }
+        let mut state = self.write();
+        if next != state.seed_employees {
+            // New counts take effect at once: the data is seeded again.
+            *state = State::from_seed(*self.seed.read(), next);
+        }
+        Ok(json!({"seed_employees": state.seed_employees}))
+    }
+
+    fn admin_action(&self, action: &str, _body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+        Err(ApiError::with_message(ErrorKind::NotFound, format!("orquest has no admin action '{action}'")))
+    }
+}
