@@ -4,6 +4,7 @@ mod admin;
 mod chiefonboarding;
 mod helpers;
 mod joinup;
+mod orquest;
 mod process;
 mod sandboxes;
 mod scenarios;

@@ -320,11 +320,14 @@ async fn employee_roles(req: HttpRequest, path: web::Path<(String, String)>, oq:
         .iter()
         .enumerate()
         .map(|(i, role)| {
-            let mut view = json!({"orquestId": 19_985 + i, "name": role.name, "color": role.color});
+            let mut view = serde_json::Map::new();
             if let Some(id) = &role.id {
-                view["id"] = json!(id);
+                view.insert("id".into(), json!(id));
             }
-            view
+            view.insert("orquestId".into(), json!(19_985 + i));
+            view.insert("name".into(), json!(role.name));
+            view.insert("color".into(), json!(role.color));
+            Value::Object(view)
         })
         .collect();
     Ok(HttpResponse::Ok().json(roles))
