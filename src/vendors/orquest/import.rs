@@ -237,7 +237,9 @@ fn association(business: &Business, value: &Value, complex: bool, ctx: &Context<
     if complex {
         if let Some(roles) = map.get("roles").filter(|v| !v.is_null()) {
             let names = strings(roles, "serviceAssociations.roles")?;
-            if names.iter().any(|r| !business.employee_roles.iter().any(|role| role.name == *r)) {
+            // The employee roles of the service the employee works in.
+            let service = text(map, "product")?.and_then(|p| business.service_of(&p));
+            if names.iter().any(|r| !service.is_some_and(|s| s.employee_roles.contains(r))) {
                 return Err(conflict("some role is not valid"));
             }
         }

@@ -38,6 +38,8 @@ pub struct Service {
     pub node: String,
     /// Its products.
     pub products: Vec<Product>,
+    /// Names of the business's employee roles used in this service.
+    pub employee_roles: Vec<String>,
 }
 
 /// An employee role of the business's services.
@@ -203,7 +205,7 @@ pub struct Business {
     pub services: Vec<Service>,
     /// Business roles (for users).
     pub roles: Vec<String>,
-    /// Employee roles (for service associations).
+    /// Employee roles (the catalog; each service uses some of them).
     pub employee_roles: Vec<EmployeeRole>,
     /// Person categories (contracts).
     pub person_categories: Vec<String>,

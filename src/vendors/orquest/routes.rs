@@ -319,6 +319,7 @@ async fn employee_roles(req: HttpRequest, path: web::Path<(String, String)>, oq:
         .employee_roles
         .iter()
         .enumerate()
+        .filter(|(_, role)| service.employee_roles.contains(&role.name))
         .map(|(i, role)| {
             let mut view = serde_json::Map::new();
             if let Some(id) = &role.id {

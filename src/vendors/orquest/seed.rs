@@ -135,7 +135,16 @@ fn employee(
         metadata: None,
         is_virtual: Some(false),
     };
-    let association = dated(
+    // One in four lends a weekly hour to another section of the same service.
+    let cessions: Vec<Value> = service
+        .products
+        .iter()
+        .filter(|p| p.id != product.id)
+        .take(1)
+        .filter(|_| n.is_multiple_of(4))
+        .map(|p| json!({"product": p.id, "minutes": 60, "days": ["MONDAY"]}))
+        .collect();
+    let mut association = dated(
         seniority,
         json!({
             "ownerProduct": product.id, "product": product.id, "from": seniority.to_string(),
@@ -145,6 +154,9 @@ fn employee(
         }),
     );
     let minutes = [2400, 1200, 1800][rng.random_range(0..3)];
+    if !cessions.is_empty() {
+        association.fields.insert("regularCessions".into(), Value::Array(cessions));
+    }
     let contract = dated(
         seniority,
         json!({

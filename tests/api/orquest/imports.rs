@@ -63,14 +63,24 @@ async fn each_element_has_its_own_status_and_failures_change_nothing() {
     let mut bad_range = element("500008");
     bad_range["serviceAssociations"][0]["disponibility"] =
         json!([{"ranges": [{"dayType": "ALL", "startMinuteDay": 1500, "duration": 60}]}]);
-    let results = put_list(
-        &app,
-        json!([element("500001"), bad_email, bad_role, bad_category, bad_date, no_person, bad_product, bad_range]),
-    )
-    .await;
+    let mut role_elsewhere = element("500009");
+    role_elsewhere["serviceAssociations"][0] =
+        json!({"ownerProduct": "C24", "product": "C24", "from": "2026-01-01", "roles": ["cook"]});
+    let elements = json!([
+        element("500001"),
+        bad_email,
+        bad_role,
+        bad_category,
+        bad_date,
+        no_person,
+        bad_product,
+        bad_range,
+        role_elsewhere
+    ]);
+    let results = put_list(&app, elements).await;
     insta::assert_json_snapshot!(results);
     assert_eq!(employee(&app, "500001").await.0, 200);
-    for id in ["500002", "500003", "500004", "500005", "500007", "500008"] {
+    for id in ["500002", "500003", "500004", "500005", "500007", "500008", "500009"] {
         let (status, body) = employee(&app, id).await;
         assert_eq!((status, body["message"].clone()), (404, json!("Employee not found")), "{id}");
     }

@@ -82,6 +82,9 @@ async fn users_roles_services_and_wrong_methods() {
     let app = spawn_app().await;
     let (_, roles) =
         call(&app, Method::GET, "/api/v1/businesses/ACME/services/S2101/employee-roles", "integration", None).await;
+    let (_, none) =
+        call(&app, Method::GET, "/api/v1/businesses/ACME/services/S2201/employee-roles", "integration", None).await;
+    assert_eq!(none, json!([]), "a service without employee roles");
     let (_, v1) = call(&app, Method::GET, "/api/v1/business/ACME/services", "integration", None).await;
     let (_, v2) = call(&app, Method::GET, "/api/v2/businesses/ACME/services", "integration", None).await;
     assert_eq!(v1, v2, "both spellings");
