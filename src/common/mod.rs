@@ -3,8 +3,10 @@
 pub mod clock;
 pub mod drf;
 pub mod error;
+pub mod jwt;
 pub mod memo;
 pub mod pagination;
 pub mod rate_limit;
 pub mod rng;
+pub mod spring;
 pub mod wildcard;
