@@ -1,6 +1,7 @@
 //! The vendor plug-in: one trait for the vendor, one for its per-sandbox store, one registry list.
 
 pub mod chiefonboarding;
+pub mod directory;
 pub mod joinup;
 pub mod orquest;
 
@@ -78,5 +79,10 @@ pub enum ActionOutcome {
 
 /// Every vendor the binary can serve, in a fixed order. Adding a vendor is one line here.
 pub fn registry() -> Vec<Arc<dyn Vendor>> {
-    vec![Arc::new(joinup::Joinup), Arc::new(orquest::Orquest), Arc::new(chiefonboarding::ChiefOnboarding)]
+    vec![
+        Arc::new(joinup::Joinup),
+        Arc::new(directory::Directory),
+        Arc::new(orquest::Orquest),
+        Arc::new(chiefonboarding::ChiefOnboarding),
+    ]
 }

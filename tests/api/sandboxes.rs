@@ -27,6 +27,7 @@ async fn sandbox_lifecycle_create_list_get_delete() {
         created,
         json!({"name": "ci-42", "seed": 7, "prefixes": {
             "joinup": "/sandboxes/ci-42/joinup",
+            "directory": "/sandboxes/ci-42/directory",
             "orquest": "/sandboxes/ci-42/orquest",
             "chiefonboarding": "/sandboxes/ci-42/chiefonboarding"
         }})
@@ -97,7 +98,10 @@ async fn reset_restores_the_start_state_byte_for_byte() {
         .expect("ok");
     app.admin_post("/__admin/clock", json!({"set": "2040-01-01T00:00:00Z"}), 200).await;
     let reset = app.admin_post("/__admin/reset", json!({}), 200).await;
-    assert_eq!(reset, json!({"sandbox": "default", "seed": 42, "vendors": ["joinup", "orquest", "chiefonboarding"]}));
+    assert_eq!(
+        reset,
+        json!({"sandbox": "default", "seed": 42, "vendors": ["joinup", "directory", "orquest", "chiefonboarding"]})
+    );
     let state_after =
         app.send(Method::GET, "/__admin/vendors/chiefonboarding/state", None, None).await.text().await.expect("body");
     assert_eq!(state_after, state_before);

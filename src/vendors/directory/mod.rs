@@ -1,0 +1,54 @@
+//! Directory: the Peoplelogic.dev Universal Talent API's Directory module (`/directory`).
+//!
+//! Emulated, from the seed (002) and the reference's reading of the embedded OpenAPI document:
+//! `Authorization: Bearer` with organization tokens (HS256 JWTs naming the account and its
+//! organization, expiry on the sandbox clock) or administration tokens (API key secrets capped by
+//! `limitToRole`, revoked on delete); organizations, profiles (POST replaces, PATCH merges), the
+//! alias and by-app lookups, API keys, accounts and grants, employees with profiles and manager
+//! relations, groups with profiles and memberships. Everything is scoped to the caller's
+//! organization: other organizations' ids are 404 like unknown ones.
+//!
+//! Divergences (also in the README):
+//! - Error bodies are Spring Boot's default shape with the docs' texts.
+//! - The Employee, Group, manager, membership and group-profile schemas are the reference's
+//!   suggestions (the docs page was cut); enumerations accept any UPPER_CASE value.
+//! - An account created through the API joins the caller's organization as EMPLOYEE.
+//! - Deleting a key answers the deleted key (without its secret).
+//! - `by-name` matches a case-insensitive substring.
+
+mod auth;
+mod error;
+pub mod model;
+mod routes;
+mod seed;
+pub mod store;
+
+use super::{Vendor, VendorStore};
+use crate::common::error::ApiError;
+use actix_web::{HttpRequest, HttpResponse, web};
+use std::sync::Arc;
+
+/// The Directory vendor.
+pub struct Directory;
+
+impl Vendor for Directory {
+    fn id(&self) -> &'static str {
+        "directory"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "Directory (Peoplelogic)"
+    }
+
+    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
+        Arc::new(store::DirectoryStore::new(seed))
+    }
+
+    fn configure(&self, cfg: &mut web::ServiceConfig) {
+        routes::configure(cfg);
+    }
+
+    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
+        error::render(err, req)
+    }
+}

@@ -1,0 +1,164 @@
+//! Accounts: list, create (201), by id or email, update, role grants (never leaving an
+//! organization without an owner), the organization's admins and members, linked employees.
+
+use super::{
+    Answer, Dir, caller, conflict, created, email, not_found, now, object, ok, resource, text, upper, uuid, uuid_field,
+};
+use crate::common::error::ApiError;
+use crate::vendors::directory::auth::{Caller, rank};
+use crate::vendors::directory::model::{Account, CreationInfo, Employee, Grant, Preferences};
+use crate::vendors::directory::seed::active;
+use crate::vendors::directory::store::State;
+use actix_web::{HttpRequest, web};
+use bytes::Bytes;
+
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    const ACCOUNT: &str = "/api/v1/account";
+    cfg.service(resource(ACCOUNT).route(web::get().to(list)).route(web::post().to(create)))
+        .service(resource(&format!("{ACCOUNT}/org-admins")).route(web::get().to(org_admins)))
+        .service(resource(&format!("{ACCOUNT}/for-org")).route(web::get().to(list)))
+        .service(resource(&format!("{ACCOUNT}/{{account}}")).route(web::get().to(get)).route(web::patch().to(update)))
+        .service(resource(&format!("{ACCOUNT}/{{account}}/grant")).route(web::post().to(grant)))
+        .service(resource(&format!("{ACCOUNT}/{{account}}/employees")).route(web::get().to(employees)));
+}
+
+/// An account the caller's organization sees (it has a grant there), by id or email.
+fn visible<'s>(state: &'s State, caller: &Caller, id_or_email: &str) -> Result<&'s Account, ApiError> {
+    state.account(id_or_email).filter(|a| a.role_in(&caller.org).is_some()).ok_or_else(not_found)
+}
+
+/// `GET /api/v1/account` and `GET /api/v1/account/for-org`: accounts with a grant in the
+/// current organization.
+async fn list(req: HttpRequest, dir: Dir) -> Answer {
+    let state = dir.store.read();
+    let caller = caller(&req, &dir, &state)?;
+    let accounts: Vec<&Account> = state.accounts.iter().filter(|a| a.role_in(&caller.org).is_some()).collect();
+    ok(&accounts)
+}
+
+/// `GET /api/v1/account/org-admins`.
+async fn org_admins(req: HttpRequest, dir: Dir) -> Answer {
+    let state = dir.store.read();
+    let caller = caller(&req, &dir, &state)?;
+    let admins: Vec<&Account> =
+        state.accounts.iter().filter(|a| a.role_in(&caller.org).is_some_and(|r| rank(r) >= rank("ADMIN"))).collect();
+    ok(&admins)
+}
+
+/// `POST /api/v1/account` `{email, name}`: 201.
+async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+    let mut state = dir.store.write();
+    let caller = caller(&req, &dir, &state)?;
+    caller.require_admin()?;
+    let body = object(&body)?;
+    let email = email(&body, "email", true)?.unwrap_or_default();
+    let name = text(&body, "name", false)?;
+    if state.account(&email).is_some() {
+        return Err(conflict(format!("an Account with email {email} already exists")));
+    }
+    let id = state.new_id();
+    state.accounts.push(Account {
+        id,
+        email,
+        name,
+        active: true,
+        status: active(),
+        created: CreationInfo { created_at: now(&dir), created_by: caller.account.clone() },
+        mappings: Vec::new(),
+        preferences: Preferences::default(),
+        // Divergence: an account created with an organization's credentials joins it as EMPLOYEE,
+        // so the organization can see it; the docs do not say.
+        grants: vec![Grant { org_id: caller.org.clone(), role: "EMPLOYEE".into(), employee_id: None }],
+    });
+    created(&state.accounts.last())
+}
+
+/// `GET /api/v1/account/{accountIdOrEmail}`.
+async fn get(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer {
+    let state = dir.store.read();
+    let caller = caller(&req, &dir, &state)?;
+    ok(visible(&state, &caller, &path)?)
+}
+
+/// `PATCH /api/v1/account/{accountIdOrEmail}` `{email, name}`: administrators, or the account itself.
+async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+    let mut state = dir.store.write();
+    let caller = caller(&req, &dir, &state)?;
+    let id = visible(&state, &caller, &path)?.id.clone();
+    if caller.account.as_deref() != Some(id.as_str()) {
+        caller.require_admin()?;
+    }
+    let body = object(&body)?;
+    let email = email(&body, "email", true)?.unwrap_or_default();
+    let name = text(&body, "name", false)?;
+    if state.account(&email).is_some_and(|a| a.id != id) {
+        return Err(conflict(format!("an Account with email {email} already exists")));
+    }
+    let account = state.accounts.iter_mut().find(|a| a.id == id).ok_or_else(not_found)?;
+    account.email = email;
+    if name.is_some() {
+        account.name = name;
+    }
+    ok(account)
+}
+
+/// `POST /api/v1/account/{accountId}/grant` `{role, orgId, employeeId}`: sets the account's role
+/// in an organization; the last owner cannot be demoted (409).
+async fn grant(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+    let mut state = dir.store.write();
+    let caller = caller(&req, &dir, &state)?;
+    caller.require_admin()?;
+    let account_id = visible(&state, &caller, uuid(&path)?)?.id.clone();
+    let body = object(&body)?;
+    let role = upper(&body, "role", true)?.unwrap_or_default();
+    let org = uuid_field(&body, "orgId", false)?.unwrap_or_else(|| caller.org.clone());
+    if org != caller.org {
+        return Err(not_found());
+    }
+    if rank(&role) > rank(&caller.role) {
+        return Err(ApiError::new(crate::common::error::ErrorKind::Forbidden));
+    }
+    let employee_id = uuid_field(&body, "employeeId", false)?;
+    if let Some(employee) = &employee_id
+        && !state.employees.iter().any(|e| e.id == *employee && e.organization == org)
+    {
+        return Err(not_found());
+    }
+    let organization = state.organizations.iter().position(|o| o.id == org).ok_or_else(not_found)?;
+    let owners = &state.organizations[organization].owners;
+    if role != "OWNER" && owners.contains(&account_id) && owners.len() == 1 {
+        return Err(conflict("an Organization must keep at least one owner"));
+    }
+    let owners = &mut state.organizations[organization].owners;
+    owners.retain(|o| *o != account_id);
+    if role == "OWNER" {
+        owners.push(account_id.clone());
+    }
+    if let Some(employee) = employee_id.as_deref().and_then(|id| state.employees.iter_mut().find(|e| e.id == id)) {
+        employee.account = Some(account_id.clone());
+    }
+    let account = state.accounts.iter_mut().find(|a| a.id == account_id).ok_or_else(not_found)?;
+    match account.grants.iter_mut().find(|g| g.org_id == org) {
+        Some(grant) => {
+            grant.role = role;
+            if employee_id.is_some() {
+                grant.employee_id = employee_id;
+            }
+        }
+        None => account.grants.push(Grant { org_id: org, role, employee_id }),
+    }
+    ok(account)
+}
+
+/// `GET /api/v1/account/{accountId}/employees`: the account's employee records the caller sees.
+async fn employees(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer {
+    let state = dir.store.read();
+    let caller = caller(&req, &dir, &state)?;
+    let account = visible(&state, &caller, uuid(&path)?)?;
+    let linked: Vec<&Employee> = state
+        .employees
+        .iter()
+        .filter(|e| e.organization == caller.org && e.account.as_deref() == Some(account.id.as_str()))
+        .collect();
+    ok(&linked)
+}

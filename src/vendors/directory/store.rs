@@ -1,0 +1,248 @@
+//! The Directory's state in one sandbox, behind one lock: organizations, accounts, employees,
+//! groups, memberships, API keys, and the secret organization tokens are signed with.
+
+use super::auth;
+use super::model::{Account, Employee, Group, Membership, Organization};
+use super::seed;
+use crate::common::error::{ApiError, ErrorKind};
+use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::vendors::{ActionOutcome, VendorStore};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use serde_json::{Map, Value, json};
+
+/// Employees seeded in the first organization by default (a tenth of that in the other).
+const SEED_EMPLOYEES: usize = 240;
+
+/// A live API key.
+#[derive(Debug, Clone)]
+pub struct Key {
+    /// The bearer secret.
+    pub secret: String,
+    /// Its organization.
+    pub org: String,
+    /// Its id.
+    pub id: String,
+    /// The role it is capped to.
+    pub limit_to_role: Option<String>,
+}
+
+/// Everything the Directory holds for one sandbox.
+pub struct State {
+    /// Organizations.
+    pub organizations: Vec<Organization>,
+    /// Accounts.
+    pub accounts: Vec<Account>,
+    /// Employees of every organization.
+    pub employees: Vec<Employee>,
+    /// Groups of every organization.
+    pub groups: Vec<Group>,
+    /// Memberships.
+    pub memberships: Vec<Membership>,
+    /// Live API keys (deleting one revokes it).
+    pub keys: Vec<Key>,
+    /// The HS256 secret of organization tokens.
+    pub jwt_secret: String,
+    /// Credentials identity -> account id.
+    pub identities: Vec<(String, String)>,
+    /// Employees seeded in the first organization.
+    pub seed_employees: usize,
+    ids: SandboxRng,
+}
+
+impl State {
+    fn from_seed(seed: u64, seed_employees: usize) -> Self {
+        let mut rng = rng_for(seed, "directory");
+        let seeded = seed::seed(&mut rng, seed_employees);
+        Self {
+            organizations: seeded.organizations,
+            accounts: seeded.accounts,
+            employees: seeded.employees,
+            groups: seeded.groups,
+            memberships: seeded.memberships,
+            keys: seeded
+                .key_secrets
+                .into_iter()
+                .map(|(secret, org, id)| Key { secret, org, id, limit_to_role: None })
+                .collect(),
+            jwt_secret: hex_string(&mut rng_for(seed, "directory/jwt-secret"), 64),
+            identities: seeded.identities,
+            seed_employees,
+            ids: rng_for(seed, "directory/new-ids"),
+        }
+    }
+
+    /// A new id for a record created through the API.
+    pub fn new_id(&mut self) -> String {
+        seed::uuid(&mut self.ids)
+    }
+
+    /// A new API key secret.
+    pub fn new_secret(&mut self) -> String {
+        seed::key_secret(&mut self.ids)
+    }
+
+    /// An organization by id.
+    pub fn organization(&self, id: &str) -> Option<&Organization> {
+        self.organizations.iter().find(|o| o.id == id)
+    }
+
+    /// An account by id or email.
+    pub fn account(&self, id_or_email: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.id == id_or_email || a.email.eq_ignore_ascii_case(id_or_email))
+    }
+
+    fn credential(&self, account: &Account, exp: DateTime<Utc>) -> Option<Value> {
+        let grant = account.grants.first()?;
+        let token = auth::mint(&self.jwt_secret, &account.id, &grant.org_id, exp);
+        Some(json!({
+            "authorization": format!("Bearer {token}"),
+            "token": token,
+            "account_id": account.id,
+            "email": account.email,
+            "organization_id": grant.org_id,
+            "role": grant.role,
+            "employee_id": grant.employee_id,
+            "expires_at": exp.to_rfc3339(),
+        }))
+    }
+}
+
+/// Seeded organization tokens expire in 2036.
+fn seeded_expiry() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2036, 1, 1, 0, 0, 0).single().unwrap_or_default()
+}
+
+/// The store registered in each sandbox.
+pub struct DirectoryStore {
+    seed: RwLock<u64>,
+    state: RwLock<State>,
+}
+
+impl DirectoryStore {
+    /// The start state for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { seed: RwLock::new(seed), state: RwLock::new(State::from_seed(seed, SEED_EMPLOYEES)) }
+    }
+
+    /// Shared access.
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read()
+    }
+
+    /// Exclusive access: checks and the write they guard happen under one lock.
+    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write()
+    }
+}
+
+impl VendorStore for DirectoryStore {
+    fn reset(&self, seed: u64) {
+        *self.seed.write() = seed;
+        *self.state.write() = State::from_seed(seed, SEED_EMPLOYEES);
+    }
+
+    fn counts(&self) -> Value {
+        let state = self.read();
+        json!({
+            "organizations": state.organizations.len(),
+            "accounts": state.accounts.len(),
+            "employees": state.employees.len(),
+            "groups": state.groups.len(),
+            "memberships": state.memberships.len(),
+            "keys": state.keys.len(),
+        })
+    }
+
+    fn state(&self) -> Value {
+        let state = self.read();
+        let managers: Map<String, Value> = state.employees.iter().map(|e| (e.id.clone(), json!(e.managers))).collect();
+        json!({
+            "jwt_secret": state.jwt_secret,
+            "organizations": state.organizations,
+            "accounts": state.accounts,
+            "employees": state.employees,
+            "managers": managers,
+            "groups": state.groups,
+            "memberships": state.memberships,
+        })
+    }
+
+    fn credentials(&self) -> Value {
+        let state = self.read();
+        let mut identities = Map::new();
+        if let Some(key) = state.keys.first() {
+            identities.insert(
+                "admin_key".into(),
+                json!({"authorization": format!("Bearer {}", key.secret), "secret": key.secret, "organization_id": key.org, "key_id": key.id}),
+            );
+        }
+        for (identity, account) in &state.identities {
+            if let Some(credential) = state.account(account).and_then(|a| state.credential(a, seeded_expiry())) {
+                identities.insert(identity.clone(), credential);
+            }
+        }
+        Value::Object(identities)
+    }
+
+    fn settings(&self) -> Value {
+        json!({"seed_employees": self.read().seed_employees})
+    }
+
+    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+        let mut next = self.read().seed_employees;
+        for (key, value) in patch.as_object().into_iter().flatten() {
+            match key.as_str() {
+                "seed_employees" => {
+                    next = value
+                        .as_u64()
+                        .filter(|n| (13..=20_000).contains(n))
+                        .and_then(|n| usize::try_from(n).ok())
+                        .ok_or_else(|| {
+                        ApiError::with_message(ErrorKind::BadRequest, "seed_employees must be 13 to 20000")
+                    })?;
+                }
+                _ => return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown setting '{key}'"))),
+            }
+        }
+        let mut state = self.write();
+        if next != state.seed_employees {
+            // New counts take effect at once: the data is seeded again.
+            *state = State::from_seed(*self.seed.read(), next);
+        }
+        Ok(json!({"seed_employees": state.seed_employees}))
+    }
+
+    fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+        if action != "tokens" {
+            return Err(ApiError::with_message(
+                ErrorKind::NotFound,
+                format!("directory has no admin action '{action}' (try 'tokens')"),
+            ));
+        }
+        let bad = |message: &str| ApiError::with_message(ErrorKind::BadRequest, message);
+        let who = body
+            .get("account")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("give \"account\": an account id or email"))?;
+        let exp = match body.get("expires_in") {
+            None => seeded_expiry(),
+            Some(v) => now + Duration::seconds(v.as_i64().ok_or_else(|| bad("\"expires_in\" must be whole seconds"))?),
+        };
+        let state = self.read();
+        let account = state
+            .account(who)
+            .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, format!("no account '{who}'")))?;
+        let org = match body.get("organization").and_then(Value::as_str) {
+            Some(org) => org.to_owned(),
+            None => account.grants.first().map(|g| g.org_id.clone()).ok_or_else(|| bad("the account has no grant"))?,
+        };
+        if account.role_in(&org).is_none() {
+            return Err(bad("the account has no grant in that organization"));
+        }
+        let token = auth::mint(&state.jwt_secret, &account.id, &org, exp);
+        Ok(ActionOutcome::Done(
+            json!({"authorization": format!("Bearer {token}"), "token": token, "account_id": account.id, "organization_id": org, "expires_at": exp.to_rfc3339()}),
+        ))
+    }
+}
