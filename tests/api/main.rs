@@ -2,6 +2,7 @@
 
 mod admin;
 mod chiefonboarding;
+mod directory;
 mod helpers;
 mod joinup;
 mod orquest;
