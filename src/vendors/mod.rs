@@ -3,6 +3,7 @@
 pub mod chiefonboarding;
 pub mod directory;
 pub mod joinup;
+pub mod justworks;
 pub mod orquest;
 
 use crate::common::error::ApiError;
@@ -81,6 +82,7 @@ pub enum ActionOutcome {
 pub fn registry() -> Vec<Arc<dyn Vendor>> {
     vec![
         Arc::new(joinup::Joinup),
+        Arc::new(justworks::Justworks),
         Arc::new(directory::Directory),
         Arc::new(orquest::Orquest),
         Arc::new(chiefonboarding::ChiefOnboarding),

@@ -27,6 +27,7 @@ async fn sandbox_lifecycle_create_list_get_delete() {
         created,
         json!({"name": "ci-42", "seed": 7, "prefixes": {
             "joinup": "/sandboxes/ci-42/joinup",
+            "justworks": "/sandboxes/ci-42/justworks",
             "directory": "/sandboxes/ci-42/directory",
             "orquest": "/sandboxes/ci-42/orquest",
             "chiefonboarding": "/sandboxes/ci-42/chiefonboarding"
@@ -100,7 +101,7 @@ async fn reset_restores_the_start_state_byte_for_byte() {
     let reset = app.admin_post("/__admin/reset", json!({}), 200).await;
     assert_eq!(
         reset,
-        json!({"sandbox": "default", "seed": 42, "vendors": ["joinup", "directory", "orquest", "chiefonboarding"]})
+        json!({"sandbox": "default", "seed": 42, "vendors": ["joinup", "justworks", "directory", "orquest", "chiefonboarding"]})
     );
     let state_after =
         app.send(Method::GET, "/__admin/vendors/chiefonboarding/state", None, None).await.text().await.expect("body");

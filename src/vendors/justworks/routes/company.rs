@@ -1,0 +1,59 @@
+//! `GET /v1/company`, its bank account and custom fields; the legacy canonical-id lookups.
+
+use super::{Answer, Jw, authorize, resource};
+use crate::common::error::{ApiError, ErrorKind};
+use crate::vendors::justworks::views;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::json;
+
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/v1/company").route(web::get().to(company)))
+        .service(resource("/v1/company/bank-account").route(web::get().to(bank_account)))
+        .service(resource("/v1/company/custom-fields").route(web::get().to(custom_fields)))
+        .service(resource("/v1/legacy/companies/{legacy_company_id}").route(web::get().to(legacy_company)))
+        .service(resource("/v1/legacy/members/{legacy_member_id}").route(web::get().to(legacy_member)));
+}
+
+/// `GET /v1/company` (`company.basic:read`; `company.detail:read` adds fields).
+async fn company(req: HttpRequest, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    let granted = authorize(&req, &jw, &state, "company.basic:read")?;
+    Ok(HttpResponse::Ok().json(views::company(&state.company, &granted)))
+}
+
+/// `GET /v1/company/bank-account` (`company.bank_account:read`).
+async fn bank_account(req: HttpRequest, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    authorize(&req, &jw, &state, "company.bank_account:read")?;
+    Ok(HttpResponse::Ok().json(&state.company.bank_account))
+}
+
+/// `GET /v1/company/custom-fields` (`company.detail:read`), not paginated.
+async fn custom_fields(req: HttpRequest, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    authorize(&req, &jw, &state, "company.detail:read")?;
+    Ok(HttpResponse::Ok().json(json!({"items": state.company.custom_fields})))
+}
+
+/// Get Company Canonical ID.
+// Divergence: the docs name these temporary lookups but not their paths; these are the sandbox's.
+async fn legacy_company(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    authorize(&req, &jw, &state, "company.basic:read")?;
+    if state.company.legacy_id != *path {
+        return Err(ApiError::with_message(ErrorKind::NotFound, "Company not found"));
+    }
+    Ok(HttpResponse::Ok().json(json!({"id": state.company.id})))
+}
+
+/// Get Member Canonical ID.
+async fn legacy_member(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    authorize(&req, &jw, &state, "member.basic:read")?;
+    let member = state
+        .members
+        .iter()
+        .find(|m| m.legacy_id == *path)
+        .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "Member not found"))?;
+    Ok(HttpResponse::Ok().json(json!({"id": member.id})))
+}

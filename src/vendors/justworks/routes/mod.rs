@@ -1,0 +1,97 @@
+//! The Partner API's resource routes, one file per resource, and what they share: the bearer
+//! token and its scopes, cursor pagination, query checks.
+
+mod company;
+mod deductions;
+mod members;
+
+use super::oauth;
+use super::scopes::Granted;
+use super::store::{JustworksStore, State};
+use crate::common::error::{ApiError, ErrorKind};
+use crate::sandbox::InSandbox;
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use serde_json::json;
+
+type Jw = InSandbox<JustworksStore>;
+type Answer = Result<HttpResponse, ApiError>;
+
+/// Registers the OAuth endpoints and every resource route relative to `/justworks`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/oauth/authorize").route(web::get().to(oauth::authorize)).route(web::post().to(oauth::decide)),
+    )
+    .service(resource("/oauth/token").route(web::post().to(oauth::token)))
+    .service(resource("/oauth/revoke").route(web::post().to(oauth::revoke)))
+    .service(resource("/v1/oauth/revoke").route(web::post().to(oauth::revoke)));
+    company::configure(cfg);
+    members::configure(cfg);
+    deductions::configure(cfg);
+}
+
+/// A resource whose other methods get the 405 through the renderer.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(|| async { Answer::Err(ApiError::new(ErrorKind::MethodNotAllowed)) }))
+}
+
+/// A valid token holding the endpoint's required scope (403 without it).
+fn authorize(req: &HttpRequest, jw: &Jw, state: &State, required: &str) -> Result<Granted, ApiError> {
+    let granted = oauth::bearer(req, state, jw.sandbox.clock.now())?;
+    if granted.has(required) {
+        Ok(granted)
+    } else {
+        Err(ApiError::with_message(ErrorKind::Forbidden, format!("The access token lacks the scope {required}.")))
+    }
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::with_message(ErrorKind::BadRequest, message)
+}
+
+/// The query's pairs.
+fn query(req: &HttpRequest) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(req.query_string()).unwrap_or_default()
+}
+
+fn get<'q>(pairs: &'q [(String, String)], name: &str) -> Option<&'q str> {
+    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// One page of a cursor-paginated list: `{"items", "next_cursor"}` (no cursor on the last page).
+fn page<T: Serialize>(pairs: &[(String, String)], items: &[T]) -> Answer {
+    let limit = match get(pairs, "limit") {
+        None => 100,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| bad("limit must be between 1 and 100"))?,
+    };
+    let start = match get(pairs, "cursor") {
+        None | Some("") => 0,
+        Some(cursor) => URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|raw| String::from_utf8(raw).ok())
+            .and_then(|text| text.strip_prefix("o:").and_then(|n| n.parse::<usize>().ok()))
+            .filter(|n| *n <= items.len())
+            .ok_or_else(|| bad("cursor is not valid"))?,
+    };
+    let end = (start + limit).min(items.len());
+    let mut body = json!({"items": &items[start..end]});
+    if end < items.len() {
+        body["next_cursor"] = json!(URL_SAFE_NO_PAD.encode(format!("o:{end}")));
+    }
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// A `YYYY-MM-DD` query value (an RFC 3339 timestamp is accepted and cut to its date).
+fn date(pairs: &[(String, String)], name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    let Some(text) = get(pairs, name) else { return Ok(None) };
+    chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| bad(format!("{name} must be a date YYYY-MM-DD")))
+}

@@ -1,0 +1,178 @@
+//! Justworks' start state: the OAuth apps and company of `fixtures/justworks/start.json`, and
+//! members generated from the seed (every type, a manager tree without cycles, pay and tax ids).
+
+use super::model::{App, Company, Member, Name, Reference};
+use crate::common::rng::{SandboxRng, seed_epoch};
+use chrono::Duration;
+use rand::{Rng, RngExt};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+const START: &str = include_str!("../../../fixtures/justworks/start.json");
+
+#[derive(Deserialize)]
+struct Fixture {
+    apps: Vec<App>,
+    company: CompanyFixture,
+    departments: Vec<String>,
+    titles: Vec<String>,
+    first_names: Vec<String>,
+    last_names: Vec<String>,
+    states: Vec<(String, String, String)>,
+    deduction_types: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+struct CompanyFixture {
+    display_name: String,
+    legal_name: String,
+    tax_id: String,
+    addresses: Vec<Value>,
+    offices: Vec<String>,
+    phones: Vec<Value>,
+    country_data: Map<String, Value>,
+    bank_account: Value,
+    custom_fields: Vec<Map<String, Value>>,
+}
+
+/// The seeded state.
+pub struct Seeded {
+    /// OAuth apps.
+    pub apps: Vec<App>,
+    /// The company.
+    pub company: Company,
+    /// Members, oldest first.
+    pub members: Vec<Member>,
+    /// Deduction types (bare array on the wire).
+    pub deduction_types: Vec<Value>,
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+/// `<prefix>_<26 lower-case ULID characters>`.
+pub fn prefixed_id(rng: &mut SandboxRng, prefix: &str) -> String {
+    let ulid: String = (0..26).map(|_| CROCKFORD[(rng.next_u32() % 32) as usize] as char).collect();
+    format!("{prefix}_{ulid}")
+}
+
+/// A version-4 UUID (paystubs, legacy ids).
+pub fn uuid(rng: &mut SandboxRng) -> String {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}
+
+/// The start state: `count` members.
+pub fn seed(rng: &mut SandboxRng, count: usize) -> Seeded {
+    // The fixture is compiled in and parsed by the tests.
+    let fixture: Fixture = serde_json::from_str(START).unwrap_or_else(|e| panic!("fixtures/justworks/start.json: {e}"));
+    let epoch = seed_epoch();
+    let stamp = |days: i64| (epoch - Duration::days(days)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let departments: Vec<Reference> = fixture
+        .departments
+        .iter()
+        .map(|name| Reference { id: prefixed_id(rng, "department"), name: name.clone() })
+        .collect();
+    let offices: Vec<Reference> = fixture
+        .company
+        .offices
+        .iter()
+        .map(|name| Reference { id: prefixed_id(rng, "office"), name: name.clone() })
+        .collect();
+    let custom_fields: Vec<Value> = fixture
+        .company
+        .custom_fields
+        .iter()
+        .map(|field| {
+            let mut field = field.clone();
+            field.insert("id".into(), json!(prefixed_id(rng, "cf")));
+            Value::Object(field)
+        })
+        .collect();
+    let company = Company {
+        id: prefixed_id(rng, "company"),
+        legacy_id: uuid(rng),
+        tax_id: fixture.company.tax_id,
+        display_name: fixture.company.display_name,
+        legal_name: fixture.company.legal_name,
+        addresses: fixture.company.addresses,
+        departments: departments.clone(),
+        offices: offices.iter().map(|o| json!({"id": o.id, "name": o.name})).collect(),
+        phones: fixture.company.phones,
+        country_data: fixture.company.country_data,
+        bank_account: fixture.company.bank_account,
+        custom_fields: custom_fields.clone(),
+        created_at: stamp(2200),
+        updated_at: stamp(30),
+    };
+    let mut members: Vec<Member> = Vec::with_capacity(count);
+    for n in 0..count {
+        let pick = |rng: &mut SandboxRng, list: &[String]| list[rng.random_range(0..list.len())].clone();
+        let given = pick(rng, &fixture.first_names);
+        let family = pick(rng, &fixture.last_names);
+        let kind = match n {
+            0 => "paid_owner",
+            1 => "unpaid_owner",
+            _ if n % 29 == 0 => "international_employee",
+            _ if n % 31 == 0 => "employee_eor",
+            _ if n % 9 == 0 => "contractor",
+            _ => "employee",
+        };
+        let start_days = rng.random_range(60..2000);
+        let active = n < 2 || rng.random_range(0..10) != 0;
+        let (state, city, zip) = &fixture.states[rng.random_range(0..fixture.states.len())];
+        let manager = (n > 0)
+            .then(|| &members[(n - 1) / 6])
+            .map(|m| Reference { id: m.id.clone(), name: m.name.full_preferred_name.clone() });
+        let preferred = (n % 7 == 0).then(|| given.chars().take(3).collect::<String>());
+        let shown = preferred.clone().unwrap_or_else(|| given.clone());
+        let custom = custom_fields
+            .iter()
+            .filter_map(|f| {
+                let options = f["options"].as_array()?;
+                let id = f["id"].as_str()?.to_owned();
+                let value = options[rng.random_range(0..options.len())].as_str()?.to_owned();
+                Some((id, vec![value]))
+            })
+            .collect();
+        members.push(Member {
+            id: prefixed_id(rng, "member"),
+            work_id: format!("E-{:04}", 1000 + n),
+            name: Name {
+                given_name: given.clone(),
+                family_name: family.clone(),
+                preferred_name: preferred,
+                full_preferred_name: format!("{shown} {family}"),
+                additional_names: Vec::new(),
+            },
+            active,
+            kind: kind.into(),
+            employment_location_type: if rng.random_range(0..3) == 0 { "remote" } else { "office" }.into(),
+            email: format!("{}.{}{n}@acme-analytics.test", given.to_lowercase(), family.to_lowercase()),
+            address: json!({"type": "home", "line1": format!("{} Main St", rng.random_range(1..999)), "city": city, "state": state, "postal_code": zip, "country": "US"}),
+            phone: format!("+1212555{:04}", rng.random_range(0..10_000)),
+            department: departments[n % departments.len()].clone(),
+            office: (n % 4 != 0).then(|| offices[n % offices.len()].clone()),
+            manager,
+            job_title: pick(rng, &fixture.titles),
+            date_of_birth: format!("{}-{:02}-{:02}", rng.random_range(1962..2003), rng.random_range(1..13), rng.random_range(1..29)),
+            sex_assigned_at_birth: ["female", "male", ""][rng.random_range(0..3)].into(),
+            date_added_to_justworks: (epoch - Duration::days(start_days + 7)).date_naive().to_string(),
+            employment_start_date: (epoch - Duration::days(start_days)).date_naive().to_string(),
+            employment_termination_date: (!active).then(|| (epoch - Duration::days(rng.random_range(1..start_days))).date_naive().to_string()),
+            pay_amount: rng.random_range(55_000..220_000) * 100,
+            pay_frequency: "semimonthly".into(),
+            ssn: (!matches!(kind, "international_employee" | "employee_eor")).then(|| {
+                format!("{:03}-{:02}-{:04}", rng.random_range(100..899), rng.random_range(10..99), rng.random_range(1000..9999))
+            }),
+            custom_fields: custom,
+            legacy_id: uuid(rng),
+            created_at: stamp(start_days + 7),
+            updated_at: stamp(rng.random_range(0..start_days)),
+        });
+    }
+    Seeded { apps: fixture.apps, company, members, deduction_types: fixture.deduction_types }
+}

@@ -1,0 +1,311 @@
+//! Justworks' state in one sandbox, behind one lock: OAuth apps, codes and tokens (lifetimes on
+//! the sandbox clock), the company, members, deductions.
+
+use super::model::{App, Company, Deduction, Member};
+use super::seed;
+use crate::common::error::{ApiError, ErrorKind};
+use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::vendors::{ActionOutcome, VendorStore};
+use chrono::{DateTime, Duration, Utc};
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Members seeded by default.
+const SEED_MEMBERS: usize = 150;
+/// Access tokens live 24 hours.
+pub const ACCESS_LIFETIME: Duration = Duration::hours(24);
+/// Refresh tokens live 30 days.
+pub const REFRESH_LIFETIME: Duration = Duration::days(30);
+/// Authorization codes live 10 minutes.
+pub const CODE_LIFETIME: Duration = Duration::minutes(10);
+
+/// An authorization code waiting to be exchanged.
+#[derive(Debug, Clone, Serialize)]
+pub struct Code {
+    /// The app.
+    pub client_id: String,
+    /// The redirect URI it was issued for.
+    pub redirect_uri: String,
+    /// Granted scopes (space-separated).
+    pub scope: String,
+    /// Expiry.
+    pub expires_at: DateTime<Utc>,
+    /// Exchanged already (a second use is refused and revokes what the first gave).
+    pub used: bool,
+}
+
+/// An access or refresh token.
+#[derive(Debug, Clone, Serialize)]
+pub struct Token {
+    /// The app.
+    pub client_id: String,
+    /// Granted scopes.
+    pub scope: String,
+    /// Expiry.
+    pub expires_at: DateTime<Utc>,
+    /// Revoked (or, for refresh tokens, consumed by a refresh).
+    pub revoked: bool,
+    /// The authorization code (or first code of a refresh chain) it descends from.
+    pub grant: String,
+}
+
+/// Everything Justworks holds for one sandbox.
+pub struct State {
+    /// OAuth apps.
+    pub apps: Vec<App>,
+    /// Redirect at once for every app.
+    pub auto_approve: bool,
+    /// Codes.
+    pub codes: BTreeMap<String, Code>,
+    /// Access tokens.
+    pub access_tokens: BTreeMap<String, Token>,
+    /// Refresh tokens.
+    pub refresh_tokens: BTreeMap<String, Token>,
+    /// The company.
+    pub company: Company,
+    /// Members.
+    pub members: Vec<Member>,
+    /// Deduction types.
+    pub deduction_types: Vec<Value>,
+    /// Deductions.
+    pub deductions: Vec<Deduction>,
+    /// Members seeded.
+    pub seed_members: usize,
+    ids: SandboxRng,
+}
+
+impl State {
+    fn from_seed(seed: u64, seed_members: usize) -> Self {
+        let mut rng = rng_for(seed, "justworks");
+        let seeded = seed::seed(&mut rng, seed_members);
+        let mut state = Self {
+            apps: seeded.apps,
+            auto_approve: false,
+            codes: BTreeMap::new(),
+            access_tokens: BTreeMap::new(),
+            refresh_tokens: BTreeMap::new(),
+            company: seeded.company,
+            members: seeded.members,
+            deduction_types: seeded.deduction_types,
+            deductions: Vec::new(),
+            seed_members,
+            ids: rng_for(seed, "justworks/ids"),
+        };
+        // A long-lived token with every scope, for quick starts (identity `all_scopes`).
+        let client = state.apps.first().map(|a| a.client_id.clone()).unwrap_or_default();
+        let token = format!("jw_at_{}", hex_string(&mut rng, 32));
+        let far = crate::common::rng::seed_epoch() + Duration::days(3650);
+        let scope = super::scopes::ALL.join(" ");
+        state
+            .access_tokens
+            .insert(token, Token { client_id: client, scope, expires_at: far, revoked: false, grant: "seed".into() });
+        state
+    }
+
+    /// A new prefixed id (`deduction_...`).
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        seed::prefixed_id(&mut self.ids, prefix)
+    }
+
+    /// A new opaque secret for codes and tokens.
+    pub fn new_secret(&mut self, prefix: &str) -> String {
+        format!("{prefix}{}", hex_string(&mut self.ids, 32))
+    }
+
+    /// An app by client id.
+    pub fn app(&self, client_id: &str) -> Option<&App> {
+        self.apps.iter().find(|a| a.client_id == client_id)
+    }
+
+    /// Issues an access and refresh token pair for a grant.
+    pub fn issue(&mut self, client_id: &str, scope: &str, grant: &str, now: DateTime<Utc>) -> Value {
+        let access = self.new_secret("jw_at_");
+        let refresh = self.new_secret("jw_rt_");
+        let token = |lifetime| Token {
+            client_id: client_id.to_owned(),
+            scope: scope.to_owned(),
+            expires_at: now + lifetime,
+            revoked: false,
+            grant: grant.to_owned(),
+        };
+        self.access_tokens.insert(access.clone(), token(ACCESS_LIFETIME));
+        self.refresh_tokens.insert(refresh.clone(), token(REFRESH_LIFETIME));
+        let expires_at = (now + ACCESS_LIFETIME).to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
+        json!({"token_type": "Bearer", "access_token": access, "refresh_token": refresh, "scope": scope, "expires_at": expires_at})
+    }
+
+    /// Revokes every token descending from a grant (a reused code).
+    pub fn revoke_grant(&mut self, grant: &str) {
+        for token in self.access_tokens.values_mut().chain(self.refresh_tokens.values_mut()) {
+            if token.grant == grant {
+                token.revoked = true;
+            }
+        }
+    }
+}
+
+/// The store registered in each sandbox.
+pub struct JustworksStore {
+    seed: RwLock<u64>,
+    state: RwLock<State>,
+}
+
+impl JustworksStore {
+    /// The start state for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { seed: RwLock::new(seed), state: RwLock::new(State::from_seed(seed, SEED_MEMBERS)) }
+    }
+
+    /// Shared access.
+    pub fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read()
+    }
+
+    /// Exclusive access.
+    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write()
+    }
+}
+
+impl VendorStore for JustworksStore {
+    fn reset(&self, seed: u64) {
+        *self.seed.write() = seed;
+        *self.state.write() = State::from_seed(seed, SEED_MEMBERS);
+    }
+
+    fn counts(&self) -> Value {
+        let state = self.read();
+        json!({
+            "apps": state.apps.len(),
+            "members": state.members.len(),
+            "deductions": state.deductions.len(),
+            "access_tokens": state.access_tokens.len(),
+        })
+    }
+
+    fn state(&self) -> Value {
+        let state = self.read();
+        let members: Vec<Value> = state
+            .members
+            .iter()
+            .map(|m| {
+                super::views::member(
+                    m,
+                    &state.company.id,
+                    &super::scopes::Granted::from_list(&super::scopes::ALL.join(" ")),
+                )
+            })
+            .collect();
+        json!({
+            "apps": state.apps,
+            "auto_approve": state.auto_approve,
+            "codes": state.codes,
+            "access_tokens": state.access_tokens,
+            "refresh_tokens": state.refresh_tokens,
+            "company": super::views::company(&state.company, &super::scopes::Granted::from_list("company.detail:read")),
+            "members": members,
+            "deductions": state.deductions,
+        })
+    }
+
+    fn credentials(&self) -> Value {
+        let state = self.read();
+        let all = state
+            .access_tokens
+            .iter()
+            .find(|(_, t)| t.grant == "seed")
+            .map(|(token, _)| token.clone())
+            .unwrap_or_default();
+        let app = state.apps.first();
+        json!({
+            "app": app.map(|a| json!({
+                "client_id": a.client_id, "client_secret": a.client_secret,
+                "redirect_uri": a.redirect_uris.first(), "scopes": a.scopes.join(" "),
+                "authorization": format!("Basic {}", base64_pair(&a.client_id, &a.client_secret)),
+            })),
+            "all_scopes": {"authorization": format!("Bearer {all}"), "access_token": all, "scope": super::scopes::ALL.join(" ")},
+        })
+    }
+
+    fn settings(&self) -> Value {
+        let state = self.read();
+        let per_app: BTreeMap<&str, bool> = state.apps.iter().map(|a| (a.client_id.as_str(), a.auto_approve)).collect();
+        json!({"auto_approve": state.auto_approve, "apps_auto_approve": per_app, "seed_members": state.seed_members})
+    }
+
+    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+        let bad = |m: String| ApiError::with_message(ErrorKind::BadRequest, m);
+        let mut state = self.write();
+        let mut auto = state.auto_approve;
+        let mut per_app: Vec<(usize, bool)> = Vec::new();
+        let mut members = state.seed_members;
+        for (key, value) in patch.as_object().into_iter().flatten() {
+            match key.as_str() {
+                "auto_approve" => auto = value.as_bool().ok_or_else(|| bad("auto_approve must be a boolean".into()))?,
+                "apps_auto_approve" => {
+                    for (client, on) in
+                        value.as_object().ok_or_else(|| bad("apps_auto_approve must be {client_id: bool}".into()))?
+                    {
+                        let index = state
+                            .apps
+                            .iter()
+                            .position(|a| a.client_id == *client)
+                            .ok_or_else(|| bad(format!("unknown app '{client}'")))?;
+                        per_app.push((
+                            index,
+                            on.as_bool().ok_or_else(|| bad("apps_auto_approve values must be booleans".into()))?,
+                        ));
+                    }
+                }
+                "seed_members" => {
+                    members = value
+                        .as_u64()
+                        .filter(|n| (3..=5000).contains(n))
+                        .and_then(|n| usize::try_from(n).ok())
+                        .ok_or_else(|| bad("seed_members must be 3 to 5000".into()))?;
+                }
+                _ => return Err(bad(format!("unknown setting '{key}'"))),
+            }
+        }
+        if members != state.seed_members {
+            *state = State::from_seed(*self.seed.read(), members);
+        }
+        state.auto_approve = auto;
+        for (index, on) in per_app {
+            state.apps[index].auto_approve = on;
+        }
+        drop(state);
+        Ok(self.settings())
+    }
+
+    fn admin_action(&self, action: &str, body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+        if action != "apps" {
+            return Err(ApiError::with_message(
+                ErrorKind::NotFound,
+                format!("justworks has no admin action '{action}' (try 'apps')"),
+            ));
+        }
+        let mut app: App = serde_json::from_value(body.clone()).map_err(|e| {
+            ApiError::with_message(
+                ErrorKind::BadRequest,
+                format!("an app needs client_id, client_secret, name, redirect_uris, scopes: {e}"),
+            )
+        })?;
+        if let Some(unknown) = app.scopes.iter().find(|s| !super::scopes::known(s)) {
+            return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown scope '{unknown}'")));
+        }
+        app.scopes.sort();
+        let mut state = self.write();
+        state.apps.retain(|a| a.client_id != app.client_id);
+        state.apps.push(app.clone());
+        Ok(ActionOutcome::Done(json!(app)))
+    }
+}
+
+/// `client_id:client_secret` in base64, for HTTP Basic client authentication.
+fn base64_pair(id: &str, secret: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
+}
