@@ -5,6 +5,7 @@ mod chiefonboarding;
 mod directory;
 mod helpers;
 mod joinup;
+mod justworks;
 mod orquest;
 mod process;
 mod sandboxes;

@@ -77,7 +77,9 @@ fn check(state: &State, p: &Authorize) -> Result<Result<(), &'static str>, Box<H
         return Ok(Err("unsupported_response_type"));
     }
     let requested: Vec<&str> = p.scope.split_whitespace().collect();
-    if requested.is_empty() || requested.iter().any(|s| !scopes::known(s) || !app.scopes.iter().any(|a| a == s)) {
+    // An app registered for a parent scope may ask for its children too.
+    let allowed = scopes::Granted::from_list(&app.scopes.join(" "));
+    if requested.is_empty() || requested.iter().any(|s| !scopes::known(s) || !allowed.has(s)) {
         return Ok(Err("invalid_scope"));
     }
     Ok(Ok(()))
