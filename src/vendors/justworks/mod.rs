@@ -6,9 +6,11 @@
 //! clock); scope inheritance and two-level enforcement (403 without the endpoint's scope, fields
 //! omitted without theirs); company, bank account, custom fields; members (cursor pagination,
 //! `status`, every `updated_at*` filter), custom field values, tax ids; deduction types,
-//! deductions with per-row create / update / cancel; the legacy canonical-id lookups.
+//! deductions with per-row create / update / cancel; payrolls, their fees and paystubs (totals
+//! that add up); time-off policies, requests and the asynchronous balances report (driven by the
+//! sandbox clock); the legacy canonical-id lookups.
 //!
-//! Not yet emulated: payrolls, payroll fees, paystubs, time off, `/v1/docs`.
+//! Not yet emulated: `/v1/docs`.
 //!
 //! Divergences (also in the README):
 //! - Resource errors are `{"error": {"code", "message"}}` (undocumented by Justworks).

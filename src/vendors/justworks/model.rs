@@ -180,3 +180,144 @@ pub struct Company {
     /// Updated.
     pub updated_at: String,
 }
+
+/// A paystub line (earning, deduction, contribution).
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    /// Name.
+    pub name: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Category.
+    pub category: String,
+    /// Amount in cents.
+    pub amount: i64,
+    /// ISO 4217.
+    pub currency: &'static str,
+}
+
+/// A member's paystub for one payroll.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paystub {
+    /// UUID.
+    pub paystub_id: String,
+    /// Member.
+    pub member_id: String,
+    /// Payroll (not on the wire).
+    #[serde(skip)]
+    pub payroll_id: String,
+    /// Gross pay (the sum of the earnings).
+    pub gross_pay: i64,
+    /// Net pay (gross minus employee deductions).
+    pub net_pay: i64,
+    /// ISO 4217.
+    pub currency: &'static str,
+    /// Pay date.
+    pub pay_date: String,
+    /// Period start.
+    pub pay_period_start: String,
+    /// Period end.
+    pub pay_period_end: String,
+    /// Pay group.
+    pub pay_group: String,
+    /// Earnings.
+    pub earnings: Vec<Line>,
+    /// Employee deductions (taxes included).
+    pub employee_deductions: Vec<Line>,
+    /// Employer contributions (employer taxes included).
+    pub employer_contributions: Vec<Line>,
+}
+
+/// A payroll: its totals are the sums of its paystubs, plus fees in the company debit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Payroll {
+    /// `payroll_<ulid>`.
+    pub id: String,
+    /// Gross + employer taxes and contributions + fees.
+    pub company_debit: i64,
+    /// Employee taxes.
+    pub employee_taxes: i64,
+    /// Employer taxes.
+    pub employer_taxes: i64,
+    /// Gross pay.
+    pub gross_pay: i64,
+    /// Net pay.
+    pub net_pay: i64,
+    /// ISO 4217.
+    pub currency: &'static str,
+    /// When the company is debited.
+    pub debit_date: String,
+    /// Pay date.
+    pub pay_date: String,
+    /// `direct_deposit`.
+    pub payment_method: String,
+    /// Fees (`GET .../fees`).
+    #[serde(skip)]
+    pub fees: Vec<Value>,
+}
+
+/// A time-off policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    /// `policy_<ulid>`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `active` or `inactive`.
+    pub status: String,
+    /// `vacation`, `sick`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Effective date.
+    pub effective_date: String,
+    /// Deactivation date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deactivation_date: Option<String>,
+    /// Hours accrued per year (for balances; not on the wire).
+    #[serde(skip)]
+    pub yearly_hours: f64,
+}
+
+/// A time-off request.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeOffRequest {
+    /// `request_<ulid>`.
+    pub id: String,
+    /// Member.
+    pub member_id: String,
+    /// Policy.
+    pub policy_id: String,
+    /// `requested`, `approved`, `denied`, `canceled`.
+    pub status: String,
+    /// `hours`.
+    pub unit_type: String,
+    /// Amount in units.
+    pub amount: f64,
+    /// First day.
+    pub start_date: String,
+    /// Last day.
+    pub end_date: String,
+    /// Notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Created.
+    pub created_at: String,
+    /// Updated.
+    pub updated_at: String,
+}
+
+/// An asynchronous balances report.
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceReport {
+    /// Upper-case ULID.
+    pub report_id: String,
+    /// Sandbox time it completes.
+    pub ready_at: chrono::DateTime<chrono::Utc>,
+    /// Filters.
+    pub member_id: Option<String>,
+    /// Filters.
+    pub policy_id: Option<String>,
+    /// Balances as of this date.
+    pub as_of_date: chrono::NaiveDate,
+}

@@ -3,7 +3,7 @@
 
 use super::model::{App, Company, Member, Name, Reference};
 use crate::common::rng::{SandboxRng, seed_epoch};
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use rand::{Rng, RngExt};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -175,4 +175,138 @@ pub fn seed(rng: &mut SandboxRng, count: usize) -> Seeded {
         });
     }
     Seeded { apps: fixture.apps, company, members, deduction_types: fixture.deduction_types }
+}
+
+/// Semimonthly payrolls for 2025 with a paystub per paid member; every total adds up.
+pub fn payrolls(rng: &mut SandboxRng, members: &[Member]) -> (Vec<super::model::Payroll>, Vec<super::model::Paystub>) {
+    use super::model::{Line, Payroll, Paystub};
+    let paid: Vec<&Member> = members.iter().filter(|m| matches!(m.kind.as_str(), "employee" | "paid_owner")).collect();
+    let (mut payrolls, mut paystubs) = (Vec::new(), Vec::new());
+    for month in 1..=12u32 {
+        for half in 0..2 {
+            let start =
+                chrono::NaiveDate::from_ymd_opt(2025, month, if half == 0 { 1 } else { 16 }).unwrap_or_default();
+            let end = if half == 0 {
+                chrono::NaiveDate::from_ymd_opt(2025, month, 15).unwrap_or_default()
+            } else {
+                start
+                    .with_day(1)
+                    .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+                    .and_then(|d| d.pred_opt())
+                    .unwrap_or_default()
+            };
+            let payroll_id = prefixed_id(rng, "payroll");
+            let line = |name: &str, kind: &str, category: &str, amount: i64| Line {
+                name: name.into(),
+                kind: kind.into(),
+                category: category.into(),
+                amount,
+                currency: "USD",
+            };
+            let mut totals = (0i64, 0i64, 0i64, 0i64, 0i64);
+            for member in &paid {
+                let gross = member.pay_amount / 24;
+                let federal = gross * 12 / 100;
+                let fica = gross * 765 / 10_000;
+                let health = 12_500;
+                let employer_fica = fica;
+                let employer_health = 37_500;
+                let net = gross - federal - fica - health;
+                totals = (
+                    totals.0 + gross,
+                    totals.1 + net,
+                    totals.2 + federal + fica,
+                    totals.3 + employer_fica,
+                    totals.4 + employer_health,
+                );
+                paystubs.push(Paystub {
+                    paystub_id: uuid(rng),
+                    member_id: member.id.clone(),
+                    payroll_id: payroll_id.clone(),
+                    gross_pay: gross,
+                    net_pay: net,
+                    currency: "USD",
+                    pay_date: end.to_string(),
+                    pay_period_start: start.to_string(),
+                    pay_period_end: end.to_string(),
+                    pay_group: "semimonthly".into(),
+                    earnings: vec![line("Regular salary", "salary", "earnings", gross)],
+                    employee_deductions: vec![
+                        line("Federal income tax", "federal_income_tax", "tax", federal),
+                        line("FICA", "fica", "tax", fica),
+                        line("Health insurance", "health_insurance", "benefit", health),
+                    ],
+                    employer_contributions: vec![
+                        line("Employer FICA", "fica", "tax", employer_fica),
+                        line("Employer health insurance", "health_insurance", "benefit", employer_health),
+                    ],
+                });
+            }
+            let fee = i64::try_from(paid.len()).unwrap_or(0) * 5_900;
+            let fees = vec![
+                json!({"reference_id": payroll_id, "reference_type": "payroll", "name": "PEO service fee", "type": "service_fee", "amount": fee, "currency": "USD"}),
+            ];
+            payrolls.push(Payroll {
+                id: payroll_id,
+                company_debit: totals.0 + totals.3 + totals.4 + fee,
+                employee_taxes: totals.2,
+                employer_taxes: totals.3,
+                gross_pay: totals.0,
+                net_pay: totals.1,
+                currency: "USD",
+                debit_date: (end - Duration::days(2)).to_string(),
+                pay_date: end.to_string(),
+                payment_method: "direct_deposit".into(),
+                fees,
+            });
+        }
+    }
+    (payrolls, paystubs)
+}
+
+/// Time-off policies and a year of requests.
+pub fn time_off(
+    rng: &mut SandboxRng,
+    members: &[Member],
+) -> (Vec<super::model::Policy>, Vec<super::model::TimeOffRequest>) {
+    use super::model::{Policy, TimeOffRequest};
+    let policy = |rng: &mut SandboxRng, name: &str, kind: &str, hours: f64, inactive: Option<&str>| Policy {
+        id: prefixed_id(rng, "policy"),
+        name: name.into(),
+        status: if inactive.is_some() { "inactive" } else { "active" }.into(),
+        kind: kind.into(),
+        effective_date: "2022-01-01".into(),
+        deactivation_date: inactive.map(str::to_owned),
+        yearly_hours: hours,
+    };
+    let policies = vec![
+        policy(rng, "Paid time off", "vacation", 120.0, None),
+        policy(rng, "Sick leave", "sick", 40.0, None),
+        policy(rng, "Floating holidays", "holiday", 16.0, Some("2024-12-31")),
+    ];
+    let statuses = ["approved", "approved", "approved", "requested", "denied", "canceled"];
+    let mut requests = Vec::new();
+    for member in members.iter().filter(|m| m.active) {
+        for _ in 0..rng.random_range(0..4) {
+            let start = chrono::NaiveDate::from_ymd_opt(2025, rng.random_range(1..13), rng.random_range(1..25))
+                .unwrap_or_default();
+            let days = rng.random_range(1..4);
+            let stamp = format!("{}T09:00:00Z", start - Duration::days(14));
+            requests.push(TimeOffRequest {
+                id: prefixed_id(rng, "request"),
+                member_id: member.id.clone(),
+                policy_id: policies[rng.random_range(0..2)].id.clone(),
+                status: statuses[rng.random_range(0..statuses.len())].into(),
+                unit_type: "hours".into(),
+                amount: f64::from(days * 8),
+                start_date: start.to_string(),
+                end_date: (start + Duration::days(i64::from(days) - 1)).to_string(),
+                notes: None,
+                created_at: stamp.clone(),
+                updated_at: stamp,
+            });
+        }
+    }
+    requests.sort_by(|a, b| a.start_date.cmp(&b.start_date).then(a.id.cmp(&b.id)));
+    (policies, requests)
 }

@@ -1,7 +1,7 @@
 //! Justworks' state in one sandbox, behind one lock: OAuth apps, codes and tokens (lifetimes on
 //! the sandbox clock), the company, members, deductions.
 
-use super::model::{App, Company, Deduction, Member};
+use super::model::{App, BalanceReport, Company, Deduction, Member, Payroll, Paystub, Policy, TimeOffRequest};
 use super::seed;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
@@ -71,6 +71,18 @@ pub struct State {
     pub deduction_types: Vec<Value>,
     /// Deductions.
     pub deductions: Vec<Deduction>,
+    /// Payrolls, by pay date.
+    pub payrolls: Vec<Payroll>,
+    /// Paystubs.
+    pub paystubs: Vec<Paystub>,
+    /// Time-off policies.
+    pub policies: Vec<Policy>,
+    /// Time-off requests, by start date.
+    pub requests: Vec<TimeOffRequest>,
+    /// Balance reports.
+    pub reports: Vec<BalanceReport>,
+    /// Seconds of sandbox time a balances report stays pending.
+    pub balance_report_seconds: i64,
     /// Members seeded.
     pub seed_members: usize,
     ids: SandboxRng,
@@ -80,6 +92,8 @@ impl State {
     fn from_seed(seed: u64, seed_members: usize) -> Self {
         let mut rng = rng_for(seed, "justworks");
         let seeded = seed::seed(&mut rng, seed_members);
+        let (payrolls, paystubs) = seed::payrolls(&mut rng, &seeded.members);
+        let (policies, requests) = seed::time_off(&mut rng, &seeded.members);
         let mut state = Self {
             apps: seeded.apps,
             auto_approve: false,
@@ -90,6 +104,12 @@ impl State {
             members: seeded.members,
             deduction_types: seeded.deduction_types,
             deductions: Vec::new(),
+            payrolls,
+            paystubs,
+            policies,
+            requests,
+            reports: Vec::new(),
+            balance_report_seconds: 3,
             seed_members,
             ids: rng_for(seed, "justworks/ids"),
         };
@@ -181,6 +201,9 @@ impl VendorStore for JustworksStore {
             "apps": state.apps.len(),
             "members": state.members.len(),
             "deductions": state.deductions.len(),
+            "payrolls": state.payrolls.len(),
+            "paystubs": state.paystubs.len(),
+            "time_off_requests": state.requests.len(),
             "access_tokens": state.access_tokens.len(),
         })
     }
@@ -207,6 +230,10 @@ impl VendorStore for JustworksStore {
             "company": super::views::company(&state.company, &super::scopes::Granted::from_list("company.detail:read")),
             "members": members,
             "deductions": state.deductions,
+            "payrolls": state.payrolls,
+            "policies": state.policies,
+            "time_off_requests": state.requests,
+            "balance_reports": state.reports,
         })
     }
 
@@ -232,7 +259,12 @@ impl VendorStore for JustworksStore {
     fn settings(&self) -> Value {
         let state = self.read();
         let per_app: BTreeMap<&str, bool> = state.apps.iter().map(|a| (a.client_id.as_str(), a.auto_approve)).collect();
-        json!({"auto_approve": state.auto_approve, "apps_auto_approve": per_app, "seed_members": state.seed_members})
+        json!({
+            "auto_approve": state.auto_approve,
+            "apps_auto_approve": per_app,
+            "balance_report_seconds": state.balance_report_seconds,
+            "seed_members": state.seed_members,
+        })
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
@@ -241,6 +273,7 @@ impl VendorStore for JustworksStore {
         let mut auto = state.auto_approve;
         let mut per_app: Vec<(usize, bool)> = Vec::new();
         let mut members = state.seed_members;
+        let mut report_seconds = state.balance_report_seconds;
         for (key, value) in patch.as_object().into_iter().flatten() {
             match key.as_str() {
                 "auto_approve" => auto = value.as_bool().ok_or_else(|| bad("auto_approve must be a boolean".into()))?,
@@ -259,6 +292,12 @@ impl VendorStore for JustworksStore {
                         ));
                     }
                 }
+                "balance_report_seconds" => {
+                    report_seconds = value
+                        .as_i64()
+                        .filter(|s| *s >= 0)
+                        .ok_or_else(|| bad("balance_report_seconds must be 0 or more".into()))?;
+                }
                 "seed_members" => {
                     members = value
                         .as_u64()
@@ -273,6 +312,7 @@ impl VendorStore for JustworksStore {
             *state = State::from_seed(*self.seed.read(), members);
         }
         state.auto_approve = auto;
+        state.balance_report_seconds = report_seconds;
         for (index, on) in per_app {
             state.apps[index].auto_approve = on;
         }

@@ -1,6 +1,7 @@
 //! Justworks through HTTP: the OAuth flow, scope enforcement, company, members, deductions.
 
 mod oauth;
+mod payroll;
 mod resources;
 
 use crate::helpers::TestApp;

@@ -4,6 +4,8 @@
 mod company;
 mod deductions;
 mod members;
+mod payroll;
+mod time_off;
 
 use super::oauth;
 use super::scopes::Granted;
@@ -30,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     company::configure(cfg);
     members::configure(cfg);
     deductions::configure(cfg);
+    payroll::configure(cfg);
+    time_off::configure(cfg);
 }
 
 /// A resource whose other methods get the 405 through the renderer.

@@ -1,0 +1,68 @@
+//! Payrolls (by pay date range), their fees and paystubs, and one paystub with its lines.
+
+use super::{Answer, Jw, authorize, bad, date, page, query, resource};
+use crate::common::error::{ApiError, ErrorKind};
+use crate::vendors::justworks::model::{Payroll, Paystub};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Value, json};
+
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/v1/payrolls").route(web::get().to(list)))
+        .service(resource("/v1/payrolls/{payroll_id}/fees").route(web::get().to(fees)))
+        .service(resource("/v1/payrolls/{payroll_id}/paystubs").route(web::get().to(paystubs)))
+        .service(resource("/v1/paystubs/{paystub_id}").route(web::get().to(paystub)));
+}
+
+fn payroll_not_found() -> ApiError {
+    ApiError::with_message(ErrorKind::NotFound, "Payroll not found")
+}
+
+/// `GET /v1/payrolls?start_date=&end_date=` (`payroll:read`): both dates required.
+async fn list(req: HttpRequest, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    authorize(&req, &jw, &state, "payroll:read")?;
+    let pairs = query(&req);
+    let start = date(&pairs, "start_date")?.ok_or_else(|| bad("start_date is required"))?.to_string();
+    let end = date(&pairs, "end_date")?.ok_or_else(|| bad("end_date is required"))?.to_string();
+    let payrolls: Vec<&Payroll> = state.payrolls.iter().filter(|p| p.pay_date >= start && p.pay_date <= end).collect();
+    page(&pairs, &payrolls)
+}
+
+/// `GET /v1/payrolls/{payroll_id}/fees` (`payroll:read`).
+async fn fees(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    authorize(&req, &jw, &state, "payroll:read")?;
+    let payroll = state.payrolls.iter().find(|p| p.id == *path).ok_or_else(payroll_not_found)?;
+    page(&query(&req), &payroll.fees)
+}
+
+/// `GET /v1/payrolls/{payroll_id}/paystubs` (`paystub:read`): summaries, without the lines.
+async fn paystubs(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    authorize(&req, &jw, &state, "paystub:read")?;
+    if !state.payrolls.iter().any(|p| p.id == *path) {
+        return Err(payroll_not_found());
+    }
+    let summaries: Vec<Value> = state.paystubs.iter().filter(|s| s.payroll_id == *path).map(summary).collect();
+    page(&query(&req), &summaries)
+}
+
+fn summary(stub: &Paystub) -> Value {
+    json!({
+        "paystub_id": stub.paystub_id, "member_id": stub.member_id, "gross_pay": stub.gross_pay, "net_pay": stub.net_pay,
+        "currency": stub.currency, "pay_date": stub.pay_date, "pay_period_start": stub.pay_period_start,
+        "pay_period_end": stub.pay_period_end, "pay_group": stub.pay_group,
+    })
+}
+
+/// `GET /v1/paystubs/{paystub_id}` (`paystub:read`).
+async fn paystub(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
+    let state = jw.store.read();
+    authorize(&req, &jw, &state, "paystub:read")?;
+    let stub = state
+        .paystubs
+        .iter()
+        .find(|s| s.paystub_id == *path)
+        .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "Paystub not found"))?;
+    Ok(HttpResponse::Ok().json(stub))
+}
