@@ -220,3 +220,33 @@ async fn auto_approve_redirects_at_once_for_headless_ci() {
     let params = location_params(&response);
     assert!(params.iter().any(|(k, _)| k == "code") && params.contains(&("state".to_owned(), "ci".to_owned())));
 }
+
+#[tokio::test]
+async fn the_shipped_justworks_scenarios_expire_tokens_and_flake() {
+    let app = spawn_app().await;
+    let token = app.get_json("/__admin/credentials", None, 200).await["justworks"]["all_scopes"]["access_token"]
+        .as_str()
+        .expect("t")
+        .to_owned();
+    let load = |name: &str| std::fs::read_to_string(format!("scenarios/{name}.yaml")).expect("shipped file");
+    let added =
+        app.client.post(app.url("/__admin/scenarios")).body(load("justworks-token-expired")).send().await.expect("ok");
+    assert_eq!(added.status(), 201);
+    let statuses: Vec<u16> = statuses_of(&app, &token, 4).await;
+    assert_eq!(statuses, vec![401, 401, 401, 200]);
+    app.client.delete(app.url("/__admin/scenarios/justworks-token-expired")).send().await.expect("ok");
+    let added = app.client.post(app.url("/__admin/scenarios")).body(load("justworks-flaky")).send().await.expect("ok");
+    assert_eq!(added.status(), 201);
+    let statuses = statuses_of(&app, &token, 200).await;
+    let failed = statuses.iter().filter(|s| **s >= 500).count();
+    assert!((2..=40).contains(&failed), "about one call in ten fails: {failed}");
+    assert!(statuses.iter().all(|s| [200, 500, 503].contains(s)));
+}
+
+async fn statuses_of(app: &crate::helpers::TestApp, token: &str, n: usize) -> Vec<u16> {
+    let mut statuses = Vec::with_capacity(n);
+    for _ in 0..n {
+        statuses.push(get(app, "/v1/company", token).await.0);
+    }
+    statuses
+}
