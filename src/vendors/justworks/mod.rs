@@ -8,15 +8,14 @@
 //! `status`, every `updated_at*` filter), custom field values, tax ids; deduction types,
 //! deductions with per-row create / update / cancel; payrolls, their fees and paystubs (totals
 //! that add up); time-off policies, requests and the asynchronous balances report (driven by the
-//! sandbox clock); the legacy canonical-id lookups.
-//!
-//! Not yet emulated: `/v1/docs`.
+//! sandbox clock); the legacy canonical-id lookups; `GET /v1/docs` built from one operation table.
 //!
 //! Divergences (also in the README):
 //! - Resource errors are `{"error": {"code", "message"}}` (undocumented by Justworks).
 //! - Which member fields each optional scope gates is the sandbox's reading.
 //! - The legacy lookup paths are `/v1/legacy/companies/{id}` and `/v1/legacy/members/{id}`.
 
+pub mod docs;
 mod error;
 pub mod model;
 mod oauth;

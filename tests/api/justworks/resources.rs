@@ -144,3 +144,21 @@ async fn deductions_create_update_cancel_with_per_row_results() {
         .await;
     assert_eq!(refused.status(), 403);
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_only_served_operations() {
+    let app = spawn_app().await;
+    let yaml = app.send(Method::GET, &jw("/v1/docs?format=yaml"), None, None).await;
+    assert_eq!(yaml.headers()["content-type"], "application/yaml");
+    let text = yaml.text().await.expect("yaml");
+    assert!(text.starts_with("openapi: \"3.1.0\""), "{}", &text[..40.min(text.len())]);
+    let html = app.send(Method::GET, &jw("/v1/docs"), None, None).await.text().await.expect("html");
+    assert!(html.contains("List Members") && html.contains("member.basic:read"));
+    for op in hr_sandbox::vendors::justworks::docs::OPERATIONS {
+        let path: String =
+            op.path.split('/').map(|s| if s.starts_with('{') { "x" } else { s }).collect::<Vec<_>>().join("/");
+        let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).expect("method");
+        let status = app.send(method, &jw(&path), None, None).await.status().as_u16();
+        assert!(status != 404 && status != 405, "{} {} is documented but answers {status}", op.method, op.path);
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{Answer, Jw, authorize, resource};
 use crate::common::error::{ApiError, ErrorKind};
-use crate::vendors::justworks::views;
+use crate::vendors::justworks::{docs, views};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
@@ -11,7 +11,8 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/v1/company/bank-account").route(web::get().to(bank_account)))
         .service(resource("/v1/company/custom-fields").route(web::get().to(custom_fields)))
         .service(resource("/v1/legacy/companies/{legacy_company_id}").route(web::get().to(legacy_company)))
-        .service(resource("/v1/legacy/members/{legacy_member_id}").route(web::get().to(legacy_member)));
+        .service(resource("/v1/legacy/members/{legacy_member_id}").route(web::get().to(legacy_member)))
+        .service(resource("/v1/docs").route(web::get().to(docs)));
 }
 
 /// `GET /v1/company` (`company.basic:read`; `company.detail:read` adds fields).
@@ -56,4 +57,20 @@ async fn legacy_member(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Ans
         .find(|m| m.legacy_id == *path)
         .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "Member not found"))?;
     Ok(HttpResponse::Ok().json(json!({"id": member.id})))
+}
+
+/// `GET /v1/docs?format=html|yaml` ("Get OpenAPI Docs"): no token needed.
+async fn docs(req: HttpRequest) -> Answer {
+    let pairs = super::query(&req);
+    match super::get(&pairs, "format").unwrap_or("html") {
+        "html" => Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(docs::html())),
+        "yaml" => {
+            let info = req.connection_info();
+            let base = format!("{}://{}{}", info.scheme(), info.host(), req.path().trim_end_matches("/v1/docs"));
+            let yaml = serde_saphyr::to_string(&docs::openapi(&base))
+                .map_err(|e| ApiError::with_message(ErrorKind::Internal, e.to_string()))?;
+            Ok(HttpResponse::Ok().content_type("application/yaml").body(yaml))
+        }
+        _ => Err(super::bad("format must be html or yaml")),
+    }
 }
