@@ -1,4 +1,4 @@
-//! Justworks: the Partner API v1 of the US PEO (`/justworks`). Partially emulated so far.
+//! Justworks: the Partner API v1 of the US PEO (`/justworks`).
 //!
 //! Emulated: the OAuth 2.0 authorization server (consent page with Approve / Deny, the
 //! `auto_approve` setting, the code and refresh grants with single-use expiring codes and
