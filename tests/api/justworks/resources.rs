@@ -162,3 +162,36 @@ async fn the_openapi_document_lists_only_served_operations() {
         assert!(status != 404 && status != 405, "{} {} is documented but answers {status}", op.method, op.path);
     }
 }
+
+#[tokio::test]
+async fn every_endpoint_needs_exactly_its_scope() {
+    let app = spawn_app().await;
+    let on = app
+        .client
+        .patch(app.url("/__admin/vendors/justworks/settings"))
+        .json(&json!({"auto_approve": true}))
+        .send()
+        .await;
+    assert_eq!(on.expect("answered").status(), 200);
+    for op in hr_sandbox::vendors::justworks::docs::OPERATIONS {
+        let Some(scope) = op.scope else { continue };
+        if op.method != "get" || op.path.contains('{') {
+            continue;
+        }
+        let path = if op.query.iter().any(|(_, required)| *required) {
+            format!("{}?start_date=2025-01-01&end_date=2025-12-31", op.path)
+        } else {
+            op.path.to_owned()
+        };
+        let with = tokens_for(&app, scope).await["access_token"].as_str().expect("token").to_owned();
+        assert_eq!(get(&app, &path, &with).await.0, 200, "{path} with {scope}");
+        // Every other scope, minus the parents that would include this one.
+        let others: Vec<&str> = hr_sandbox::vendors::justworks::scopes::ALL
+            .iter()
+            .copied()
+            .filter(|s| !hr_sandbox::vendors::justworks::scopes::Granted::from_list(s).has(scope))
+            .collect();
+        let without = tokens_for(&app, &others.join(" ")).await["access_token"].as_str().expect("token").to_owned();
+        assert_eq!(get(&app, &path, &without).await.0, 403, "{path} without {scope}");
+    }
+}
