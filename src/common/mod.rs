@@ -8,5 +8,6 @@ pub mod memo;
 pub mod pagination;
 pub mod rate_limit;
 pub mod rng;
+pub mod seeded;
 pub mod spring;
 pub mod wildcard;

@@ -41,7 +41,7 @@ impl Vendor for Directory {
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::DirectoryStore::new(seed))
+        Arc::new(store::DirectoryStore::new(seed, store::SEED_EMPLOYEES))
     }
 
     fn configure(&self, cfg: &mut web::ServiceConfig) {

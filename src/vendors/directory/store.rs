@@ -6,13 +6,13 @@ use super::model::{Account, Employee, Group, Membership, Organization};
 use super::seed;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::common::seeded::{Seeded, SeededState};
 use crate::vendors::{ActionOutcome, VendorStore};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde_json::{Map, Value, json};
 
 /// Employees seeded in the first organization by default (a tenth of that in the other).
-const SEED_EMPLOYEES: usize = 240;
+pub const SEED_EMPLOYEES: usize = 240;
 
 /// A live API key.
 #[derive(Debug, Clone)]
@@ -114,32 +114,21 @@ fn seeded_expiry() -> DateTime<Utc> {
 }
 
 /// The store registered in each sandbox.
-pub struct DirectoryStore {
-    seed: RwLock<u64>,
-    state: RwLock<State>,
-}
+pub type DirectoryStore = SeededState<State>;
 
-impl DirectoryStore {
-    /// The start state for `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self { seed: RwLock::new(seed), state: RwLock::new(State::from_seed(seed, SEED_EMPLOYEES)) }
+impl Seeded for State {
+    fn from_seed(seed: u64, count: usize) -> Self {
+        State::from_seed(seed, count)
     }
 
-    /// Shared access.
-    pub fn read(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read()
-    }
-
-    /// Exclusive access: checks and the write they guard happen under one lock.
-    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write()
+    fn count(&self) -> usize {
+        self.seed_employees
     }
 }
 
 impl VendorStore for DirectoryStore {
     fn reset(&self, seed: u64) {
-        *self.seed.write() = seed;
-        *self.state.write() = State::from_seed(seed, SEED_EMPLOYEES);
+        SeededState::reset(self, seed, SEED_EMPLOYEES);
     }
 
     fn counts(&self) -> Value {
@@ -205,12 +194,9 @@ impl VendorStore for DirectoryStore {
                 _ => return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown setting '{key}'"))),
             }
         }
-        let mut state = self.write();
-        if next != state.seed_employees {
-            // New counts take effect at once: the data is seeded again.
-            *state = State::from_seed(*self.seed.read(), next);
-        }
-        Ok(json!({"seed_employees": state.seed_employees}))
+        // A new count takes effect at once: the data is seeded again.
+        self.reseed(next);
+        Ok(self.settings())
     }
 
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {

@@ -43,7 +43,7 @@ impl Vendor for Justworks {
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::JustworksStore::new(seed))
+        Arc::new(store::JustworksStore::new(seed, store::SEED_MEMBERS))
     }
 
     fn configure(&self, cfg: &mut web::ServiceConfig) {

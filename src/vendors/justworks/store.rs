@@ -5,15 +5,15 @@ use super::model::{App, BalanceReport, Company, Deduction, Member, Payroll, Pays
 use super::seed;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::common::seeded::{Seeded, SeededState};
 use crate::vendors::{ActionOutcome, VendorStore};
 use chrono::{DateTime, Duration, Utc};
-use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// Members seeded by default.
-const SEED_MEMBERS: usize = 150;
+pub const SEED_MEMBERS: usize = 150;
 /// Access tokens live 24 hours.
 pub const ACCESS_LIFETIME: Duration = Duration::hours(24);
 /// Refresh tokens live 30 days.
@@ -167,32 +167,21 @@ impl State {
 }
 
 /// The store registered in each sandbox.
-pub struct JustworksStore {
-    seed: RwLock<u64>,
-    state: RwLock<State>,
-}
+pub type JustworksStore = SeededState<State>;
 
-impl JustworksStore {
-    /// The start state for `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self { seed: RwLock::new(seed), state: RwLock::new(State::from_seed(seed, SEED_MEMBERS)) }
+impl Seeded for State {
+    fn from_seed(seed: u64, count: usize) -> Self {
+        State::from_seed(seed, count)
     }
 
-    /// Shared access.
-    pub fn read(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read()
-    }
-
-    /// Exclusive access.
-    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write()
+    fn count(&self) -> usize {
+        self.seed_members
     }
 }
 
 impl VendorStore for JustworksStore {
     fn reset(&self, seed: u64) {
-        *self.seed.write() = seed;
-        *self.state.write() = State::from_seed(seed, SEED_MEMBERS);
+        SeededState::reset(self, seed, SEED_MEMBERS);
     }
 
     fn counts(&self) -> Value {
@@ -269,27 +258,23 @@ impl VendorStore for JustworksStore {
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
         let bad = |m: String| ApiError::with_message(ErrorKind::BadRequest, m);
-        let mut state = self.write();
+        let state = self.read();
         let mut auto = state.auto_approve;
-        let mut per_app: Vec<(usize, bool)> = Vec::new();
+        let mut per_app: Vec<(String, bool)> = Vec::new();
         let mut members = state.seed_members;
         let mut report_seconds = state.balance_report_seconds;
         for (key, value) in patch.as_object().into_iter().flatten() {
             match key.as_str() {
                 "auto_approve" => auto = value.as_bool().ok_or_else(|| bad("auto_approve must be a boolean".into()))?,
                 "apps_auto_approve" => {
-                    for (client, on) in
-                        value.as_object().ok_or_else(|| bad("apps_auto_approve must be {client_id: bool}".into()))?
-                    {
-                        let index = state
-                            .apps
-                            .iter()
-                            .position(|a| a.client_id == *client)
-                            .ok_or_else(|| bad(format!("unknown app '{client}'")))?;
-                        per_app.push((
-                            index,
-                            on.as_bool().ok_or_else(|| bad("apps_auto_approve values must be booleans".into()))?,
-                        ));
+                    let map =
+                        value.as_object().ok_or_else(|| bad("apps_auto_approve must be {client_id: bool}".into()))?;
+                    for (client, on) in map {
+                        if state.app(client).is_none() {
+                            return Err(bad(format!("unknown app '{client}'")));
+                        }
+                        let on = on.as_bool().ok_or_else(|| bad("apps_auto_approve values must be booleans".into()))?;
+                        per_app.push((client.clone(), on));
                     }
                 }
                 "balance_report_seconds" => {
@@ -308,13 +293,16 @@ impl VendorStore for JustworksStore {
                 _ => return Err(bad(format!("unknown setting '{key}'"))),
             }
         }
-        if members != state.seed_members {
-            *state = State::from_seed(*self.seed.read(), members);
-        }
+        drop(state);
+        // A new count takes effect at once: the data is seeded again.
+        self.reseed(members);
+        let mut state = self.write();
         state.auto_approve = auto;
         state.balance_report_seconds = report_seconds;
-        for (index, on) in per_app {
-            state.apps[index].auto_approve = on;
+        for (client, on) in per_app {
+            if let Some(app) = state.apps.iter_mut().find(|a| a.client_id == client) {
+                app.auto_approve = on;
+            }
         }
         drop(state);
         Ok(self.settings())

@@ -439,16 +439,7 @@ fn link_user(business: &mut Business, input: &UserInput, employee_id: &str) -> C
         (None, Some(index)) if input.username.is_none() => Ok(index),
         (None, _) => {
             let username = input.username.clone().ok_or_else(|| bad("user.username is mandatory to create a user"))?;
-            business.users.push(User {
-                username,
-                email: None,
-                employee_id: None,
-                roles: Vec::new(),
-                nodes: Vec::new(),
-                last_login: None,
-                creation: None,
-                created_by: "integration".into(),
-            });
+            business.users.push(User::new(username, "integration"));
             Ok(business.users.len() - 1)
         }
     }

@@ -179,6 +179,22 @@ pub struct User {
     pub created_by: String,
 }
 
+impl User {
+    /// A user with only a username, created by `created_by`.
+    pub fn new(username: String, created_by: &str) -> Self {
+        Self {
+            username,
+            email: None,
+            employee_id: None,
+            roles: Vec::new(),
+            nodes: Vec::new(),
+            last_login: None,
+            creation: None,
+            created_by: created_by.to_owned(),
+        }
+    }
+}
+
 /// An integration user: the API key's owner, limited to the nodes below its node.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IntegrationUser {

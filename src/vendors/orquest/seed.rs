@@ -86,16 +86,7 @@ pub fn seed(seed: u64, employees: usize) -> Seeded {
             }
             business.employees.insert(employee.person.employee_id.clone(), employee);
         }
-        business.users.push(User {
-            username: format!("viewer.{}", business.id.to_lowercase()),
-            email: None,
-            employee_id: None,
-            roles: Vec::new(),
-            nodes: Vec::new(),
-            last_login: None,
-            creation: None,
-            created_by: "SYSTEM".into(),
-        });
+        business.users.push(User::new(format!("viewer.{}", business.id.to_lowercase()), "SYSTEM"));
         seeded.businesses.push(business);
     }
     seeded

@@ -5,14 +5,14 @@ use super::model::{Business, Employee};
 use super::seed;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::common::seeded::{Seeded, SeededState};
 use crate::vendors::{ActionOutcome, VendorStore};
 use chrono::{DateTime, Utc};
-use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 /// Employees seeded in the first business by default (a quarter of that in the others).
-const SEED_EMPLOYEES: usize = 60;
+pub const SEED_EMPLOYEES: usize = 60;
 
 /// Everything Orquest holds for one sandbox.
 pub struct State {
@@ -62,32 +62,21 @@ impl State {
 }
 
 /// The store registered in each sandbox.
-pub struct OrquestStore {
-    seed: RwLock<u64>,
-    state: RwLock<State>,
-}
+pub type OrquestStore = SeededState<State>;
 
-impl OrquestStore {
-    /// The start state for `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self { seed: RwLock::new(seed), state: RwLock::new(State::from_seed(seed, SEED_EMPLOYEES)) }
+impl Seeded for State {
+    fn from_seed(seed: u64, count: usize) -> Self {
+        State::from_seed(seed, count)
     }
 
-    /// Shared access.
-    pub fn read(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read()
-    }
-
-    /// Exclusive access: an element's checks and its write happen under one lock.
-    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write()
+    fn count(&self) -> usize {
+        self.seed_employees
     }
 }
 
 impl VendorStore for OrquestStore {
     fn reset(&self, seed: u64) {
-        *self.seed.write() = seed;
-        *self.state.write() = State::from_seed(seed, SEED_EMPLOYEES);
+        SeededState::reset(self, seed, SEED_EMPLOYEES);
     }
 
     fn counts(&self) -> Value {
@@ -145,12 +134,9 @@ impl VendorStore for OrquestStore {
                 _ => return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown setting '{key}'"))),
             }
         }
-        let mut state = self.write();
-        if next != state.seed_employees {
-            // New counts take effect at once: the data is seeded again.
-            *state = State::from_seed(*self.seed.read(), next);
-        }
-        Ok(json!({"seed_employees": state.seed_employees}))
+        // A new count takes effect at once: the data is seeded again.
+        self.reseed(next);
+        Ok(self.settings())
     }
 
     fn admin_action(&self, action: &str, _body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {

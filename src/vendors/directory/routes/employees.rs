@@ -3,7 +3,7 @@
 
 use super::{
     Answer, Dir, caller, conflict, created, email, not_found, now, object, ok, resource, text, update_profile, upper,
-    uuid, uuid_field,
+    uuid, uuid_field, written,
 };
 use crate::common::error::ApiError;
 use crate::vendors::directory::auth::Caller;
@@ -272,6 +272,5 @@ fn write_profile(req: &HttpRequest, id: &str, body: &[u8], dir: &Dir, replace: b
     }
     let body = object(body)?;
     update_profile(&mut state.employees[index].profile, &body, &EMPLOYEE_PROFILE, &["birthDate", "joinDate"], replace)?;
-    let profile = &state.employees[index].profile;
-    if replace { created(profile) } else { ok(profile) }
+    written(&state.employees[index].profile, replace)
 }

@@ -1,7 +1,9 @@
 //! Groups (teams, departments) and memberships: list with filters, create (201), get, update,
 //! profiles, a group's members, an entity's groups (set = replace, remove).
 
-use super::{Answer, Dir, caller, created, not_found, now, object, ok, resource, text, update_profile, upper, uuid};
+use super::{
+    Answer, Dir, caller, created, not_found, now, object, ok, resource, text, update_profile, upper, uuid, written,
+};
 use crate::common::error::ApiError;
 use crate::vendors::directory::auth::Caller;
 use crate::vendors::directory::model::{CreationInfo, GROUP_PROFILE, Group, Membership};
@@ -133,8 +135,7 @@ fn write_profile(req: &HttpRequest, id: &str, body: &[u8], dir: &Dir, replace: b
     let index = find(&state, &caller, id)?;
     let body = object(body)?;
     update_profile(&mut state.groups[index].profile, &body, &GROUP_PROFILE, &[], replace)?;
-    let profile = &state.groups[index].profile;
-    if replace { created(profile) } else { ok(profile) }
+    written(&state.groups[index].profile, replace)
 }
 
 #[derive(Deserialize)]

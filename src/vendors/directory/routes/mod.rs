@@ -64,6 +64,11 @@ fn created<T: Serialize>(value: &T) -> Answer {
     Ok(HttpResponse::Created().json(value))
 }
 
+/// A profile write's answer: 201 for create-or-replace (POST), 200 for a partial update (PATCH).
+fn written<T: Serialize>(value: &T, replace: bool) -> Answer {
+    if replace { created(value) } else { ok(value) }
+}
+
 /// A path or body id that must be a UUID (Spring's conversion error otherwise).
 fn uuid(text: &str) -> Result<&str, ApiError> {
     let b = text.as_bytes();

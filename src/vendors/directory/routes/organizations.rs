@@ -3,7 +3,7 @@
 
 use super::{
     Answer, Dir, bad, caller, conflict, created, email, not_found, now, object, ok, resource, text, update_profile,
-    upper, uuid,
+    upper, uuid, written,
 };
 use crate::common::error::ApiError;
 use crate::vendors::directory::auth::{Caller, rank};
@@ -219,8 +219,7 @@ fn write_profile(req: &HttpRequest, org: Option<&str>, body: &[u8], dir: &Dir, r
     let index = admin_access(&state, &caller, org.unwrap_or(&caller.org))?;
     let body = object(body)?;
     update_profile(&mut state.organizations[index].profile, &body, &ORGANIZATION_PROFILE, &[], replace)?;
-    let profile = &state.organizations[index].profile;
-    if replace { created(profile) } else { ok(profile) }
+    written(&state.organizations[index].profile, replace)
 }
 
 /// `GET /api/v1/organization/alias/{alias}`.
