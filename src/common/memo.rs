@@ -3,7 +3,9 @@
 //! token, valid while the signing secret is). Lookups clone refcounted values only.
 
 use parking_lot::Mutex;
-use std::collections::HashMap;
+// FxHash: keys are long URLs and tokens hashed on every list request; SipHash's DoS resistance
+// buys nothing for a local sandbox's own memo.
+use rustc_hash::FxHashMap as HashMap;
 
 /// Entries kept before the memo starts over (a sandbox sees few distinct keys).
 const CAPACITY: usize = 256;
@@ -16,7 +18,7 @@ pub struct Memo<V> {
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {
-        Self { entries: Mutex::new(HashMap::new()) }
+        Self { entries: Mutex::new(HashMap::default()) }
     }
 }
 
