@@ -11,10 +11,9 @@ use super::oauth;
 use super::scopes::Granted;
 use super::store::{JustworksStore, State};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::pagination::CursorPage;
 use crate::sandbox::InSandbox;
 use actix_web::{HttpRequest, HttpResponse, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use serde_json::json;
 
@@ -66,28 +65,12 @@ fn get<'q>(pairs: &'q [(String, String)], name: &str) -> Option<&'q str> {
 
 /// One page of a cursor-paginated list: `{"items", "next_cursor"}` (no cursor on the last page).
 fn page<T: Serialize>(pairs: &[(String, String)], items: &[T]) -> Answer {
-    let limit = match get(pairs, "limit") {
-        None => 100,
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| bad("limit must be between 1 and 100"))?,
-    };
-    let start = match get(pairs, "cursor") {
-        None | Some("") => 0,
-        Some(cursor) => URL_SAFE_NO_PAD
-            .decode(cursor)
-            .ok()
-            .and_then(|raw| String::from_utf8(raw).ok())
-            .and_then(|text| text.strip_prefix("o:").and_then(|n| n.parse::<usize>().ok()))
-            .filter(|n| *n <= items.len())
-            .ok_or_else(|| bad("cursor is not valid"))?,
-    };
-    let end = (start + limit).min(items.len());
-    let mut body = json!({"items": &items[start..end]});
-    if end < items.len() {
-        body["next_cursor"] = json!(URL_SAFE_NO_PAD.encode(format!("o:{end}")));
+    let page = CursorPage::of(get(pairs, "limit"), get(pairs, "cursor"), 100, items.len()).map_err(|message| {
+        bad(if message.starts_with("limit") { "limit must be between 1 and 100" } else { message })
+    })?;
+    let mut body = json!({"items": &items[page.range]});
+    if let Some(cursor) = page.next {
+        body["next_cursor"] = json!(cursor);
     }
     Ok(HttpResponse::Ok().json(body))
 }
