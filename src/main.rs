@@ -55,7 +55,8 @@ fn dump(args: &DumpArgs) -> ExitCode {
     let state = vendor.build_store(args.seed).state();
     match serde_json::to_string_pretty(&state) {
         Ok(text) => {
-            println!("{text}");
+            // A reader that stops early (`dump ... | head`) is not an error.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
             ExitCode::SUCCESS
         }
         Err(err) => {
