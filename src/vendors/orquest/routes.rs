@@ -147,7 +147,7 @@ fn run(
                 return Outcome {
                     employee_id,
                     status: 403,
-                    message: "Employee is not visible to the integration user".into(),
+                    message: not_visible("Employee").message.unwrap_or_default(),
                 };
             }
             import::element(business, element, flavor, &ctx)
@@ -164,7 +164,7 @@ async fn put_contracts(req: HttpRequest, path: web::Path<(String, String)>, body
     let integration = state.businesses[index].integration_users[caller.user].clone();
     let business = &state.businesses[index];
     if business.employees.get(&employee_id).is_some_and(|e| !visible(business, e, &integration.node)) {
-        return Err(ApiError::with_message(ErrorKind::Forbidden, "Employee is not visible to the integration user"));
+        return Err(not_visible("Employee"));
     }
     let ctx = Context { caller: &integration, business_id: &business_id, today: today(business, &oq), hook: None };
     let outcome = match import::contracts_only(&mut state.businesses[index], &employee_id, &value, &ctx) {
@@ -181,7 +181,7 @@ async fn get_employee(req: HttpRequest, path: web::Path<(String, String)>, oq: O
     let (business, node) = reader(&req, &state, &business_id)?;
     let employee = business.employees.get(&employee_id).ok_or_else(employee_not_found)?;
     if !visible(business, employee, node) {
-        return Err(ApiError::with_message(ErrorKind::Forbidden, "Employee is not visible to the integration user"));
+        return Err(not_visible("Employee"));
     }
     Ok(HttpResponse::Ok().json(&employee.person))
 }
@@ -225,10 +225,7 @@ fn people_of_service(
     let (business, node) = reader(req, &state, business_id)?;
     let service = business.service(service_id).ok_or_else(|| not_exits("Service", service_id))?;
     if !business.is_under(&service.node, node) {
-        return Err(ApiError::with_message(
-            ErrorKind::Forbidden,
-            format!("Service {service_id} is not visible to the integration user"),
-        ));
+        return Err(not_visible(&format!("Service {service_id}")));
     }
     let people: Vec<&_> = business
         .employees
@@ -251,10 +248,7 @@ async fn product_employees(req: HttpRequest, path: web::Path<(String, String)>, 
     let (business, node) = reader(&req, &state, &business_id)?;
     let service = business.service_of(&product_id).ok_or_else(|| not_exits("Product", &product_id))?;
     if !business.is_under(&service.node, node) {
-        return Err(ApiError::with_message(
-            ErrorKind::Forbidden,
-            format!("Product {product_id} is not visible to the integration user"),
-        ));
+        return Err(not_visible(&format!("Product {product_id}")));
     }
     let people: Vec<&_> = business
         .employees
@@ -273,7 +267,7 @@ async fn associations(req: HttpRequest, path: web::Path<(String, String)>, oq: O
     let (business, node) = reader(&req, &state, &business_id)?;
     let employee = business.employees.get(&employee_id).ok_or_else(employee_not_found)?;
     if !visible(business, employee, node) {
-        return Err(ApiError::with_message(ErrorKind::Forbidden, "Employee is not visible to the integration user"));
+        return Err(not_visible("Employee"));
     }
     let person = json!(employee.person);
     let list: Vec<Value> = employee
@@ -310,10 +304,7 @@ async fn employee_roles(req: HttpRequest, path: web::Path<(String, String)>, oq:
         .service(&service_id)
         .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, format!("Service {service_id} not exists")))?;
     if !business.is_under(&service.node, node) {
-        return Err(ApiError::with_message(
-            ErrorKind::Forbidden,
-            format!("Service {service_id} is not visible to the integration user"),
-        ));
+        return Err(not_visible(&format!("Service {service_id}")));
     }
     let roles: Vec<Value> = business
         .employee_roles
@@ -429,6 +420,11 @@ fn bad_body(detail: &str) -> ApiError {
 
 fn employee_not_found() -> ApiError {
     ApiError::with_message(ErrorKind::NotFound, "Employee not found")
+}
+
+/// 403 for what lies outside the integration user's node.
+fn not_visible(what: &str) -> ApiError {
+    ApiError::with_message(ErrorKind::Forbidden, format!("{what} is not visible to the integration user"))
 }
 
 /// The docs' own misspelling: `... not exits`.
