@@ -44,17 +44,6 @@ pub enum OutboundResult {
     Unreachable(String),
 }
 
-impl OutboundResult {
-    /// A short name for reports: `answered`, `timeout` or `unreachable`.
-    pub fn outcome(&self) -> &'static str {
-        match self {
-            Self::Answered { .. } => "answered",
-            Self::TimedOut => "timeout",
-            Self::Unreachable(_) => "unreachable",
-        }
-    }
-}
-
 /// Makes the call and journals it in the sandbox.
 pub async fn send(call: &OutboundCall, sandbox: &Sandbox, request_id: HeaderValue) -> OutboundResult {
     let started = Instant::now();

@@ -67,11 +67,6 @@ impl RateLimiter {
         Self { enabled, buckets: Mutex::new(HashMap::new()) }
     }
 
-    /// Whether limits are enforced at all on this server.
-    pub fn enabled(&self) -> bool {
-        self.enabled
-    }
-
     /// Counts a request at `now`, or refuses it with the wait. A refused request is not counted.
     pub fn check(&self, key: BucketKey, rate: Rate, now: DateTime<Utc>) -> Result<(), Throttled> {
         if !self.enabled {
