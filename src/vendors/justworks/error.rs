@@ -1,5 +1,6 @@
 //! Justworks' one error renderer: RFC 6749 bodies on the OAuth endpoints
-//! (`{"error", "error_description"}`), `{"error": {"code", "message"}}` on the resources.
+//! (`{"error", "error_description"}`), `{"error": {"code", "message"}}` on the resources, and the
+//! authorize page's HTML error page.
 
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::http::header::WWW_AUTHENTICATE;
@@ -36,4 +37,12 @@ fn default_message(kind: ErrorKind, req: &HttpRequest) -> String {
         ErrorKind::RateLimited => "Too many requests.".into(),
         _ => "Something went wrong.".into(),
     }
+}
+
+/// The authorization server's HTML error page (a bad client or redirect URI: never a redirect).
+pub fn page(title: &str, message: &str) -> HttpResponse {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} | Justworks</title></head><body><h1>{title}</h1><p>{message}</p></body></html>\n"
+    );
+    HttpResponse::BadRequest().content_type("text/html; charset=utf-8").body(html)
 }

@@ -62,13 +62,13 @@ fn redirect(uri: &str, params: &[(&str, &str)]) -> HttpResponse {
 /// Anything else wrong is reported to the client by redirect (RFC 6749 4.1.2.1).
 fn check(state: &State, p: &Authorize) -> Result<Result<(), &'static str>, Box<HttpResponse>> {
     let Some(app) = state.app(&p.client_id) else {
-        return Err(Box::new(error_page(
+        return Err(Box::new(super::error::page(
             "Unknown application",
             "The application that sent you here is not registered with Justworks.",
         )));
     };
     if !app.redirect_uris.contains(&p.redirect_uri) {
-        return Err(Box::new(error_page(
+        return Err(Box::new(super::error::page(
             "Invalid redirect",
             "The application asked to send you to an address it has not registered.",
         )));
@@ -200,13 +200,6 @@ fn consent_page(state: &State, p: &Authorize) -> HttpResponse {
         links.join(" · ")
     );
     HttpResponse::Ok().content_type("text/html; charset=utf-8").insert_header((CACHE_CONTROL, "no-store")).body(html)
-}
-
-fn error_page(title: &str, message: &str) -> HttpResponse {
-    let html = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} | Justworks</title></head><body><h1>{title}</h1><p>{message}</p></body></html>\n"
-    );
-    HttpResponse::BadRequest().content_type("text/html; charset=utf-8").body(html)
 }
 
 /// The client's credentials: HTTP Basic or the form's `client_id` / `client_secret`.
