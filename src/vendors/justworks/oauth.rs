@@ -319,8 +319,12 @@ pub fn bearer(
     state: &State,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<scopes::Granted, ApiError> {
-    let token = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let record = token.and_then(|t| state.access_tokens.get(t.trim()));
+    let parts = crate::common::drf::authorization_parts(req);
+    let token = match parts.as_slice() {
+        [scheme, token] if scheme.eq_ignore_ascii_case(b"bearer") => std::str::from_utf8(token).ok(),
+        _ => None,
+    };
+    let record = token.and_then(|t| state.access_tokens.get(t));
     match record {
         None => Err(ApiError::with_message(ErrorKind::Unauthorized, "Missing or invalid access token.")),
         Some(t) if t.revoked => {
