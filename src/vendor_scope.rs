@@ -57,7 +57,7 @@ async fn pipeline(
     next: Next<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
-    let named = req.match_info().get("sandbox").map(str::to_owned);
+    let named = take_sandbox_segment(&mut req);
     let sandbox_name = named.as_deref().unwrap_or(DEFAULT_SANDBOX);
     // Divergence: no vendor is addressed under an unknown sandbox, so the admin shape answers.
     let Some(sandbox) = mount.registry.get(sandbox_name) else {
@@ -111,6 +111,19 @@ async fn pipeline(
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     sandbox.journal.record(entry);
     Ok(res)
+}
+
+/// Reads the `{sandbox}` segment of a named sandbox's prefix and removes it from the match
+/// info, so a vendor's own path parameters (`web::Path<String>`, positional tuples) see exactly
+/// what they see under the bare prefix.
+fn take_sandbox_segment(req: &mut ServiceRequest) -> Option<String> {
+    let name = req.match_info().get("sandbox").map(str::to_owned)?;
+    let info = req.match_info_mut();
+    let consumed = info.as_str().len() - info.unprocessed().len();
+    info.reset();
+    // The prefix is `/sandboxes/<name ≤ 64>/<vendor id>`, far below u16::MAX.
+    info.skip(u16::try_from(consumed).unwrap_or(u16::MAX));
+    Some(name)
 }
 
 /// The response header naming the scenario rule that shaped a response.

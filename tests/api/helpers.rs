@@ -3,8 +3,15 @@
 use hr_sandbox::settings::Settings;
 use hr_sandbox::startup::Application;
 use reqwest::header::HeaderMap;
-use reqwest::{Client, Method, Response, redirect};
+use reqwest::{Client, Method, RequestBuilder, Response, redirect};
 use serde_json::{Map, Value, json};
+
+/// Set (by `named_sandbox::every_vendor_test_passes_in_a_named_sandbox`) to run the suite
+/// against a named sandbox instead of `default`.
+pub const NAMED_SANDBOX_ENV: &str = "HR_SANDBOX_TEST_SANDBOX";
+
+/// The vendor prefixes a path may start with.
+const VENDOR_PREFIXES: [&str; 5] = ["/joinup", "/justworks", "/directory", "/orquest", "/chiefonboarding"];
 
 /// A running server and a client for it.
 pub struct TestApp {
@@ -12,6 +19,8 @@ pub struct TestApp {
     pub base: String,
     /// A client that does not follow redirects (tests look at the 301s).
     pub client: Client,
+    /// The named sandbox every vendor and admin path is sent to, when the suite runs in one.
+    sandbox: Option<String>,
 }
 
 /// A server with default settings (seed 42, all vendors) on a free port.
@@ -22,29 +31,75 @@ pub async fn spawn_app() -> TestApp {
 /// A server with these settings, bound on 127.0.0.1 port 0 with one worker.
 pub async fn spawn_with(settings: Settings) -> TestApp {
     let settings = Settings { host: "127.0.0.1".into(), port: 0, workers: Some(1), ..settings };
+    let seed = settings.seed;
     let app = Application::build(settings).expect("server builds");
     let base = app.base_url();
     tokio::spawn(app.run_until_stopped());
     let client = Client::builder().redirect(redirect::Policy::none()).build().expect("client builds");
-    TestApp { base, client }
+    let sandbox = std::env::var(NAMED_SANDBOX_ENV).ok().filter(|name| !name.is_empty());
+    if let Some(name) = &sandbox {
+        let created = client
+            .post(format!("{base}/__admin/sandboxes"))
+            .json(&json!({"name": name, "seed": seed}))
+            .send()
+            .await
+            .expect("sandbox created");
+        assert_eq!(created.status(), 201, "POST /__admin/sandboxes");
+    }
+    TestApp { base, client, sandbox }
 }
 
 impl TestApp {
-    /// Absolute URL of a path on this server.
+    /// Absolute URL of a path on this server. When the suite runs in a named sandbox, vendor
+    /// paths move under `/sandboxes/<name>` and admin paths get `?sandbox=<name>`.
     pub fn url(&self, path: &str) -> String {
+        let Some(name) = &self.sandbox else { return format!("{}{path}", self.base) };
+        if VENDOR_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+            return format!("{}/sandboxes/{name}{path}", self.base);
+        }
+        let scoped = path.starts_with("/__admin/") && !path.starts_with("/__admin/sandboxes");
+        if scoped && !path.contains("sandbox=") {
+            let joiner = if path.contains('?') { '&' } else { '?' };
+            return format!("{}{path}{joiner}sandbox={name}", self.base);
+        }
         format!("{}{path}", self.base)
+    }
+
+    /// A request to a path of this server (mapped as [`TestApp::url`] maps it).
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    /// Sends a request. In a named sandbox the answer is mapped back: the sandbox's prefix is
+    /// taken out of the body and headers, so tests assert what the bare prefix answers.
+    pub async fn execute(&self, request: RequestBuilder) -> Response {
+        let response = request.send().await.expect("request is answered");
+        let Some(name) = &self.sandbox else { return response };
+        let prefix = format!("/sandboxes/{name}/");
+        let mut mapped = http::Response::builder().status(response.status());
+        for (header, value) in response.headers() {
+            let text = value.to_str().map(|v| v.replace(&prefix, "/"));
+            let value = text.ok().and_then(|v| http::HeaderValue::from_str(&v).ok()).unwrap_or_else(|| value.clone());
+            mapped = mapped.header(header, value);
+        }
+        let body = response.bytes().await.expect("body");
+        let body = match std::str::from_utf8(&body) {
+            Ok(text) => text.replace(&prefix, "/").into_bytes(),
+            Err(_) => body.to_vec(),
+        };
+        Response::from(mapped.body(body).expect("mapped response"))
     }
 
     /// A request with optional `Authorization`.
     pub async fn send(&self, method: Method, path: &str, auth: Option<&str>, body: Option<Value>) -> Response {
-        let mut request = self.client.request(method, self.url(path));
+        let mut request = self.request(method, path);
         if let Some(auth) = auth {
             request = request.header("Authorization", auth);
         }
         if let Some(body) = body {
             request = request.json(&body);
         }
-        request.send().await.expect("request is answered")
+        self.execute(request).await
     }
 
     /// `GET` as JSON, asserting the status.

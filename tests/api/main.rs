@@ -6,6 +6,7 @@ mod directory;
 mod helpers;
 mod joinup;
 mod justworks;
+mod named_sandbox;
 mod orquest;
 mod process;
 mod sandboxes;
