@@ -44,17 +44,29 @@ pub struct JournalEntry {
     pub prefix_len: usize,
     /// The recorded request headers (see [`RECORDED_HEADERS`]).
     pub headers: Vec<(HeaderName, HeaderValue)>,
-    /// The request body (only its first [`BODY_LIMIT`] bytes are shown).
+    /// The first [`BODY_LIMIT`] bytes of the request body, in their own allocation (see
+    /// [`JournalEntry::keep_body`]).
     pub body: Bytes,
+    /// The whole body's length in bytes.
+    pub body_len: usize,
     /// Status code answered.
     pub status: u16,
     /// Wall time spent answering, in milliseconds.
     pub duration_ms: f64,
     /// `<scenario>#<rule index>` when a scenario rule shaped the answer.
     pub scenario: Option<String>,
+    /// The panic message, when answering panicked and the vendor's 500 went out instead.
+    pub panic: Option<String>,
 }
 
 impl JournalEntry {
+    /// Keeps at most [`BODY_LIMIT`] bytes of `body`, copied: a slice of the request's buffer
+    /// would keep the whole buffer (up to the body limit) alive as long as the entry lives.
+    pub fn keep_body(&mut self, body: &[u8]) {
+        self.body = Bytes::copy_from_slice(&body[..body.len().min(BODY_LIMIT)]);
+        self.body_len = body.len();
+    }
+
     /// The path relative to the vendor prefix, e.g. `/api/employees/`.
     pub fn path(&self) -> &str {
         self.uri.path().get(self.prefix_len..).unwrap_or(self.uri.path())
@@ -66,7 +78,8 @@ impl Serialize for JournalEntry {
         use serde::ser::SerializeMap;
         let headers: BTreeMap<&str, &str> =
             self.headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
-        let (body, body_truncated) = journal_body(&self.body);
+        let (body, cut_here) = journal_body(&self.body);
+        let body_truncated = cut_here || self.body_len > self.body.len();
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("seq", &self.seq)?;
         map.serialize_entry("request_id", self.request_id.to_str().unwrap_or_default())?;
@@ -85,6 +98,9 @@ impl Serialize for JournalEntry {
         map.serialize_entry("status", &self.status)?;
         map.serialize_entry("duration_ms", &((self.duration_ms * 1000.0).round() / 1000.0))?;
         map.serialize_entry("scenario", &self.scenario)?;
+        if let Some(panic) = &self.panic {
+            map.serialize_entry("panic", panic)?;
+        }
         map.end()
     }
 }
@@ -170,12 +186,20 @@ impl Journal {
     }
 }
 
-/// Cuts a body for the journal at a char boundary at or below [`BODY_LIMIT`].
+/// Cuts a body for the journal at a char boundary at or below [`BODY_LIMIT`] (a kept body may
+/// end inside a character, which the lossy decoding would otherwise show).
 fn journal_body(body: &[u8]) -> (Option<String>, bool) {
     if body.is_empty() {
         return (None, false);
     }
-    let text = String::from_utf8_lossy(body);
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        // A cut inside the last character is not a decoding error worth a U+FFFD.
+        Err(e) if e.error_len().is_none() => {
+            std::borrow::Cow::Borrowed(std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default())
+        }
+        Err(_) => String::from_utf8_lossy(body),
+    };
     if text.len() <= BODY_LIMIT {
         return (Some(text.into_owned()), false);
     }

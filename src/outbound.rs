@@ -69,7 +69,9 @@ pub async fn send(call: &OutboundCall, sandbox: &Sandbox, request_id: HeaderValu
         uri: uri.unwrap_or_default(),
         prefix_len: 0,
         headers,
+        body_len: body.len(),
         body,
+        panic: None,
         status: match &result {
             OutboundResult::Answered { status, .. } => *status,
             _ => 0,

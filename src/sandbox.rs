@@ -13,6 +13,7 @@ use parking_lot::{Mutex, RwLock};
 use std::collections::BTreeMap;
 use std::future::{Ready, ready};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The name of the sandbox served under the bare vendor prefixes.
 pub const DEFAULT_SANDBOX: &str = "default";
@@ -123,6 +124,7 @@ pub struct SandboxSetup {
 pub struct SandboxRegistry {
     setup: SandboxSetup,
     sandboxes: RwLock<BTreeMap<String, Arc<Sandbox>>>,
+    panics: AtomicUsize,
 }
 
 impl SandboxRegistry {
@@ -130,7 +132,17 @@ impl SandboxRegistry {
     pub fn new(setup: SandboxSetup, seed: u64) -> Self {
         let default = Arc::new(Sandbox::new(DEFAULT_SANDBOX, seed, &setup));
         let sandboxes = RwLock::new(BTreeMap::from([(DEFAULT_SANDBOX.to_owned(), default)]));
-        Self { setup, sandboxes }
+        Self { setup, sandboxes, panics: AtomicUsize::new(0) }
+    }
+
+    /// Counts a request whose answering panicked (and got the vendor's 500 instead).
+    pub fn note_panic(&self) {
+        self.panics.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many requests panicked since the server started.
+    pub fn panics(&self) -> usize {
+        self.panics.load(Ordering::Relaxed)
     }
 
     /// The vendors every sandbox serves, in registry order.

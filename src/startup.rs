@@ -19,6 +19,7 @@ pub struct Application {
     host: String,
     port: u16,
     server: Server,
+    registry: Arc<SandboxRegistry>,
 }
 
 impl Application {
@@ -68,7 +69,12 @@ impl Application {
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
-        Ok(Self { host: settings.host, port, server: server.run() })
+        Ok(Self { host: settings.host, port, server: server.run(), registry })
+    }
+
+    /// The sandboxes this server serves (tests read its panic count).
+    pub fn registry(&self) -> Arc<SandboxRegistry> {
+        Arc::clone(&self.registry)
     }
 
     /// The port actually bound.

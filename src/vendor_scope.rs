@@ -18,7 +18,8 @@ use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderVa
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -70,27 +71,23 @@ async fn pipeline(
         None => 1 + mount.vendor.id().len(),
     };
     let mut entry = journal_entry(&req, &sandbox, mount.vendor.id(), prefix_len);
+    // What the net needs to render a 500 if answering panics: the request cannot be cloned
+    // (routing needs it unshared), so its head is kept instead.
+    let head = (req.method().clone(), req.uri().clone(), req.headers().clone());
     // `broken`: a fault took the connection down, so the client never sees a status.
-    let (answered, broken) = match buffer_body(&mut req, mount.body_limit).await {
-        Ok(body) => {
-            let decision =
-                sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), sandbox.clock.now());
-            entry.body = body;
-            req.extensions_mut().insert(Arc::clone(&sandbox));
-            match decision {
-                Some(decision) => {
-                    tracing::info!(scenario = %decision.label, method = %req.method(), path = %req.path(), "scenario rule fired");
-                    entry.scenario = Some(decision.label);
-                    if let Some(delay) = decision.delay {
-                        actix_web::rt::time::sleep(delay).await;
-                    }
-                    let broken = matches!(decision.action, Action::Fault(f) if f != Fault::TruncatedBody);
-                    (apply(decision.action, req, next).await, broken)
-                }
-                None => (next.call(req).await, false),
-            }
+    let answering = AssertUnwindSafe(answer(&mount, &sandbox, &mut entry, prefix_len, req, next));
+    let (answered, broken) = match answering.catch_unwind().await {
+        Ok(answered) => answered,
+        // The safety net: a panic anywhere in answering becomes the vendor's own 500.
+        Err(payload) => {
+            let message = panic_message(payload.as_ref());
+            let request_id = entry.request_id.to_str().unwrap_or_default();
+            tracing::error!(request_id, panic = %message, path = %head.1.path(), "answering panicked");
+            mount.registry.note_panic();
+            let err = ApiError::with_message(ErrorKind::Internal, format!("panic: {message}"));
+            entry.panic = Some(message);
+            (Ok(ServiceResponse::from_err(err, stand_in_request(head, &sandbox))), false)
         }
-        Err(err) => (Ok(req.error_response(err)), false),
     };
     let res = match answered {
         Ok(res) => res,
@@ -111,6 +108,56 @@ async fn pipeline(
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     sandbox.journal.record(entry);
     Ok(res)
+}
+
+/// Buffers the body, consults the scenario engine and lets the rule or the vendor answer.
+async fn answer(
+    mount: &Mount,
+    sandbox: &Arc<Sandbox>,
+    entry: &mut JournalEntry,
+    prefix_len: usize,
+    mut req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> (Result<ServiceResponse<BoxBody>, Error>, bool) {
+    let body = match buffer_body(&mut req, mount.body_limit).await {
+        Ok(body) => body,
+        Err(err) => return (Ok(req.error_response(err)), false),
+    };
+    let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), sandbox.clock.now());
+    entry.keep_body(&body);
+    req.extensions_mut().insert(Arc::clone(sandbox));
+    let Some(decision) = decision else { return (next.call(req).await, false) };
+    tracing::info!(scenario = %decision.label, method = %req.method(), path = %req.path(), "scenario rule fired");
+    entry.scenario = Some(decision.label);
+    if let Some(delay) = decision.delay {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    let broken = matches!(decision.action, Action::Fault(f) if f != Fault::TruncatedBody);
+    (apply(decision.action, req, next).await, broken)
+}
+
+/// A request with the panicked one's method, URI, headers and sandbox, for the vendor's
+/// renderer. actix-web's `TestRequest` is the only public way to build an `HttpRequest`.
+fn stand_in_request(
+    (method, uri, headers): (actix_web::http::Method, actix_web::http::Uri, actix_web::http::header::HeaderMap),
+    sandbox: &Arc<Sandbox>,
+) -> actix_web::HttpRequest {
+    let mut stand_in = actix_web::test::TestRequest::default().method(method).uri(&uri.to_string());
+    for (name, value) in &headers {
+        stand_in = stand_in.append_header((name.clone(), value.clone()));
+    }
+    let request = stand_in.to_http_request();
+    request.extensions_mut().insert(Arc::clone(sandbox));
+    request
+}
+
+/// The text a panic was raised with.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// Reads the `{sandbox}` segment of a named sandbox's prefix and removes it from the match
@@ -253,8 +300,15 @@ fn to_api_error(err: &Error) -> ApiError {
 }
 
 fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, prefix_len: usize) -> JournalEntry {
-    let headers =
-        RECORDED_HEADERS.iter().filter_map(|name| Some((name.clone(), req.headers().get(name)?.clone()))).collect();
+    // Copies, not slices: a slice would keep the request's whole read buffer alive.
+    let headers = RECORDED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = req.headers().get(name)?;
+            Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?))
+        })
+        .collect();
+    let uri = req.uri().to_string().parse().unwrap_or_else(|_| req.uri().clone());
     JournalEntry {
         seq: 0,
         request_id: req.extensions().get::<RequestId>().map_or(HeaderValue::from_static(""), |id| id.0.clone()),
@@ -262,12 +316,14 @@ fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, 
         direction: "inbound",
         vendor,
         method: req.method().clone(),
-        uri: req.uri().clone(),
+        uri,
         prefix_len,
         headers,
         body: Bytes::new(),
+        body_len: 0,
         status: 0,
         duration_ms: 0.0,
         scenario: None,
+        panic: None,
     }
 }

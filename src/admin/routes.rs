@@ -5,6 +5,7 @@ use super::error::AdminError;
 use super::model::{
     ActiveScenarios, ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery, ScenarioUpload,
 };
+use crate::common::clock::ClockChange;
 use crate::journal::JournalFilter;
 use crate::outbound;
 use crate::request_id::RequestId;
@@ -252,16 +253,9 @@ async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -
         ),
         None => None,
     };
-    // Freezing first makes `{"set": t, "frozen": true}` stop exactly at t.
-    if let Some(frozen) = request.frozen {
-        sandbox.clock.set_frozen(frozen);
-    }
-    if let Some(at) = set {
-        sandbox.clock.set(at);
-    }
-    if let Some(by) = advance {
-        sandbox.clock.advance(by);
-    }
+    // Freezing first makes `{"set": t, "frozen": true}` stop exactly at t; all or nothing.
+    let change = ClockChange { frozen: request.frozen, set, advance };
+    sandbox.clock.apply(change).map_err(|e| AdminError::bad_request(e.to_string()))?;
     Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
 }
 

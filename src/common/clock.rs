@@ -3,6 +3,53 @@
 use chrono::{DateTime, Duration, Utc};
 use parking_lot::Mutex;
 
+/// The earliest instant a sandbox clock may show.
+pub const EARLIEST: DateTime<Utc> = DateTime::UNIX_EPOCH;
+/// The latest instant a sandbox clock may show: 9999-12-31T23:59:59Z, the last RFC 3339 year,
+/// far enough from chrono's limit that adding a token lifetime or a job delay cannot overflow.
+pub const LATEST: DateTime<Utc> = match DateTime::from_timestamp(253_402_300_799, 0) {
+    Some(at) => at,
+    None => DateTime::UNIX_EPOCH,
+};
+
+/// The longest span a client may ask for in one number (a token lifetime, a job's delay):
+/// ten years. Added to any clock reading it stays far inside chrono's range.
+pub const MAX_SPAN_SECONDS: i64 = 10 * 366 * 24 * 3600;
+
+/// `seconds` as a span, if it is within ±[`MAX_SPAN_SECONDS`].
+pub fn span(seconds: i64) -> Option<Duration> {
+    (-MAX_SPAN_SECONDS..=MAX_SPAN_SECONDS).contains(&seconds).then(|| Duration::seconds(seconds))
+}
+
+/// One change to a clock, as `POST /__admin/clock` asks for it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ClockChange {
+    /// Stop (`true`) or restart (`false`) the clock.
+    pub frozen: Option<bool>,
+    /// Jump to this instant.
+    pub set: Option<DateTime<Utc>>,
+    /// Then move by this much.
+    pub advance: Option<Duration>,
+}
+
+/// A change that would take the clock outside [`EARLIEST`, `LATEST`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct ClockError;
+
+impl std::fmt::Display for ClockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the sandbox clock must stay between {EARLIEST:?} and {LATEST:?}")
+    }
+}
+
+fn now_at(real: DateTime<Utc>, offset: Duration) -> Result<DateTime<Utc>, ClockError> {
+    real.checked_add_signed(offset).ok_or(ClockError)
+}
+
+fn check_range(at: DateTime<Utc>) -> Result<DateTime<Utc>, ClockError> {
+    if (EARLIEST..=LATEST).contains(&at) { Ok(at) } else { Err(ClockError) }
+}
+
 /// A sandbox's notion of "now". Every timestamp the sandbox creates comes from here.
 #[derive(Debug, Default)]
 pub struct Clock {
@@ -21,6 +68,7 @@ impl Clock {
     /// The current sandbox time.
     pub fn now(&self) -> DateTime<Utc> {
         let state = *self.state.lock();
+        // `apply` keeps `real + offset` within [EARLIEST, LATEST], so this cannot overflow.
         state.frozen_at.unwrap_or_else(|| Utc::now() + state.offset)
     }
 
@@ -29,35 +77,38 @@ impl Clock {
         self.state.lock().frozen_at.is_some()
     }
 
-    /// Jumps to `at`; a frozen clock stays frozen there, a running one runs on from there.
-    pub fn set(&self, at: DateTime<Utc>) {
+    /// Applies a change as one step: `frozen`, then `set`, then `advance`. The new state is
+    /// worked out with checked arithmetic first and kept only if sandbox time stays within
+    /// [`EARLIEST`, `LATEST`]; otherwise nothing changes.
+    pub fn apply(&self, change: ClockChange) -> Result<DateTime<Utc>, ClockError> {
         let mut state = self.state.lock();
-        match state.frozen_at {
-            Some(_) => state.frozen_at = Some(at),
-            None => state.offset = at - Utc::now(),
-        }
-    }
-
-    /// Moves the clock forward (or back, for a negative duration).
-    pub fn advance(&self, by: Duration) {
-        let mut state = self.state.lock();
-        match state.frozen_at.as_mut() {
-            Some(frozen_at) => *frozen_at += by,
-            None => state.offset += by,
-        }
-    }
-
-    /// Freezes the clock at its current time, or lets it run on from where it stands.
-    pub fn set_frozen(&self, frozen: bool) {
-        let mut state = self.state.lock();
-        match (frozen, state.frozen_at) {
-            (true, None) => state.frozen_at = Some(Utc::now() + state.offset),
-            (false, Some(at)) => {
-                state.offset = at - Utc::now();
-                state.frozen_at = None;
+        let real = Utc::now();
+        let mut next = *state;
+        match (change.frozen, next.frozen_at) {
+            (Some(true), None) => next.frozen_at = Some(now_at(real, next.offset)?),
+            (Some(false), Some(at)) => {
+                next.offset = at.signed_duration_since(real);
+                next.frozen_at = None;
             }
             _ => {}
         }
+        if let Some(at) = change.set {
+            check_range(at)?;
+            match next.frozen_at {
+                Some(_) => next.frozen_at = Some(at),
+                None => next.offset = at.signed_duration_since(real),
+            }
+        }
+        if let Some(by) = change.advance {
+            match next.frozen_at.as_mut() {
+                Some(frozen_at) => *frozen_at = frozen_at.checked_add_signed(by).ok_or(ClockError)?,
+                None => next.offset = next.offset.checked_add(&by).ok_or(ClockError)?,
+            }
+        }
+        let now = next.frozen_at.map_or_else(|| now_at(real, next.offset), Ok)?;
+        check_range(now)?;
+        *state = next;
+        Ok(now)
     }
 
     /// Back to real time, running.

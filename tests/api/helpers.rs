@@ -1,10 +1,12 @@
 //! Spawning a sandbox on port 0 and talking to it like an integrator would.
 
+use hr_sandbox::sandbox::SandboxRegistry;
 use hr_sandbox::settings::Settings;
 use hr_sandbox::startup::Application;
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, RequestBuilder, Response, redirect};
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 
 /// Set (by `named_sandbox::every_vendor_test_passes_in_a_named_sandbox`) to run the suite
 /// against a named sandbox instead of `default`.
@@ -21,6 +23,17 @@ pub struct TestApp {
     pub client: Client,
     /// The named sandbox every vendor and admin path is sent to, when the suite runs in one.
     sandbox: Option<String>,
+    /// The server's sandboxes: dropping the app fails the test if any request panicked.
+    registry: Arc<SandboxRegistry>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let panics = self.registry.panics();
+        if panics > 0 && !std::thread::panicking() {
+            panic!("{panics} request(s) panicked on the server (answered with the vendor's 500); see the log");
+        }
+    }
 }
 
 /// A server with default settings (seed 42, all vendors) on a free port.
@@ -34,6 +47,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     let seed = settings.seed;
     let app = Application::build(settings).expect("server builds");
     let base = app.base_url();
+    let registry = app.registry();
     tokio::spawn(app.run_until_stopped());
     let client = Client::builder().redirect(redirect::Policy::none()).build().expect("client builds");
     let sandbox = std::env::var(NAMED_SANDBOX_ENV).ok().filter(|name| !name.is_empty());
@@ -46,7 +60,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
             .expect("sandbox created");
         assert_eq!(created.status(), 201, "POST /__admin/sandboxes");
     }
-    TestApp { base, client, sandbox }
+    TestApp { base, client, sandbox, registry }
 }
 
 impl TestApp {

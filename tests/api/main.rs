@@ -8,6 +8,7 @@ mod joinup;
 mod justworks;
 mod named_sandbox;
 mod orquest;
+mod panics;
 mod process;
 mod sandboxes;
 mod scenarios;

@@ -5,6 +5,8 @@
 pub mod fields;
 mod pyjson;
 
+use pyjson::PyJsonError;
+
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::HttpRequest;
 use actix_web::http::header::{AUTHORIZATION, HeaderValue};
@@ -25,7 +27,16 @@ pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
         let at = e.valid_up_to();
         malformed(format!("'utf-8' codec can't decode byte 0x{:02x} in position {at}: invalid start byte", body[at]))
     })?;
-    serde_json::from_str(text).map_err(|e| malformed(pyjson::decode_error(text).unwrap_or_else(|| e.to_string())))
+    serde_json::from_str(text).map_err(|e| match pyjson::decode_error(text) {
+        Some(PyJsonError::Decode(message)) => malformed(message),
+        // `RecursionError` is no `ValueError`: DRF's parser does not catch it and Django answers 500.
+        Some(PyJsonError::Recursion) => ApiError::with_message(
+            ErrorKind::Internal,
+            "RecursionError: maximum recursion depth exceeded while decoding a JSON document",
+        ),
+        // Python accepts what serde_json refused (nesting between serde_json's 128 and Python's limit).
+        None => malformed(e.to_string()),
+    })
 }
 
 /// `Throttled.detail` for a wait of `seconds` (DRF rounds the wait up; `ngettext` picks the noun).

@@ -4,40 +4,63 @@
 
 const WS: [char; 4] = [' ', '\t', '\n', '\r'];
 
+/// How deep CPython's scanner nests before `RecursionError` (its default recursion limit).
+/// Bounding the scan here is also what keeps this recursive scanner off the end of the stack.
+const MAX_DEPTH: usize = 1000;
+
+/// Why Python's `json.loads` refuses a document.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PyJsonError {
+    /// A `JSONDecodeError` (a `ValueError`, which DRF turns into a 400): its `str()`.
+    Decode(String),
+    /// A `RecursionError`: not a `ValueError`, so DRF lets it escape as a 500.
+    Recursion,
+}
+
+enum At {
+    Char(usize),
+    /// A refused constant, whose message has no position.
+    Constant,
+    /// Nested past [`MAX_DEPTH`].
+    TooDeep,
+}
+
 struct Failure {
     message: &'static str,
-    /// `None` for a refused constant, whose message has no position.
-    pos: Option<usize>,
+    at: At,
 }
 
 type Scan = Result<usize, Failure>;
 
 fn fail(message: &'static str, pos: usize) -> Failure {
-    Failure { message, pos: Some(pos) }
+    Failure { message, at: At::Char(pos) }
 }
 
 /// DRF parses with `parse_constant=strict_constant`, so NaN and the infinities are refused.
 fn constant(name: &'static str) -> Failure {
-    Failure { message: name, pos: None }
+    Failure { message: name, at: At::Constant }
 }
 
-/// Python's `str(JSONDecodeError)` for `text`, or `None` when Python would accept it.
-pub fn decode_error(text: &str) -> Option<String> {
+/// What Python's `json.loads` raises for `text`, or `None` when Python would accept it.
+pub fn decode_error(text: &str) -> Option<PyJsonError> {
     let s: Vec<char> = text.chars().collect();
-    let result = value(&s, skip_ws(&s, 0)).and_then(|end| {
+    let result = value(&s, skip_ws(&s, 0), 0).and_then(|end| {
         let end = skip_ws(&s, end);
         if end == s.len() { Ok(end) } else { Err(fail("Extra data", end)) }
     });
-    result.err().map(|f| {
-        let Some(pos) = f.pos else {
-            return format!("Out of range float values are not JSON compliant: '{}'", f.message);
-        };
-        let line = s[..pos].iter().filter(|c| **c == '\n').count() + 1;
-        let col = match s[..pos].iter().rposition(|c| *c == '\n') {
-            Some(nl) => pos - nl,
-            None => pos + 1,
-        };
-        format!("{}: line {line} column {col} (char {pos})", f.message)
+    result.err().map(|f| match f.at {
+        At::TooDeep => PyJsonError::Recursion,
+        At::Constant => {
+            PyJsonError::Decode(format!("Out of range float values are not JSON compliant: '{}'", f.message))
+        }
+        At::Char(pos) => {
+            let line = s[..pos].iter().filter(|c| **c == '\n').count() + 1;
+            let col = match s[..pos].iter().rposition(|c| *c == '\n') {
+                Some(nl) => pos - nl,
+                None => pos + 1,
+            };
+            PyJsonError::Decode(format!("{}: line {line} column {col} (char {pos})", f.message))
+        }
     })
 }
 
@@ -52,12 +75,13 @@ fn starts(s: &[char], i: usize, word: &str) -> bool {
     word.chars().enumerate().all(|(k, c)| s.get(i + k) == Some(&c))
 }
 
-fn value(s: &[char], i: usize) -> Scan {
+fn value(s: &[char], i: usize, depth: usize) -> Scan {
     match s.get(i) {
         None => Err(fail("Expecting value", i)),
         Some('"') => string(s, i + 1),
-        Some('{') => object(s, i + 1),
-        Some('[') => array(s, i + 1),
+        Some('{' | '[') if depth >= MAX_DEPTH => Err(Failure { message: "", at: At::TooDeep }),
+        Some('{') => object(s, i + 1, depth + 1),
+        Some('[') => array(s, i + 1, depth + 1),
         Some('n') if starts(s, i, "null") => Ok(i + 4),
         Some('t') if starts(s, i, "true") => Ok(i + 4),
         Some('f') if starts(s, i, "false") => Ok(i + 5),
@@ -130,7 +154,7 @@ fn string(s: &[char], end: usize) -> Scan {
     }
 }
 
-fn object(s: &[char], end: usize) -> Scan {
+fn object(s: &[char], end: usize, depth: usize) -> Scan {
     let mut i = skip_ws(s, end);
     match s.get(i) {
         Some('}') => return Ok(i + 1),
@@ -143,7 +167,7 @@ fn object(s: &[char], end: usize) -> Scan {
         if s.get(i) != Some(&':') {
             return Err(fail("Expecting ':' delimiter", i));
         }
-        i = value(s, skip_ws(s, i + 1))?;
+        i = value(s, skip_ws(s, i + 1), depth)?;
         i = skip_ws(s, i);
         match s.get(i) {
             Some('}') => return Ok(i + 1),
@@ -157,13 +181,13 @@ fn object(s: &[char], end: usize) -> Scan {
     }
 }
 
-fn array(s: &[char], end: usize) -> Scan {
+fn array(s: &[char], end: usize, depth: usize) -> Scan {
     let mut i = skip_ws(s, end);
     if s.get(i) == Some(&']') {
         return Ok(i + 1);
     }
     loop {
-        i = value(s, i)?;
+        i = value(s, i, depth)?;
         i = skip_ws(s, i);
         match s.get(i) {
             Some(']') => return Ok(i + 1),
@@ -175,7 +199,14 @@ fn array(s: &[char], end: usize) -> Scan {
 
 #[cfg(test)]
 mod tests {
-    use super::decode_error;
+    use super::{MAX_DEPTH, PyJsonError};
+
+    fn decode_error(text: &str) -> Option<String> {
+        match super::decode_error(text)? {
+            PyJsonError::Decode(message) => Some(message),
+            PyJsonError::Recursion => Some("RecursionError".into()),
+        }
+    }
 
     #[test]
     fn decode_error_matches_cpython_messages() {
@@ -207,5 +238,15 @@ mod tests {
             decode_error("[1, NaN]").as_deref(),
             Some("Out of range float values are not JSON compliant: 'NaN'")
         );
+    }
+
+    #[test]
+    fn nesting_past_pythons_recursion_limit_is_a_recursion_error_not_a_stack_overflow() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(super::decode_error(&deep), Some(PyJsonError::Recursion));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(super::decode_error(&ok), None);
+        let objects = "{\"a\":".repeat(100_000);
+        assert_eq!(super::decode_error(&objects), Some(PyJsonError::Recursion));
     }
 }

@@ -4,11 +4,12 @@
 use super::auth;
 use super::model::{Account, Employee, Group, Membership, Organization};
 use super::seed;
+use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
 use crate::vendors::{ActionOutcome, VendorStore};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 
 /// Employees seeded in the first organization by default (a tenth of that in the other).
@@ -213,7 +214,12 @@ impl VendorStore for DirectoryStore {
             .ok_or_else(|| bad("give \"account\": an account id or email"))?;
         let exp = match body.get("expires_in") {
             None => seeded_expiry(),
-            Some(v) => now + Duration::seconds(v.as_i64().ok_or_else(|| bad("\"expires_in\" must be whole seconds"))?),
+            Some(v) => {
+                now + v
+                    .as_i64()
+                    .and_then(clock::span)
+                    .ok_or_else(|| bad("\"expires_in\" must be whole seconds, at most ten years either way"))?
+            }
         };
         let state = self.read();
         let account = state

@@ -2,6 +2,7 @@
 //! whole before anything changes.
 
 use super::model::Tenant;
+use crate::common::clock::MAX_SPAN_SECONDS;
 use crate::common::error::{ApiError, ErrorKind};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -77,7 +78,9 @@ impl Settings {
             match key.as_str() {
                 "bulk_processing_seconds" => {
                     next.bulk_processing_seconds =
-                        value.as_u64().ok_or_else(|| bad(format!("{key} must be a whole number of seconds")))?;
+                        value.as_u64().filter(|s| *s <= MAX_SPAN_SECONDS.unsigned_abs()).ok_or_else(|| {
+                            bad(format!("{key} must be a whole number of seconds from 0 to {MAX_SPAN_SECONDS}"))
+                        })?;
                 }
                 "rate_limits" => {
                     next.rate_limits = value.as_bool().ok_or_else(|| bad(format!("{key} must be a boolean")))?

@@ -7,6 +7,7 @@ use super::model::{Job, JobKind, Tenant, User};
 use super::seed::{self, Counts, FIRST_COST_CENTER_ID, FIRST_EMPLOYEE_ID};
 use super::settings::Settings;
 use super::signup;
+use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::memo::Memo;
 use crate::common::rng::{hex_string, rng_for};
@@ -130,8 +131,9 @@ impl State {
         // The docs' `created` has millisecond precision.
         let created = now - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos() % 1_000_000));
         let id = self.object_id(created);
-        let due = created
-            + Duration::seconds(i64::try_from(self.settings.bulk_processing_seconds).unwrap_or(i64::MAX / 1000));
+        // The setting is checked against `clock::MAX_SPAN_SECONDS` when it is patched.
+        let span = i64::try_from(self.settings.bulk_processing_seconds).ok().and_then(clock::span);
+        let due = created + span.unwrap_or_default();
         self.jobs.push(Job { id: id.clone(), kind, tenant, created, due, items, report: None });
         id
     }
@@ -297,9 +299,9 @@ impl JoinupStore {
         let exp = match body.get("expires_in") {
             None => seeded_expiry(),
             Some(seconds) => {
-                now + Duration::seconds(
-                    seconds.as_i64().ok_or_else(|| bad("\"expires_in\" must be an integer number of seconds"))?,
-                )
+                now + seconds.as_i64().and_then(clock::span).ok_or_else(|| {
+                    bad("\"expires_in\" must be an integer number of seconds, at most ten years either way")
+                })?
             }
         };
         let state = self.state.read();

@@ -3,6 +3,7 @@
 
 use super::model::{App, BalanceReport, Company, Deduction, Member, Payroll, Paystub, Policy, TimeOffRequest};
 use super::seed;
+use crate::common::clock::MAX_SPAN_SECONDS;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
@@ -280,8 +281,8 @@ impl VendorStore for JustworksStore {
                 "balance_report_seconds" => {
                     report_seconds = value
                         .as_i64()
-                        .filter(|s| *s >= 0)
-                        .ok_or_else(|| bad("balance_report_seconds must be 0 or more".into()))?;
+                        .filter(|s| (0..=MAX_SPAN_SECONDS).contains(s))
+                        .ok_or_else(|| bad(format!("balance_report_seconds must be from 0 to {MAX_SPAN_SECONDS}")))?;
                 }
                 "seed_members" => {
                     members = value

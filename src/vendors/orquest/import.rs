@@ -40,6 +40,13 @@ pub struct Fail(pub u16, pub String);
 
 type Checked<T> = Result<T, Fail>;
 
+/// `lag` is a Java `int` on Orquest's side: past `Integer.MAX_VALUE` Jackson refuses it.
+const MAX_LAG: i64 = i32::MAX as i64;
+
+fn lag_range() -> Fail {
+    bad(format!("lag must be a whole number of days from 0 to {MAX_LAG}"))
+}
+
 fn bad(message: impl Into<String>) -> Fail {
     Fail(400, message.into())
 }
@@ -107,11 +114,9 @@ fn validate(business: &Business, raw: &Value, flavor: Flavor, ctx: &Context<'_>)
             )));
         }
         let lag = match map.get("lag") {
-            Some(Value::Number(n)) => {
-                n.as_i64().filter(|l| *l >= 0).ok_or_else(|| bad("lag must be a whole number of days, 0 or more"))?
-            }
+            Some(Value::Number(n)) => n.as_i64().filter(|l| (0..=MAX_LAG).contains(l)).ok_or_else(lag_range)?,
             None | Some(Value::Null) => return Err(bad("lag is mandatory")),
-            Some(_) => return Err(bad("lag must be a whole number of days, 0 or more")),
+            Some(_) => return Err(lag_range()),
         };
         (
             lag,
@@ -375,13 +380,14 @@ fn user_input(business: &Business, value: &Value, ctx: &Context<'_>) -> Checked<
 }
 
 fn apply(business: &mut Business, element: Element, ctx: &Context<'_>) -> Checked<()> {
+    // `lag`: what ended before `today - lag` is history and stays as it is. A lag reaching past
+    // the calendar's start keeps everything.
+    let cutoff = ctx.today.checked_sub_signed(Duration::days(element.lag)).unwrap_or(NaiveDate::MIN);
     let employee_id = element.person.employee_id.clone();
     let user_index = match &element.user {
         Some(input) => Some(link_user(business, input, &employee_id)?),
         None => None,
     };
-    // `lag`: what ended before `today - lag` is history and stays as it is.
-    let cutoff = ctx.today - Duration::days(element.lag);
     let keep = |incoming: Vec<Dated>| -> Vec<Dated> {
         incoming
             .into_iter()
@@ -517,8 +523,8 @@ pub fn contracts_only(business: &mut Business, employee_id: &str, raw: &Value, c
 /// `POST /api/v1/import/incidences`: checks and records one employee's incidences.
 pub fn incidences(business: &mut Business, raw: &Value) -> Checked<String> {
     let map = raw.as_object().ok_or_else(|| bad("The body must be a JSON object"))?;
-    if map.get("lag").is_none_or(|l| l.as_i64().is_none_or(|l| l < 0)) {
-        return Err(bad("lag is mandatory and must be 0 or more"));
+    if map.get("lag").is_none_or(|l| l.as_i64().is_none_or(|l| !(0..=MAX_LAG).contains(&l))) {
+        return Err(bad(format!("lag is mandatory and must be from 0 to {MAX_LAG}")));
     }
     let employee_id = text(map, "employeeId")?.ok_or_else(|| bad("employeeId is mandatory"))?;
     let list = map.get("incidences").and_then(Value::as_array).ok_or_else(|| bad("incidences is mandatory"))?;

@@ -1,0 +1,88 @@
+//! The safety net: a panic while answering becomes the vendor's own 500, journaled with its
+//! message, and the connection stays up. Driven through a throwaway vendor whose one route panics.
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use hr_sandbox::common::error::ApiError;
+use hr_sandbox::journal::JournalFilter;
+use hr_sandbox::sandbox::{SandboxRegistry, SandboxSetup};
+use hr_sandbox::vendor_scope::{self, Mount};
+use hr_sandbox::vendors::{ActionOutcome, Vendor, VendorStore};
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+struct Panicky;
+
+struct NoState;
+
+impl VendorStore for NoState {
+    fn reset(&self, _: u64) {}
+    fn counts(&self) -> Value {
+        json!({})
+    }
+    fn state(&self) -> Value {
+        json!({})
+    }
+    fn credentials(&self) -> Value {
+        json!({})
+    }
+    fn settings(&self) -> Value {
+        json!({})
+    }
+    fn update_settings(&self, _: &Value) -> Result<Value, ApiError> {
+        Ok(json!({}))
+    }
+    fn admin_action(&self, _: &str, _: &Value, _: chrono::DateTime<chrono::Utc>) -> Result<ActionOutcome, ApiError> {
+        Ok(ActionOutcome::Done(json!({})))
+    }
+}
+
+impl Vendor for Panicky {
+    fn id(&self) -> &'static str {
+        "panicky"
+    }
+    fn display_name(&self) -> &'static str {
+        "Panicky"
+    }
+    fn build_store(&self, _: u64) -> Arc<dyn VendorStore> {
+        Arc::new(NoState)
+    }
+    fn configure(&self, cfg: &mut web::ServiceConfig) {
+        cfg.route("/boom", web::get().to(|| async { panic!("the handler blew up") as HttpResponse }));
+        cfg.route("/fine", web::get().to(|| async { HttpResponse::Ok().body("fine") }));
+    }
+    fn render(&self, err: &ApiError, _: &HttpRequest) -> HttpResponse {
+        HttpResponse::build(err.status()).json(json!({"vendor_error": err.message}))
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_the_vendors_500_and_the_server_keeps_serving() {
+    let vendor: Arc<dyn Vendor> = Arc::new(Panicky);
+    let setup =
+        SandboxSetup { vendors: vec![Arc::clone(&vendor)], journal_limit: 10, scenarios: vec![], rate_limits: true };
+    let registry = Arc::new(SandboxRegistry::new(setup, 1));
+    let mount = Mount { vendor, registry: Arc::clone(&registry), body_limit: 1024 };
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = HttpServer::new(move || {
+        let [default, named] = vendor_scope::scopes(&mount);
+        App::new().service(default).service(named)
+    })
+    .workers(1)
+    .listen(listener)
+    .expect("listen")
+    .run();
+    tokio::spawn(server);
+    let client = reqwest::Client::new();
+    let boom = client.get(format!("{base}/panicky/boom")).send().await.expect("answered, not dropped");
+    assert_eq!(boom.status(), 500);
+    let body: Value = boom.json().await.expect("the vendor's JSON");
+    assert_eq!(body, json!({"vendor_error": "panic: the handler blew up"}));
+    let fine = client.get(format!("{base}/panicky/fine")).send().await.expect("still serving");
+    assert_eq!(fine.status(), 200);
+    assert_eq!(registry.panics(), 1);
+    let journal = registry.get("default").expect("default").journal.entries(&JournalFilter::default());
+    let recorded = serde_json::to_value(&journal[0]).expect("json");
+    assert_eq!((recorded["status"].clone(), recorded["panic"].clone()), (json!(500), json!("the handler blew up")));
+}
