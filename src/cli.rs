@@ -67,6 +67,18 @@ pub struct ServeArgs {
     /// Enforce the vendors' documented rate limits (on the sandbox clock), or never throttle.
     #[arg(long, env = "HR_SANDBOX_RATE_LIMITS", value_enum, default_value_t = RateLimits::Faithful)]
     pub rate_limits: RateLimits,
+    /// Most sandboxes alive at once, `default` included (past it, creating one is a 409).
+    #[arg(long, env = "HR_SANDBOX_MAX_SANDBOXES", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_sandboxes: u32,
+    /// Host names the admin API answers besides localhost, 127.0.0.1 and [::1] (comma-separated; `*` for any).
+    #[arg(long, env = "HR_SANDBOX_ADMIN_HOSTS", value_delimiter = ',')]
+    pub admin_hosts: Vec<String>,
+    /// Require `Authorization: Bearer <token>` on every admin route.
+    #[arg(long, env = "HR_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Believe Forwarded / X-Forwarded-Host / X-Forwarded-Proto (behind a proxy you run).
+    #[arg(long, env = "HR_SANDBOX_TRUST_FORWARDED")]
+    pub trust_forwarded: bool,
 }
 
 impl ServeArgs {
@@ -83,6 +95,10 @@ impl ServeArgs {
             scenarios: self.scenarios.clone(),
             scenarios_dir: self.scenarios_dir.clone(),
             rate_limits: self.rate_limits,
+            max_sandboxes: self.max_sandboxes as usize,
+            admin_hosts: self.admin_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+            admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
+            trust_forwarded: self.trust_forwarded,
         }
     }
 }
@@ -104,6 +120,9 @@ pub struct HealthcheckArgs {
     /// Port the server listens on (always checked on 127.0.0.1).
     #[arg(long, env = "HR_SANDBOX_PORT", default_value_t = 8080)]
     pub port: u16,
+    /// The server's admin token, when it has one.
+    #[arg(long, env = "HR_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }
 
 /// Flags of `check-scenarios`.

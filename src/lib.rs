@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod cli;
 pub mod common;
+pub mod forwarded;
 pub mod journal;
 pub mod outbound;
 pub mod request_id;

@@ -87,7 +87,10 @@ fn healthcheck(args: &HealthcheckArgs) -> ExitCode {
     let probe = || -> std::io::Result<bool> {
         let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
         stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-        stream.write_all(b"GET /__admin/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+        let auth =
+            args.admin_token.as_deref().filter(|t| !t.is_empty()).map(|t| format!("Authorization: Bearer {t}\r\n"));
+        let request = format!("GET /__admin/health HTTP/1.0\r\nHost: 127.0.0.1\r\n{}\r\n", auth.unwrap_or_default());
+        stream.write_all(request.as_bytes())?;
         let mut head = [0u8; 12];
         stream.read_exact(&mut head)?;
         Ok(head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200"))

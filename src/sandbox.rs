@@ -12,8 +12,8 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use parking_lot::{Mutex, RwLock};
 use std::collections::BTreeMap;
 use std::future::{Ready, ready};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// The name of the sandbox served under the bare vendor prefixes.
 pub const DEFAULT_SANDBOX: &str = "default";
@@ -30,13 +30,22 @@ pub struct Sandbox {
     pub scenarios: ScenarioEngine,
     /// Request-rate buckets of every vendor.
     pub rate_limits: RateLimiter,
-    stores: Vec<(&'static str, Arc<dyn VendorStore>)>,
+    /// Each vendor's store, seeded on first use: a new sandbox costs almost nothing until a
+    /// vendor in it is called (a suite may create thousands).
+    stores: Vec<LazyStore>,
+}
+
+/// A vendor's store, built from the sandbox's seed the first time anything asks for it.
+struct LazyStore {
+    vendor: Arc<dyn Vendor>,
+    store: OnceLock<Arc<dyn VendorStore>>,
 }
 
 impl Sandbox {
     /// Seeds every vendor's store for `seed`; the startup scenarios start active.
     pub fn new(name: &str, seed: u64, setup: &SandboxSetup) -> Self {
-        let stores = setup.vendors.iter().map(|v| (v.id(), v.build_store(seed))).collect();
+        let stores =
+            setup.vendors.iter().map(|v| LazyStore { vendor: Arc::clone(v), store: OnceLock::new() }).collect();
         let clock = Clock::default();
         let scenarios = ScenarioEngine::new(setup.scenarios.clone(), seed, clock.now());
         Self {
@@ -60,32 +69,51 @@ impl Sandbox {
         *self.seed.lock()
     }
 
-    /// The stores, in registry order, with their vendor ids.
+    /// The stores, in registry order, with their vendor ids (seeding any not used yet).
     pub fn stores(&self) -> impl Iterator<Item = (&'static str, &Arc<dyn VendorStore>)> {
-        self.stores.iter().map(|(id, store)| (*id, store))
+        self.stores.iter().map(|lazy| (lazy.vendor.id(), self.seeded(lazy)))
     }
 
     /// The store of one vendor, if that vendor is served.
     pub fn store(&self, vendor_id: &str) -> Option<&Arc<dyn VendorStore>> {
-        self.stores.iter().find(|(id, _)| *id == vendor_id).map(|(_, store)| store)
+        self.stores.iter().find(|lazy| lazy.vendor.id() == vendor_id).map(|lazy| self.seeded(lazy))
     }
 
     /// The store of concrete type `T`, for handlers.
     pub fn typed_store<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
-        self.stores.iter().find_map(|(_, store)| Arc::clone(store).into_any().downcast::<T>().ok())
+        self.stores.iter().find_map(|lazy| Arc::clone(self.seeded(lazy)).into_any().downcast::<T>().ok())
+    }
+
+    /// How many vendors of this sandbox have been used (and so seeded).
+    pub fn seeded_vendors(&self) -> usize {
+        self.stores.iter().filter(|lazy| lazy.store.get().is_some()).count()
+    }
+
+    /// Seeds under the seed lock, which `reset` holds throughout: a store is built either
+    /// before a reset (and then reset) or after it (from the new seed), never from a stale seed.
+    fn seeded<'a>(&self, lazy: &'a LazyStore) -> &'a Arc<dyn VendorStore> {
+        lazy.store.get_or_init(|| {
+            let seed = self.seed.lock();
+            lazy.vendor.build_store(*seed)
+        })
     }
 
     /// Back to the start state: the listed vendors only, or everything (data, clock, journal,
     /// scenarios and their counters, rate-limit buckets).
     /// Each store swaps its state under its own write lock, so a request sees old or new.
+    /// Stores never used stay unseeded: they will be built from the new seed.
     pub fn reset(&self, seed: Option<u64>, vendors: Option<&[String]>) {
-        let seed = seed.unwrap_or_else(|| self.seed());
-        *self.seed.lock() = seed;
-        for (id, store) in &self.stores {
-            if vendors.is_none_or(|list| list.iter().any(|v| v == id)) {
+        let mut current = self.seed.lock();
+        let seed = seed.unwrap_or(*current);
+        *current = seed;
+        for lazy in &self.stores {
+            if vendors.is_none_or(|list| list.iter().any(|v| v == lazy.vendor.id()))
+                && let Some(store) = lazy.store.get()
+            {
                 store.reset(seed);
             }
         }
+        drop(current);
         if vendors.is_none() {
             self.clock.reset();
             self.journal.clear();
@@ -106,6 +134,8 @@ pub enum RegistryError {
     Unknown,
     /// `default` cannot be deleted.
     DefaultIsPermanent,
+    /// `--max-sandboxes` are alive already.
+    Full(usize),
 }
 
 /// What every new sandbox starts from.
@@ -118,6 +148,8 @@ pub struct SandboxSetup {
     pub scenarios: Vec<Arc<Scenario>>,
     /// Whether rate limits are enforced (`--rate-limits`).
     pub rate_limits: bool,
+    /// Most sandboxes alive at once, `default` included.
+    pub max_sandboxes: usize,
 }
 
 /// Every sandbox of the server, by name.
@@ -172,6 +204,9 @@ impl SandboxRegistry {
         let mut sandboxes = self.sandboxes.write();
         if sandboxes.contains_key(name) {
             return Err(RegistryError::Exists);
+        }
+        if sandboxes.len() >= self.setup.max_sandboxes {
+            return Err(RegistryError::Full(self.setup.max_sandboxes));
         }
         sandboxes.insert(name.to_owned(), Arc::clone(&sandbox));
         Ok(sandbox)

@@ -43,6 +43,14 @@ pub struct Settings {
     pub scenarios_dir: std::path::PathBuf,
     /// Whether rate limits are enforced.
     pub rate_limits: RateLimits,
+    /// Most sandboxes alive at once, `default` included.
+    pub max_sandboxes: usize,
+    /// `Host` names the admin API answers besides loopback ones; `*` for any.
+    pub admin_hosts: Vec<String>,
+    /// When set, every admin request needs `Authorization: Bearer <token>`.
+    pub admin_token: Option<String>,
+    /// Whether `Forwarded` / `X-Forwarded-Host` / `X-Forwarded-Proto` are believed (links, docs).
+    pub trust_forwarded: bool,
 }
 
 impl Default for Settings {
@@ -58,6 +66,10 @@ impl Default for Settings {
             scenarios: Vec::new(),
             scenarios_dir: "scenarios".into(),
             rate_limits: RateLimits::Faithful,
+            max_sandboxes: 256,
+            admin_hosts: Vec::new(),
+            admin_token: None,
+            trust_forwarded: false,
         }
     }
 }

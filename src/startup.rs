@@ -1,6 +1,8 @@
 //! Builds the server: state first, then one app with the admin scope and every vendor's scopes.
 
+use crate::admin::guard::AdminAccess;
 use crate::admin::routes::{self as admin, AdminState};
+use crate::forwarded;
 use crate::request_id;
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
 use crate::scenario;
@@ -33,7 +35,13 @@ impl Application {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         let rate_limits = settings.rate_limits == RateLimits::Faithful;
-        let setup = SandboxSetup { vendors, journal_limit: settings.journal_limit, scenarios, rate_limits };
+        let setup = SandboxSetup {
+            vendors,
+            journal_limit: settings.journal_limit,
+            scenarios,
+            rate_limits,
+            max_sandboxes: settings.max_sandboxes,
+        };
         let registry = Arc::new(SandboxRegistry::new(setup, settings.seed));
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
@@ -51,17 +59,21 @@ impl Application {
             })
             .collect();
         let body_limit = settings.body_limit;
+        let access = AdminAccess { hosts: settings.admin_hosts.clone(), token: settings.admin_token.clone() };
+        let trust_forwarded = settings.trust_forwarded;
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(admin_state.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::JsonConfig::default().limit(body_limit))
-                .service(admin::scope());
+                .service(admin::scope(access.clone()));
             for mount in &mounts {
                 let [default, named] = vendor_scope::scopes(mount);
                 app = app.service(default).service(named);
             }
-            app.default_service(web::to(admin::unknown_prefix)).wrap(from_fn(request_id::attach))
+            app.default_service(web::to(admin::unknown_prefix))
+                .wrap(from_fn(move |req, next| forwarded::unless_trusted(trust_forwarded, req, next)))
+                .wrap(from_fn(request_id::attach))
         })
         .on_connect(scenario::fault::record_socket)
         .shutdown_timeout(2)

@@ -41,6 +41,11 @@ impl AdminError {
         }
     }
 
+    /// Any status with its own code (the guard's 401, 403, 413 and 415, the sandbox cap's 409).
+    pub fn with_status(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), extra: None }
+    }
+
     /// 404 for a sandbox name that is not registered.
     pub fn unknown_sandbox(name: &str) -> Self {
         Self {

@@ -2,6 +2,7 @@
 //! changes nothing.
 
 use super::error::AdminError;
+use super::guard::{self, AdminAccess};
 use super::model::{
     ActiveScenarios, ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery, ScenarioUpload,
 };
@@ -16,6 +17,7 @@ use crate::vendors::ActionOutcome;
 use actix_web::HttpMessage;
 use actix_web::dev::HttpServiceFactory;
 use actix_web::http::header::HeaderValue;
+use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -34,9 +36,10 @@ pub struct AdminState {
 type Admin = web::Data<AdminState>;
 type AdminResult = Result<HttpResponse, AdminError>;
 
-/// The `/__admin` scope.
-pub fn scope() -> impl HttpServiceFactory {
+/// The `/__admin` scope, behind its access guard.
+pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
     web::scope("/__admin")
+        .wrap(from_fn(move |req, next| guard::guard(access.clone(), req, next)))
         .app_data(web::QueryConfig::default().error_handler(|e, _| AdminError::bad_request(e.to_string()).into()))
         .service(resource("/health", [web::get().to(health)]))
         .service(resource("/credentials", [web::get().to(credentials)]))
@@ -206,6 +209,11 @@ async fn create_sandbox(admin: Admin, body: Bytes) -> AdminResult {
     match admin.registry.create(&request.name, seed) {
         Ok(created) => Ok(HttpResponse::Created().json(describe(&created))),
         Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{}' exists", request.name))),
+        Err(RegistryError::Full(max)) => Err(AdminError::with_status(
+            actix_web::http::StatusCode::CONFLICT,
+            "too_many_sandboxes",
+            format!("{max} sandboxes exist (--max-sandboxes); delete one first"),
+        )),
         Err(_) => Err(AdminError::bad_request("sandbox names are 1 to 64 of A-Z a-z 0-9 - _ .")),
     }
 }

@@ -55,8 +55,9 @@ impl Matcher {
     }
 }
 
+/// A substring search in linear time (a 1 MiB body against any needle stays cheap).
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// A path glob: `*` matches one segment, `**` any number of segments (also none).
@@ -93,26 +94,44 @@ impl PathGlob {
         Ok(Self { segments })
     }
 
-    /// Whether a path (relative to the vendor prefix) matches.
+    /// Whether a path (relative to the vendor prefix) matches. One pass over the glob keeps
+    /// the set of path positions reachable so far, so matching costs O(glob x path) whatever
+    /// the `**`s: no backtracking, however hostile the rule or the path.
     pub fn matches(&self, path: &str) -> bool {
         let parts: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
-        match_from(&self.segments, &parts)
+        // reachable[i]: the globs so far can consume exactly the first i parts.
+        let mut reachable = vec![false; parts.len() + 1];
+        reachable[0] = true;
+        for glob in &self.segments {
+            let mut next = vec![false; parts.len() + 1];
+            match glob {
+                Part::AnyDepth => {
+                    let mut seen = false;
+                    for (i, slot) in next.iter_mut().enumerate() {
+                        seen |= reachable[i];
+                        *slot = seen;
+                    }
+                }
+                one => {
+                    for (i, part) in parts.iter().enumerate() {
+                        next[i + 1] = reachable[i] && one.matches_segment(part);
+                    }
+                }
+            }
+            reachable = next;
+        }
+        reachable[parts.len()]
     }
 }
 
-fn match_from(globs: &[Part], parts: &[&str]) -> bool {
-    match (globs.first(), parts.first()) {
-        (None, None) => true,
-        (Some(Part::AnyDepth), _) => (0..=parts.len()).any(|skip| match_from(&globs[1..], &parts[skip..])),
-        (None, Some(_)) | (Some(_), None) => false,
-        (Some(glob), Some(part)) => {
-            let ok = match glob {
-                Part::Literal(text) => text == part,
-                Part::AnyOne => true,
-                Part::Pattern(pattern) => crate::common::wildcard::wildcard_match(pattern, part),
-                Part::AnyDepth => false,
-            };
-            ok && match_from(&globs[1..], &parts[1..])
+impl Part {
+    /// Whether one path segment matches this (non-`**`) glob segment.
+    fn matches_segment(&self, part: &str) -> bool {
+        match self {
+            Part::Literal(text) => text == part,
+            Part::AnyOne => true,
+            Part::Pattern(pattern) => crate::common::wildcard::wildcard_match(pattern, part),
+            Part::AnyDepth => false,
         }
     }
 }
@@ -133,5 +152,15 @@ mod tests {
         assert!(!glob("/api/emp*/").matches("/api/sequences/"));
         assert!(PathGlob::parse("api").is_err());
         assert!(PathGlob::parse("/a**b").is_err());
+        assert!(!glob("/api/**/x").matches("/api/a/b/x/y"));
+        assert!(glob("/**/x/**").matches("/a/x/b"));
+    }
+
+    #[test]
+    fn many_double_stars_against_a_long_path_do_not_backtrack() {
+        let glob = PathGlob::parse(&format!("{}/x", "/**".repeat(64))).expect("valid");
+        let path = "/a".repeat(10_000);
+        assert!(!glob.matches(&path));
+        assert!(glob.matches(&format!("{path}/x")));
     }
 }

@@ -268,30 +268,44 @@ impl ScenarioEngine {
     }
 
     /// The first rule of the active scenarios that fires for this request, if any.
+    ///
+    /// Matching client input runs on a snapshot of the active scenarios, with no lock held;
+    /// the lock is taken only to count and fire the rules that matched.
     pub fn decide(&self, facts: &RequestFacts<'_>, now: DateTime<Utc>) -> Option<Decision> {
         if !self.any_active.load(Ordering::Acquire) {
             return None;
         }
+        let active: Vec<Arc<Scenario>> = {
+            let state = self.state.lock();
+            state.active.iter().map(|index| Arc::clone(&state.loaded[*index].scenario)).collect()
+        };
+        let matched: Vec<(&Arc<Scenario>, usize)> = active
+            .iter()
+            .flat_map(|scenario| {
+                let rules = scenario.rules.iter().enumerate();
+                rules.filter(|(_, rule)| rule.when.matches(facts)).map(move |(index, _)| (scenario, index))
+            })
+            .collect();
+        if matched.is_empty() {
+            return None;
+        }
         let mut guard = self.state.lock();
-        let State { loaded, active, rng } = &mut *guard;
-        for index in active.iter() {
-            let entry = &mut loaded[*index];
-            let activated_at = entry.activated_at.unwrap_or(now);
-            for (rule_index, rule) in entry.scenario.rules.iter().enumerate() {
-                if !rule.when.matches(facts) {
-                    continue;
-                }
-                let counters = &mut entry.counters[rule_index];
-                counters.matched += 1;
-                let Some(retry_after) = fires(&rule.fire, counters, activated_at, now, rng) else { continue };
-                counters.fired += 1;
-                let delay = rule.delay.map(|d| sample(d, rng));
-                return Some(Decision {
-                    label: format!("{}#{rule_index}", entry.scenario.name),
-                    delay,
-                    action: with_retry_after(&rule.action, retry_after),
-                });
-            }
+        let State { loaded, rng, .. } = &mut *guard;
+        for (scenario, rule_index) in matched {
+            // A scenario replaced or unloaded since the snapshot no longer counts.
+            let Some(entry) = loaded.iter_mut().find(|l| Arc::ptr_eq(&l.scenario, scenario)) else { continue };
+            let Some(activated_at) = entry.activated_at else { continue };
+            let rule = &scenario.rules[rule_index];
+            let counters = &mut entry.counters[rule_index];
+            counters.matched += 1;
+            let Some(retry_after) = fires(&rule.fire, counters, activated_at, now, rng) else { continue };
+            counters.fired += 1;
+            let delay = rule.delay.map(|d| sample(d, rng));
+            return Some(Decision {
+                label: format!("{}#{rule_index}", scenario.name),
+                delay,
+                action: with_retry_after(&rule.action, retry_after),
+            });
         }
         None
     }

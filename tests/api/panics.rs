@@ -59,8 +59,13 @@ impl Vendor for Panicky {
 #[tokio::test]
 async fn a_panicking_handler_answers_the_vendors_500_and_the_server_keeps_serving() {
     let vendor: Arc<dyn Vendor> = Arc::new(Panicky);
-    let setup =
-        SandboxSetup { vendors: vec![Arc::clone(&vendor)], journal_limit: 10, scenarios: vec![], rate_limits: true };
+    let setup = SandboxSetup {
+        vendors: vec![Arc::clone(&vendor)],
+        journal_limit: 10,
+        scenarios: vec![],
+        rate_limits: true,
+        max_sandboxes: 2,
+    };
     let registry = Arc::new(SandboxRegistry::new(setup, 1));
     let mount = Mount { vendor, registry: Arc::clone(&registry), body_limit: 1024 };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

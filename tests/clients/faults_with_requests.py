@@ -26,7 +26,7 @@ def main(binary):
         passed = failed = 0
         for fault, expected, words in CASES:
             scenario = f"name: fault\nrules:\n  - when: {{vendor: chiefonboarding}}\n    then: {{fault: {fault}}}\n"
-            requests.post(f"{base}/__admin/scenarios", data=scenario, timeout=5).raise_for_status()
+            requests.post(f"{base}/__admin/scenarios", data=scenario, headers={"Content-Type": "application/yaml"}, timeout=5).raise_for_status()
             try:
                 requests.get(f"{base}/chiefonboarding/api/sequences/", timeout=1)
                 outcome = "no exception"
