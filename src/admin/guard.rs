@@ -30,7 +30,7 @@ impl AdminAccess {
         // The raw `Host` (never `X-Forwarded-Host`); HTTP/2 carries it in the URI.
         let host = req.headers().get(HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host());
         let Some(name) = host.map(host_name) else { return false };
-        is_loopback(&name) || self.hosts.iter().any(|h| *h == name)
+        is_loopback(&name) || self.hosts.contains(&name)
     }
 
     fn token_ok(&self, req: &ServiceRequest) -> bool {
