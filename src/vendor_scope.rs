@@ -119,13 +119,14 @@ async fn answer(
     mut req: ServiceRequest,
     next: Next<BoxBody>,
 ) -> (Result<ServiceResponse<BoxBody>, Error>, bool) {
+    // First, so even a body-limit error is rendered on the sandbox's clock (Spring's timestamp).
+    req.extensions_mut().insert(Arc::clone(sandbox));
     let body = match buffer_body(&mut req, mount.body_limit).await {
         Ok(body) => body,
         Err(err) => return (Ok(req.error_response(err)), false),
     };
     let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), sandbox.clock.now());
     entry.keep_body(&body);
-    req.extensions_mut().insert(Arc::clone(sandbox));
     let Some(decision) = decision else { return (next.call(req).await, false) };
     tracing::info!(scenario = %decision.label, method = %req.method(), path = %req.path(), "scenario rule fired");
     entry.scenario = Some(decision.label);

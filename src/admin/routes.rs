@@ -11,8 +11,8 @@ use crate::journal::JournalFilter;
 use crate::outbound;
 use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SandboxRegistry};
-use crate::scenario::UnknownScenario;
 use crate::scenario::loader::compile_text;
+use crate::scenario::{MAX_LOADED, UnknownScenario};
 use crate::vendors::ActionOutcome;
 use actix_web::HttpMessage;
 use actix_web::dev::HttpServiceFactory;
@@ -280,7 +280,13 @@ async fn add_scenario(admin: Admin, query: web::Query<ScenarioUpload>, body: Byt
     let scenario = compile_text(text, "<body>", default_name, admin.registry.vendors())
         .map_err(|e| AdminError::bad_request(e.to_string()))?;
     let name = scenario.name.clone();
-    sandbox.scenarios.add(scenario, query.activate.unwrap_or(true), sandbox.clock.now());
+    sandbox.scenarios.add(scenario, query.activate.unwrap_or(true), sandbox.clock.now()).map_err(|_| {
+        AdminError::with_status(
+            actix_web::http::StatusCode::CONFLICT,
+            "too_many_scenarios",
+            format!("this sandbox holds {MAX_LOADED} scenarios already; delete one first"),
+        )
+    })?;
     let all = sandbox.scenarios.describe();
     let added = all.as_array().into_iter().flatten().find(|s| s["name"] == name.as_str()).cloned();
     Ok(HttpResponse::Created().json(added))

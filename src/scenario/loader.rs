@@ -36,6 +36,10 @@ impl fmt::Display for LoadError {
 
 /// Files larger than this are refused before parsing.
 const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// Rules in one scenario: every request is matched against each active rule.
+pub const MAX_RULES: usize = 256;
+/// JSON values in a JSON scenario, like the YAML budget's node count.
+const MAX_JSON_NODES: usize = 20_000;
 
 /// The error kinds a rule may ask for.
 const ERROR_KINDS: &[(&str, ErrorKind)] = &[
@@ -92,6 +96,9 @@ pub fn compile_text(
         return Err(fail(None, format!("larger than {MAX_FILE_BYTES} bytes")));
     }
     let parsed: ScenarioFile = if text.trim_start().starts_with('{') {
+        if json_values(text) > MAX_JSON_NODES {
+            return Err(fail(None, format!("more than {MAX_JSON_NODES} JSON values")));
+        }
         serde_json::from_str(text).map_err(|e| fail(None, format!("invalid JSON: {e}")))?
     } else {
         serde_saphyr::from_str_with_options(text, yaml_options())
@@ -110,6 +117,9 @@ pub fn compile_text(
     if parsed.rules.is_empty() {
         return Err(fail(None, "a scenario needs at least one rule".to_owned()));
     }
+    if parsed.rules.len() > MAX_RULES {
+        return Err(fail(None, format!("{} rules; a scenario has at most {MAX_RULES}", parsed.rules.len())));
+    }
     let rules = parsed
         .rules
         .into_iter()
@@ -117,6 +127,24 @@ pub fn compile_text(
         .map(|(index, spec)| compile_rule(spec, vendors).map_err(|reason| fail(Some(index), reason)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Scenario { name, description: parsed.description, rules })
+}
+
+/// An upper bound on the values in a JSON text, counted in one pass before it is parsed: each
+/// value past the first follows a `,`, `:` or opening bracket outside a string.
+fn json_values(text: &str) -> usize {
+    let (mut count, mut in_string, mut escaped) = (1, false, false);
+    for byte in text.bytes() {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b',' | b':' | b'[' | b'{') => count += 1,
+            _ => {}
+        }
+    }
+    count
 }
 
 /// A scenario is small: tight budgets refuse alias bombs and deep nesting in milliseconds.

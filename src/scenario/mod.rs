@@ -151,6 +151,13 @@ struct State {
     rng: SandboxRng,
 }
 
+/// Scenarios one sandbox may hold loaded at once.
+pub const MAX_LOADED: usize = 64;
+
+/// A sandbox already holds [`MAX_LOADED`] scenarios.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooManyScenarios;
+
 /// Why an admin operation on scenarios was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub struct UnknownScenario(pub String);
@@ -184,8 +191,12 @@ impl ScenarioEngine {
     }
 
     /// Loads a scenario (replacing one of the same name, counters and all), optionally active.
-    pub fn add(&self, scenario: Scenario, activate: bool, now: DateTime<Utc>) {
+    /// A new name past [`MAX_LOADED`] is refused and changes nothing.
+    pub fn add(&self, scenario: Scenario, activate: bool, now: DateTime<Utc>) -> Result<(), TooManyScenarios> {
         let mut state = self.state.lock();
+        if state.loaded.len() >= MAX_LOADED && !state.loaded.iter().any(|l| l.scenario.name == scenario.name) {
+            return Err(TooManyScenarios);
+        }
         let loaded = fresh(Arc::new(scenario), activate.then_some(now));
         let index = match state.loaded.iter().position(|l| l.scenario.name == loaded.scenario.name) {
             Some(index) => {
@@ -202,6 +213,7 @@ impl ScenarioEngine {
             state.active.push(index);
         }
         self.any_active.store(!state.active.is_empty(), Ordering::Release);
+        Ok(())
     }
 
     /// Makes exactly these scenarios active, in this order; unknown names change nothing.

@@ -5,6 +5,7 @@
 use super::scopes;
 use super::store::{CODE_LIFETIME, Code, JustworksStore, State};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::expiring;
 use crate::sandbox::InSandbox;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
@@ -123,6 +124,7 @@ pub async fn decide(body: Bytes, jw: Jw) -> Answer {
 fn grant_code(state: &mut State, params: &Authorize, now: chrono::DateTime<chrono::Utc>) -> String {
     let code = state.new_secret("jw_code_");
     let scope = params.scope.split_whitespace().collect::<Vec<_>>().join(" ");
+    expiring::make_room(&mut state.codes, now, |c| c.expires_at);
     state.codes.insert(
         code.clone(),
         Code {

@@ -5,8 +5,10 @@ use super::model::{App, BalanceReport, Company, Deduction, Member, Payroll, Pays
 use super::seed;
 use crate::common::clock::MAX_SPAN_SECONDS;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::expiring;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
+use crate::common::url;
 use crate::vendors::{ActionOutcome, VendorStore};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -151,6 +153,8 @@ impl State {
             revoked: false,
             grant: grant.to_owned(),
         };
+        expiring::make_room(&mut self.access_tokens, now, |t| t.expires_at);
+        expiring::make_room(&mut self.refresh_tokens, now, |t| t.expires_at);
         self.access_tokens.insert(access.clone(), token(ACCESS_LIFETIME));
         self.refresh_tokens.insert(refresh.clone(), token(REFRESH_LIFETIME));
         let expires_at = (now + ACCESS_LIFETIME).to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
@@ -322,6 +326,14 @@ impl VendorStore for JustworksStore {
                 format!("an app needs client_id, client_secret, name, redirect_uris, scopes: {e}"),
             )
         })?;
+        let urls =
+            app.redirect_uris.iter().chain([&app.logo_url, &app.terms_url, &app.privacy_url].into_iter().flatten());
+        if let Some(bad) = urls.into_iter().find(|u| !url::is_web_url(u)) {
+            return Err(ApiError::with_message(ErrorKind::BadRequest, format!("'{bad}' is not an http(s) URL")));
+        }
+        if app.redirect_uris.is_empty() {
+            return Err(ApiError::with_message(ErrorKind::BadRequest, "an app needs at least one redirect URI"));
+        }
         if let Some(unknown) = app.scopes.iter().find(|s| !super::scopes::known(s)) {
             return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown scope '{unknown}'")));
         }

@@ -6,6 +6,7 @@ use super::store::State;
 use crate::common::drf::authorization_parts;
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::HttpRequest;
+use chrono::{DateTime, Utc};
 
 /// The authenticated integration user: its business and its index among that business's users.
 #[derive(Debug, Clone, Copy)]
@@ -17,16 +18,20 @@ pub struct Caller {
 }
 
 /// The API key or session's integration user, or 401.
-pub fn authenticate(req: &HttpRequest, state: &State) -> Result<Caller, ApiError> {
+pub fn authenticate(req: &HttpRequest, state: &State, now: DateTime<Utc>) -> Result<Caller, ApiError> {
     let parts = authorization_parts(req);
     let found = match parts.as_slice() {
         [scheme, key] if scheme.eq_ignore_ascii_case(b"bearer") => {
-            std::str::from_utf8(key).ok().and_then(|key| state.keys.get(key))
+            std::str::from_utf8(key).ok().and_then(|key| state.keys.get(key)).copied()
         }
-        [] => req.cookie("JSESSIONID").and_then(|cookie| state.sessions.get(cookie.value())),
+        [] => req
+            .cookie("JSESSIONID")
+            .and_then(|cookie| state.sessions.get(cookie.value()).copied())
+            .filter(|session| session.expires_at > now)
+            .map(|session| (session.business, session.user)),
         _ => None,
     };
-    found.map(|&(business, user)| Caller { business, user }).ok_or_else(|| ApiError::new(ErrorKind::Unauthorized))
+    found.map(|(business, user)| Caller { business, user }).ok_or_else(|| ApiError::new(ErrorKind::Unauthorized))
 }
 
 /// The business of the path, if the caller may see it: another business (or one that does not

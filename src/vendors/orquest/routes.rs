@@ -6,6 +6,7 @@ use super::import::{self, Context, Fail, Flavor, MAX_ELEMENTS, Outcome};
 use super::model::{Business, Employee};
 use super::store::{OrquestStore, State};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::routing::endpoint;
 use crate::sandbox::InSandbox;
 use crate::scenario::ItemError;
 use actix_web::cookie::Cookie;
@@ -13,7 +14,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use bytes::Bytes;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -25,36 +26,21 @@ type Answer = Result<HttpResponse, ApiError>;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let v1 = "/api/v1/businesses/{business}";
     let v2 = "/api/v2/businesses/{business}";
-    cfg.service(resource(&format!("{v2}/employees")).route(web::put().to(put_complex_list)))
-        .service(resource(&format!("{v2}/employees/{{employee}}/contracts")).route(web::put().to(put_contracts)))
-        .service(
-            resource(&format!("{v2}/employees/{{employee}}"))
-                .route(web::put().to(put_complex_one))
-                .route(web::get().to(get_employee)),
-        )
-        .service(resource(&format!("{v1}/import/simple/employees")).route(web::put().to(put_simple_list)))
-        .service(resource(&format!("{v1}/import/simple/employees/{{employee}}")).route(web::put().to(put_simple_one)))
-        .service(
-            resource(&format!("{v2}/services/{{service}}/employees/between"))
-                .route(web::get().to(service_employees_between)),
-        )
-        .service(resource(&format!("{v2}/services/{{service}}/employees")).route(web::get().to(service_employees)))
-        .service(resource(&format!("{v2}/products/{{product}}/employees")).route(web::get().to(product_employees)))
-        .service(
-            resource("/api/v1/business/{business}/person/{employee}/service-associations")
-                .route(web::get().to(associations)),
-        )
-        .service(resource(&format!("{v1}/users")).route(web::get().to(users)))
-        .service(resource(&format!("{v1}/services/{{service}}/employee-roles")).route(web::get().to(employee_roles)))
-        .service(resource("/api/v1/business/{business}/services").route(web::get().to(services)))
-        .service(resource(&format!("{v2}/services")).route(web::get().to(services)))
-        .service(resource("/api/v1/import/incidences").route(web::post().to(incidences)))
-        .service(resource("/login").route(web::post().to(login)));
-}
-
-/// A resource whose other methods get Spring's 405 through the renderer.
-fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(|| async { Answer::Err(ApiError::new(ErrorKind::MethodNotAllowed)) }))
+    cfg.service(endpoint(&format!("{v2}/employees")).put(put_complex_list))
+        .service(endpoint(&format!("{v2}/employees/{{employee}}/contracts")).put(put_contracts))
+        .service(endpoint(&format!("{v2}/employees/{{employee}}")).put(put_complex_one).get(get_employee))
+        .service(endpoint(&format!("{v1}/import/simple/employees")).put(put_simple_list))
+        .service(endpoint(&format!("{v1}/import/simple/employees/{{employee}}")).put(put_simple_one))
+        .service(endpoint(&format!("{v2}/services/{{service}}/employees/between")).get(service_employees_between))
+        .service(endpoint(&format!("{v2}/services/{{service}}/employees")).get(service_employees))
+        .service(endpoint(&format!("{v2}/products/{{product}}/employees")).get(product_employees))
+        .service(endpoint("/api/v1/business/{business}/person/{employee}/service-associations").get(associations))
+        .service(endpoint(&format!("{v1}/users")).get(users))
+        .service(endpoint(&format!("{v1}/services/{{service}}/employee-roles")).get(employee_roles))
+        .service(endpoint("/api/v1/business/{business}/services").get(services))
+        .service(endpoint(&format!("{v2}/services")).get(services))
+        .service(endpoint("/api/v1/import/incidences").post(incidences))
+        .service(endpoint("/login").post(login));
 }
 
 /// `PUT /api/v2/businesses/{businessId}/employees`: up to 30 complex elements, one status each.
@@ -79,7 +65,7 @@ async fn put_simple_one(req: HttpRequest, path: web::Path<(String, String)>, bod
 
 fn put_list(req: &HttpRequest, business_id: &str, body: &Bytes, oq: &Oq, flavor: Flavor) -> Answer {
     let mut state = oq.store.write();
-    let (business, caller) = gate(req, &state, business_id)?;
+    let (business, caller) = gate(req, &state, business_id, oq.sandbox.clock.now())?;
     let elements = match json_body(req, body)? {
         Value::Array(elements) => elements,
         _ => return Err(bad_body("Cannot deserialize value of type `java.util.ArrayList` from Object value")),
@@ -98,7 +84,7 @@ fn put_list(req: &HttpRequest, business_id: &str, body: &Bytes, oq: &Oq, flavor:
 fn put_one(req: &HttpRequest, path: &(String, String), body: &Bytes, oq: &Oq, flavor: Flavor) -> Answer {
     let (business_id, employee_id) = path;
     let mut state = oq.store.write();
-    let (business, caller) = gate(req, &state, business_id)?;
+    let (business, caller) = gate(req, &state, business_id, oq.sandbox.clock.now())?;
     let element = match json_body(req, body)? {
         // An older docs version sent the single element as a one-element array.
         Value::Array(mut list) if list.len() == 1 => list.remove(0),
@@ -159,7 +145,7 @@ fn run(
 async fn put_contracts(req: HttpRequest, path: web::Path<(String, String)>, body: Bytes, oq: Oq) -> Answer {
     let (business_id, employee_id) = path.into_inner();
     let mut state = oq.store.write();
-    let (index, caller) = gate(&req, &state, &business_id)?;
+    let (index, caller) = gate(&req, &state, &business_id, oq.sandbox.clock.now())?;
     let value = json_body(&req, &body)?;
     let integration = state.businesses[index].integration_users[caller.user].clone();
     let business = &state.businesses[index];
@@ -178,7 +164,7 @@ async fn put_contracts(req: HttpRequest, path: web::Path<(String, String)>, body
 async fn get_employee(req: HttpRequest, path: web::Path<(String, String)>, oq: Oq) -> Answer {
     let (business_id, employee_id) = path.into_inner();
     let state = oq.store.read();
-    let (business, node) = reader(&req, &state, &business_id)?;
+    let (business, node) = reader(&req, &state, &business_id, oq.sandbox.clock.now())?;
     let employee = business.employees.get(&employee_id).ok_or_else(employee_not_found)?;
     if !visible(business, employee, node) {
         return Err(not_visible("Employee"));
@@ -222,7 +208,7 @@ fn people_of_service(
     period: Option<(NaiveDate, NaiveDate)>,
 ) -> Answer {
     let state = oq.store.read();
-    let (business, node) = reader(req, &state, business_id)?;
+    let (business, node) = reader(req, &state, business_id, oq.sandbox.clock.now())?;
     let service = business.service(service_id).ok_or_else(|| not_exits("Service", service_id))?;
     if !business.is_under(&service.node, node) {
         return Err(not_visible(&format!("Service {service_id}")));
@@ -245,7 +231,7 @@ fn people_of_service(
 async fn product_employees(req: HttpRequest, path: web::Path<(String, String)>, oq: Oq) -> Answer {
     let (business_id, product_id) = path.into_inner();
     let state = oq.store.read();
-    let (business, node) = reader(&req, &state, &business_id)?;
+    let (business, node) = reader(&req, &state, &business_id, oq.sandbox.clock.now())?;
     let service = business.service_of(&product_id).ok_or_else(|| not_exits("Product", &product_id))?;
     if !business.is_under(&service.node, node) {
         return Err(not_visible(&format!("Product {product_id}")));
@@ -264,7 +250,7 @@ async fn product_employees(req: HttpRequest, path: web::Path<(String, String)>, 
 async fn associations(req: HttpRequest, path: web::Path<(String, String)>, oq: Oq) -> Answer {
     let (business_id, employee_id) = path.into_inner();
     let state = oq.store.read();
-    let (business, node) = reader(&req, &state, &business_id)?;
+    let (business, node) = reader(&req, &state, &business_id, oq.sandbox.clock.now())?;
     let employee = business.employees.get(&employee_id).ok_or_else(employee_not_found)?;
     if !visible(business, employee, node) {
         return Err(not_visible("Employee"));
@@ -288,7 +274,7 @@ async fn associations(req: HttpRequest, path: web::Path<(String, String)>, oq: O
 /// `GET /api/v1/businesses/{businessId}/users`.
 async fn users(req: HttpRequest, path: web::Path<String>, oq: Oq) -> Answer {
     let state = oq.store.read();
-    let (business, node) = reader(&req, &state, &path)?;
+    let (business, node) = reader(&req, &state, &path, oq.sandbox.clock.now())?;
     let root = business.nodes.iter().any(|n| n.id == node && n.parent.is_none());
     let users: Vec<&_> =
         business.users.iter().filter(|u| root || u.nodes.iter().any(|n| business.is_under(n, node))).collect();
@@ -299,7 +285,7 @@ async fn users(req: HttpRequest, path: web::Path<String>, oq: Oq) -> Answer {
 async fn employee_roles(req: HttpRequest, path: web::Path<(String, String)>, oq: Oq) -> Answer {
     let (business_id, service_id) = path.into_inner();
     let state = oq.store.read();
-    let (business, node) = reader(&req, &state, &business_id)?;
+    let (business, node) = reader(&req, &state, &business_id, oq.sandbox.clock.now())?;
     let service = business
         .service(&service_id)
         .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, format!("Service {service_id} not exists")))?;
@@ -328,7 +314,7 @@ async fn employee_roles(req: HttpRequest, path: web::Path<(String, String)>, oq:
 /// `GET /api/v1/business/{businessId}/services` (also under `/api/v2/businesses/`).
 async fn services(req: HttpRequest, path: web::Path<String>, oq: Oq) -> Answer {
     let state = oq.store.read();
-    let (business, node) = reader(&req, &state, &path)?;
+    let (business, node) = reader(&req, &state, &path, oq.sandbox.clock.now())?;
     // Divergence: the services list's fields are not documented; id, name, products are the sandbox's.
     let list: Vec<Value> = business
         .services
@@ -342,7 +328,7 @@ async fn services(req: HttpRequest, path: web::Path<String>, oq: Oq) -> Answer {
 /// `POST /api/v1/import/incidences`: one employee's incidences (business named in the body).
 async fn incidences(req: HttpRequest, body: Bytes, oq: Oq) -> Answer {
     let mut state = oq.store.write();
-    let caller = auth::authenticate(&req, &state)?;
+    let caller = auth::authenticate(&req, &state, oq.sandbox.clock.now())?;
     let value = json_body(&req, &body)?;
     let business_id = value.get("business").and_then(Value::as_str).unwrap_or("").to_owned();
     if business_id.is_empty() {
@@ -368,21 +354,26 @@ async fn incidences(req: HttpRequest, body: Bytes, oq: Oq) -> Answer {
 async fn login(form: Bytes, oq: Oq) -> Answer {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&form).unwrap_or_default();
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
-    let session = oq.store.write().login(get("username"), get("password"));
+    let session = oq.store.write().login(get("username"), get("password"), oq.sandbox.clock.now());
     let session = session.ok_or_else(|| ApiError::with_message(ErrorKind::Unauthorized, "Bad credentials"))?;
     let cookie = Cookie::build("JSESSIONID", session).path("/").http_only(true).finish();
     Ok(HttpResponse::Ok().cookie(cookie).finish())
 }
 
 /// Authentication, then the business of the path.
-fn gate(req: &HttpRequest, state: &State, business_id: &str) -> Result<(usize, Caller), ApiError> {
-    let caller = auth::authenticate(req, state)?;
+fn gate(req: &HttpRequest, state: &State, business_id: &str, now: DateTime<Utc>) -> Result<(usize, Caller), ApiError> {
+    let caller = auth::authenticate(req, state, now)?;
     Ok((auth::business(state, caller, business_id)?, caller))
 }
 
 /// A read's business and the caller's node.
-fn reader<'s>(req: &HttpRequest, state: &'s State, business_id: &str) -> Result<(&'s Business, &'s str), ApiError> {
-    let (index, caller) = gate(req, state, business_id)?;
+fn reader<'s>(
+    req: &HttpRequest,
+    state: &'s State,
+    business_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(&'s Business, &'s str), ApiError> {
+    let (index, caller) = gate(req, state, business_id, now)?;
     let business = &state.businesses[index];
     Ok((business, business.integration_users[caller.user].node.as_str()))
 }

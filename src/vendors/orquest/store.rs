@@ -4,6 +4,7 @@
 use super::model::{Business, Employee};
 use super::seed;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::expiring;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
 use crate::vendors::{ActionOutcome, VendorStore};
@@ -14,14 +15,30 @@ use std::collections::BTreeMap;
 /// Employees seeded in the first business by default (a quarter of that in the others).
 pub const SEED_EMPLOYEES: usize = 60;
 
+/// How long a form-login session lasts.
+// Divergence: Spring's session times out after 30 minutes *idle*; the sandbox counts 30 minutes
+// from login, so reads need no write lock.
+pub const SESSION_LIFETIME: chrono::Duration = chrono::Duration::minutes(30);
+
+/// A form-login session.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    /// Business index.
+    pub business: usize,
+    /// Integration user index in the business.
+    pub user: usize,
+    /// Sandbox time it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Everything Orquest holds for one sandbox.
 pub struct State {
     /// Businesses, in fixture order.
     pub businesses: Vec<Business>,
     /// API key -> (business, integration user).
     pub keys: BTreeMap<String, (usize, usize)>,
-    /// `JSESSIONID` -> (business, integration user).
-    pub sessions: BTreeMap<String, (usize, usize)>,
+    /// `JSESSIONID` -> the session.
+    pub sessions: BTreeMap<String, Session>,
     /// Form-login passwords by identity.
     pub passwords: BTreeMap<String, String>,
     /// Employees seeded in the first business.
@@ -42,8 +59,9 @@ impl State {
         }
     }
 
-    /// `POST /login`: a new session for an integration user's username and password.
-    pub fn login(&mut self, username: &str, password: &str) -> Option<String> {
+    /// `POST /login`: a new session for an integration user's username and password, valid for
+    /// [`SESSION_LIFETIME`] of sandbox time.
+    pub fn login(&mut self, username: &str, password: &str, now: DateTime<Utc>) -> Option<String> {
         let found = self.businesses.iter().enumerate().find_map(|(b, business)| {
             business.integration_users.iter().enumerate().find_map(|(u, user)| {
                 let matches =
@@ -52,7 +70,9 @@ impl State {
             })
         })?;
         let session = hex_string(&mut self.session_ids, 32).to_uppercase();
-        self.sessions.insert(session.clone(), found);
+        expiring::make_room(&mut self.sessions, now, |s| s.expires_at);
+        let (business, user) = found;
+        self.sessions.insert(session.clone(), Session { business, user, expires_at: now + SESSION_LIFETIME });
         Some(session)
     }
 

@@ -1,10 +1,9 @@
 //! Accounts: list, create (201), by id or email, update, role grants (never leaving an
 //! organization without an owner), the organization's admins and members, linked employees.
 
-use super::{
-    Answer, Dir, caller, conflict, created, email, not_found, now, object, ok, resource, text, upper, uuid, uuid_field,
-};
+use super::{Answer, Dir, caller, conflict, created, email, not_found, now, object, ok, text, upper, uuid, uuid_field};
 use crate::common::error::ApiError;
+use crate::common::routing::endpoint;
 use crate::vendors::directory::auth::{Caller, rank};
 use crate::vendors::directory::model::{Account, CreationInfo, Employee, Grant, Preferences};
 use crate::vendors::directory::seed::active;
@@ -14,12 +13,12 @@ use bytes::Bytes;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     const ACCOUNT: &str = "/api/v1/account";
-    cfg.service(resource(ACCOUNT).route(web::get().to(list)).route(web::post().to(create)))
-        .service(resource(&format!("{ACCOUNT}/org-admins")).route(web::get().to(org_admins)))
-        .service(resource(&format!("{ACCOUNT}/for-org")).route(web::get().to(list)))
-        .service(resource(&format!("{ACCOUNT}/{{account}}")).route(web::get().to(get)).route(web::patch().to(update)))
-        .service(resource(&format!("{ACCOUNT}/{{account}}/grant")).route(web::post().to(grant)))
-        .service(resource(&format!("{ACCOUNT}/{{account}}/employees")).route(web::get().to(employees)));
+    cfg.service(endpoint(ACCOUNT).get(list).post(create))
+        .service(endpoint(&format!("{ACCOUNT}/org-admins")).get(org_admins))
+        .service(endpoint(&format!("{ACCOUNT}/for-org")).get(list))
+        .service(endpoint(&format!("{ACCOUNT}/{{account}}")).get(get).patch(update))
+        .service(endpoint(&format!("{ACCOUNT}/{{account}}/grant")).post(grant))
+        .service(endpoint(&format!("{ACCOUNT}/{{account}}/employees")).get(employees));
 }
 
 /// An account the caller's organization sees (it has a grant there), by id or email.

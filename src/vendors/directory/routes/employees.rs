@@ -2,10 +2,11 @@
 //! manager relations (never a cycle), profiles (POST replaces, PATCH merges).
 
 use super::{
-    Answer, Dir, caller, conflict, created, email, not_found, now, object, ok, resource, text, update_profile, upper,
-    uuid, uuid_field, written,
+    Answer, Dir, caller, conflict, created, email, not_found, now, object, ok, text, update_profile, upper, uuid,
+    uuid_field, written,
 };
 use crate::common::error::ApiError;
+use crate::common::routing::endpoint;
 use crate::vendors::directory::auth::Caller;
 use crate::vendors::directory::model::{CreationInfo, EMPLOYEE_PROFILE, Employee, ManagerRelation, Preferences};
 use crate::vendors::directory::seed::active;
@@ -17,24 +18,18 @@ use serde_json::Map;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     const EMPLOYEE: &str = "/api/v1/employee";
-    cfg.service(resource(EMPLOYEE).route(web::get().to(list)).route(web::post().to(create)))
-        .service(resource(&format!("{EMPLOYEE}/by-name/{{name}}")).route(web::get().to(by_name)))
-        .service(resource(&format!("{EMPLOYEE}/by-account/{{account}}")).route(web::get().to(by_account)))
-        .service(resource(&format!("{EMPLOYEE}/by-manager/{{manager}}")).route(web::get().to(by_manager)))
-        .service(resource(&format!("{EMPLOYEE}/{{employee}}")).route(web::get().to(get)).route(web::patch().to(update)))
+    cfg.service(endpoint(EMPLOYEE).get(list).post(create))
+        .service(endpoint(&format!("{EMPLOYEE}/by-name/{{name}}")).get(by_name))
+        .service(endpoint(&format!("{EMPLOYEE}/by-account/{{account}}")).get(by_account))
+        .service(endpoint(&format!("{EMPLOYEE}/by-manager/{{manager}}")).get(by_manager))
+        .service(endpoint(&format!("{EMPLOYEE}/{{employee}}")).get(get).patch(update))
+        .service(endpoint(&format!("{EMPLOYEE}/{{employee}}/managers")).get(managers).post(add_manager))
+        .service(endpoint(&format!("{EMPLOYEE}/{{employee}}/managers/{{manager}}")).delete(remove_manager))
         .service(
-            resource(&format!("{EMPLOYEE}/{{employee}}/managers"))
-                .route(web::get().to(managers))
-                .route(web::post().to(add_manager)),
-        )
-        .service(
-            resource(&format!("{EMPLOYEE}/{{employee}}/managers/{{manager}}")).route(web::delete().to(remove_manager)),
-        )
-        .service(
-            resource(&format!("{EMPLOYEE}/{{employee}}/profile"))
-                .route(web::get().to(profile))
-                .route(web::post().to(replace_profile))
-                .route(web::patch().to(patch_profile)),
+            endpoint(&format!("{EMPLOYEE}/{{employee}}/profile"))
+                .get(profile)
+                .post(replace_profile)
+                .patch(patch_profile),
         );
 }
 

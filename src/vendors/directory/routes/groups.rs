@@ -1,10 +1,9 @@
 //! Groups (teams, departments) and memberships: list with filters, create (201), get, update,
 //! profiles, a group's members, an entity's groups (set = replace, remove).
 
-use super::{
-    Answer, Dir, caller, created, not_found, now, object, ok, resource, text, update_profile, upper, uuid, written,
-};
+use super::{Answer, Dir, caller, created, not_found, now, object, ok, text, update_profile, upper, uuid, written};
 use crate::common::error::ApiError;
+use crate::common::routing::endpoint;
 use crate::vendors::directory::auth::Caller;
 use crate::vendors::directory::model::{CreationInfo, GROUP_PROFILE, Group, Membership};
 use crate::vendors::directory::seed::active;
@@ -16,21 +15,14 @@ use serde_json::{Map, Value};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     const GROUP: &str = "/api/v1/group";
-    cfg.service(resource(GROUP).route(web::get().to(list)).route(web::post().to(create)))
-        .service(resource(&format!("{GROUP}/{{id}}")).route(web::get().to(get)).route(web::patch().to(update)))
+    cfg.service(endpoint(GROUP).get(list).post(create))
+        .service(endpoint(&format!("{GROUP}/{{id}}")).get(get).patch(update))
         .service(
-            resource(&format!("{GROUP}/{{group}}/profile"))
-                .route(web::get().to(profile))
-                .route(web::post().to(replace_profile))
-                .route(web::patch().to(patch_profile)),
+            endpoint(&format!("{GROUP}/{{group}}/profile")).get(profile).post(replace_profile).patch(patch_profile),
         )
-        .service(resource(&format!("{GROUP}/{{group}}/members")).route(web::get().to(members)))
-        .service(
-            resource("/api/v1/entity/{entity}/groups")
-                .route(web::get().to(entity_groups))
-                .route(web::post().to(set_entity_groups)),
-        )
-        .service(resource("/api/v1/entity/{entity}/groups/{group}").route(web::delete().to(remove_entity_group)));
+        .service(endpoint(&format!("{GROUP}/{{group}}/members")).get(members))
+        .service(endpoint("/api/v1/entity/{entity}/groups").get(entity_groups).post(set_entity_groups))
+        .service(endpoint("/api/v1/entity/{entity}/groups/{group}").delete(remove_entity_group));
 }
 
 fn find(state: &State, caller: &Caller, id: &str) -> Result<usize, ApiError> {

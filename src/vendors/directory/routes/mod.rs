@@ -29,11 +29,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     groups::configure(cfg);
 }
 
-/// A resource whose other methods get the 405 through the renderer.
-fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(|| async { Answer::Err(ApiError::new(ErrorKind::MethodNotAllowed)) }))
-}
-
 fn caller(req: &HttpRequest, dir: &Dir, state: &State) -> Result<Caller, ApiError> {
     auth::authenticate(req, state, dir.sandbox.clock.now())
 }

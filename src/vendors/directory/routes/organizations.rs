@@ -2,10 +2,11 @@
 //! merges), the alias and by-app lookups (the secret one takes the secret in the body), API keys.
 
 use super::{
-    Answer, Dir, bad, caller, conflict, created, email, not_found, now, object, ok, resource, text, update_profile,
-    upper, uuid, written,
+    Answer, Dir, bad, caller, conflict, created, email, not_found, now, object, ok, text, update_profile, upper, uuid,
+    written,
 };
 use crate::common::error::ApiError;
+use crate::common::routing::endpoint;
 use crate::vendors::directory::auth::{Caller, rank};
 use crate::vendors::directory::model::{
     CreationInfo, Grant, ORGANIZATION_PROFILE, Organization, OrganizationKey, Preferences,
@@ -18,31 +19,29 @@ use serde_json::{Map, Value};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     const ORG: &str = "/api/v1/organization";
-    cfg.service(
-        resource(ORG).route(web::get().to(list)).route(web::post().to(create)).route(web::patch().to(update_current)),
-    )
-    .service(
-        resource(&format!("{ORG}/profile"))
-            .route(web::get().to(current_profile))
-            .route(web::post().to(replace_current_profile))
-            .route(web::patch().to(patch_current_profile)),
-    )
-    .service(resource(&format!("{ORG}/keys")).route(web::post().to(create_current_key)))
-    .service(resource(&format!("{ORG}/keys/{{key}}")).route(web::delete().to(delete_current_key)))
-    .service(resource(&format!("{ORG}/alias/{{alias}}")).route(web::get().to(by_alias)))
-    .service(resource(&format!("{ORG}/by-app/{{type}}")).route(web::get().to(by_app)))
-    .service(resource(&format!("{ORG}/by-app-id/{{type}}/{{external}}")).route(web::get().to(by_app_id)))
-    .service(resource(&format!("{ORG}/by-app-data/{{type}}/{{key}}/{{value}}")).route(web::get().to(by_app_data)))
-    .service(resource(&format!("{ORG}/by-app-secret/{{type}}/{{key}}")).route(web::post().to(by_app_secret)))
-    .service(resource(&format!("{ORG}/{{organization}}")).route(web::get().to(get)).route(web::patch().to(update)))
-    .service(
-        resource(&format!("{ORG}/{{organization}}/profile"))
-            .route(web::get().to(profile))
-            .route(web::post().to(replace_profile))
-            .route(web::patch().to(patch_profile)),
-    )
-    .service(resource(&format!("{ORG}/{{organization}}/keys")).route(web::post().to(create_key)))
-    .service(resource(&format!("{ORG}/{{organization}}/keys/{{key}}")).route(web::delete().to(delete_key)));
+    cfg.service(endpoint(ORG).get(list).post(create).patch(update_current))
+        .service(
+            endpoint(&format!("{ORG}/profile"))
+                .get(current_profile)
+                .post(replace_current_profile)
+                .patch(patch_current_profile),
+        )
+        .service(endpoint(&format!("{ORG}/keys")).post(create_current_key))
+        .service(endpoint(&format!("{ORG}/keys/{{key}}")).delete(delete_current_key))
+        .service(endpoint(&format!("{ORG}/alias/{{alias}}")).get(by_alias))
+        .service(endpoint(&format!("{ORG}/by-app/{{type}}")).get(by_app))
+        .service(endpoint(&format!("{ORG}/by-app-id/{{type}}/{{external}}")).get(by_app_id))
+        .service(endpoint(&format!("{ORG}/by-app-data/{{type}}/{{key}}/{{value}}")).get(by_app_data))
+        .service(endpoint(&format!("{ORG}/by-app-secret/{{type}}/{{key}}")).post(by_app_secret))
+        .service(endpoint(&format!("{ORG}/{{organization}}")).get(get).patch(update))
+        .service(
+            endpoint(&format!("{ORG}/{{organization}}/profile"))
+                .get(profile)
+                .post(replace_profile)
+                .patch(patch_profile),
+        )
+        .service(endpoint(&format!("{ORG}/{{organization}}/keys")).post(create_key))
+        .service(endpoint(&format!("{ORG}/{{organization}}/keys/{{key}}")).delete(delete_key));
 }
 
 /// The caller's role in an organization it may see (its own, or one its account has a grant

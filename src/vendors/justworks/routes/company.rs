@@ -1,18 +1,19 @@
 //! `GET /v1/company`, its bank account and custom fields; the legacy canonical-id lookups.
 
-use super::{Answer, Jw, authorize, resource};
+use super::{Answer, Jw, authorize};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::routing::endpoint;
 use crate::vendors::justworks::{docs, views};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/v1/company").route(web::get().to(company)))
-        .service(resource("/v1/company/bank-account").route(web::get().to(bank_account)))
-        .service(resource("/v1/company/custom-fields").route(web::get().to(custom_fields)))
-        .service(resource("/v1/legacy/companies/{legacy_company_id}").route(web::get().to(legacy_company)))
-        .service(resource("/v1/legacy/members/{legacy_member_id}").route(web::get().to(legacy_member)))
-        .service(resource("/v1/docs").route(web::get().to(docs)));
+    cfg.service(endpoint("/v1/company").get(company))
+        .service(endpoint("/v1/company/bank-account").get(bank_account))
+        .service(endpoint("/v1/company/custom-fields").get(custom_fields))
+        .service(endpoint("/v1/legacy/companies/{legacy_company_id}").get(legacy_company))
+        .service(endpoint("/v1/legacy/members/{legacy_member_id}").get(legacy_member))
+        .service(endpoint("/v1/docs").get(docs));
 }
 
 /// `GET /v1/company` (`company.basic:read`; `company.detail:read` adds fields).

@@ -1,8 +1,9 @@
 //! Deductions: the types (a bare array), the filtered list, and create / update / cancel with a
 //! result per row (`operation_id`), so one bad row never fails the others.
 
-use super::{Answer, Jw, authorize, bad, get, page, query, resource};
+use super::{Answer, Jw, authorize, bad, get, page, query};
 use crate::common::error::ApiError;
+use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::Deduction;
 use crate::vendors::justworks::store::State;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,14 +11,9 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/v1/deduction-types").route(web::get().to(types)))
-        .service(
-            resource("/v1/deductions")
-                .route(web::get().to(list))
-                .route(web::post().to(create))
-                .route(web::put().to(update)),
-        )
-        .service(resource("/v1/deductions/cancel").route(web::patch().to(cancel)));
+    cfg.service(endpoint("/v1/deduction-types").get(types))
+        .service(endpoint("/v1/deductions").get(list).post(create).put(update))
+        .service(endpoint("/v1/deductions/cancel").patch(cancel));
 }
 
 /// `GET /v1/deduction-types` (`deductions:read`): a bare array.

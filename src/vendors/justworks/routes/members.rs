@@ -1,8 +1,9 @@
 //! Members: the cursor-paginated list with `status` and every `updated_at*` filter, one member,
 //! custom field values, tax ids.
 
-use super::{Answer, Jw, authorize, bad, date, get, page, query, resource};
+use super::{Answer, Jw, authorize, bad, date, get, page, query};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::Member;
 use crate::vendors::justworks::views;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,10 +11,10 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/v1/members").route(web::get().to(list)))
-        .service(resource("/v1/members/{member_id}").route(web::get().to(one)))
-        .service(resource("/v1/members/{member_id}/custom-field-values").route(web::get().to(custom_field_values)))
-        .service(resource("/v1/members/{member_id}/tax-id").route(web::get().to(tax_id)));
+    cfg.service(endpoint("/v1/members").get(list))
+        .service(endpoint("/v1/members/{member_id}").get(one))
+        .service(endpoint("/v1/members/{member_id}/custom-field-values").get(custom_field_values))
+        .service(endpoint("/v1/members/{member_id}/tax-id").get(tax_id));
 }
 
 /// How a member's `updated_at` date compares with a filter's date.

@@ -12,6 +12,7 @@ use super::scopes::Granted;
 use super::store::{JustworksStore, State};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::pagination::CursorPage;
+use crate::common::routing::endpoint;
 use crate::sandbox::InSandbox;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
@@ -22,22 +23,15 @@ type Answer = Result<HttpResponse, ApiError>;
 
 /// Registers the OAuth endpoints and every resource route relative to `/justworks`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/oauth/authorize").route(web::get().to(oauth::authorize)).route(web::post().to(oauth::decide)),
-    )
-    .service(resource("/oauth/token").route(web::post().to(oauth::token)))
-    .service(resource("/oauth/revoke").route(web::post().to(oauth::revoke)))
-    .service(resource("/v1/oauth/revoke").route(web::post().to(oauth::revoke)));
+    cfg.service(endpoint("/oauth/authorize").get(oauth::authorize).post(oauth::decide))
+        .service(endpoint("/oauth/token").post(oauth::token))
+        .service(endpoint("/oauth/revoke").post(oauth::revoke))
+        .service(endpoint("/v1/oauth/revoke").post(oauth::revoke));
     company::configure(cfg);
     members::configure(cfg);
     deductions::configure(cfg);
     payroll::configure(cfg);
     time_off::configure(cfg);
-}
-
-/// A resource whose other methods get the 405 through the renderer.
-fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(|| async { Answer::Err(ApiError::new(ErrorKind::MethodNotAllowed)) }))
 }
 
 /// A valid token holding the endpoint's required scope (403 without it).

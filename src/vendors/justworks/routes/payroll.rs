@@ -1,16 +1,17 @@
 //! Payrolls (by pay date range), their fees and paystubs, and one paystub with its lines.
 
-use super::{Answer, Jw, authorize, bad, date, page, query, resource};
+use super::{Answer, Jw, authorize, bad, date, page, query};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::{Payroll, Paystub};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/v1/payrolls").route(web::get().to(list)))
-        .service(resource("/v1/payrolls/{payroll_id}/fees").route(web::get().to(fees)))
-        .service(resource("/v1/payrolls/{payroll_id}/paystubs").route(web::get().to(paystubs)))
-        .service(resource("/v1/paystubs/{paystub_id}").route(web::get().to(paystub)));
+    cfg.service(endpoint("/v1/payrolls").get(list))
+        .service(endpoint("/v1/payrolls/{payroll_id}/fees").get(fees))
+        .service(endpoint("/v1/payrolls/{payroll_id}/paystubs").get(paystubs))
+        .service(endpoint("/v1/paystubs/{paystub_id}").get(paystub));
 }
 
 fn payroll_not_found() -> ApiError {

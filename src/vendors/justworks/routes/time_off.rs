@@ -1,8 +1,9 @@
 //! Time off: policies, requests (date range required), and the asynchronous balances report
 //! that stays `pending` until the sandbox clock passes `balance_report_seconds`.
 
-use super::{Answer, Jw, authorize, bad, date, get, page, query, resource};
+use super::{Answer, Jw, authorize, bad, date, get, page, query};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::{BalanceReport, Policy, TimeOffRequest};
 use crate::vendors::justworks::store::State;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,10 +12,10 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/v1/time-off/policies").route(web::get().to(policies)))
-        .service(resource("/v1/time-off/requests").route(web::get().to(requests)))
-        .service(resource("/v1/time-off/balances").route(web::post().to(start_balances)))
-        .service(resource("/v1/time-off/balances/{report_id}").route(web::get().to(balances)));
+    cfg.service(endpoint("/v1/time-off/policies").get(policies))
+        .service(endpoint("/v1/time-off/requests").get(requests))
+        .service(endpoint("/v1/time-off/balances").post(start_balances))
+        .service(endpoint("/v1/time-off/balances/{report_id}").get(balances));
 }
 
 /// `GET /v1/time-off/policies?status=` (`time_off:read`).
