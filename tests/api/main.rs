@@ -4,6 +4,7 @@ mod admin;
 mod chiefonboarding;
 mod directory;
 mod helpers;
+mod hostile;
 mod joinup;
 mod justworks;
 mod named_sandbox;

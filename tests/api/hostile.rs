@@ -1,0 +1,239 @@
+//! Requests that once crashed, stalled or bloated the server, each sent as quoted in the
+//! hardening issue: the answer is the vendor's (or the admin API's) own, nothing changes, and
+//! the server keeps answering.
+
+use crate::helpers::{TestApp, spawn_app, spawn_with};
+use hr_sandbox::settings::Settings;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const PLACEHOLDER: &str = "JWT beep-beep-beep-beep-beep";
+
+async fn still_serving(app: &TestApp) {
+    let health = app.get_json("/__admin/health", None, 200).await;
+    assert_eq!(health["status"], "ok");
+}
+
+async fn raw(app: &TestApp, method: Method, path: &str, auth: Option<&str>, body: String) -> (u16, String) {
+    let mut request = app.request(method, path).header("Content-Type", "application/json").body(body);
+    if let Some(auth) = auth {
+        request = request.header("Authorization", auth);
+    }
+    let response = app.execute(request).await;
+    (response.status().as_u16(), response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn json_nested_100000_deep_is_pythons_recursion_error_not_a_dead_process() {
+    let app = spawn_app().await;
+    let deep = "[".repeat(100_000);
+    let (status, body) =
+        raw(&app, Method::POST, "/joinup/api/company/employees/", Some(PLACEHOLDER), deep.clone()).await;
+    assert_eq!((status, body.as_str()), (500, "<h1>Server Error (500)</h1>"), "DRF lets RecursionError escape");
+    let admin = app.auth("chiefonboarding", "admin").await;
+    let before = app.get_json("/__admin/vendors", None, 200).await;
+    let (status, _) = raw(&app, Method::POST, "/chiefonboarding/api/users/", Some(&admin), deep).await;
+    assert_eq!(status, 500);
+    let objects = "{\"a\":".repeat(100_000);
+    let (status, _) = raw(&app, Method::POST, "/chiefonboarding/api/users/", Some(&admin), objects).await;
+    assert_eq!(status, 500);
+    assert_eq!(app.get_json("/__admin/vendors", None, 200).await, before, "nothing was written");
+    // The Spring and Justworks parsers refuse depth with their own 400s.
+    let deep = "[".repeat(100_000);
+    let directory = app.auth("directory", "owner").await;
+    let (status, body) = raw(&app, Method::POST, "/directory/api/v1/employee", Some(&directory), deep).await;
+    assert_eq!(status, 400, "{body}");
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn orquest_lag_past_a_java_int_is_that_elements_400_and_links_no_user() {
+    let app = spawn_app().await;
+    let auth = app.auth("orquest", "integration").await;
+    let users_path = "/orquest/api/v1/businesses/ACME/users";
+    let before = app.get_json(users_path, Some(&auth), 200).await;
+    let mut element = crate::orquest::element("777001");
+    element["lag"] = json!(2_147_483_648_i64);
+    element["user"] = json!({"username": "orphan", "email": "orphan@acme.test"});
+    let path = "/orquest/api/v2/businesses/ACME/employees";
+    let response = app.send(Method::PUT, path, Some(&auth), Some(json!([element]))).await;
+    assert_eq!(response.status(), 200);
+    let results: Value = response.json().await.expect("json");
+    assert_eq!(results[0]["status"], 400, "{results}");
+    assert_eq!(app.get_json(users_path, Some(&auth), 200).await, before, "no orphan user");
+    element["lag"] = json!(2_147_483_647_i64);
+    let response = app.send(Method::PUT, path, Some(&auth), Some(json!([element]))).await;
+    let results: Value = response.json().await.expect("json");
+    assert_eq!(results[0]["status"], 200, "the largest Java int is a lag: {results}");
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn clock_changes_out_of_range_are_400_and_change_nothing() {
+    let app = spawn_app().await;
+    let before = app.get_json("/__admin/clock", None, 200).await;
+    let refused = app.admin_post("/__admin/clock", json!({"advance_seconds": 10_000_000_000_000_i64}), 400).await;
+    assert_eq!(refused["error"]["code"], "bad_request");
+    let body = json!({"frozen": true, "advance_seconds": 9_223_372_036_854_775_i64});
+    app.admin_post("/__admin/clock", body, 400).await;
+    let after = app.get_json("/__admin/clock", None, 200).await;
+    assert_eq!(after["frozen"], before["frozen"], "frozen was not applied");
+    app.admin_post("/__admin/clock", json!({"set": "0001-01-01T00:00:00Z"}), 400).await;
+    let auth = app.auth("chiefonboarding", "admin").await;
+    assert_eq!(app.send(Method::GET, "/chiefonboarding/api/employees/", Some(&auth), None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn token_lifetimes_and_job_delays_past_ten_years_are_400() {
+    let app = spawn_app().await;
+    let huge = 10_000_000_000_000_i64;
+    app.admin_post("/__admin/vendors/joinup/tokens", json!({"identity": "group_admin", "expires_in": huge}), 400).await;
+    app.admin_post("/__admin/vendors/joinup/tokens", json!({"identity": "group_admin", "expires_in": 1e13}), 400).await;
+    let body = json!({"account": "owner@acme.test", "expires_in": huge});
+    app.admin_post("/__admin/vendors/directory/tokens", body, 400).await;
+    for (vendor, setting) in [("joinup", "bulk_processing_seconds"), ("justworks", "balance_report_seconds")] {
+        let path = format!("/__admin/vendors/{vendor}/settings");
+        let before = app.get_json(&path, None, 200).await;
+        let patch = app.request(Method::PATCH, &path).json(&json!({setting: 1e13}));
+        assert_eq!(app.execute(patch).await.status(), 400, "{setting}");
+        assert_eq!(app.get_json(&path, None, 200).await, before);
+    }
+    let items = json!([{"base_email": "x@acme-iberia.test", "name": "X", "operation": "onboarding", "company_name": "Acme Iberia SL"}]);
+    let bulk = app.send(Method::POST, "/joinup/api/company/employees/", Some(PLACEHOLDER), Some(items)).await;
+    assert_eq!(bulk.status(), 202, "bulk POSTs still work");
+}
+
+#[tokio::test]
+async fn hostile_globs_and_bodies_are_matched_in_linear_time_without_blocking_others() {
+    let app = spawn_app().await;
+    let scenario = "name: hostile\nrules:\n  - when:\n      vendor: chiefonboarding\n      path: /**/**/**/**/**/**/**/**/x\n      body_contains: needle-not-there\n    then:\n      error: conflict\n";
+    let loaded =
+        app.request(Method::POST, "/__admin/scenarios").header("Content-Type", "application/yaml").body(scenario);
+    assert_eq!(app.execute(loaded).await.status(), 201);
+    let path = format!("/chiefonboarding{}", "/a".repeat(61));
+    let started = Instant::now();
+    let (first, second) = tokio::join!(
+        app.send(Method::GET, &path, None, None),
+        app.send(Method::POST, &path, None, Some(json!({"blob": "a".repeat(1_000_000)}))),
+    );
+    assert_eq!((first.status().as_u16(), second.status().as_u16()), (404, 404));
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn the_journal_keeps_8_kib_of_a_body_and_says_it_cut_it() {
+    let app = spawn_app().await;
+    let auth = app.auth("chiefonboarding", "admin").await;
+    let big = json!({"first_name": "a".repeat(100_000)});
+    app.send(Method::POST, "/chiefonboarding/api/users/", Some(&auth), Some(big)).await;
+    let journal = app.get_json("/__admin/requests?method=POST", None, 200).await;
+    let entry = &journal.as_array().expect("list")[0];
+    assert_eq!(entry["body_truncated"], true);
+    assert!(entry["body"].as_str().expect("text").len() <= 8 * 1024);
+}
+
+#[tokio::test]
+async fn sandboxes_past_the_cap_are_a_409() {
+    let app = spawn_with(Settings { max_sandboxes: 3, ..Settings::default() }).await;
+    let existing = app.get_json("/__admin/sandboxes", None, 200).await.as_array().map_or(0, Vec::len);
+    for n in existing..3 {
+        app.admin_post("/__admin/sandboxes", json!({"name": format!("s{n}")}), 201).await;
+    }
+    let refused = app.admin_post("/__admin/sandboxes", json!({"name": "one-too-many"}), 409).await;
+    assert_eq!(refused["error"]["code"], "too_many_sandboxes");
+}
+
+#[tokio::test]
+async fn the_admin_api_answers_only_loopback_hosts_and_json_writes() {
+    let app = spawn_app().await;
+    for host in ["localhost:8080", "127.0.0.1", "[::1]:1234", "LOCALHOST"] {
+        let response = app.execute(app.request(Method::GET, "/__admin/health").header("Host", host)).await;
+        assert_eq!(response.status(), 200, "{host}");
+    }
+    for host in ["evil.example", "localhost.evil.example", "10.0.0.1:8080"] {
+        let response = app.execute(app.request(Method::GET, "/__admin/credentials").header("Host", host)).await;
+        assert_eq!(response.status(), 403, "{host}");
+        let body: Value = response.json().await.expect("admin json");
+        assert_eq!(body["error"]["code"], "forbidden_host");
+    }
+    let vendor =
+        app.execute(app.request(Method::GET, "/chiefonboarding/api/employees/").header("Host", "x.example")).await;
+    assert_eq!(vendor.status(), 401, "vendor routes answer any host");
+    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+        let request = app.request(Method::POST, "/__admin/reset").header("Content-Type", content_type).body("{}");
+        assert_eq!(app.execute(request).await.status(), 415, "{content_type}");
+    }
+    let no_type = app.request(Method::POST, "/__admin/scenarios").body("name: x\nrules: []\n");
+    assert_eq!(app.execute(no_type).await.status(), 415);
+    let too_big = app.request(Method::POST, "/__admin/reset").json(&json!({"seed": "x".repeat(2_000_000)}));
+    let response = app.execute(too_big).await;
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.expect("admin json, not text/plain");
+    assert_eq!(body["error"]["code"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn an_admin_token_guards_every_admin_route() {
+    let app = spawn_with(Settings { admin_token: Some("s3cret".into()), ..Settings::default() }).await;
+    let bare = app.execute(app.request(Method::GET, "/__admin/health")).await;
+    assert_eq!(bare.status(), 401);
+    assert_eq!(bare.headers()["www-authenticate"], "Bearer");
+    let wrong = app.request(Method::GET, "/__admin/credentials").header("Authorization", "Bearer nope");
+    assert_eq!(app.execute(wrong).await.status(), 401);
+    let right = app.request(Method::GET, "/__admin/credentials").header("Authorization", "Bearer s3cret");
+    assert_eq!(app.execute(right).await.status(), 200);
+}
+
+#[tokio::test]
+async fn registered_urls_must_be_http_and_forwarded_headers_are_ignored_unless_trusted() {
+    let app = spawn_app().await;
+    let app_body = |logo: &str| {
+        json!({"client_id": "evil", "client_secret": "s", "name": "Evil", "redirect_uris": ["https://evil.example/cb"],
+               "scopes": ["company.basic:read"], "logo_url": logo})
+    };
+    app.admin_post("/__admin/vendors/justworks/apps", app_body("javascript:alert(1)"), 400).await;
+    app.admin_post("/__admin/vendors/justworks/apps", app_body("https://evil.example/logo.png"), 200).await;
+    let mut redirect = app_body("https://evil.example/logo.png");
+    redirect["redirect_uris"] = json!(["javascript:alert(document.cookie)"]);
+    app.admin_post("/__admin/vendors/justworks/apps", redirect, 400).await;
+    let auth = app.auth("joinup", "group_admin").await;
+    let page = app
+        .request(Method::GET, "/joinup/api/company/employees/?page_size=1")
+        .header("Authorization", auth.as_str())
+        .header("X-Forwarded-Host", "evil.example")
+        .header("X-Forwarded-Proto", "https");
+    let body: Value = app.execute(page).await.json().await.expect("json");
+    let next = body["next"].as_str().expect("a next link");
+    assert!(next.starts_with("http://127.0.0.1:"), "{next}");
+    let trusting = spawn_with(Settings { trust_forwarded: true, ..Settings::default() }).await;
+    let auth = trusting.auth("joinup", "group_admin").await;
+    let page = trusting
+        .request(Method::GET, "/joinup/api/company/employees/?page_size=1")
+        .header("Authorization", auth.as_str())
+        .header("X-Forwarded-Host", "sandbox.example")
+        .header("X-Forwarded-Proto", "https");
+    let body: Value = trusting.execute(page).await.json().await.expect("json");
+    assert!(body["next"].as_str().expect("next").starts_with("https://sandbox.example/"), "{body}");
+}
+
+#[tokio::test]
+async fn wrong_methods_carry_allow_and_spring_413s_their_timestamp() {
+    let app = spawn_app().await;
+    for (path, allow) in [
+        ("/justworks/v1/members", "GET"),
+        ("/directory/api/v1/employee", "GET, POST"),
+        ("/orquest/api/v2/businesses/ACME/employees", "PUT"),
+    ] {
+        let response = app.send(Method::DELETE, path, None, None).await;
+        assert_eq!(response.status(), 405, "{path}");
+        assert_eq!(response.headers()["allow"], allow, "{path}");
+    }
+    let auth = app.auth("directory", "owner").await;
+    let big = format!("{{\"x\": \"{}\"}}", "a".repeat(1_100_000));
+    let (status, body) = raw(&app, Method::POST, "/directory/api/v1/employee", Some(&auth), big).await;
+    assert_eq!(status, 413);
+    let body: Value = serde_json::from_str(&body).expect("Spring JSON");
+    assert!(body["timestamp"].is_string(), "{body}");
+}
