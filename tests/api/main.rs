@@ -3,6 +3,7 @@
 mod admin;
 mod chiefonboarding;
 mod directory;
+mod fuzz;
 mod helpers;
 mod hostile;
 mod joinup;
