@@ -76,7 +76,9 @@ impl Application {
                 .wrap(from_fn(request_id::attach))
         })
         .on_connect(scenario::fault::record_socket)
-        .shutdown_timeout(2)
+        // One second for in-flight requests keeps the whole stop (signal to exit) under the
+        // README's 2 s; with 2 here it measured 2.32 s.
+        .shutdown_timeout(1)
         .listen(listener)?;
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
@@ -99,7 +101,7 @@ impl Application {
         format!("http://{}:{}", self.host, self.port)
     }
 
-    /// Serves until SIGINT/SIGTERM (graceful, at most 2 s for in-flight requests).
+    /// Serves until SIGINT/SIGTERM (graceful: in-flight requests get 1 s, the whole stop < 2 s).
     pub async fn run_until_stopped(self) -> io::Result<()> {
         self.server.await
     }

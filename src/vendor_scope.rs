@@ -6,7 +6,7 @@ use crate::admin::error::AdminError;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::{JournalEntry, RECORDED_HEADERS};
 use crate::request_id::RequestId;
-use crate::sandbox::{DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
+use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::fault::{self, ConnSocket};
 use crate::scenario::matcher::RequestFacts;
 use crate::scenario::{Action, Fault};
@@ -121,6 +121,7 @@ async fn answer(
 ) -> (Result<ServiceResponse<BoxBody>, Error>, bool) {
     // First, so even a body-limit error is rendered on the sandbox's clock (Spring's timestamp).
     req.extensions_mut().insert(Arc::clone(sandbox));
+    req.extensions_mut().insert(AddressedVendor(mount.vendor.id()));
     let body = match buffer_body(&mut req, mount.body_limit).await {
         Ok(body) => body,
         Err(err) => return (Ok(req.error_response(err)), false),

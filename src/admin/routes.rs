@@ -93,12 +93,11 @@ async fn credentials(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResu
 async fn reset(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -> AdminResult {
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     let request: ResetRequest = optional_json(&body)?;
-    if let Some(unknown) = request.vendors.iter().flatten().find(|v| sandbox.store(v).is_none()) {
+    if let Some(unknown) = request.vendors.iter().flatten().find(|v| !sandbox.vendor_ids().any(|id| id == v.as_str())) {
         return Err(AdminError::bad_request(format!("unknown vendor '{unknown}'")));
     }
     sandbox.reset(request.seed, request.vendors.as_deref());
-    let vendors: Vec<String> =
-        request.vendors.unwrap_or_else(|| sandbox.stores().map(|(id, _)| id.to_owned()).collect());
+    let vendors: Vec<String> = request.vendors.unwrap_or_else(|| sandbox.vendor_ids().map(str::to_owned).collect());
     Ok(HttpResponse::Ok().json(json!({"sandbox": sandbox.name(), "seed": sandbox.seed(), "vendors": vendors})))
 }
 
@@ -338,7 +337,7 @@ fn describe(sandbox: &Sandbox) -> Value {
     let name = sandbox.name();
     let base = if name == DEFAULT_SANDBOX { String::new() } else { format!("/sandboxes/{name}") };
     let prefixes: Map<String, Value> =
-        sandbox.stores().map(|(id, _)| (id.to_owned(), json!(format!("{base}/{id}")))).collect();
+        sandbox.vendor_ids().map(|id| (id.to_owned(), json!(format!("{base}/{id}")))).collect();
     json!({"name": name, "seed": sandbox.seed(), "prefixes": prefixes})
 }
 

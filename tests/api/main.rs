@@ -8,6 +8,7 @@ mod helpers;
 mod hostile;
 mod joinup;
 mod justworks;
+mod memory;
 mod named_sandbox;
 mod orquest;
 mod panics;

@@ -1,0 +1,70 @@
+//! What sandboxes cost the real process: a new one is nearly free until a vendor in it is used,
+//! and deleting sandboxes gives their memory back. Measured as the binary's RSS.
+
+use crate::process::{Server, start_with};
+use serde_json::json;
+
+fn rss_mib(server: &Server) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).expect("proc status");
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS");
+    kib / 1024.0
+}
+
+async fn create(client: &reqwest::Client, base: &str, name: &str) {
+    let created = client.post(format!("{base}/__admin/sandboxes")).json(&json!({"name": name})).send().await;
+    assert_eq!(created.expect("answered").status(), 201);
+}
+
+async fn delete(client: &reqwest::Client, base: &str, name: &str) {
+    let deleted = client.delete(format!("{base}/__admin/sandboxes/{name}")).send().await;
+    assert_eq!(deleted.expect("answered").status(), 204);
+}
+
+#[tokio::test]
+async fn two_hundred_unused_sandboxes_cost_little_and_deleting_them_gives_it_back() {
+    let server = start_with(&["--port", "0", "--workers", "1"], &[], "42");
+    let client = reqwest::Client::new();
+    assert!(client.get(format!("{}/__admin/health", server.base)).send().await.is_ok());
+    let start = rss_mib(&server);
+    for n in 0..200 {
+        create(&client, &server.base, &format!("unused-{n}")).await;
+    }
+    let created = rss_mib(&server);
+    for n in 0..200 {
+        delete(&client, &server.base, &format!("unused-{n}")).await;
+    }
+    let deleted = rss_mib(&server);
+    eprintln!("RSS: start {start:.1} MiB, 200 unused sandboxes {created:.1} MiB, deleted {deleted:.1} MiB");
+    assert!(created - start < 100.0, "200 unused sandboxes grew RSS by {:.1} MiB", created - start);
+    assert!(deleted <= start * 1.1, "after deleting: {deleted:.1} MiB against {start:.1} MiB");
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[tokio::test]
+async fn deleting_used_sandboxes_returns_rss_to_within_10_percent() {
+    let server = start_with(&["--port", "0", "--workers", "2"], &[], "42");
+    let client = reqwest::Client::new();
+    // Steady state first: the default sandbox seeded, the workers' buffers and arenas in use.
+    let creds = client.get(format!("{}/__admin/credentials", server.base)).send().await;
+    assert_eq!(creds.expect("answered").status(), 200);
+    let start = rss_mib(&server);
+    for n in 0..40 {
+        let name = format!("used-{n}");
+        create(&client, &server.base, &name).await;
+        // Credentials touch every vendor, so every store of the sandbox is seeded.
+        let creds = client.get(format!("{}/__admin/credentials?sandbox={name}", server.base)).send().await;
+        assert_eq!(creds.expect("answered").status(), 200);
+    }
+    let used = rss_mib(&server);
+    for n in 0..40 {
+        delete(&client, &server.base, &format!("used-{n}")).await;
+    }
+    let deleted = rss_mib(&server);
+    eprintln!("RSS: start {start:.1} MiB, 40 seeded sandboxes {used:.1} MiB, deleted {deleted:.1} MiB");
+    assert!(used > start + 40.0, "the sandboxes were really seeded");
+    assert!(deleted <= start * 1.1, "after deleting: {deleted:.1} MiB against {start:.1} MiB");
+}
