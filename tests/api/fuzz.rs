@@ -342,3 +342,82 @@ fn admin_write_routes_survive_random_bodies() {
     ];
     fuzz(1000, |_, _| (routes, None), "");
 }
+
+/// Query parameter names the vendors read, and a few they do not.
+const QUERY_NAMES: [&str; 24] = [
+    "page",
+    "page_size",
+    "limit",
+    "cursor",
+    "ordering",
+    "status",
+    "start_date",
+    "end_date",
+    "updated_at_gt",
+    "updated_at_lt",
+    "from",
+    "to",
+    "size",
+    "sort",
+    "name",
+    "email",
+    "enabled",
+    "member_id",
+    "type",
+    "format",
+    "offset",
+    "enabled_date__gte",
+    "company_cif",
+    "deduction_type",
+];
+
+fn query_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        hostile_leaf().prop_map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+        Just("99999999999999999999999".to_owned()),
+        Just("-9223372036854775808".to_owned()),
+        "\\PC{0,30}",
+    ]
+}
+
+#[test]
+fn list_routes_of_every_vendor_survive_random_query_strings() {
+    // (path, vendor, identity)
+    let routes = [
+        ("/joinup/api/company/employees/", "joinup", "group_admin"),
+        ("/joinup/api/company/cost-centers/", "joinup", "group_admin"),
+        ("/justworks/v1/members", "justworks", "all_scopes"),
+        ("/justworks/v1/payrolls", "justworks", "all_scopes"),
+        ("/justworks/v1/deductions", "justworks", "all_scopes"),
+        ("/justworks/v1/time-off/requests", "justworks", "all_scopes"),
+        ("/justworks/v1/docs", "justworks", "all_scopes"),
+        ("/directory/api/v1/employee", "directory", "owner"),
+        ("/directory/api/v1/group", "directory", "owner"),
+        ("/directory/api/v1/account", "directory", "owner"),
+        ("/orquest/api/v1/businesses/ACME/users", "orquest", "integration"),
+        ("/orquest/api/v2/businesses/ACME/services/C14/employees/between", "orquest", "integration"),
+        ("/chiefonboarding/api/employees/", "chiefonboarding", "admin"),
+        ("/chiefonboarding/api/sequences/", "chiefonboarding", "admin"),
+    ];
+    let runtime = Runtime::new().expect("runtime");
+    let app = runtime.block_on(spawn_with(Settings { rate_limits: RateLimits::Off, ..Settings::default() }));
+    let creds = runtime.block_on(app.get_json("/__admin/credentials", None, 200));
+    let mut runner = TestRunner::new(Config { cases: 1500, failure_persistence: None, ..Config::default() });
+    let pairs = proptest::collection::vec((proptest::sample::select(QUERY_NAMES.to_vec()), query_value()), 0..4);
+    let result = runner.run(&(0..routes.len(), pairs), |(index, pairs)| {
+        let (path, vendor, identity) = routes[index];
+        let auth = creds[vendor][identity]["authorization"].as_str().unwrap_or_default().to_owned();
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        let (status, text) = runtime.block_on(async {
+            let request = app.request(Method::GET, &format!("{path}?{query}")).header("Authorization", auth);
+            let response = request.send().await.map_err(|e| TestCaseError::fail(format!("no answer: {e}")))?;
+            let status = response.status().as_u16();
+            Ok::<_, TestCaseError>((status, response.text().await.unwrap_or_default()))
+        })?;
+        prop_assert!(status < 500, "GET {path}?{query} answered {status}: {text:.300}");
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+}
