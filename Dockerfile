@@ -15,10 +15,13 @@ RUN cargo build --release --locked --bin hr-sandbox \
 FROM scratch
 COPY --from=build /hr-sandbox /hr-sandbox
 COPY scenarios /scenarios
+# The admin API answers any Host in the container: requests arrive by the service or host name
+# the CI job gives it. Set HR_SANDBOX_ADMIN_TOKEN when the port is reachable by others.
 ENV HR_SANDBOX_HOST=0.0.0.0 \
     HR_SANDBOX_PORT=8080 \
     HR_SANDBOX_LOG_FORMAT=json \
-    HR_SANDBOX_SCENARIOS_DIR=/scenarios
+    HR_SANDBOX_SCENARIOS_DIR=/scenarios \
+    HR_SANDBOX_ADMIN_HOSTS=*
 USER 65534:65534
 EXPOSE 8080
 # No shell in the image: the binary probes itself.

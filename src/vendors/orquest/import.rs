@@ -41,6 +41,8 @@ pub struct Fail(pub u16, pub String);
 type Checked<T> = Result<T, Fail>;
 
 /// `lag` is a Java `int` on Orquest's side: past `Integer.MAX_VALUE` Jackson refuses it.
+// Divergence: Jackson would refuse the whole body; the sandbox refuses the element, like its
+// other per-element checks.
 const MAX_LAG: i64 = i32::MAX as i64;
 
 fn lag_range() -> Fail {

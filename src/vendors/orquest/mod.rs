@@ -20,6 +20,7 @@
 //! - An element that omits `serviceAssociations` or `contracts` leaves them as they are.
 //! - Enumerations accept any UPPER_SNAKE_CASE value (the full lists are not public).
 //! - The services list shows `id`, `name`, `products`.
+//! - `lag` past a Java `int` is the element's 400; a form-login session lasts 30 minutes from login.
 
 mod auth;
 mod error;
