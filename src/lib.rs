@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod cli;
 pub mod common;
+pub mod families;
 pub mod forwarded;
 pub mod journal;
 pub mod outbound;
@@ -13,5 +14,6 @@ pub mod sandbox;
 pub mod scenario;
 pub mod settings;
 pub mod startup;
+pub mod vendor;
 pub mod vendor_scope;
 pub mod vendors;

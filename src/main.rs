@@ -5,6 +5,7 @@ use hr_sandbox::cli::{CheckScenariosArgs, Cli, Command, DumpArgs, HealthcheckArg
 use hr_sandbox::scenario::loader::load_file;
 use hr_sandbox::settings::LogFormat;
 use hr_sandbox::startup::Application;
+use hr_sandbox::vendor::known_to_scenarios;
 use hr_sandbox::vendors;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -67,7 +68,7 @@ fn dump(args: &DumpArgs) -> ExitCode {
 }
 
 fn check_scenarios(args: &CheckScenariosArgs) -> ExitCode {
-    let vendors = vendors::registry();
+    let vendors = known_to_scenarios(&vendors::registry());
     let mut failed = false;
     for file in &args.files {
         match load_file(file, &args.scenarios_dir, &vendors) {

@@ -2,8 +2,8 @@
 //! bounded in time, journaled as an `outbound` entry of the sandbox. Vendors describe the call
 //! and read its result; they never touch the network or the journal themselves.
 
-use crate::journal::JournalEntry;
-use crate::sandbox::Sandbox;
+use crate::common::clock::Clock;
+use crate::journal::{Journal, JournalEntry};
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
@@ -44,10 +44,14 @@ pub enum OutboundResult {
     Unreachable(String),
 }
 
-/// Makes the call and journals it in the sandbox.
-pub async fn send(call: &OutboundCall, sandbox: &Sandbox, request_id: HeaderValue) -> OutboundResult {
+/// Makes the call and journals it, at the time `clock` gives, in the sandbox's `journal`.
+pub async fn send(
+    call: &OutboundCall,
+    (clock, journal): (&Clock, &Journal),
+    request_id: HeaderValue,
+) -> OutboundResult {
     let started = Instant::now();
-    let at = sandbox.clock.now();
+    let at = clock.now();
     let body = Bytes::from(serde_json::to_vec(&call.body).unwrap_or_default());
     let uri: Option<Uri> = call.url.parse().ok();
     let result = match &uri {
@@ -59,7 +63,7 @@ pub async fn send(call: &OutboundCall, sandbox: &Sandbox, request_id: HeaderValu
     if let Some(value) = call.authorization.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
         headers.push((AUTHORIZATION, value));
     }
-    sandbox.journal.record(JournalEntry {
+    journal.record(JournalEntry {
         seq: 0,
         request_id,
         at,

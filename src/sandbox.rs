@@ -6,9 +6,10 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rate_limit::RateLimiter;
 use crate::journal::Journal;
 use crate::scenario::{Scenario, ScenarioEngine};
-use crate::vendors::{Vendor, VendorStore};
+use crate::vendor::{Vendor, VendorStore};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
 use std::collections::BTreeMap;
 use std::future::{Ready, ready};
@@ -199,7 +200,7 @@ impl SandboxRegistry {
 
     /// Creates a sandbox. Seeding happens outside the registry lock so other sandboxes keep serving.
     pub fn create(&self, name: &str, seed: u64) -> Result<Arc<Sandbox>, RegistryError> {
-        if !valid_name(name) {
+        if !crate::common::names::valid_name(name) {
             return Err(RegistryError::BadName);
         }
         if self.sandboxes.read().contains_key(name) {
@@ -241,12 +242,10 @@ fn give_back_freed_memory() {
     }
 }
 
-/// Sandbox names are URL path segments: 1 to 64 of `A-Z a-z 0-9 - _ .`.
-pub fn valid_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && name != "."
-        && name != ".."
+/// The sandbox-clock time of the sandbox a request was addressed to, for renderers (`None`
+/// before the pipeline has found the sandbox).
+pub fn sandbox_now(req: &HttpRequest) -> Option<DateTime<Utc>> {
+    req.extensions().get::<Arc<Sandbox>>().map(|sandbox| sandbox.clock.now())
 }
 
 /// The vendor a request was addressed to, in the request's extensions (set by the pipeline).

@@ -7,8 +7,9 @@ use crate::request_id;
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
 use crate::scenario;
 use crate::settings::{RateLimits, Settings};
+use crate::vendor::{Vendor, known_to_scenarios};
 use crate::vendor_scope::{self, Mount};
-use crate::vendors::{self, Vendor};
+use crate::vendors;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
@@ -28,10 +29,11 @@ impl Application {
     /// Seeds the state, binds the socket and prepares the server.
     pub fn build(settings: Settings) -> io::Result<Self> {
         let vendors = selected_vendors(&settings.vendors)?;
+        let known = known_to_scenarios(&vendors);
         let scenarios = settings
             .scenarios
             .iter()
-            .map(|file| scenario::loader::load_file(file, &settings.scenarios_dir, &vendors).map(Arc::new))
+            .map(|file| scenario::loader::load_file(file, &settings.scenarios_dir, &known).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         let rate_limits = settings.rate_limits == RateLimits::Faithful;

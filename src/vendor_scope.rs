@@ -10,7 +10,7 @@ use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry}
 use crate::scenario::fault::{self, ConnSocket};
 use crate::scenario::matcher::RequestFacts;
 use crate::scenario::{Action, Fault};
-use crate::vendors::Vendor;
+use crate::vendor::Vendor;
 use actix_web::body::BoxBody;
 use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};

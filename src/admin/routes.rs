@@ -13,7 +13,7 @@ use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SandboxRegistry};
 use crate::scenario::loader::compile_text;
 use crate::scenario::{MAX_LOADED, UnknownScenario};
-use crate::vendors::ActionOutcome;
+use crate::vendor::{ActionOutcome, known_to_scenarios};
 use actix_web::HttpMessage;
 use actix_web::dev::HttpServiceFactory;
 use actix_web::http::header::HeaderValue;
@@ -164,7 +164,12 @@ async fn vendor_action(
         ActionOutcome::Done(answer) => answer,
         ActionOutcome::Call { call, finish } => {
             let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
-            let result = outbound::send(&call, &sandbox, request_id.unwrap_or(HeaderValue::from_static(""))).await;
+            let result = outbound::send(
+                &call,
+                (&sandbox.clock, &sandbox.journal),
+                request_id.unwrap_or(HeaderValue::from_static("")),
+            )
+            .await;
             finish(&result, sandbox.clock.now())
         }
     };
@@ -276,7 +281,7 @@ async fn add_scenario(admin: Admin, query: web::Query<ScenarioUpload>, body: Byt
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     let text = std::str::from_utf8(&body).map_err(|_| AdminError::bad_request("<body>: not UTF-8"))?;
     let default_name = query.name.as_deref().unwrap_or("");
-    let scenario = compile_text(text, "<body>", default_name, admin.registry.vendors())
+    let scenario = compile_text(text, "<body>", default_name, &known_to_scenarios(admin.registry.vendors()))
         .map_err(|e| AdminError::bad_request(e.to_string()))?;
     let name = scenario.name.clone();
     sandbox.scenarios.add(scenario, query.activate.unwrap_or(true), sandbox.clock.now()).map_err(|_| {
@@ -346,7 +351,7 @@ fn sandbox(admin: &AdminState, name: Option<&str>) -> Result<Arc<Sandbox>, Admin
     admin.registry.get(name).ok_or_else(|| AdminError::unknown_sandbox(name))
 }
 
-fn store<'a>(sandbox: &'a Sandbox, id: &str) -> Result<&'a Arc<dyn crate::vendors::VendorStore>, AdminError> {
+fn store<'a>(sandbox: &'a Sandbox, id: &str) -> Result<&'a Arc<dyn crate::vendor::VendorStore>, AdminError> {
     sandbox.store(id).ok_or_else(|| AdminError::not_found(format!("no vendor '{id}' is served")))
 }
 

@@ -1,16 +1,19 @@
-//! Vendor-neutral building blocks shared by every emulated vendor.
+//! Vendor-neutral building blocks any vendor may use: error kinds, clock, RNG, JWT, the
+//! `Authorization` header split, email and URL checks, query pagination, the memo, wildcards.
+//! What belongs to one web framework lives in `crate::families`.
 
+pub mod auth_header;
 pub mod clock;
-pub mod drf;
+pub mod email;
 pub mod error;
 pub mod expiring;
 pub mod jwt;
 pub mod memo;
+pub mod names;
 pub mod pagination;
 pub mod rate_limit;
 pub mod rng;
 pub mod routing;
 pub mod seeded;
-pub mod spring;
 pub mod url;
 pub mod wildcard;

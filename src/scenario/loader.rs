@@ -5,7 +5,6 @@ use super::matcher::{Matcher, PathGlob};
 use super::model::{DelaySpec, DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec};
 use super::{Action, Delay, Fault, Fire, ItemError, Rule, Scenario};
 use crate::common::error::{ApiError, ErrorKind};
-use crate::vendors::Vendor;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use bytes::Bytes;
@@ -58,8 +57,18 @@ const ERROR_KINDS: &[(&str, ErrorKind)] = &[
 ];
 
 /// Reads and compiles a file; `name_or_path` is a path, or a name looked up as
+/// What a scenario may name of a vendor (the scenario engine sits below the vendor contract,
+/// so callers describe their vendors with this).
+#[derive(Debug, Clone, Copy)]
+pub struct KnownVendor {
+    /// Vendor id, e.g. `joinup`.
+    pub id: &'static str,
+    /// Whether its bulk endpoints honour `item_error`.
+    pub has_bulk_items: bool,
+}
+
 /// `<dir>/<name>.yaml|.yml|.json`.
-pub fn load_file(name_or_path: &str, dir: &Path, vendors: &[Arc<dyn Vendor>]) -> Result<Scenario, LoadError> {
+pub fn load_file(name_or_path: &str, dir: &Path, vendors: &[KnownVendor]) -> Result<Scenario, LoadError> {
     let direct = Path::new(name_or_path);
     let path = if direct.is_file() {
         direct.to_path_buf()
@@ -89,7 +98,7 @@ pub fn compile_text(
     text: &str,
     file: &str,
     default_name: &str,
-    vendors: &[Arc<dyn Vendor>],
+    vendors: &[KnownVendor],
 ) -> Result<Scenario, LoadError> {
     let fail = |rule: Option<usize>, reason: String| LoadError { file: file.to_owned(), rule, reason };
     if text.len() > MAX_FILE_BYTES {
@@ -111,7 +120,7 @@ pub fn compile_text(
         }
         None => default_name.to_owned(),
     };
-    if !crate::sandbox::valid_name(&name) {
+    if !crate::common::names::valid_name(&name) {
         return Err(fail(None, format!("scenario name '{name}' must be 1 to 64 of A-Z a-z 0-9 - _ .")));
     }
     if parsed.rules.is_empty() {
@@ -160,13 +169,13 @@ fn yaml_options() -> serde_saphyr::Options {
     options
 }
 
-fn compile_rule(spec: RuleSpec, vendors: &[Arc<dyn Vendor>]) -> Result<Rule, String> {
+fn compile_rule(spec: RuleSpec, vendors: &[KnownVendor]) -> Result<Rule, String> {
     let when = spec.when;
     let vendor = match when.vendor.as_str() {
         "*" => None,
-        id if vendors.iter().any(|v| v.id() == id) => Some(id.to_owned()),
+        id if vendors.iter().any(|v| v.id == id) => Some(id.to_owned()),
         id => {
-            let known: Vec<&str> = vendors.iter().map(|v| v.id()).collect();
+            let known: Vec<&str> = vendors.iter().map(|v| v.id).collect();
             return Err(format!("unknown vendor '{id}' (known: {}, or *)", known.join(", ")));
         }
     };
@@ -213,7 +222,7 @@ fn compile_fire(spec: &super::model::FireSpec) -> Result<Fire, String> {
 fn compile_then(
     then: ThenSpec,
     vendor: Option<&str>,
-    vendors: &[Arc<dyn Vendor>],
+    vendors: &[KnownVendor],
 ) -> Result<(Option<Delay>, Action), String> {
     let outcomes = [then.error.is_some(), then.response.is_some(), then.fault.is_some(), then.item_error.is_some()];
     if outcomes.iter().filter(|given| **given).count() > 1 {
@@ -227,7 +236,7 @@ fn compile_then(
     } else if let Some(fault) = then.fault {
         Action::Fault(compile_fault(&fault)?)
     } else if let Some(item) = then.item_error {
-        let bulk = vendors.iter().filter(|v| vendor.is_none_or(|id| v.id() == id)).any(|v| v.has_bulk_items());
+        let bulk = vendors.iter().filter(|v| vendor.is_none_or(|id| v.id == id)).any(|v| v.has_bulk_items);
         if !bulk {
             return Err(format!("item_error needs a vendor with bulk endpoints; {} has none", vendor.unwrap_or("*")));
         }

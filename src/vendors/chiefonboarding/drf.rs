@@ -5,8 +5,8 @@
 use super::i18n;
 use super::model::role;
 use super::store::State;
-use crate::common::drf::{self as common_drf, fields::Input};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::families::drf::{self as common_drf, fields::Input};
 use actix_web::http::header::{ACCEPT, ALLOW, CONTENT_LANGUAGE, CONTENT_TYPE, HeaderValue, VARY};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
@@ -123,7 +123,7 @@ fn negotiate(req: &HttpRequest) -> Result<(), ApiError> {
 /// `TokenAuthentication.authenticate`, message for message.
 fn authenticate<'s>(req: &HttpRequest, state: &'s State) -> Result<&'s super::model::User, ApiError> {
     let unauthorized = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
-    let mut parts = common_drf::authorization_parts(req).into_iter();
+    let mut parts = crate::common::auth_header::authorization_parts(req).into_iter();
     match (parts.next(), parts.next(), parts.next()) {
         (Some(keyword), _, _) if !keyword.eq_ignore_ascii_case(b"token") => {
             Err(unauthorized("Authentication credentials were not provided."))

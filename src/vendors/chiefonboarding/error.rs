@@ -3,8 +3,8 @@
 
 use super::drf as co_drf;
 use super::i18n;
-use crate::common::drf;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::families::drf;
 use actix_web::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;

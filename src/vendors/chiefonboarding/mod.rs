@@ -26,8 +26,8 @@ mod seed;
 mod serializer;
 pub mod store;
 
-use super::{Vendor, VendorStore};
 use crate::common::error::ApiError;
+use crate::vendor::{Vendor, VendorStore};
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::sync::Arc;
 

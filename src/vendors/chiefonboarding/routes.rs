@@ -64,7 +64,7 @@ async fn append_slash(req: HttpRequest, co: Co) -> Answer {
     if !co.store.read().settings.api_access {
         return Err(ApiError::new(ErrorKind::RouteNotFound));
     }
-    let mut response = crate::common::drf::append_slash(&req);
+    let mut response = crate::families::drf::append_slash(&req);
     drf::finish(&mut response, &req);
     Ok(response)
 }

@@ -3,10 +3,10 @@
 
 use super::model::{Category, User, role};
 use super::store::State;
-use crate::common::drf::fields::{
+use crate::common::error::{ApiError, ErrorKind};
+use crate::families::drf::fields::{
     Empty, Errors, Got, Input, char_field, choice_field, date_field, email_field, int_list_field, pk_field,
 };
-use crate::common::error::{ApiError, ErrorKind};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -45,7 +45,7 @@ pub fn input_of(data: Value) -> Result<Input, ApiError> {
         Value::Null => Err(non_field("No data provided")),
         other => Err(non_field(&format!(
             "Invalid data. Expected a dictionary, but got {}.",
-            crate::common::drf::fields::py_type(&other)
+            crate::families::drf::fields::py_type(&other)
         ))),
     }
 }

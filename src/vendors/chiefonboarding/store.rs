@@ -4,7 +4,7 @@ use super::model::{EmployeeView, Organization, Sequence, SequenceView, User};
 use super::seed;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
-use crate::vendors::{ActionOutcome, VendorStore};
+use crate::vendor::{ActionOutcome, VendorStore};
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};

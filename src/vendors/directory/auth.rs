@@ -2,24 +2,13 @@
 //! its organization, expiry on the sandbox clock) or an administration token (an API key's
 //! secret, capped by its `limitToRole`). Roles rank OWNER > ADMIN > MANAGER > EMPLOYEE.
 
+use super::model::Claims;
 use super::store::State;
-use crate::common::drf::authorization_parts;
+use crate::common::auth_header::authorization_parts;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::jwt;
 use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-/// The organization token's claims.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Claims {
-    /// The account.
-    pub sub: String,
-    /// The organization.
-    pub org: String,
-    /// Expiry, Unix seconds.
-    pub exp: i64,
-}
 
 /// Who is calling: the organization every request is scoped to, the account (none for API keys)
 /// and the role.
@@ -54,11 +43,6 @@ pub fn rank(role: &str) -> u8 {
         "EMPLOYEE" => 1,
         _ => 0,
     }
-}
-
-/// Signs an organization token.
-pub fn mint(secret: &str, account: &str, org: &str, exp: DateTime<Utc>) -> String {
-    jwt::sign(&Claims { sub: account.to_owned(), org: org.to_owned(), exp: exp.timestamp() }, secret)
 }
 
 /// The caller, or 401.

@@ -23,8 +23,8 @@ mod routes;
 mod seed;
 pub mod store;
 
-use super::{Vendor, VendorStore};
 use crate::common::error::ApiError;
+use crate::vendor::{Vendor, VendorStore};
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::sync::Arc;
 

@@ -2,6 +2,7 @@
 //! (profile, apps, API keys), accounts with role grants, employees with profiles and manager
 //! relations, groups with profiles, and group memberships of any entity.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -268,4 +269,23 @@ pub struct Membership {
     /// `MEMBER`, `LEAD`.
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+/// The organization token's claims.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The account.
+    pub sub: String,
+    /// The organization.
+    pub org: String,
+    /// Expiry, Unix seconds.
+    pub exp: i64,
+}
+
+impl Claims {
+    /// Signs an organization token for `account` in `org`, valid until `exp`.
+    pub fn mint(secret: &str, account: &str, org: &str, exp: DateTime<Utc>) -> String {
+        let claims = Self { sub: account.to_owned(), org: org.to_owned(), exp: exp.timestamp() };
+        crate::common::jwt::sign(&claims, secret)
+    }
 }

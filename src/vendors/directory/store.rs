@@ -1,14 +1,13 @@
 //! The Directory's state in one sandbox, behind one lock: organizations, accounts, employees,
 //! groups, memberships, API keys, and the secret organization tokens are signed with.
 
-use super::auth;
-use super::model::{Account, Employee, Group, Membership, Organization};
+use super::model::{Account, Claims, Employee, Group, Membership, Organization};
 use super::seed;
 use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
-use crate::vendors::{ActionOutcome, VendorStore};
+use crate::vendor::{ActionOutcome, VendorStore};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 
@@ -95,7 +94,7 @@ impl State {
 
     fn credential(&self, account: &Account, exp: DateTime<Utc>) -> Option<Value> {
         let grant = account.grants.first()?;
-        let token = auth::mint(&self.jwt_secret, &account.id, &grant.org_id, exp);
+        let token = Claims::mint(&self.jwt_secret, &account.id, &grant.org_id, exp);
         Some(json!({
             "authorization": format!("Bearer {token}"),
             "token": token,
@@ -232,7 +231,7 @@ impl VendorStore for DirectoryStore {
         if account.role_in(&org).is_none() {
             return Err(bad("the account has no grant in that organization"));
         }
-        let token = auth::mint(&state.jwt_secret, &account.id, &org, exp);
+        let token = Claims::mint(&state.jwt_secret, &account.id, &org, exp);
         Ok(ActionOutcome::Done(
             json!({"authorization": format!("Bearer {token}"), "token": token, "account_id": account.id, "organization_id": org, "expires_at": exp.to_rfc3339()}),
         ))

@@ -2,50 +2,17 @@
 //! `Authorization: JWT <token>` header, HS256 tokens signed with the sandbox's secret, expiry on
 //! the sandbox clock, and the user named by the payload's `username`.
 
-use super::model::User;
+use super::model::{Claims, User};
 use super::store::State;
-use crate::common::drf::authorization_parts;
+use crate::common::auth_header::authorization_parts;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::jwt::{self, JwtError};
 use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// The header value DRF sends with every 401 (`authenticate_header`).
 pub const WWW_AUTHENTICATE: &str = "JWT realm=\"api\"";
-
-/// `jwt_payload_handler`'s claims, plus the tenant the token names.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Claims {
-    /// The user's id.
-    #[serde(default)]
-    pub user_id: Option<u64>,
-    /// The user's login; what authentication looks up.
-    #[serde(default)]
-    pub username: Option<String>,
-    /// Expiry, Unix seconds (PyJWT checks it only when present).
-    #[serde(default)]
-    pub exp: Option<i64>,
-    /// The user's email.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// The tenant (its admin identity), e.g. `group_admin`.
-    #[serde(default)]
-    pub tenant: Option<String>,
-}
-
-/// Signs a token for `user` of `tenant`, expiring at `exp`.
-pub fn mint(secret: &str, user: &User, tenant: &str, exp: DateTime<Utc>) -> String {
-    let claims = Claims {
-        user_id: Some(user.id),
-        username: Some(user.username.clone()),
-        exp: Some(exp.timestamp()),
-        email: Some(user.username.clone()),
-        tenant: Some(tenant.to_owned()),
-    };
-    jwt::sign(&claims, secret)
-}
 
 /// The placeholder token of the docs' examples (`Authorization: JWT beep-beep-beep-beep-beep`).
 pub const DOCS_TOKEN: &str = "beep-beep-beep-beep-beep";

@@ -2,10 +2,10 @@
 //! with the input), then a queued job. Scenario `item_error` rules mark the items they match.
 
 use super::model::{ATTRIBUTES, BulkItem, JobKind, Mode, Operation, Tenant};
-use crate::common::drf::fields::{
+use crate::common::error::{ApiError, ErrorKind};
+use crate::families::drf::fields::{
     Empty, Errors, Got, Input, boolean_field, char_field, choice_field, email_field, py_type,
 };
-use crate::common::error::{ApiError, ErrorKind};
 use crate::scenario::ItemError;
 use serde_json::{Value, json};
 

@@ -3,8 +3,8 @@
 //! unknown URLs and server errors.
 
 use super::auth;
-use crate::common::drf;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::families::drf;
 use actix_web::http::header::{HeaderValue, RETRY_AFTER, VARY, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;

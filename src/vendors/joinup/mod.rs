@@ -19,6 +19,7 @@
 //! - Signup hooks are called over plain `http://` only.
 //! - Reset also returns the switches (rate limits, hooks, seed counts) to their defaults.
 
+mod admin;
 mod auth;
 mod bulk;
 mod error;
@@ -31,8 +32,8 @@ pub mod settings;
 mod signup;
 pub mod store;
 
-use super::{Vendor, VendorStore};
 use crate::common::error::ApiError;
+use crate::vendor::{Vendor, VendorStore};
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::sync::Arc;
 

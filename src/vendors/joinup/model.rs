@@ -1,9 +1,10 @@
 //! Joinup's records and their wire views. Each record keeps its JSON bytes ready (rebuilt when it
 //! changes), so list pages are assembled, not serialized, per request.
 
+use crate::common::jwt;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// The optional employee attributes, in the order Joinup returns them.
@@ -326,4 +327,38 @@ pub struct User {
     pub is_admin: bool,
     /// Whether the account is active.
     pub is_active: bool,
+}
+
+/// `jwt_payload_handler`'s claims, plus the tenant the token names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id.
+    #[serde(default)]
+    pub user_id: Option<u64>,
+    /// The user's login; what authentication looks up.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Expiry, Unix seconds (PyJWT checks it only when present).
+    #[serde(default)]
+    pub exp: Option<i64>,
+    /// The user's email.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The tenant (its admin identity), e.g. `group_admin`.
+    #[serde(default)]
+    pub tenant: Option<String>,
+}
+
+impl Claims {
+    /// Signs a token for `user` of `tenant`, expiring at `exp`.
+    pub fn mint(secret: &str, user: &User, tenant: &str, exp: DateTime<Utc>) -> String {
+        let claims = Claims {
+            user_id: Some(user.id),
+            username: Some(user.username.clone()),
+            exp: Some(exp.timestamp()),
+            email: Some(user.username.clone()),
+            tenant: Some(tenant.to_owned()),
+        };
+        jwt::sign(&claims, secret)
+    }
 }

@@ -6,10 +6,10 @@
 use super::jobs;
 use super::model::{ATTRIBUTES, BulkItem, Job, JobKind, Mode, Operation};
 use super::store::State;
-use crate::common::drf::fields::valid_email;
+use crate::common::email::valid_email;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::outbound::{OutboundCall, OutboundResult};
-use crate::vendors::ActionOutcome;
+use crate::vendor::ActionOutcome;
 use chrono::{DateTime, Utc};
 use parking_lot::RwLock;
 use serde_json::{Map, Value, json};

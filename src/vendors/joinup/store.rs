@@ -1,26 +1,24 @@
 //! Joinup's state in one sandbox, behind one lock: tenants and their data, users, the JWT
 //! secret, bulk jobs (run when the sandbox clock reaches them) and the signup-hook log.
 
-use super::auth::{self, Claims};
 use super::jobs::{self, Ids};
+use super::model::Claims;
 use super::model::{Job, JobKind, Tenant, User};
 use super::seed::{self, Counts, FIRST_COST_CENTER_ID, FIRST_EMPLOYEE_ID};
 use super::settings::Settings;
-use super::signup;
 use crate::common::clock;
-use crate::common::error::{ApiError, ErrorKind};
+
 use crate::common::memo::Memo;
 use crate::common::rng::{hex_string, rng_for};
-use crate::vendors::{ActionOutcome, VendorStore};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use rand::Rng;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// Seeded tokens expire at 2036-01-01: Joinup's private tokens have no refresh flow.
-fn seeded_expiry() -> DateTime<Utc> {
+pub(super) fn seeded_expiry() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2036, 1, 1, 0, 0, 0).single().unwrap_or_default()
 }
 
@@ -51,7 +49,7 @@ pub struct State {
 }
 
 impl State {
-    fn from_seed(seed: u64, settings: Settings) -> Self {
+    pub(super) fn from_seed(seed: u64, settings: Settings) -> Self {
         let counts = Counts { employees: settings.seed_employees, cost_centers: settings.seed_cost_centers };
         let seeded = seed::seed(seed, counts);
         let max_company = seeded.tenants.iter().flat_map(|t| &t.companies).map(|c| c.id).max().unwrap_or(0);
@@ -83,7 +81,7 @@ impl State {
     }
 
     /// Pushes the tenant switches (shared cost centers) into the tenants and their kept JSON.
-    fn apply_tenant_settings(&mut self) {
+    pub(super) fn apply_tenant_settings(&mut self) {
         for tenant in &mut self.tenants {
             if let Some(shared) = self.settings.shared_cost_centers.get(&tenant.identity) {
                 tenant.shared_cost_centers = *shared;
@@ -148,9 +146,9 @@ impl State {
         self.tenants.iter().position(|t| t.identity == identity)
     }
 
-    fn credential(&self, user: &User, exp: DateTime<Utc>) -> Value {
+    pub(super) fn credential(&self, user: &User, exp: DateTime<Utc>) -> Value {
         let tenant = &self.tenants[user.tenant];
-        let token = auth::mint(&self.secret, user, &tenant.identity, exp);
+        let token = Claims::mint(&self.secret, user, &tenant.identity, exp);
         json!({
             "authorization": format!("JWT {token}"),
             "token": token,
@@ -166,8 +164,8 @@ impl State {
 /// The store registered in each sandbox. The state sits behind an `Arc` so a signup can finish
 /// after its outbound call returns.
 pub struct JoinupStore {
-    seed: RwLock<u64>,
-    state: Arc<RwLock<State>>,
+    pub(super) seed: RwLock<u64>,
+    pub(super) state: Arc<RwLock<State>>,
 }
 
 impl JoinupStore {
@@ -196,119 +194,5 @@ impl JoinupStore {
         state.settle(now);
         state.pages.clear();
         state
-    }
-}
-
-impl VendorStore for JoinupStore {
-    fn reset(&self, seed: u64) {
-        // Divergence: the switches (rate limits, hooks, seed counts) return to their defaults too.
-        let fresh = State::from_seed(seed, Settings::default());
-        *self.seed.write() = seed;
-        *self.state.write() = fresh;
-    }
-
-    fn counts(&self) -> Value {
-        let state = self.state.read();
-        let sum = |f: fn(&Tenant) -> usize| state.tenants.iter().map(f).sum::<usize>();
-        json!({
-            "tenants": state.tenants.len(),
-            "companies": sum(|t| t.companies.len()),
-            "employees": sum(|t| t.employees.len()),
-            "cost_centers": sum(|t| t.cost_centers.len()),
-            "jobs": state.jobs.len(),
-            "signups": state.signups.len(),
-        })
-    }
-
-    fn state(&self) -> Value {
-        let state = self.state.read();
-        let tenants: Vec<Value> = state
-            .tenants
-            .iter()
-            .zip(&state.domains)
-            .map(|(t, domains)| {
-                json!({
-                    "identity": t.identity,
-                    "mode": t.mode,
-                    "shared_cost_centers": t.shared_cost_centers,
-                    "domains": domains,
-                    "companies": t.companies,
-                    "employees": t.employees,
-                    "cost_centers": t.cost_centers,
-                })
-            })
-            .collect();
-        json!({
-            "settings": state.settings.to_json(&state.tenants),
-            "jwt_secret": state.secret,
-            "users": state.users,
-            "tenants": tenants,
-            "jobs": state.jobs,
-            "signups": state.signups,
-        })
-    }
-
-    fn credentials(&self) -> Value {
-        let state = self.state.read();
-        let identities: Map<String, Value> =
-            state.users.iter().map(|u| (u.identity.clone(), state.credential(u, seeded_expiry()))).collect();
-        Value::Object(identities)
-    }
-
-    fn settings(&self) -> Value {
-        let state = self.state.read();
-        state.settings.to_json(&state.tenants)
-    }
-
-    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let mut state = self.state.write();
-        let identities: Vec<String> = state.tenants.iter().map(|t| t.identity.clone()).collect();
-        let users: Vec<String> = state.users.iter().map(|u| u.identity.clone()).collect();
-        let next = state.settings.patched(patch, &identities, &users)?;
-        let reseed = next.seed_employees != state.settings.seed_employees
-            || next.seed_cost_centers != state.settings.seed_cost_centers;
-        if reseed {
-            // New counts take effect at once: the data is seeded again, jobs and signups forgotten.
-            *state = State::from_seed(*self.seed.read(), next);
-        } else {
-            state.settings = next;
-            state.apply_tenant_settings();
-            state.pages.clear();
-        }
-        Ok(state.settings.to_json(&state.tenants))
-    }
-
-    fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
-        match action {
-            "tokens" => self.mint_token(body, now).map(ActionOutcome::Done),
-            "signups" => signup::start(&self.state, body),
-            _ => Err(ApiError::with_message(
-                ErrorKind::NotFound,
-                format!("joinup has no admin action '{action}' (try 'tokens' or 'signups')"),
-            )),
-        }
-    }
-}
-
-impl JoinupStore {
-    /// `POST /__admin/vendors/joinup/tokens {"identity", "expires_in"}`: a token for an identity,
-    /// expiring `expires_in` seconds from the sandbox's now (the seeded expiry when omitted).
-    fn mint_token(&self, body: &Value, now: DateTime<Utc>) -> Result<Value, ApiError> {
-        let bad = |message: &str| ApiError::with_message(ErrorKind::BadRequest, message);
-        let identity = body.get("identity").and_then(Value::as_str).ok_or_else(|| bad("give \"identity\""))?;
-        let exp = match body.get("expires_in") {
-            None => seeded_expiry(),
-            Some(seconds) => {
-                now + seconds.as_i64().and_then(clock::span).ok_or_else(|| {
-                    bad("\"expires_in\" must be an integer number of seconds, at most ten years either way")
-                })?
-            }
-        };
-        let state = self.state.read();
-        let user =
-            state.users.iter().find(|u| u.identity == identity).ok_or_else(|| {
-                ApiError::with_message(ErrorKind::NotFound, format!("no joinup identity '{identity}'"))
-            })?;
-        Ok(state.credential(user, exp))
     }
 }

@@ -25,8 +25,8 @@ mod seed;
 pub mod store;
 mod views;
 
-use super::{Vendor, VendorStore};
 use crate::common::error::ApiError;
+use crate::vendor::{Vendor, VendorStore};
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::sync::Arc;
 

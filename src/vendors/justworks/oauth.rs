@@ -321,7 +321,7 @@ pub fn bearer(
     state: &State,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<scopes::Granted, ApiError> {
-    let parts = crate::common::drf::authorization_parts(req);
+    let parts = crate::common::auth_header::authorization_parts(req);
     let token = match parts.as_slice() {
         [scheme, token] if scheme.eq_ignore_ascii_case(b"bearer") => std::str::from_utf8(token).ok(),
         _ => None,

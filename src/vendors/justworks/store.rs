@@ -9,7 +9,7 @@ use crate::common::expiring;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
 use crate::common::url;
-use crate::vendors::{ActionOutcome, VendorStore};
+use crate::vendor::{ActionOutcome, VendorStore};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};

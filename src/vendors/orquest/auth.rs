@@ -3,7 +3,7 @@
 //! business, and below its node.
 
 use super::store::State;
-use crate::common::drf::authorization_parts;
+use crate::common::auth_header::authorization_parts;
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};

@@ -3,7 +3,7 @@
 //! the other elements of the request go on.
 
 use super::model::{Business, Dated, Employee, IntegrationUser, Person, User};
-use crate::common::drf::fields::valid_email;
+use crate::common::email::valid_email;
 use crate::scenario::ItemError;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;

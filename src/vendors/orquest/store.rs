@@ -7,7 +7,7 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::common::expiring;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
-use crate::vendors::{ActionOutcome, VendorStore};
+use crate::vendor::{ActionOutcome, VendorStore};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;

@@ -9,7 +9,7 @@ mod organizations;
 
 use super::auth::{self, Caller};
 use super::store::{DirectoryStore, State};
-use crate::common::drf::fields::valid_email;
+use crate::common::email::valid_email;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::sandbox::InSandbox;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -3,23 +3,22 @@
 //! `error.rs` calls this with its prefix and its own default texts.
 
 use crate::common::error::{ApiError, ErrorKind};
-use crate::sandbox::Sandbox;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
-use std::sync::Arc;
 
-/// Renders an error under `/<vendor>`; `default_message` gives the vendor's text for an error
-/// that brings none.
+/// Renders an error under `/<vendor>` at sandbox time `now` (the body's `timestamp`);
+/// `default_message` gives the vendor's text for an error that brings none.
 pub fn render(
     err: &ApiError,
     req: &HttpRequest,
-    vendor: &str,
+    (vendor, now): (&str, Option<DateTime<Utc>>),
     default_message: fn(&ApiError) -> Option<String>,
 ) -> HttpResponse {
     let status = err.status();
     let mut body = Map::new();
-    if let Some(sandbox) = req.extensions().get::<Arc<Sandbox>>() {
-        body.insert("timestamp".into(), json!(sandbox.clock.now().format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string()));
+    if let Some(now) = now {
+        body.insert("timestamp".into(), json!(now.format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string()));
     }
     body.insert("status".into(), json!(status.as_u16()));
     body.insert("error".into(), json!(status.canonical_reason().unwrap_or("Error")));

@@ -1,6 +1,6 @@
 //! Django REST Framework behaviour shared by every DRF-based vendor (ChiefOnboarding, Joinup):
-//! field semantics, `JSONParser` with CPython's error texts, the `Authorization` header split
-//! and the throttle message. Vendors keep their own error renderers; this holds DRF's rules.
+//! field semantics, `JSONParser` with CPython's error texts, the throttle message, Django's
+//! APPEND_SLASH and error pages. Vendors keep their own error renderers; this holds DRF's rules.
 
 pub mod fields;
 mod pyjson;
@@ -9,15 +9,7 @@ use pyjson::PyJsonError;
 
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::HttpRequest;
-use actix_web::http::header::{AUTHORIZATION, HeaderValue};
 use serde_json::Value;
-
-/// `get_authorization_header(request).split()`: the header's parts, split on runs of ASCII
-/// whitespace, as bytes (DRF compares the keyword case-insensitively).
-pub fn authorization_parts(req: &HttpRequest) -> Vec<&[u8]> {
-    let header = req.headers().get(AUTHORIZATION).map_or(&b""[..], HeaderValue::as_bytes);
-    header.split(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).filter(|p| !p.is_empty()).collect()
-}
 
 /// `JSONParser.parse`: UTF-8, then Python's `json.loads` with its error text.
 pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {

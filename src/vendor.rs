@@ -1,0 +1,81 @@
+//! The vendor contract: what a vendor gives the server (the `Vendor` trait), what its per-sandbox
+//! state answers to the admin API (`VendorStore`), and the outcomes of vendor admin actions.
+//! Nothing here knows any vendor; `vendors/mod.rs` is the registry that lists them.
+
+use crate::common::error::ApiError;
+use crate::outbound::{OutboundCall, OutboundResult};
+use crate::scenario::loader::KnownVendor;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::any::Any;
+use std::sync::Arc;
+
+/// An emulated vendor API, mounted under `/<id>`.
+pub trait Vendor: Send + Sync + 'static {
+    /// Path prefix and admin id, e.g. `chiefonboarding`.
+    fn id(&self) -> &'static str;
+    /// Human name, e.g. `ChiefOnboarding`.
+    fn display_name(&self) -> &'static str;
+    /// A new store holding this vendor's start state for `seed`.
+    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore>;
+    /// Registers the vendor's routes, relative to its prefix.
+    fn configure(&self, cfg: &mut web::ServiceConfig);
+    /// The vendor's one error renderer: every error under its prefix goes through here.
+    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse;
+    /// Whether the vendor has bulk endpoints that honour scenario `item_error` rules.
+    fn has_bulk_items(&self) -> bool {
+        false
+    }
+}
+
+/// Lets the sandbox hand a handler its concrete store type.
+pub trait AnyArc {
+    /// Upcasts to `Any` for a checked downcast.
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+}
+
+impl<T: Any + Send + Sync> AnyArc for T {
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+/// One vendor's state inside one sandbox, as the admin API sees it.
+pub trait VendorStore: AnyArc + Send + Sync {
+    /// Back to the start state for `seed` (data and settings), atomically.
+    fn reset(&self, seed: u64);
+    /// Record counts per collection.
+    fn counts(&self) -> Value;
+    /// The full state as JSON.
+    fn state(&self) -> Value;
+    /// Ready-to-use credentials per identity: `{"<identity>": {"authorization": ...}}`.
+    fn credentials(&self) -> Value;
+    /// The vendor switches.
+    fn settings(&self) -> Value;
+    /// Applies a partial update of the switches; a bad patch changes nothing.
+    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError>;
+    /// A vendor-specific admin operation, `POST /__admin/vendors/{id}/{action}`, at sandbox time `now`.
+    fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError>;
+}
+
+/// Turns an outbound call's result, at sandbox time, into an admin answer.
+pub type FinishCall = Box<dyn FnOnce(&OutboundResult, DateTime<Utc>) -> Value + Send>;
+
+/// What a vendor admin action needs the server to do.
+pub enum ActionOutcome {
+    /// Done: this is the admin answer.
+    Done(Value),
+    /// Make this call to the client first; `finish` turns its result (at sandbox time) into the answer.
+    Call {
+        /// The call.
+        call: OutboundCall,
+        /// Applies the result to the store and builds the admin answer.
+        finish: FinishCall,
+    },
+}
+
+/// How scenario files may name these vendors.
+pub fn known_to_scenarios(vendors: &[Arc<dyn Vendor>]) -> Vec<KnownVendor> {
+    vendors.iter().map(|v| KnownVendor { id: v.id(), has_bulk_items: v.has_bulk_items() }).collect()
+}
