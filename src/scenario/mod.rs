@@ -2,125 +2,25 @@
 //! activation order, rules in file order; the first rule that fires decides. Counters, the
 //! active set and the probability RNG belong to the sandbox, so reset restores them.
 
+mod compiled;
 pub mod fault;
 pub mod loader;
 pub mod matcher;
 pub mod model;
 
-use crate::common::error::{ApiError, ErrorKind};
+use crate::common::error::ErrorKind;
 use crate::common::rng::{SandboxRng, rng_for};
-use actix_web::http::StatusCode;
-use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
-use bytes::Bytes;
+use actix_web::http::header::RETRY_AFTER;
 use chrono::{DateTime, Utc};
+pub use compiled::{Action, Delay, Fire, ItemError, Rule, Scenario};
 pub use fault::Fault;
-use matcher::{Matcher, RequestFacts};
+use matcher::RequestFacts;
 use parking_lot::Mutex;
 use rand::RngExt;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-
-/// A compiled scenario.
-#[derive(Debug)]
-pub struct Scenario {
-    /// Unique within a sandbox.
-    pub name: String,
-    /// What it simulates.
-    pub description: String,
-    /// Rules in file order.
-    pub rules: Vec<Rule>,
-}
-
-/// A compiled rule.
-#[derive(Debug)]
-pub struct Rule {
-    /// Which requests.
-    pub when: Matcher,
-    /// How often.
-    pub fire: Fire,
-    /// Wait before answering.
-    pub delay: Option<Delay>,
-    /// What answers.
-    pub action: Action,
-}
-
-/// Firing conditions.
-#[derive(Debug, Default)]
-pub struct Fire {
-    /// At most this many firings.
-    pub times: Option<u64>,
-    /// Matches skipped first.
-    pub after: u64,
-    /// Every Nth match after `after`.
-    pub every: Option<u64>,
-    /// Probability per eligible match.
-    pub probability: Option<f64>,
-    /// (start_after_s, duration_s) from activation, on the sandbox clock.
-    pub window: Option<(u64, u64)>,
-}
-
-/// A delay distribution.
-#[derive(Debug, Clone, Copy)]
-pub enum Delay {
-    /// Always this long.
-    Fixed(Duration),
-    /// Uniform between the two.
-    Uniform(Duration, Duration),
-    /// exp(N(mu, sigma)) seconds.
-    LogNormal {
-        /// Mean of the log.
-        mu: f64,
-        /// Standard deviation of the log.
-        sigma: f64,
-    },
-}
-
-/// What a firing rule does.
-#[derive(Debug, Clone)]
-pub enum Action {
-    /// Only the delay; the real handler answers.
-    Pass,
-    /// An error in the vendor's own format.
-    Error(ApiError),
-    /// A raw response.
-    Response {
-        /// Status.
-        status: StatusCode,
-        /// Headers.
-        headers: Vec<(HeaderName, HeaderValue)>,
-        /// Body bytes.
-        body: Bytes,
-        /// Whether the body came from `body` (JSON) rather than `body_text`.
-        json: bool,
-    },
-    /// Make matching items of a bulk request fail; the vendor's handler reads it.
-    ItemError(Arc<ItemError>),
-    /// Break the connection.
-    Fault(Fault),
-}
-
-/// The hook bulk endpoints read from the request's extensions.
-#[derive(Debug)]
-pub struct ItemError {
-    /// Field -> glob.
-    pub matching: BTreeMap<String, String>,
-    /// Message in the per-item report.
-    pub message: String,
-    /// Per-item status, where the vendor has one.
-    pub status: Option<u16>,
-}
-
-impl ItemError {
-    /// Whether an item (a JSON object) is one that must fail.
-    pub fn applies_to(&self, item: &Value) -> bool {
-        self.matching.iter().all(|(field, glob)| {
-            item.get(field).and_then(Value::as_str).is_some_and(|v| crate::common::wildcard::wildcard_match(glob, v))
-        })
-    }
-}
 
 /// What the engine decided for one request.
 pub struct Decision {
