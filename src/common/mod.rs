@@ -16,4 +16,5 @@ pub mod rng;
 pub mod routing;
 pub mod seeded;
 pub mod url;
+pub mod vendor_settings;
 pub mod wildcard;

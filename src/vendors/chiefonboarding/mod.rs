@@ -24,6 +24,7 @@ pub mod model;
 mod routes;
 mod seed;
 mod serializer;
+mod settings;
 pub mod store;
 
 use crate::common::error::ApiError;

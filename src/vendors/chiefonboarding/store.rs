@@ -2,8 +2,10 @@
 
 use super::model::{EmployeeView, Organization, Sequence, SequenceView, User};
 use super::seed;
+use super::settings::Settings;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::common::vendor_settings;
 use crate::vendor::{ActionOutcome, VendorStore};
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,19 +13,6 @@ use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-
-/// The vendor switches.
-#[derive(Debug, Clone, Serialize)]
-pub struct Settings {
-    /// Django's `API_ACCESS`: off, the API routes do not exist (404). On in the sandbox.
-    pub api_access: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self { api_access: true }
-    }
-}
 
 /// Everything ChiefOnboarding holds for one sandbox.
 pub struct State {
@@ -208,17 +197,7 @@ impl VendorStore for ChiefOnboardingStore {
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
         let mut state = self.write();
-        let mut next = state.settings.clone();
-        for (key, value) in patch.as_object().into_iter().flatten() {
-            match (key.as_str(), value) {
-                ("api_access" | "API_ACCESS", Value::Bool(on)) => next.api_access = *on,
-                ("api_access" | "API_ACCESS", _) => {
-                    return Err(ApiError::with_message(ErrorKind::BadRequest, "api_access must be a boolean"));
-                }
-                _ => return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown setting '{key}'"))),
-            }
-        }
-        state.settings = next;
+        state.settings = vendor_settings::patched(&state.settings, &Settings::canonical(patch), &())?;
         Ok(json!(state.settings))
     }
 

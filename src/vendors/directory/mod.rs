@@ -21,6 +21,7 @@ mod error;
 pub mod model;
 mod routes;
 mod seed;
+mod settings;
 pub mod store;
 
 use crate::common::error::ApiError;

@@ -3,10 +3,12 @@
 
 use super::model::{Account, Claims, Employee, Group, Membership, Organization};
 use super::seed;
+use super::settings::Settings;
 use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
+use crate::common::vendor_settings;
 use crate::vendor::{ActionOutcome, VendorStore};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Map, Value, json};
@@ -175,27 +177,14 @@ impl VendorStore for DirectoryStore {
     }
 
     fn settings(&self) -> Value {
-        json!({"seed_employees": self.read().seed_employees})
+        json!(Settings { seed_employees: self.read().seed_employees })
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let mut next = self.read().seed_employees;
-        for (key, value) in patch.as_object().into_iter().flatten() {
-            match key.as_str() {
-                "seed_employees" => {
-                    next = value
-                        .as_u64()
-                        .filter(|n| (13..=20_000).contains(n))
-                        .and_then(|n| usize::try_from(n).ok())
-                        .ok_or_else(|| {
-                        ApiError::with_message(ErrorKind::BadRequest, "seed_employees must be 13 to 20000")
-                    })?;
-                }
-                _ => return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown setting '{key}'"))),
-            }
-        }
+        let current = Settings { seed_employees: self.read().seed_employees };
+        let next = vendor_settings::patched(&current, patch, &())?;
         // A new count takes effect at once: the data is seeded again.
-        self.reseed(next);
+        self.reseed(next.seed_employees);
         Ok(self.settings())
     }
 

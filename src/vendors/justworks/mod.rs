@@ -22,6 +22,7 @@ mod oauth;
 mod routes;
 pub mod scopes;
 mod seed;
+mod settings;
 pub mod store;
 mod views;
 

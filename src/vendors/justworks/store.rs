@@ -3,12 +3,13 @@
 
 use super::model::{App, BalanceReport, Company, Deduction, Member, Payroll, Paystub, Policy, TimeOffRequest};
 use super::seed;
-use crate::common::clock::MAX_SPAN_SECONDS;
+use super::settings::Settings;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::expiring;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
 use crate::common::url;
+use crate::common::vendor_settings;
 use crate::vendor::{ActionOutcome, VendorStore};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -92,6 +93,27 @@ pub struct State {
 }
 
 impl State {
+    /// The switches as this state holds them.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            auto_approve: self.auto_approve,
+            apps_auto_approve: self.apps.iter().map(|a| (a.client_id.clone(), a.auto_approve)).collect(),
+            balance_report_seconds: self.balance_report_seconds,
+            seed_members: self.seed_members,
+        }
+    }
+
+    /// Writes the switches into the state (after any re-seed).
+    pub fn apply_settings(&mut self, settings: &Settings) {
+        self.auto_approve = settings.auto_approve;
+        self.balance_report_seconds = settings.balance_report_seconds;
+        for app in &mut self.apps {
+            if let Some(on) = settings.apps_auto_approve.get(&app.client_id) {
+                app.auto_approve = *on;
+            }
+        }
+    }
+
     fn from_seed(seed: u64, seed_members: usize) -> Self {
         let mut rng = rng_for(seed, "justworks");
         let seeded = seed::seed(&mut rng, seed_members);
@@ -251,65 +273,18 @@ impl VendorStore for JustworksStore {
     }
 
     fn settings(&self) -> Value {
-        let state = self.read();
-        let per_app: BTreeMap<&str, bool> = state.apps.iter().map(|a| (a.client_id.as_str(), a.auto_approve)).collect();
-        json!({
-            "auto_approve": state.auto_approve,
-            "apps_auto_approve": per_app,
-            "balance_report_seconds": state.balance_report_seconds,
-            "seed_members": state.seed_members,
-        })
+        json!(self.read().settings())
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let bad = |m: String| ApiError::with_message(ErrorKind::BadRequest, m);
-        let state = self.read();
-        let mut auto = state.auto_approve;
-        let mut per_app: Vec<(String, bool)> = Vec::new();
-        let mut members = state.seed_members;
-        let mut report_seconds = state.balance_report_seconds;
-        for (key, value) in patch.as_object().into_iter().flatten() {
-            match key.as_str() {
-                "auto_approve" => auto = value.as_bool().ok_or_else(|| bad("auto_approve must be a boolean".into()))?,
-                "apps_auto_approve" => {
-                    let map =
-                        value.as_object().ok_or_else(|| bad("apps_auto_approve must be {client_id: bool}".into()))?;
-                    for (client, on) in map {
-                        if state.app(client).is_none() {
-                            return Err(bad(format!("unknown app '{client}'")));
-                        }
-                        let on = on.as_bool().ok_or_else(|| bad("apps_auto_approve values must be booleans".into()))?;
-                        per_app.push((client.clone(), on));
-                    }
-                }
-                "balance_report_seconds" => {
-                    report_seconds = value
-                        .as_i64()
-                        .filter(|s| (0..=MAX_SPAN_SECONDS).contains(s))
-                        .ok_or_else(|| bad(format!("balance_report_seconds must be from 0 to {MAX_SPAN_SECONDS}")))?;
-                }
-                "seed_members" => {
-                    members = value
-                        .as_u64()
-                        .filter(|n| (3..=5000).contains(n))
-                        .and_then(|n| usize::try_from(n).ok())
-                        .ok_or_else(|| bad("seed_members must be 3 to 5000".into()))?;
-                }
-                _ => return Err(bad(format!("unknown setting '{key}'"))),
-            }
-        }
-        drop(state);
+        let (current, apps) = {
+            let state = self.read();
+            (state.settings(), state.apps.iter().map(|a| a.client_id.clone()).collect::<Vec<_>>())
+        };
+        let next = vendor_settings::patched(&current, patch, &apps)?;
         // A new count takes effect at once: the data is seeded again.
-        self.reseed(members);
-        let mut state = self.write();
-        state.auto_approve = auto;
-        state.balance_report_seconds = report_seconds;
-        for (client, on) in per_app {
-            if let Some(app) = state.apps.iter_mut().find(|a| a.client_id == client) {
-                app.auto_approve = on;
-            }
-        }
-        drop(state);
+        self.reseed(next.seed_members);
+        self.write().apply_settings(&next);
         Ok(self.settings())
     }
 

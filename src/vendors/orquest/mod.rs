@@ -28,6 +28,7 @@ mod import;
 pub mod model;
 mod routes;
 mod seed;
+mod settings;
 pub mod store;
 
 use crate::common::error::ApiError;

@@ -3,10 +3,12 @@
 
 use super::model::{Business, Employee};
 use super::seed;
+use super::settings::Settings;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::expiring;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
+use crate::common::vendor_settings;
 use crate::vendor::{ActionOutcome, VendorStore};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -139,23 +141,14 @@ impl VendorStore for OrquestStore {
     }
 
     fn settings(&self) -> Value {
-        json!({"seed_employees": self.read().seed_employees})
+        json!(Settings { seed_employees: self.read().seed_employees })
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let mut next = self.read().seed_employees;
-        for (key, value) in patch.as_object().into_iter().flatten() {
-            match key.as_str() {
-                "seed_employees" => {
-                    next = value.as_u64().filter(|n| *n <= 10_000).and_then(|n| usize::try_from(n).ok()).ok_or_else(
-                        || ApiError::with_message(ErrorKind::BadRequest, "seed_employees must be 0 to 10000"),
-                    )?;
-                }
-                _ => return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown setting '{key}'"))),
-            }
-        }
+        let current = Settings { seed_employees: self.read().seed_employees };
+        let next = vendor_settings::patched(&current, patch, &())?;
         // A new count takes effect at once: the data is seeded again.
-        self.reseed(next);
+        self.reseed(next.seed_employees);
         Ok(self.settings())
     }
 
