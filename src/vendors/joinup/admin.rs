@@ -3,7 +3,7 @@
 //! actions (the signup hook's call) sit above the state they change.
 
 use super::model::Tenant;
-use super::settings::Settings;
+use super::settings::{Known, Settings};
 use super::signup;
 use super::store::{JoinupStore, State, seeded_expiry};
 use crate::common::clock;
@@ -75,9 +75,11 @@ impl VendorStore for JoinupStore {
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
         let mut state = self.state.write();
-        let identities: Vec<String> = state.tenants.iter().map(|t| t.identity.clone()).collect();
-        let users: Vec<String> = state.users.iter().map(|u| u.identity.clone()).collect();
-        let next = state.settings.patched(patch, &identities, &users)?;
+        let known = Known {
+            tenants: state.tenants.iter().map(|t| t.identity.clone()).collect(),
+            users: state.users.iter().map(|u| u.identity.clone()).collect(),
+        };
+        let next = state.settings.patched(patch, &state.tenants, &known)?;
         let reseed = next.seed_employees != state.settings.seed_employees
             || next.seed_cost_centers != state.settings.seed_cost_centers;
         if reseed {

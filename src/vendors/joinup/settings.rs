@@ -3,26 +3,35 @@
 
 use super::model::Tenant;
 use crate::common::clock::MAX_SPAN_SECONDS;
-use crate::common::error::{ApiError, ErrorKind};
-use serde::Serialize;
+use crate::common::error::ApiError;
+use crate::common::vendor_settings::{self, VendorSettings, in_range};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// A tenant's signup hook: where Joinup calls the client when someone of its domains signs up.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignupHook {
     /// The client's `http://` endpoint.
     pub url: String,
     /// The raw `Authorization` value sent (no prefix is added).
+    #[serde(default)]
     pub authorization: Option<String>,
     /// Email domains registered for the tenant.
     pub domains: Vec<String>,
     /// How long to wait for the client's answer, in seconds.
+    #[serde(default = "default_timeout")]
     pub timeout_seconds: f64,
 }
 
+fn default_timeout() -> f64 {
+    5.0
+}
+
 /// The switches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Seconds of sandbox time a bulk job stays `pending`.
     pub bulk_processing_seconds: u64,
@@ -33,10 +42,13 @@ pub struct Settings {
     /// Cost centers seeded per tenant.
     pub seed_cost_centers: usize,
     /// Per tenant: whether its cost centers are shared by all its companies.
+    #[serde(default)]
     pub shared_cost_centers: BTreeMap<String, bool>,
-    /// Per tenant: its signup hook.
+    /// Per tenant: its signup hook (`null` removes it).
+    #[serde(default)]
     pub signup_hooks: BTreeMap<String, SignupHook>,
     /// The identity the docs' placeholder token `beep-beep-beep-beep-beep` authenticates as.
+    #[serde(default)]
     pub docs_token: Option<String>,
 }
 
@@ -54,121 +66,59 @@ impl Default for Settings {
     }
 }
 
+/// What the switches are checked against: the tenant identities and every user identity.
+pub struct Known {
+    /// Tenant (admin) identities.
+    pub tenants: Vec<String>,
+    /// Every identity.
+    pub users: Vec<String>,
+}
+
 impl Settings {
-    /// The switches as the admin API shows them.
+    /// The switches as the admin API shows them: each tenant's effective cost-center sharing.
     pub fn to_json(&self, tenants: &[Tenant]) -> Value {
-        let shared: BTreeMap<&str, bool> =
-            tenants.iter().map(|t| (t.identity.as_str(), t.shared_cost_centers)).collect();
-        json!({
-            "bulk_processing_seconds": self.bulk_processing_seconds,
-            "rate_limits": self.rate_limits,
-            "seed_employees": self.seed_employees,
-            "seed_cost_centers": self.seed_cost_centers,
-            "shared_cost_centers": shared,
-            "signup_hooks": self.signup_hooks,
-            "docs_token": self.docs_token,
-        })
+        json!(self.with_sharing_of(tenants))
     }
 
-    /// These settings with `patch` applied; `tenants` are the tenant identities, `users` every identity.
-    pub fn patched(&self, patch: &Value, tenants: &[String], users: &[String]) -> Result<Self, ApiError> {
-        let bad = |message: String| ApiError::with_message(ErrorKind::BadRequest, message);
-        let mut next = self.clone();
-        for (key, value) in patch.as_object().into_iter().flatten() {
-            match key.as_str() {
-                "bulk_processing_seconds" => {
-                    next.bulk_processing_seconds =
-                        value.as_u64().filter(|s| *s <= MAX_SPAN_SECONDS.unsigned_abs()).ok_or_else(|| {
-                            bad(format!("{key} must be a whole number of seconds from 0 to {MAX_SPAN_SECONDS}"))
-                        })?;
-                }
-                "rate_limits" => {
-                    next.rate_limits = value.as_bool().ok_or_else(|| bad(format!("{key} must be a boolean")))?
-                }
-                "seed_employees" | "seed_cost_centers" => {
-                    let count = value
-                        .as_u64()
-                        .filter(|n| *n <= 100_000)
-                        .ok_or_else(|| bad(format!("{key} must be a count from 0 to 100000")))?;
-                    let count = usize::try_from(count).unwrap_or(0);
-                    if key == "seed_employees" { next.seed_employees = count } else { next.seed_cost_centers = count }
-                }
-                "shared_cost_centers" => {
-                    for (tenant, shared) in per_tenant(value, tenants, key)? {
-                        let shared =
-                            shared.as_bool().ok_or_else(|| bad(format!("{key}.{tenant} must be a boolean")))?;
-                        next.shared_cost_centers.insert(tenant.to_owned(), shared);
-                    }
-                }
-                "signup_hooks" => {
-                    for (tenant, hook) in per_tenant(value, tenants, key)? {
-                        if hook.is_null() {
-                            next.signup_hooks.remove(tenant);
-                        } else {
-                            next.signup_hooks.insert(tenant.to_owned(), signup_hook(hook, tenant)?);
-                        }
-                    }
-                }
-                "docs_token" => {
-                    next.docs_token = match value {
-                        Value::Null => None,
-                        Value::String(identity) if users.contains(identity) => Some(identity.clone()),
-                        _ => return Err(bad(format!("{key} must be null or one of: {}", users.join(", ")))),
-                    };
-                }
-                _ => return Err(bad(format!("unknown setting '{key}'"))),
-            }
+    /// These settings with `patch` applied and checked (domains compared lower-case).
+    pub fn patched(&self, patch: &Value, tenants: &[Tenant], known: &Known) -> Result<Self, ApiError> {
+        let mut next = vendor_settings::patched(&self.with_sharing_of(tenants), patch, known)?;
+        for hook in next.signup_hooks.values_mut() {
+            hook.domains.iter_mut().for_each(|d| d.make_ascii_lowercase());
         }
         Ok(next)
     }
+
+    fn with_sharing_of(&self, tenants: &[Tenant]) -> Self {
+        let shared = tenants.iter().map(|t| (t.identity.clone(), t.shared_cost_centers)).collect();
+        Self { shared_cost_centers: shared, ..self.clone() }
+    }
 }
 
-/// A `{"<tenant identity>": value}` object whose keys are all known tenants.
-fn per_tenant<'v>(value: &'v Value, tenants: &[String], key: &str) -> Result<Vec<(&'v str, &'v Value)>, ApiError> {
-    let bad = |message: String| ApiError::with_message(ErrorKind::BadRequest, message);
-    let map = value.as_object().ok_or_else(|| bad(format!("{key} must be an object keyed by tenant identity")))?;
-    map.iter()
-        .map(|(tenant, v)| {
-            if tenants.iter().any(|t| t == tenant) {
-                Ok((tenant.as_str(), v))
-            } else {
-                Err(bad(format!("{key}: unknown tenant '{tenant}' (known: {})", tenants.join(", "))))
+impl VendorSettings for Settings {
+    type Context = Known;
+
+    fn check(&self, known: &Known) -> Result<(), String> {
+        in_range("bulk_processing_seconds", self.bulk_processing_seconds, 0..=MAX_SPAN_SECONDS.unsigned_abs())?;
+        in_range("seed_employees", self.seed_employees, 0..=100_000)?;
+        in_range("seed_cost_centers", self.seed_cost_centers, 0..=100_000)?;
+        let tenants = self.shared_cost_centers.keys().chain(self.signup_hooks.keys());
+        if let Some(unknown) = tenants.into_iter().find(|t| !known.tenants.contains(t)) {
+            return Err(format!("unknown tenant '{unknown}' (known: {})", known.tenants.join(", ")));
+        }
+        for (tenant, hook) in &self.signup_hooks {
+            if !hook.url.starts_with("http://") || !crate::common::url::is_web_url(&hook.url) {
+                return Err(format!("signup_hooks.{tenant}: \"url\" must be an http:// URL"));
             }
-        })
-        .collect()
-}
-
-fn signup_hook(value: &Value, tenant: &str) -> Result<SignupHook, ApiError> {
-    let bad =
-        |message: &str| ApiError::with_message(ErrorKind::BadRequest, format!("signup_hooks.{tenant}: {message}"));
-    let map = value.as_object().ok_or_else(|| bad("must be an object or null"))?;
-    if let Some(unknown) =
-        map.keys().find(|k| !["url", "authorization", "domains", "timeout_seconds"].contains(&k.as_str()))
-    {
-        return Err(bad(&format!("unknown field '{unknown}'")));
+            if !(hook.timeout_seconds > 0.0 && hook.timeout_seconds <= 300.0) {
+                return Err(format!("signup_hooks.{tenant}: \"timeout_seconds\" must be in (0, 300]"));
+            }
+        }
+        match &self.docs_token {
+            Some(identity) if !known.users.contains(identity) => {
+                Err(format!("docs_token must be null or one of: {}", known.users.join(", ")))
+            }
+            _ => Ok(()),
+        }
     }
-    let url = map.get("url").and_then(Value::as_str).ok_or_else(|| bad("\"url\" (an http:// URL) is required"))?;
-    if !url.starts_with("http://") || url.parse::<actix_web::http::Uri>().is_err() {
-        return Err(bad("\"url\" must be an http:// URL"));
-    }
-    let authorization = match map.get("authorization") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(value)) => Some(value.clone()),
-        Some(_) => return Err(bad("\"authorization\" must be a string")),
-    };
-    let domains = match map.get("domains") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .map(|d| d.as_str().map(str::to_ascii_lowercase).ok_or_else(|| bad("\"domains\" must be strings")))
-            .collect::<Result<Vec<_>, _>>()?,
-        _ => return Err(bad("\"domains\" (a list of email domains) is required")),
-    };
-    let timeout_seconds = match map.get("timeout_seconds") {
-        None => 5.0,
-        Some(v) => v
-            .as_f64()
-            .filter(|s| *s > 0.0 && *s <= 300.0)
-            .ok_or_else(|| bad("\"timeout_seconds\" must be in (0, 300]"))?,
-    };
-    Ok(SignupHook { url: url.to_owned(), authorization, domains, timeout_seconds })
 }
