@@ -4,6 +4,7 @@
 
 pub mod fields;
 mod pyjson;
+pub mod view;
 
 use pyjson::PyJsonError;
 

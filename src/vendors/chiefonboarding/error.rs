@@ -1,8 +1,8 @@
 //! ChiefOnboarding's one error renderer: DRF's `{"detail": ...}` and field-keyed 400s, Django's
 //! HTML pages for unknown URLs and server errors, all in the request's language.
 
-use super::drf as co_drf;
 use super::i18n;
+use super::views;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::families::drf;
 use actix_web::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
@@ -25,7 +25,7 @@ pub fn render(err: &ApiError, req: &HttpRequest) -> HttpResponse {
     if response.status().as_u16() == 401 {
         response.headers_mut().insert(WWW_AUTHENTICATE, actix_web::http::header::HeaderValue::from_static("Token"));
     }
-    co_drf::finish(&mut response, req);
+    views::finish(&mut response, req);
     response
 }
 

@@ -17,7 +17,7 @@
 //! - The unique-email message's field label is translated for `nl` only.
 //! - Reset also returns `api_access` to its default.
 
-mod drf;
+mod auth;
 mod error;
 mod i18n;
 pub mod model;
@@ -26,6 +26,7 @@ mod seed;
 mod serializer;
 mod settings;
 pub mod store;
+mod views;
 
 use crate::common::error::ApiError;
 use crate::vendor::{Vendor, VendorStore};

@@ -9,26 +9,37 @@ use super::store::{JoinupStore, State};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rate_limit::{BucketKey, Rate};
 use crate::families::drf;
+use crate::families::drf::view::{self, Answer, View};
 use crate::sandbox::{InSandbox, Sandbox};
 use crate::scenario::ItemError;
-use actix_web::http::header::{ALLOW, CONTENT_TYPE, HeaderValue, RETRY_AFTER, VARY};
+use actix_web::http::header::RETRY_AFTER;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
 
 type Ju = InSandbox<JoinupStore>;
-type Answer = Result<HttpResponse, ApiError>;
 
 /// The documented rates, per token and endpoint.
 const LIST_RATE: Rate = Rate::per_second(1);
 const BULK_RATE: Rate = Rate::per_minute(1);
 const REPORT_RATE: Rate = Rate::per_minute(1);
 
-const LIST_ALLOW: &str = "GET, POST, HEAD, OPTIONS";
-const REPORT_ALLOW: &str = "GET, HEAD, OPTIONS";
+// Divergence: Joinup's view class names are not public; these names are the sandbox's.
+const EMPLOYEE_LIST: View = list_view("Employee List");
+const COST_CENTER_LIST: View = list_view("Cost Center List");
+const EMPLOYEE_REPORT: View = report_view("Employee Check Request");
+const COST_CENTER_REPORT: View = report_view("Cost Center Check Request");
+
+const fn list_view(name: &'static str) -> View {
+    View { name, allow: "GET, POST, HEAD, OPTIONS", parses: &["application/json"], vary: "Accept" }
+}
+
+const fn report_view(name: &'static str) -> View {
+    View { name, allow: "GET, HEAD, OPTIONS", parses: &["application/json"], vary: "Accept" }
+}
 
 /// Registers the routes relative to `/joinup`, plus Django's APPEND_SLASH redirects.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -69,35 +80,35 @@ async fn cost_center_report(req: HttpRequest, id: web::Path<String>, ju: Ju) -> 
 
 fn list_or_bulk(req: &HttpRequest, body: &Bytes, ju: &Ju, kind: JobKind) -> Answer {
     let now = ju.sandbox.clock.now();
-    let scope = |what: &'static str| match kind {
-        JobKind::Employees => ["employees:list", "employees:bulk"][usize::from(what == "bulk")],
-        JobKind::CostCenters => ["cost-centers:list", "cost-centers:bulk"][usize::from(what == "bulk")],
+    let (view, list_scope, bulk_scope) = match kind {
+        JobKind::Employees => (&EMPLOYEE_LIST, "employees:list", "employees:bulk"),
+        JobKind::CostCenters => (&COST_CENTER_LIST, "cost-centers:list", "cost-centers:bulk"),
     };
     let answer = || match *req.method() {
         Method::GET | Method::HEAD => {
             let state = ju.store.read(now);
-            let tenant = gate(req, &state, &ju.sandbox, Some((scope("list"), LIST_RATE)), now)?;
-            Ok(json_bytes(StatusCode::OK, list::body(req, &state, tenant, kind)?))
+            let tenant = gate(req, &state, &ju.sandbox, Some((list_scope, LIST_RATE)), now)?;
+            Ok(view::json_bytes(StatusCode::OK, list::body(req, &state, tenant, kind)?))
         }
         Method::POST => {
             let mut state = ju.store.write(now);
-            let tenant = gate(req, &state, &ju.sandbox, Some((scope("bulk"), BULK_RATE)), now)?;
-            let data = parse_body(req, body)?;
+            let tenant = gate(req, &state, &ju.sandbox, Some((bulk_scope, BULK_RATE)), now)?;
+            let data = view::parse_json_only(req, body)?;
             let hook = req.extensions().get::<Arc<ItemError>>().cloned();
             let items = bulk::validate(&data, kind, &state.tenants[tenant], hook.as_deref())?;
             let request_id = state.submit(tenant, kind, items, now);
             Ok(HttpResponse::Accepted().json(json!({"message": "Bulk task started!", "request_id": request_id})))
         }
-        _ => other_method(req, &ju.store.read(now), &ju.sandbox, now, kind, "List"),
+        _ => other_method(req, &ju.store.read(now), &ju.sandbox, now, view),
     };
-    with_allow(answer(), LIST_ALLOW)
+    view.finalize(answer())
 }
 
 fn report(req: &HttpRequest, id: &str, ju: &Ju, kind: JobKind) -> Answer {
     let now = ju.sandbox.clock.now();
-    let scope = match kind {
-        JobKind::Employees => "employees:check-request",
-        JobKind::CostCenters => "cost-centers:check-request",
+    let (view, scope) = match kind {
+        JobKind::Employees => (&EMPLOYEE_REPORT, "employees:check-request"),
+        JobKind::CostCenters => (&COST_CENTER_REPORT, "cost-centers:check-request"),
     };
     let state = ju.store.read(now);
     let answer = || match *req.method() {
@@ -106,9 +117,9 @@ fn report(req: &HttpRequest, id: &str, ju: &Ju, kind: JobKind) -> Answer {
             let job = state.job(tenant, kind, id).ok_or_else(|| ApiError::new(ErrorKind::NotFound))?;
             Ok(HttpResponse::Ok().json(job.view(state.tenants[tenant].mode)))
         }
-        _ => other_method(req, &state, &ju.sandbox, now, kind, "Check Request"),
+        _ => other_method(req, &state, &ju.sandbox, now, view),
     };
-    with_allow(answer(), REPORT_ALLOW)
+    view.finalize(answer())
 }
 
 /// `initial()`: authentication, the permission, then (for GET and POST) the throttle; the
@@ -133,61 +144,11 @@ fn gate(
     Ok(user.tenant)
 }
 
-/// OPTIONS (DRF's metadata) or 405, both after authentication and the permission.
-fn other_method(
-    req: &HttpRequest,
-    state: &State,
-    sandbox: &Sandbox,
-    now: DateTime<Utc>,
-    kind: JobKind,
-    view: &str,
-) -> Answer {
+/// OPTIONS (DRF's metadata) or 405, both after authentication and the permission (the
+/// throttles count only the methods the view answers).
+fn other_method(req: &HttpRequest, state: &State, sandbox: &Sandbox, now: DateTime<Utc>, view: &View) -> Answer {
     gate(req, state, sandbox, None, now)?;
-    if req.method() != Method::OPTIONS {
-        return Err(ApiError::new(ErrorKind::MethodNotAllowed));
-    }
-    let noun = match kind {
-        JobKind::Employees => "Employee",
-        JobKind::CostCenters => "Cost Center",
-    };
-    // Divergence: Joinup's view class names are not public; these names are the sandbox's.
-    Ok(HttpResponse::Ok().json(json!({
-        "name": format!("{noun} {view}"),
-        "description": "",
-        "renders": ["application/json"],
-        "parses": ["application/json"],
-    })))
-}
-
-/// DRF's `request.data` for a bulk body: JSON, or `{}` when the body is empty.
-fn parse_body(req: &HttpRequest, body: &Bytes) -> Result<Value, ApiError> {
-    if body.is_empty() {
-        return Ok(json!({}));
-    }
-    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let media = content_type.split(';').next().unwrap_or("").trim();
-    if media.eq_ignore_ascii_case("application/json") {
-        drf::parse_json(body)
-    } else {
-        // Divergence: Joinup documents JSON only; form and multipart bodies get DRF's 415.
-        Err(ApiError::new(ErrorKind::UnsupportedMediaType))
-    }
-}
-
-/// Every DRF answer names the view's methods and varies on `Accept`.
-fn with_allow(answer: Answer, allow: &'static str) -> Answer {
-    match answer {
-        Ok(mut response) => {
-            response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
-            response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
-            Ok(response)
-        }
-        Err(err) => Err(err.header(ALLOW, allow)),
-    }
-}
-
-fn json_bytes(status: StatusCode, body: Bytes) -> HttpResponse {
-    HttpResponse::build(status).insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json"))).body(body)
+    view.by_method(req, || Err(ApiError::new(ErrorKind::MethodNotAllowed)))
 }
 
 /// Django's APPEND_SLASH redirect.
