@@ -147,6 +147,88 @@ impl TestApp {
     }
 }
 
+/// One vendor as a test talks to it: paths relative to the vendor's prefix, callers named by
+/// their `/__admin/credentials` identity or by a raw `Authorization` value. Every vendor folder
+/// uses this one client.
+pub struct VendorClient<'a> {
+    app: &'a TestApp,
+    vendor: &'static str,
+}
+
+impl TestApp {
+    /// The client of one vendor (`joinup`, `justworks`, `directory`, `orquest`, `chiefonboarding`).
+    pub fn vendor(&self, vendor: &'static str) -> VendorClient<'_> {
+        VendorClient { app: self, vendor }
+    }
+}
+
+impl VendorClient<'_> {
+    /// `/<vendor>` + a vendor path.
+    pub fn path(&self, path: &str) -> String {
+        format!("/{}{path}", self.vendor)
+    }
+
+    /// The ready `Authorization` value of one of the vendor's identities.
+    pub async fn auth(&self, identity: &str) -> String {
+        self.app.auth(self.vendor, identity).await
+    }
+
+    /// A request with a raw `Authorization` value (or none); the whole response.
+    pub async fn send(&self, method: Method, path: &str, auth: Option<&str>, body: Option<Value>) -> Response {
+        self.app.send(method, &self.path(path), auth, body).await
+    }
+
+    /// A request as an identity; the whole response.
+    pub async fn send_as(&self, method: Method, path: &str, identity: &str, body: Option<Value>) -> Response {
+        let auth = self.auth(identity).await;
+        self.send(method, path, Some(&auth), body).await
+    }
+
+    /// A request with a raw `Authorization` value; the status and the JSON body (`null` when
+    /// there is none).
+    pub async fn call_with(&self, method: Method, path: &str, auth: &str, body: Option<Value>) -> (u16, Value) {
+        status_and_json(self.send(method, path, Some(auth), body).await).await
+    }
+
+    /// A request as an identity; the status and the JSON body (`null` when there is none).
+    pub async fn call(&self, method: Method, path: &str, identity: &str, body: Option<Value>) -> (u16, Value) {
+        status_and_json(self.send_as(method, path, identity, body).await).await
+    }
+
+    /// A form POST (`application/x-www-form-urlencoded`) without credentials.
+    pub async fn form(&self, path: &str, pairs: &[(&str, &str)]) -> Response {
+        let body = serde_urlencoded::to_string(pairs).expect("form");
+        let request = self
+            .app
+            .request(Method::POST, &self.path(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body);
+        self.app.execute(request).await
+    }
+
+    /// A raw body with an optional `Content-Type`, as an identity.
+    pub async fn send_raw(
+        &self,
+        path: &str,
+        identity: &str,
+        content_type: Option<&str>,
+        body: &'static str,
+    ) -> Response {
+        let auth = self.auth(identity).await;
+        let mut request = self.app.request(Method::POST, &self.path(path)).header("Authorization", auth).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        self.app.execute(request).await
+    }
+}
+
+async fn status_and_json(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
 /// Status, the named headers and the body (JSON when it parses, else text) of a response, for
 /// snapshots.
 pub async fn exchange(response: Response, headers: &[&str]) -> Value {

@@ -18,16 +18,10 @@ pub fn co(path: &str) -> String {
 
 /// POST a JSON body as the admin identity.
 pub async fn post_as_admin(app: &TestApp, path: &str, body: Value) -> Response {
-    let admin = app.auth("chiefonboarding", "admin").await;
-    app.send(Method::POST, &co(path), Some(&admin), Some(body)).await
+    app.vendor("chiefonboarding").send_as(Method::POST, path, "admin", Some(body)).await
 }
 
 /// POST a raw body with a content type as the admin identity.
 pub async fn post_raw(app: &TestApp, path: &str, content_type: Option<&str>, body: &'static str) -> Response {
-    let admin = app.auth("chiefonboarding", "admin").await;
-    let mut request = app.client.post(app.url(&co(path))).header("Authorization", admin).body(body);
-    if let Some(content_type) = content_type {
-        request = request.header("Content-Type", content_type);
-    }
-    request.send().await.expect("answered")
+    app.vendor("chiefonboarding").send_raw(path, "admin", content_type, body).await
 }

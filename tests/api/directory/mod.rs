@@ -16,16 +16,12 @@ pub fn dir(path: &str) -> String {
 
 /// A request with a raw `Authorization` value; status and JSON body (`null` when empty).
 pub async fn send(app: &TestApp, method: Method, path: &str, auth: &str, body: Option<Value>) -> (u16, Value) {
-    let response = app.send(method, &dir(path), Some(auth), body).await;
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    app.vendor("directory").call_with(method, path, auth, body).await
 }
 
 /// A request as a credentials identity.
 pub async fn call(app: &TestApp, method: Method, path: &str, identity: &str, body: Option<Value>) -> (u16, Value) {
-    let auth = app.auth("directory", identity).await;
-    send(app, method, path, &auth, body).await
+    app.vendor("directory").call(method, path, identity, body).await
 }
 
 /// The ids of a list body.

@@ -23,13 +23,10 @@ pub async fn spawn_unthrottled() -> TestApp {
 
 /// A request to a Joinup path as an identity.
 pub async fn call(app: &TestApp, method: Method, path: &str, identity: &str, body: Option<Value>) -> Response {
-    let auth = app.auth("joinup", identity).await;
-    app.send(method, &ju(path), Some(&auth), body).await
+    app.vendor("joinup").send_as(method, path, identity, body).await
 }
 
 /// `GET` a Joinup path as an identity; status and JSON body.
 pub async fn get(app: &TestApp, path: &str, identity: &str) -> (u16, Value) {
-    let response = call(app, Method::GET, path, identity, None).await;
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    app.vendor("joinup").call(Method::GET, path, identity, None).await
 }

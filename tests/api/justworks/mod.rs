@@ -6,7 +6,7 @@ mod resources;
 
 use crate::helpers::TestApp;
 use reqwest::{Method, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// `/justworks` + a vendor path.
 pub fn jw(path: &str) -> String {
@@ -20,14 +20,7 @@ pub async fn app_creds(app: &TestApp) -> Value {
 
 /// A form POST.
 pub async fn form(app: &TestApp, path: &str, pairs: &[(&str, &str)]) -> Response {
-    let body = serde_urlencoded::to_string(pairs).expect("form");
-    app.client
-        .post(app.url(&jw(path)))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .expect("answered")
+    app.vendor("justworks").form(path, pairs).await
 }
 
 /// The query parameters of a redirect's `Location`.
@@ -78,7 +71,5 @@ pub async fn tokens_for(app: &TestApp, scope: &str) -> Value {
 
 /// `GET` with a bearer token; status and JSON.
 pub async fn get(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
-    let response = app.send(Method::GET, &jw(path), Some(&format!("Bearer {token}")), None).await;
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(json!(null)))
+    app.vendor("justworks").call_with(Method::GET, path, &format!("Bearer {token}"), None).await
 }

@@ -19,10 +19,7 @@ pub fn oq(path: &str) -> String {
 
 /// A request as an identity; status and JSON body (`null` when there is none).
 pub async fn call(app: &TestApp, method: Method, path: &str, identity: &str, body: Option<Value>) -> (u16, Value) {
-    let auth = app.auth("orquest", identity).await;
-    let response = app.send(method, &oq(path), Some(&auth), body).await;
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    app.vendor("orquest").call(method, path, identity, body).await
 }
 
 /// The seed example with the seeded business id, as a JSON value.
