@@ -51,6 +51,23 @@ fn merge(target: &mut Value, patch: &Value) {
     }
 }
 
+/// The switches of a vendor whose only switch is how many employees it seeds (Directory,
+/// Orquest): `MIN..=MAX`, and a new count re-seeds the data at once.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedEmployees<const MIN: usize, const MAX: usize> {
+    /// Employees seeded.
+    pub seed_employees: usize,
+}
+
+impl<const MIN: usize, const MAX: usize> VendorSettings for SeedEmployees<MIN, MAX> {
+    type Context = ();
+
+    fn check(&self, _: &()) -> Result<(), String> {
+        in_range("seed_employees", self.seed_employees, MIN..=MAX)
+    }
+}
+
 /// A `check` helper: `value` within `range`, else the rule in words.
 pub fn in_range<T: PartialOrd + std::fmt::Display>(
     name: &str,

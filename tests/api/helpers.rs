@@ -131,6 +131,18 @@ impl TestApp {
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
+    /// Uploads a YAML scenario to `path` (`/__admin/scenarios`, maybe with a query); the answer.
+    pub async fn post_scenario(&self, path: &str, yaml: impl Into<String>) -> Response {
+        let request = self.request(Method::POST, path).header("Content-Type", "application/yaml").body(yaml.into());
+        self.execute(request).await
+    }
+
+    /// Loads a shipped scenario (`scenarios/<name>.yaml`), asserting the 201.
+    pub async fn load_shipped_scenario(&self, name: &str) {
+        let file = std::fs::read_to_string(format!("scenarios/{name}.yaml")).expect("shipped file");
+        assert_eq!(self.post_scenario("/__admin/scenarios", file).await.status(), 201, "{name}");
+    }
+
     /// The ready `Authorization` value of a vendor identity, from `/__admin/credentials`.
     pub async fn auth(&self, vendor: &str, identity: &str) -> String {
         self.auth_in(vendor, identity, None).await

@@ -8,13 +8,7 @@ use serde_json::{Value, json};
 use std::process::Command;
 
 async fn load(app: &TestApp, yaml: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/__admin/scenarios"))
-        .header("Content-Type", "application/yaml")
-        .body(yaml.to_owned())
-        .send()
-        .await
-        .expect("answered")
+    app.post_scenario("/__admin/scenarios", yaml).await
 }
 
 async fn statuses(app: &TestApp, count: usize) -> Vec<u16> {
@@ -213,14 +207,7 @@ async fn bad_files_are_refused_with_file_rule_and_reason_and_change_nothing() {
 #[tokio::test]
 async fn admin_round_trip_load_activate_deactivate_delete_and_reset() {
     let app = spawn_app().await;
-    let inactive = app
-        .client
-        .post(app.url("/__admin/scenarios?activate=false"))
-        .header("Content-Type", "application/yaml")
-        .body(CONFLICT)
-        .send()
-        .await
-        .expect("ok");
+    let inactive = app.post_scenario("/__admin/scenarios?activate=false", CONFLICT).await;
     assert_eq!(inactive.json::<Value>().await.expect("json")["active"], false);
     let json_scenario = json!({"name": "down", "rules": [{"when": {"vendor": "*"}, "then": {"error": "unavailable"}}]});
     assert_eq!(
@@ -256,14 +243,7 @@ async fn admin_round_trip_load_activate_deactivate_delete_and_reset() {
 async fn scenarios_belong_to_their_sandbox() {
     let app = spawn_app().await;
     app.admin_post("/__admin/sandboxes", json!({"name": "qa"}), 201).await;
-    let response = app
-        .client
-        .post(app.url("/__admin/scenarios?sandbox=qa"))
-        .header("Content-Type", "application/yaml")
-        .body(CONFLICT)
-        .send()
-        .await
-        .expect("ok");
+    let response = app.post_scenario("/__admin/scenarios?sandbox=qa", CONFLICT).await;
     assert_eq!(response.status(), 201);
     assert_eq!(app.get_json("/__admin/scenarios", None, 200).await, json!([]));
     let qa_admin = app.auth_in("chiefonboarding", "admin", Some("qa")).await;

@@ -1,20 +1,6 @@
-//! Directory's switches (`GET`/`PATCH /__admin/vendors/directory/settings`).
+//! Directory's switches (`GET`/`PATCH /__admin/vendors/directory/settings`): the employee count.
 
-use crate::common::vendor_settings::{VendorSettings, in_range};
-use serde::{Deserialize, Serialize};
+use crate::common::vendor_settings::SeedEmployees;
 
-/// The switches.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// Employees seeded; a new count re-seeds the data at once.
-    pub seed_employees: usize,
-}
-
-impl VendorSettings for Settings {
-    type Context = ();
-
-    fn check(&self, _: &()) -> Result<(), String> {
-        in_range("seed_employees", self.seed_employees, 13..=20_000)
-    }
-}
+/// The switches: `seed_employees` from 13 to 20_000.
+pub type Settings = SeedEmployees<13, 20_000>;

@@ -1,20 +1,6 @@
-//! Orquest's switches (`GET`/`PATCH /__admin/vendors/orquest/settings`).
+//! Orquest's switches (`GET`/`PATCH /__admin/vendors/orquest/settings`): the employee count.
 
-use crate::common::vendor_settings::{VendorSettings, in_range};
-use serde::{Deserialize, Serialize};
+use crate::common::vendor_settings::SeedEmployees;
 
-/// The switches.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// Employees seeded; a new count re-seeds the data at once.
-    pub seed_employees: usize,
-}
-
-impl VendorSettings for Settings {
-    type Context = ();
-
-    fn check(&self, _: &()) -> Result<(), String> {
-        in_range("seed_employees", self.seed_employees, 0..=10_000)
-    }
-}
+/// The switches: `seed_employees` from 0 to 10_000.
+pub type Settings = SeedEmployees<0, 10_000>;

@@ -112,16 +112,7 @@ async fn alias_and_app_lookups_and_literal_routes_are_not_ids() {
 #[tokio::test]
 async fn the_shipped_directory_slow_scenario_delays_then_answers() {
     let app = spawn_app().await;
-    let file = std::fs::read_to_string("scenarios/directory-slow.yaml").expect("shipped file");
-    let added = app
-        .client
-        .post(app.url("/__admin/scenarios"))
-        .header("Content-Type", "application/yaml")
-        .body(file)
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(added.status(), 201);
+    app.load_shipped_scenario("directory-slow").await;
     let auth = app.auth("directory", "owner").await;
     let response = app.send(Method::GET, &super::dir("/api/v1/organization/profile"), Some(&auth), None).await;
     assert_eq!(response.status(), 200);

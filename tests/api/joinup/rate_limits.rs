@@ -78,15 +78,7 @@ async fn the_sandbox_setting_and_the_flag_switch_limits_off_and_reset_clears_buc
 #[tokio::test]
 async fn the_shipped_joinup_scenarios_throttle_and_reject_bulk_batches() {
     let app = super::spawn_unthrottled().await;
-    let load = |name: &'static str| std::fs::read_to_string(format!("scenarios/{name}.yaml")).expect("shipped file");
-    let added = app
-        .client
-        .post(app.url("/__admin/scenarios"))
-        .header("Content-Type", "application/yaml")
-        .body(load("joinup-bulk-rejected"))
-        .send()
-        .await;
-    assert_eq!(added.expect("answered").status(), 201);
+    app.load_shipped_scenario("joinup-bulk-rejected").await;
     let items = json!([{"name": "X", "operation": "onboarding", "company_name": "Acme Iberia SL"}]);
     let rejected = call(&app, Method::POST, "/api/company/cost-centers/", "group_admin", Some(items)).await;
     let rejected = exchange(rejected, &["x-sandbox-scenario"]).await;
@@ -94,14 +86,7 @@ async fn the_shipped_joinup_scenarios_throttle_and_reject_bulk_batches() {
     assert_eq!(rejected["headers"]["x-sandbox-scenario"], "joinup-bulk-rejected#0");
     assert_eq!(get(&app, "/api/company/cost-centers/", "group_admin").await.0, 200, "lists still answer");
     app.admin_post("/__admin/clock", json!({"frozen": true}), 200).await;
-    let added = app
-        .client
-        .post(app.url("/__admin/scenarios"))
-        .header("Content-Type", "application/yaml")
-        .body(load("joinup-throttled"))
-        .send()
-        .await;
-    assert_eq!(added.expect("answered").status(), 201);
+    app.load_shipped_scenario("joinup-throttled").await;
     app.admin_post("/__admin/clock", json!({"advance_seconds": 20}), 200).await;
     let throttled = call(&app, Method::GET, "/api/company/employees/", "group_admin", None).await;
     assert_eq!(throttled.headers()["retry-after"], "40");

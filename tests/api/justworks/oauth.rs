@@ -228,28 +228,11 @@ async fn the_shipped_justworks_scenarios_expire_tokens_and_flake() {
         .as_str()
         .expect("t")
         .to_owned();
-    let load = |name: &str| std::fs::read_to_string(format!("scenarios/{name}.yaml")).expect("shipped file");
-    let added = app
-        .client
-        .post(app.url("/__admin/scenarios"))
-        .header("Content-Type", "application/yaml")
-        .body(load("justworks-token-expired"))
-        .send()
-        .await
-        .expect("ok");
-    assert_eq!(added.status(), 201);
+    app.load_shipped_scenario("justworks-token-expired").await;
     let statuses: Vec<u16> = statuses_of(&app, &token, 4).await;
     assert_eq!(statuses, vec![401, 401, 401, 200]);
     app.client.delete(app.url("/__admin/scenarios/justworks-token-expired")).send().await.expect("ok");
-    let added = app
-        .client
-        .post(app.url("/__admin/scenarios"))
-        .header("Content-Type", "application/yaml")
-        .body(load("justworks-flaky"))
-        .send()
-        .await
-        .expect("ok");
-    assert_eq!(added.status(), 201);
+    app.load_shipped_scenario("justworks-flaky").await;
     let statuses = statuses_of(&app, &token, 200).await;
     let failed = statuses.iter().filter(|s| **s >= 500).count();
     assert!((2..=40).contains(&failed), "about one call in ten fails: {failed}");

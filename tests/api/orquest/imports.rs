@@ -305,16 +305,7 @@ async fn item_error_rules_fail_matching_elements_with_their_status() {
 #[tokio::test]
 async fn the_shipped_orquest_conflicts_scenario_fails_only_matching_elements() {
     let app = spawn_app().await;
-    let file = std::fs::read_to_string("scenarios/orquest-conflicts.yaml").expect("shipped file");
-    let added = app
-        .client
-        .post(app.url("/__admin/scenarios"))
-        .header("Content-Type", "application/yaml")
-        .body(file)
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(added.status(), 201);
+    app.load_shipped_scenario("orquest-conflicts").await;
     let results = put_list(&app, json!([element("900001"), element("100001")])).await;
     assert_eq!(
         results[0],
