@@ -12,6 +12,7 @@ use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse};
 use base64::Engine;
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 type Jw = InSandbox<JustworksStore>;
@@ -226,64 +227,73 @@ pub async fn token(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
     let form = pairs(std::str::from_utf8(&body).unwrap_or(""));
     let now = jw.sandbox.clock.now();
     let mut state = jw.store.write();
-    let invalid_grant = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
     let grant_type = param(&form, "grant_type");
     if grant_type.is_empty() {
         return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required."));
     }
     let client_id = client(&req, &form, &state)?;
     let answer = match grant_type.as_str() {
-        "authorization_code" => {
-            let code_value = param(&form, "code");
-            let code = state
-                .codes
-                .get(&code_value)
-                .cloned()
-                .ok_or_else(|| invalid_grant("The authorization code is invalid."))?;
-            if code.client_id != client_id {
-                return Err(invalid_grant("The authorization code was issued to another client."));
-            }
-            if code.used {
-                // A replayed code: what it gave is revoked (RFC 6749 10.5).
-                state.revoke_grant(&code_value);
-                return Err(invalid_grant("The authorization code has already been used."));
-            }
-            if code.expires_at <= now {
-                return Err(invalid_grant("The authorization code has expired."));
-            }
-            if param(&form, "redirect_uri") != code.redirect_uri {
-                return Err(invalid_grant("redirect_uri does not match the one used to authorize."));
-            }
-            if let Some(used) = state.codes.get_mut(&code_value) {
-                used.used = true;
-            }
-            state.issue(&client_id, &code.scope, &code_value, now)
-        }
-        "refresh_token" => {
-            let value = param(&form, "refresh_token");
-            let old = state
-                .refresh_tokens
-                .get(&value)
-                .cloned()
-                .ok_or_else(|| invalid_grant("The refresh token is invalid."))?;
-            if old.client_id != client_id || old.revoked || old.expires_at <= now {
-                return Err(invalid_grant("The refresh token is invalid, expired or revoked."));
-            }
-            // Refreshing rotates: the old refresh token is consumed.
-            if let Some(consumed) = state.refresh_tokens.get_mut(&value) {
-                consumed.revoked = true;
-            }
-            state.issue(&client_id, &old.scope, &old.grant, now)
-        }
+        "authorization_code" => exchange_code(&mut state, &form, &client_id, now)?,
+        "refresh_token" => refresh(&mut state, &form, &client_id, now)?,
         _ => {
-            return Err(oauth_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "The grant type is not supported.",
-            ));
+            let message = "The grant type is not supported.";
+            return Err(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", message));
         }
     };
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(answer))
+}
+
+fn invalid_grant(description: &str) -> ApiError {
+    oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", description)
+}
+
+/// The `authorization_code` grant: a code is single-use, bound to its client and redirect URI,
+/// and expires; a replayed code revokes what it gave (RFC 6749 10.5).
+fn exchange_code(
+    state: &mut State,
+    form: &[(String, String)],
+    client_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Value, ApiError> {
+    let code_value = param(form, "code");
+    let code =
+        state.codes.get(&code_value).cloned().ok_or_else(|| invalid_grant("The authorization code is invalid."))?;
+    if code.client_id != client_id {
+        return Err(invalid_grant("The authorization code was issued to another client."));
+    }
+    if code.used {
+        state.revoke_grant(&code_value);
+        return Err(invalid_grant("The authorization code has already been used."));
+    }
+    if code.expires_at <= now {
+        return Err(invalid_grant("The authorization code has expired."));
+    }
+    if param(form, "redirect_uri") != code.redirect_uri {
+        return Err(invalid_grant("redirect_uri does not match the one used to authorize."));
+    }
+    if let Some(used) = state.codes.get_mut(&code_value) {
+        used.used = true;
+    }
+    Ok(state.issue(client_id, &code.scope, &code_value, now))
+}
+
+/// The `refresh_token` grant; refreshing rotates (the old refresh token is consumed).
+fn refresh(
+    state: &mut State,
+    form: &[(String, String)],
+    client_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Value, ApiError> {
+    let value = param(form, "refresh_token");
+    let old =
+        state.refresh_tokens.get(&value).cloned().ok_or_else(|| invalid_grant("The refresh token is invalid."))?;
+    if old.client_id != client_id || old.revoked || old.expires_at <= now {
+        return Err(invalid_grant("The refresh token is invalid, expired or revoked."));
+    }
+    if let Some(consumed) = state.refresh_tokens.get_mut(&value) {
+        consumed.revoked = true;
+    }
+    Ok(state.issue(client_id, &old.scope, &old.grant, now))
 }
 
 /// `POST /v1/oauth/revoke` (client authenticated) and the deprecated `POST /oauth/revoke`:

@@ -3,6 +3,7 @@
 
 use super::{Answer, Oq, employee_not_found, not_exits, not_visible, reader, visible};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::vendors::orquest::model::{Business, Dated, Person};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -60,18 +61,15 @@ fn people_of_service(
     if !business.is_under(&service.node, node) {
         return Err(not_visible(&format!("Service {service_id}")));
     }
-    let people: Vec<&_> = business
-        .employees
-        .values()
-        .filter(|e| {
-            e.service_associations.iter().any(|a| {
-                a.text("product").is_some_and(|p| service.products.iter().any(|sp| sp.id == p))
-                    && period.is_none_or(|(from, to)| a.overlaps(from, to))
-            })
-        })
-        .map(|e| &e.person)
-        .collect();
-    Ok(HttpResponse::Ok().json(people))
+    Ok(HttpResponse::Ok().json(people_associated(business, |a| {
+        a.text("product").is_some_and(|p| service.products.iter().any(|sp| sp.id == p))
+            && period.is_none_or(|(from, to)| a.overlaps(from, to))
+    })))
+}
+
+/// The people with at least one service association `matches` accepts.
+fn people_associated(business: &Business, matches: impl Fn(&Dated) -> bool) -> Vec<&Person> {
+    business.employees.values().filter(|e| e.service_associations.iter().any(&matches)).map(|e| &e.person).collect()
 }
 
 /// `GET /api/v2/businesses/{businessId}/products/{productId}/employees`.
@@ -83,13 +81,7 @@ pub(super) async fn product_employees(req: HttpRequest, path: web::Path<(String,
     if !business.is_under(&service.node, node) {
         return Err(not_visible(&format!("Product {product_id}")));
     }
-    let people: Vec<&_> = business
-        .employees
-        .values()
-        .filter(|e| e.service_associations.iter().any(|a| a.text("product") == Some(product_id.as_str())))
-        .map(|e| &e.person)
-        .collect();
-    Ok(HttpResponse::Ok().json(people))
+    Ok(HttpResponse::Ok().json(people_associated(business, |a| a.text("product") == Some(product_id.as_str()))))
 }
 
 /// `GET /api/v1/business/{businessId}/person/{personId}/service-associations`: each with its
