@@ -9,6 +9,7 @@ pub mod families;
 pub mod forwarded;
 pub mod journal;
 pub mod outbound;
+pub mod panic_net;
 pub mod request_id;
 pub mod sandbox;
 pub mod scenario;

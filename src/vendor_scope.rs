@@ -5,6 +5,7 @@
 use crate::admin::error::AdminError;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::{JournalEntry, RECORDED_HEADERS};
+use crate::panic_net;
 use crate::request_id::RequestId;
 use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::fault::{self, ConnSocket};
@@ -18,8 +19,7 @@ use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderVa
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use bytes::{Bytes, BytesMut};
-use futures_util::{FutureExt, StreamExt};
-use std::panic::AssertUnwindSafe;
+use futures_util::StreamExt;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -66,27 +66,15 @@ async fn pipeline(
         return Ok(req.into_response(err.error_response()));
     };
     // The journal shows paths relative to the prefix the client used.
-    let prefix_len = match &named {
-        Some(name) => "/sandboxes/".len() + name.len() + 1 + mount.vendor.id().len(),
-        None => 1 + mount.vendor.id().len(),
-    };
+    let prefix_len = named.as_ref().map_or(0, |name| "/sandboxes/".len() + name.len()) + 1 + mount.vendor.id().len();
     let mut entry = journal_entry(&req, &sandbox, mount.vendor.id(), prefix_len);
-    // What the net needs to render a 500 if answering panics: the request cannot be cloned
-    // (routing needs it unshared), so its head is kept instead.
-    let head = (req.method().clone(), req.uri().clone(), req.headers().clone());
+    let head = panic_net::Head::of(&req);
     // `broken`: a fault took the connection down, so the client never sees a status.
-    let answering = AssertUnwindSafe(answer(&mount, &sandbox, &mut entry, prefix_len, req, next));
-    let (answered, broken) = match answering.catch_unwind().await {
+    let (answered, broken) = match panic_net::catch(answer(&mount, &sandbox, &mut entry, prefix_len, req, next)).await {
         Ok(answered) => answered,
-        // The safety net: a panic anywhere in answering becomes the vendor's own 500.
-        Err(payload) => {
-            let message = panic_message(payload.as_ref());
-            let request_id = entry.request_id.to_str().unwrap_or_default();
-            tracing::error!(request_id, panic = %message, path = %head.1.path(), "answering panicked");
+        Err(message) => {
             mount.registry.note_panic();
-            let err = ApiError::with_message(ErrorKind::Internal, format!("panic: {message}"));
-            entry.panic = Some(message);
-            (Ok(ServiceResponse::from_err(err, stand_in_request(head, &sandbox))), false)
+            (Ok(head.vendor_500(message, &sandbox, &mut entry)), false)
         }
     };
     let res = match answered {
@@ -136,30 +124,6 @@ async fn answer(
     }
     let broken = matches!(decision.action, Action::Fault(f) if f != Fault::TruncatedBody);
     (apply(decision.action, req, next).await, broken)
-}
-
-/// A request with the panicked one's method, URI, headers and sandbox, for the vendor's
-/// renderer. actix-web's `TestRequest` is the only public way to build an `HttpRequest`.
-fn stand_in_request(
-    (method, uri, headers): (actix_web::http::Method, actix_web::http::Uri, actix_web::http::header::HeaderMap),
-    sandbox: &Arc<Sandbox>,
-) -> actix_web::HttpRequest {
-    let mut stand_in = actix_web::test::TestRequest::default().method(method).uri(&uri.to_string());
-    for (name, value) in &headers {
-        stand_in = stand_in.append_header((name.clone(), value.clone()));
-    }
-    let request = stand_in.to_http_request();
-    request.extensions_mut().insert(Arc::clone(sandbox));
-    request
-}
-
-/// The text a panic was raised with.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// Reads the `{sandbox}` segment of a named sandbox's prefix and removes it from the match

@@ -15,6 +15,7 @@
 //! - Which member fields each optional scope gates is the sandbox's reading.
 //! - The legacy lookup paths are `/v1/legacy/companies/{id}` and `/v1/legacy/members/{id}`.
 
+mod auth;
 pub mod docs;
 mod error;
 pub mod model;

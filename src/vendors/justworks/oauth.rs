@@ -4,7 +4,7 @@
 
 use super::scopes;
 use super::store::{CODE_LIFETIME, Code, JustworksStore, State};
-use crate::common::error::{ApiError, ErrorKind};
+use crate::common::error::ApiError;
 use crate::common::expiring;
 use crate::sandbox::InSandbox;
 use actix_web::http::StatusCode;
@@ -323,28 +323,4 @@ pub async fn revoke(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
     }
     // RFC 7009: an unknown token is not an error.
     Ok(HttpResponse::Ok().json(Value::Object(serde_json::Map::new())))
-}
-
-/// The scopes of a valid access token, or 401.
-pub fn bearer(
-    req: &HttpRequest,
-    state: &State,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<scopes::Granted, ApiError> {
-    let parts = crate::common::auth_header::authorization_parts(req);
-    let token = match parts.as_slice() {
-        [scheme, token] if scheme.eq_ignore_ascii_case(b"bearer") => std::str::from_utf8(token).ok(),
-        _ => None,
-    };
-    let record = token.and_then(|t| state.access_tokens.get(t));
-    match record {
-        None => Err(ApiError::with_message(ErrorKind::Unauthorized, "Missing or invalid access token.")),
-        Some(t) if t.revoked => {
-            Err(ApiError::with_message(ErrorKind::Unauthorized, "The access token has been revoked."))
-        }
-        Some(t) if t.expires_at <= now => {
-            Err(ApiError::with_message(ErrorKind::Unauthorized, "The access token has expired."))
-        }
-        Some(t) => Ok(scopes::Granted::from_list(&t.scope)),
-    }
 }

@@ -7,6 +7,7 @@ mod members;
 mod payroll;
 mod time_off;
 
+use super::auth;
 use super::oauth;
 use super::scopes::Granted;
 use super::store::{JustworksStore, State};
@@ -36,7 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// A valid token holding the endpoint's required scope (403 without it).
 fn authorize(req: &HttpRequest, jw: &Jw, state: &State, required: &str) -> Result<Granted, ApiError> {
-    let granted = oauth::bearer(req, state, jw.sandbox.clock.now())?;
+    let granted = auth::bearer(req, state, jw.sandbox.clock.now())?;
     if granted.has(required) {
         Ok(granted)
     } else {
