@@ -1,5 +1,6 @@
-//! A sandbox is one tenant of the server: vendor stores, clock, journal and seed. The registry
-//! holds them by name; `default` always exists and is served under the bare vendor prefixes.
+//! A sandbox is one tenant of the server: vendor stores (seeded on first use), clock, journal,
+//! scenarios, rate-limit buckets and seed. The registry holds them by name, at most
+//! `--max-sandboxes`; `default` always exists and is served under the bare vendor prefixes.
 
 use crate::common::clock::Clock;
 use crate::common::error::{ApiError, ErrorKind};

@@ -29,7 +29,8 @@ impl AdminAccess {
         }
         // The raw `Host` (never `X-Forwarded-Host`); HTTP/2 carries it in the URI.
         let host = req.headers().get(HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host());
-        let Some(name) = host.map(host_name) else { return false };
+        // No Host at all (an HTTP/1.0 probe) is never a browser, so never a rebinding page.
+        let Some(name) = host.map(host_name) else { return true };
         is_loopback(&name) || self.hosts.contains(&name)
     }
 

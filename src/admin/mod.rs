@@ -1,4 +1,5 @@
-//! The admin API under `/__admin`: health, credentials, reset, state, journal, sandboxes, clock.
+//! The admin API under `/__admin`: health, credentials, reset, state, journal, sandboxes, clock,
+//! scenarios. Local by default (`guard.rs`): loopback hosts, JSON writes, an optional token.
 
 pub mod error;
 pub mod guard;
