@@ -1,27 +1,32 @@
-//! A vendor state built from a seed and a record count, behind one lock: reset rebuilds it for a
-//! seed, a new count re-seeds it with the same seed. Vendors whose stores are just that use
-//! [`SeededState`] as their store type.
+//! The one store pattern of every vendor: a state built from the sandbox's seed and a
+//! configuration (a record count, the vendor's switches), behind one lock. Reset rebuilds it for
+//! a seed with the start configuration; a new configuration re-seeds it with the same seed.
 
 use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::Arc;
 
-/// A state that can be built from a seed and a record count.
+/// A state that can be built from a seed.
 pub trait Seeded {
-    /// The start state for `seed` with `count` records.
-    fn from_seed(seed: u64, count: usize) -> Self;
-    /// The record count it was built with.
-    fn count(&self) -> usize;
+    /// What seeding depends on besides the seed.
+    type Config: Clone + PartialEq;
+    /// The configuration a new sandbox, and a reset, start with.
+    fn start_config() -> Self::Config;
+    /// The start state for `seed` and `config`.
+    fn from_seed(seed: u64, config: &Self::Config) -> Self;
+    /// The configuration it was built with.
+    fn config(&self) -> Self::Config;
 }
 
 /// A seeded state and the seed it was built from.
 pub struct SeededState<S> {
     seed: Mutex<u64>,
-    state: RwLock<S>,
+    state: Arc<RwLock<S>>,
 }
 
 impl<S: Seeded> SeededState<S> {
-    /// The start state for `seed` with `count` records.
-    pub fn new(seed: u64, count: usize) -> Self {
-        Self { seed: Mutex::new(seed), state: RwLock::new(S::from_seed(seed, count)) }
+    /// The start state for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { seed: Mutex::new(seed), state: Arc::new(RwLock::new(S::from_seed(seed, &S::start_config()))) }
     }
 
     /// Shared access.
@@ -34,18 +39,29 @@ impl<S: Seeded> SeededState<S> {
         self.state.write()
     }
 
-    /// Back to the start state for `seed` with `count` records, swapped under the lock.
-    pub fn reset(&self, seed: u64, count: usize) {
-        let fresh = S::from_seed(seed, count);
+    /// The lock itself, for work that outlives a request (a call to the client, then its result).
+    pub fn shared(&self) -> &Arc<RwLock<S>> {
+        &self.state
+    }
+
+    /// The seed of the last (re)seeding.
+    pub fn seed(&self) -> u64 {
+        *self.seed.lock()
+    }
+
+    /// Back to the start state for `seed`, swapped under the lock.
+    pub fn reset(&self, seed: u64) {
+        let fresh = S::from_seed(seed, &S::start_config());
         *self.seed.lock() = seed;
         *self.state.write() = fresh;
     }
 
-    /// Seeds the data again with another record count (same seed); nothing happens for the same count.
-    pub fn reseed(&self, count: usize) {
+    /// Seeds the data again with another configuration (same seed); nothing happens for the
+    /// same configuration.
+    pub fn reseed(&self, config: &S::Config) {
         let mut state = self.state.write();
-        if state.count() != count {
-            *state = S::from_seed(*self.seed.lock(), count);
+        if state.config() != *config {
+            *state = S::from_seed(self.seed(), config);
         }
     }
 }

@@ -5,11 +5,11 @@ use super::seed;
 use super::settings::Settings;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
+use crate::common::seeded::{Seeded, SeededState};
 use crate::common::vendor_settings;
 use crate::vendor::{ActionOutcome, VendorStore};
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
-use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -132,33 +132,25 @@ fn json_bytes<T: Serialize>(value: &T) -> Bytes {
 }
 
 /// The store registered in each sandbox.
-pub struct ChiefOnboardingStore {
-    state: RwLock<State>,
-}
+pub type ChiefOnboardingStore = SeededState<State>;
 
-impl ChiefOnboardingStore {
-    /// The start state for `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self { state: RwLock::new(State::from_seed(seed)) }
+impl Seeded for State {
+    type Config = ();
+
+    fn start_config() {}
+
+    fn from_seed(seed: u64, (): &()) -> Self {
+        State::from_seed(seed)
     }
 
-    /// Shared access for reads.
-    pub fn read(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read()
-    }
-
-    /// Exclusive access: validation and the write it guards happen under one lock.
-    pub fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write()
-    }
+    fn config(&self) {}
 }
 
 impl VendorStore for ChiefOnboardingStore {
     fn reset(&self, seed: u64) {
         // Divergence: the vendor switches (api_access) return to their defaults too: reset means
         // "back to the start state" in full.
-        let fresh = State::from_seed(seed);
-        *self.state.write() = fresh;
+        SeededState::reset(self, seed);
     }
 
     fn counts(&self) -> Value {

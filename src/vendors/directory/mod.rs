@@ -42,7 +42,7 @@ impl Vendor for Directory {
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::DirectoryStore::new(seed, store::SEED_EMPLOYEES))
+        Arc::new(store::DirectoryStore::new(seed))
     }
 
     fn configure(&self, cfg: &mut web::ServiceConfig) {

@@ -3,7 +3,7 @@
 //! actions (the signup hook's call) sit above the state they change.
 
 use super::model::Tenant;
-use super::settings::{Known, Settings};
+use super::settings::Known;
 use super::signup;
 use super::store::{JoinupStore, State, seeded_expiry};
 use crate::common::clock;
@@ -15,13 +15,11 @@ use serde_json::{Map, Value, json};
 impl VendorStore for JoinupStore {
     fn reset(&self, seed: u64) {
         // Divergence: the switches (rate limits, hooks, seed counts) return to their defaults too.
-        let fresh = State::from_seed(seed, Settings::default());
-        *self.seed.write() = seed;
-        *self.state.write() = fresh;
+        self.seeded.reset(seed);
     }
 
     fn counts(&self) -> Value {
-        let state = self.state.read();
+        let state = self.seeded.read();
         let sum = |f: fn(&Tenant) -> usize| state.tenants.iter().map(f).sum::<usize>();
         json!({
             "tenants": state.tenants.len(),
@@ -34,7 +32,7 @@ impl VendorStore for JoinupStore {
     }
 
     fn state(&self) -> Value {
-        let state = self.state.read();
+        let state = self.seeded.read();
         let tenants: Vec<Value> = state
             .tenants
             .iter()
@@ -62,19 +60,19 @@ impl VendorStore for JoinupStore {
     }
 
     fn credentials(&self) -> Value {
-        let state = self.state.read();
+        let state = self.seeded.read();
         let identities: Map<String, Value> =
             state.users.iter().map(|u| (u.identity.clone(), state.credential(u, seeded_expiry()))).collect();
         Value::Object(identities)
     }
 
     fn settings(&self) -> Value {
-        let state = self.state.read();
+        let state = self.seeded.read();
         state.settings.to_json(&state.tenants)
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let mut state = self.state.write();
+        let mut state = self.seeded.write();
         let known = Known {
             tenants: state.tenants.iter().map(|t| t.identity.clone()).collect(),
             users: state.users.iter().map(|u| u.identity.clone()).collect(),
@@ -84,7 +82,7 @@ impl VendorStore for JoinupStore {
             || next.seed_cost_centers != state.settings.seed_cost_centers;
         if reseed {
             // New counts take effect at once: the data is seeded again, jobs and signups forgotten.
-            *state = State::from_seed(*self.seed.read(), next);
+            *state = State::from_seed(self.seeded.seed(), next);
         } else {
             state.settings = next;
             state.apply_tenant_settings();
@@ -96,7 +94,7 @@ impl VendorStore for JoinupStore {
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
         match action {
             "tokens" => self.mint_token(body, now).map(ActionOutcome::Done),
-            "signups" => signup::start(&self.state, body),
+            "signups" => signup::start(self.seeded.shared(), body),
             _ => Err(ApiError::with_message(
                 ErrorKind::NotFound,
                 format!("joinup has no admin action '{action}' (try 'tokens' or 'signups')"),
@@ -119,7 +117,7 @@ impl JoinupStore {
                 })?
             }
         };
-        let state = self.state.read();
+        let state = self.seeded.read();
         let user =
             state.users.iter().find(|u| u.identity == identity).ok_or_else(|| {
                 ApiError::with_message(ErrorKind::NotFound, format!("no joinup identity '{identity}'"))

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// A tenant's signup hook: where Joinup calls the client when someone of its domains signs up.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignupHook {
     /// The client's `http://` endpoint.
@@ -30,7 +30,7 @@ fn default_timeout() -> f64 {
 }
 
 /// The switches.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Seconds of sandbox time a bulk job stays `pending`.

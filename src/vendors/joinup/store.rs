@@ -10,9 +10,10 @@ use crate::common::clock;
 
 use crate::common::memo::Memo;
 use crate::common::rng::{hex_string, rng_for};
+use crate::common::seeded::{Seeded, SeededState};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 use rand::Rng;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -164,25 +165,41 @@ impl State {
 /// The store registered in each sandbox. The state sits behind an `Arc` so a signup can finish
 /// after its outbound call returns.
 pub struct JoinupStore {
-    pub(super) seed: RwLock<u64>,
-    pub(super) state: Arc<RwLock<State>>,
+    pub(super) seeded: SeededState<State>,
+}
+
+impl Seeded for State {
+    /// Joinup's switches decide what is seeded (counts, cost-center sharing).
+    type Config = Settings;
+
+    fn start_config() -> Settings {
+        Settings::default()
+    }
+
+    fn from_seed(seed: u64, settings: &Settings) -> Self {
+        State::from_seed(seed, settings.clone())
+    }
+
+    fn config(&self) -> Settings {
+        self.settings.clone()
+    }
 }
 
 impl JoinupStore {
     /// The start state for `seed`.
     pub fn new(seed: u64) -> Self {
-        Self { seed: RwLock::new(seed), state: Arc::new(RwLock::new(State::from_seed(seed, Settings::default()))) }
+        Self { seeded: SeededState::new(seed) }
     }
 
     /// Shared access, after running the jobs due at `now` (the only write a read may need).
     pub fn read(&self, now: DateTime<Utc>) -> RwLockReadGuard<'_, State> {
         {
-            let state = self.state.read();
+            let state = self.seeded.read();
             if !state.has_due_jobs(now) {
                 return state;
             }
         }
-        let mut state = self.state.write();
+        let mut state = self.seeded.write();
         state.settle(now);
         RwLockWriteGuard::downgrade(state)
     }
@@ -190,7 +207,7 @@ impl JoinupStore {
     /// Exclusive access, after running the jobs due at `now`. Kept pages are dropped: the
     /// caller may change what they show.
     pub fn write(&self, now: DateTime<Utc>) -> RwLockWriteGuard<'_, State> {
-        let mut state = self.state.write();
+        let mut state = self.seeded.write();
         state.settle(now);
         state.pages.clear();
         state

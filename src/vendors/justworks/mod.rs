@@ -45,7 +45,7 @@ impl Vendor for Justworks {
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::JustworksStore::new(seed, store::SEED_MEMBERS))
+        Arc::new(store::JustworksStore::new(seed))
     }
 
     fn configure(&self, cfg: &mut web::ServiceConfig) {

@@ -197,18 +197,24 @@ impl State {
 pub type JustworksStore = SeededState<State>;
 
 impl Seeded for State {
-    fn from_seed(seed: u64, count: usize) -> Self {
-        State::from_seed(seed, count)
+    type Config = usize;
+
+    fn start_config() -> usize {
+        SEED_MEMBERS
     }
 
-    fn count(&self) -> usize {
+    fn from_seed(seed: u64, count: &usize) -> Self {
+        State::from_seed(seed, *count)
+    }
+
+    fn config(&self) -> usize {
         self.seed_members
     }
 }
 
 impl VendorStore for JustworksStore {
     fn reset(&self, seed: u64) {
-        SeededState::reset(self, seed, SEED_MEMBERS);
+        SeededState::reset(self, seed);
     }
 
     fn counts(&self) -> Value {
@@ -283,7 +289,7 @@ impl VendorStore for JustworksStore {
         };
         let next = vendor_settings::patched(&current, patch, &apps)?;
         // A new count takes effect at once: the data is seeded again.
-        self.reseed(next.seed_members);
+        self.reseed(&next.seed_members);
         self.write().apply_settings(&next);
         Ok(self.settings())
     }

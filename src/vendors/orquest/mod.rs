@@ -49,7 +49,7 @@ impl Vendor for Orquest {
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::OrquestStore::new(seed, store::SEED_EMPLOYEES))
+        Arc::new(store::OrquestStore::new(seed))
     }
 
     fn configure(&self, cfg: &mut web::ServiceConfig) {

@@ -87,18 +87,24 @@ impl State {
 pub type OrquestStore = SeededState<State>;
 
 impl Seeded for State {
-    fn from_seed(seed: u64, count: usize) -> Self {
-        State::from_seed(seed, count)
+    type Config = usize;
+
+    fn start_config() -> usize {
+        SEED_EMPLOYEES
     }
 
-    fn count(&self) -> usize {
+    fn from_seed(seed: u64, count: &usize) -> Self {
+        State::from_seed(seed, *count)
+    }
+
+    fn config(&self) -> usize {
         self.seed_employees
     }
 }
 
 impl VendorStore for OrquestStore {
     fn reset(&self, seed: u64) {
-        SeededState::reset(self, seed, SEED_EMPLOYEES);
+        SeededState::reset(self, seed);
     }
 
     fn counts(&self) -> Value {
@@ -148,7 +154,7 @@ impl VendorStore for OrquestStore {
         let current = Settings { seed_employees: self.read().seed_employees };
         let next = vendor_settings::patched(&current, patch, &())?;
         // A new count takes effect at once: the data is seeded again.
-        self.reseed(next.seed_employees);
+        self.reseed(&next.seed_employees);
         Ok(self.settings())
     }
 
