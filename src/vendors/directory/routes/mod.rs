@@ -11,6 +11,7 @@ use super::auth::{self, Caller};
 use super::store::{DirectoryStore, State};
 use crate::common::email::valid_email;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::families::spring;
 use crate::sandbox::InSandbox;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
@@ -76,11 +77,9 @@ fn uuid(text: &str) -> Result<&str, ApiError> {
 
 /// The JSON body as an object.
 fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(bad("JSON parse error: expected an object")),
-        Err(e) if body.is_empty() => Err(bad(format!("Required request body is missing ({e})"))),
-        Err(e) => Err(bad(format!("JSON parse error: {e}"))),
+    match spring::parse_json(body)? {
+        Value::Object(map) => Ok(map),
+        _ => Err(bad("JSON parse error: expected an object")),
     }
 }
 

@@ -17,9 +17,9 @@ use super::model::{Business, Employee};
 use super::store::{OrquestStore, State};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::routing::endpoint;
+use crate::families::spring;
 use crate::sandbox::InSandbox;
 use actix_web::cookie::Cookie;
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -125,14 +125,8 @@ pub(super) fn today(business: &Business, oq: &Oq) -> NaiveDate {
 
 /// Spring's JSON body reading: `application/json` only, Jackson's parse errors.
 pub(super) fn json_body(req: &HttpRequest, body: &Bytes) -> Result<Value, ApiError> {
-    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json") {
-        return Err(ApiError::new(ErrorKind::UnsupportedMediaType));
-    }
-    if body.is_empty() {
-        return Err(ApiError::with_message(ErrorKind::MalformedBody, "Required request body is missing"));
-    }
-    serde_json::from_slice(body).map_err(|e| bad_body(&e.to_string()))
+    spring::require_json(req)?;
+    spring::parse_json(body)
 }
 
 pub(super) fn bad_body(detail: &str) -> ApiError {
