@@ -123,18 +123,30 @@ async fn grant(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir)
     {
         return Err(not_found());
     }
+    ok(write_grant(&mut state, &account_id, org, role, employee_id)?)
+}
+
+/// Writes a checked grant: the organization's owners (never none left), the employee's account
+/// link, and the account's grant in that organization.
+fn write_grant<'s>(
+    state: &'s mut State,
+    account_id: &str,
+    org: String,
+    role: String,
+    employee_id: Option<String>,
+) -> Result<&'s Account, ApiError> {
     let organization = state.organizations.iter().position(|o| o.id == org).ok_or_else(not_found)?;
     let owners = &state.organizations[organization].owners;
-    if role != "OWNER" && owners.contains(&account_id) && owners.len() == 1 {
+    if role != "OWNER" && owners.iter().any(|o| o == account_id) && owners.len() == 1 {
         return Err(conflict("an Organization must keep at least one owner"));
     }
     let owners = &mut state.organizations[organization].owners;
-    owners.retain(|o| *o != account_id);
+    owners.retain(|o| o != account_id);
     if role == "OWNER" {
-        owners.push(account_id.clone());
+        owners.push(account_id.to_owned());
     }
     if let Some(employee) = employee_id.as_deref().and_then(|id| state.employees.iter_mut().find(|e| e.id == id)) {
-        employee.account = Some(account_id.clone());
+        employee.account = Some(account_id.to_owned());
     }
     let account = state.accounts.iter_mut().find(|a| a.id == account_id).ok_or_else(not_found)?;
     match account.grants.iter_mut().find(|g| g.org_id == org) {
@@ -146,7 +158,7 @@ async fn grant(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir)
         }
         None => account.grants.push(Grant { org_id: org, role, employee_id }),
     }
-    ok(account)
+    Ok(account)
 }
 
 /// `GET /api/v1/account/{accountId}/employees`: the account's employee records the caller sees.
