@@ -5,7 +5,8 @@
 use super::model::{CostCenter, Employee, JobKind, Mode, Tenant};
 use super::store::State;
 use crate::common::error::{ApiError, ErrorKind};
-use crate::common::pagination::{Page, PageRules, RequestUrl, last, query_pairs};
+use crate::common::pagination::{last, query_pairs};
+use crate::families::drf::pagination::{Page, PageRules, RequestUrl};
 use actix_web::HttpRequest;
 use actix_web::http::header::{FORWARDED, HOST, X_FORWARDED_HOST, X_FORWARDED_PROTO};
 use bytes::{BufMut, Bytes, BytesMut};

@@ -1,7 +1,7 @@
 //! Django REST Framework field semantics, as DRF-based vendors' serializers get them: how each
 //! field type reads, coerces and rejects input, with DRF's exact messages.
 
-mod python;
+pub(crate) mod python;
 
 pub use python::{parse_date, py_str, py_type};
 

@@ -15,7 +15,7 @@ pub(super) fn drf_integer(value: &Value) -> Option<i64> {
 }
 
 /// Python's `int(str)`: surrounding whitespace, a sign, digits and single underscores.
-pub(super) fn py_int(text: &str) -> Option<i64> {
+pub(crate) fn py_int(text: &str) -> Option<i64> {
     let t = text.trim();
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
     let well_formed = !digits.is_empty()
