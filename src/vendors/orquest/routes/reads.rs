@@ -3,7 +3,7 @@
 
 use super::{Answer, Oq, employee_not_found, not_exits, not_visible, reader, visible};
 use crate::common::error::{ApiError, ErrorKind};
-use crate::vendors::orquest::model::{Business, Dated, Person};
+use crate::vendors::orquest::model::{Business, Dated, Person, Service};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -57,14 +57,23 @@ fn people_of_service(
 ) -> Answer {
     let state = oq.store.read();
     let (business, node) = reader(req, &state, business_id, oq.sandbox.clock.now())?;
-    let service = business.service(service_id).ok_or_else(|| not_exits("Service", service_id))?;
-    if !business.is_under(&service.node, node) {
-        return Err(not_visible(&format!("Service {service_id}")));
-    }
+    let found = business.service(service_id).ok_or_else(|| not_exits("Service", service_id));
+    let service = seen_from(business, node, found, &format!("Service {service_id}"))?;
     Ok(HttpResponse::Ok().json(people_associated(business, |a| {
         a.text("product").is_some_and(|p| service.products.iter().any(|sp| sp.id == p))
             && period.is_none_or(|(from, to)| a.overlaps(from, to))
     })))
+}
+
+/// The service found, if the integration user's `node` sees it (403 naming `what` if not).
+fn seen_from<'b>(
+    business: &Business,
+    node: &str,
+    found: Result<&'b Service, ApiError>,
+    what: &str,
+) -> Result<&'b Service, ApiError> {
+    let service = found?;
+    if business.is_under(&service.node, node) { Ok(service) } else { Err(not_visible(what)) }
 }
 
 /// The people with at least one service association `matches` accepts.
@@ -77,10 +86,8 @@ pub(super) async fn product_employees(req: HttpRequest, path: web::Path<(String,
     let (business_id, product_id) = path.into_inner();
     let state = oq.store.read();
     let (business, node) = reader(&req, &state, &business_id, oq.sandbox.clock.now())?;
-    let service = business.service_of(&product_id).ok_or_else(|| not_exits("Product", &product_id))?;
-    if !business.is_under(&service.node, node) {
-        return Err(not_visible(&format!("Product {product_id}")));
-    }
+    let found = business.service_of(&product_id).ok_or_else(|| not_exits("Product", &product_id));
+    seen_from(business, node, found, &format!("Product {product_id}"))?;
     Ok(HttpResponse::Ok().json(people_associated(business, |a| a.text("product") == Some(product_id.as_str()))))
 }
 
@@ -125,12 +132,9 @@ pub(super) async fn employee_roles(req: HttpRequest, path: web::Path<(String, St
     let (business_id, service_id) = path.into_inner();
     let state = oq.store.read();
     let (business, node) = reader(&req, &state, &business_id, oq.sandbox.clock.now())?;
-    let service = business
-        .service(&service_id)
-        .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, format!("Service {service_id} not exists")))?;
-    if !business.is_under(&service.node, node) {
-        return Err(not_visible(&format!("Service {service_id}")));
-    }
+    let missing = || ApiError::with_message(ErrorKind::NotFound, format!("Service {service_id} not exists"));
+    let service =
+        seen_from(business, node, business.service(&service_id).ok_or_else(missing), &format!("Service {service_id}"))?;
     let roles: Vec<Value> = business
         .employee_roles
         .iter()
