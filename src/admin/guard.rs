@@ -1,13 +1,14 @@
 //! Who may use the admin API. It is local by default: only loopback `Host`s (or the
 //! `--admin-hosts` list) are answered, which stops a DNS-rebinding page from reading
-//! `/__admin/credentials`; writes must be JSON (a cross-site form or `text/plain` "simple" POST
-//! cannot be one); and with `--admin-token` every route needs `Authorization: Bearer <token>`.
+//! `/__admin/credentials`; a page of another site (`Origin`) is refused; a typed write must be
+//! JSON (a cross-site form or `text/plain` "simple" POST cannot be one); and with
+//! `--admin-token` every route needs `Authorization: Bearer <token>`.
 //! It also gives every error raised below it (extractors, body limit) the admin shape.
 
 use super::error::AdminError;
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, WWW_AUTHENTICATE};
+use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, WWW_AUTHENTICATE};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError};
@@ -31,6 +32,18 @@ impl AdminAccess {
         let host = req.headers().get(HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host());
         // No Host at all (an HTTP/1.0 probe) is never a browser, so never a rebinding page.
         let Some(name) = host.map(host_name) else { return true };
+        is_loopback(&name) || self.hosts.contains(&name)
+    }
+
+    /// A browser names the page that sent a request in `Origin`; a page of another site (a
+    /// cross-site form or `fetch`) is refused whatever it sends. Tools send no `Origin`.
+    fn origin_allowed(&self, req: &ServiceRequest) -> bool {
+        let Some(origin) = req.headers().get(ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+        if self.hosts.iter().any(|h| h == "*") {
+            return true;
+        }
+        let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+        let name = host_name(authority.split('/').next().unwrap_or_default());
         is_loopback(&name) || self.hosts.contains(&name)
     }
 
@@ -84,6 +97,14 @@ pub async fn guard(
         );
         return Ok(req.error_response(err));
     }
+    if !access.origin_allowed(&req) {
+        let err = AdminError::with_status(
+            StatusCode::FORBIDDEN,
+            "forbidden_origin",
+            "the admin API does not answer pages of other sites (Origin); allow hosts with --admin-hosts",
+        );
+        return Ok(req.error_response(err));
+    }
     if !access.token_ok(&req) {
         let err = AdminError::with_status(
             StatusCode::UNAUTHORIZED,
@@ -95,7 +116,10 @@ pub async fn guard(
         return Ok(res);
     }
     let write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
-    if write && !readable_content_type(&req) {
+    // A write without any `Content-Type` (`curl -X POST .../reset`, a script's raw body) is a
+    // tool's: a browser's cross-site request would carry an `Origin`, refused above.
+    let untyped = !req.headers().contains_key(CONTENT_TYPE);
+    if write && !untyped && !readable_content_type(&req) {
         let err = AdminError::with_status(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",

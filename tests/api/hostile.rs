@@ -165,8 +165,16 @@ async fn the_admin_api_answers_only_loopback_hosts_and_json_writes() {
         let request = app.request(Method::POST, "/__admin/reset").header("Content-Type", content_type).body("{}");
         assert_eq!(app.execute(request).await.status(), 415, "{content_type}");
     }
-    let no_type = app.request(Method::POST, "/__admin/scenarios").body("name: x\nrules: []\n");
-    assert_eq!(app.execute(no_type).await.status(), 415);
+    let plain = app.request(Method::POST, "/__admin/scenarios").header("Content-Type", "text/plain").body("name: x\n");
+    assert_eq!(app.execute(plain).await.status(), 415);
+    let bare = app.request(Method::POST, "/__admin/reset");
+    assert_eq!(app.execute(bare).await.status(), 200, "curl -X POST .../reset: no body, no type, no Origin");
+    let cross_site = app.request(Method::POST, "/__admin/reset").header("Origin", "https://evil.example");
+    let refused = app.execute(cross_site).await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(refused.json::<Value>().await.expect("admin json")["error"]["code"], "forbidden_origin");
+    let same_site = app.request(Method::POST, "/__admin/reset").header("Origin", "http://localhost:8080");
+    assert_eq!(app.execute(same_site).await.status(), 200);
     let too_big = app.request(Method::POST, "/__admin/reset").json(&json!({"seed": "x".repeat(2_000_000)}));
     let response = app.execute(too_big).await;
     assert_eq!(response.status(), 413);
