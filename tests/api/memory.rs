@@ -68,3 +68,29 @@ async fn deleting_used_sandboxes_returns_rss_to_within_10_percent() {
     assert!(used > start + 40.0, "the sandboxes were really seeded");
     assert!(deleted <= start * 1.1, "after deleting: {deleted:.1} MiB against {start:.1} MiB");
 }
+
+#[tokio::test]
+async fn the_journal_keeps_8_kib_of_each_body_not_the_request_buffer() {
+    let server = start_with(&["--port", "0", "--workers", "1"], &[], "42");
+    let client = reqwest::Client::new();
+    let creds: serde_json::Value = client
+        .get(format!("{}/__admin/credentials", server.base))
+        .send()
+        .await
+        .expect("up")
+        .json()
+        .await
+        .expect("json");
+    let admin = creds["chiefonboarding"]["admin"]["authorization"].as_str().expect("auth").to_owned();
+    let big = serde_json::json!({"first_name": "x".repeat(1_000_000)}).to_string();
+    let url = format!("{}/chiefonboarding/api/users/", server.base);
+    let post = || client.post(&url).header("Authorization", &admin).header("Content-Type", "application/json");
+    post().body(big.clone()).send().await.expect("answered");
+    let start = rss_mib(&server);
+    for _ in 0..200 {
+        post().body(big.clone()).send().await.expect("answered");
+    }
+    let after = rss_mib(&server);
+    eprintln!("RSS: {start:.1} MiB, after 200 journaled 1 MB POSTs {after:.1} MiB");
+    assert!(after - start < 50.0, "200 journaled 1 MB bodies grew RSS by {:.1} MiB", after - start);
+}
