@@ -8,7 +8,7 @@
 use super::error::AdminError;
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, WWW_AUTHENTICATE};
+use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue, ORIGIN, WWW_AUTHENTICATE};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError};
@@ -24,27 +24,49 @@ pub struct AdminAccess {
 }
 
 impl AdminAccess {
+    /// Whether a host name (lower-case, no port) may use the admin API.
+    fn allows(&self, name: &str) -> bool {
+        is_loopback(name) || self.hosts.iter().any(|h| h == "*" || h == name)
+    }
+
     fn host_allowed(&self, req: &ServiceRequest) -> bool {
-        if self.hosts.iter().any(|h| h == "*") {
-            return true;
-        }
         // The raw `Host` (never `X-Forwarded-Host`); HTTP/2 carries it in the URI.
         let host = req.headers().get(HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host());
         // No Host at all (an HTTP/1.0 probe) is never a browser, so never a rebinding page.
-        let Some(name) = host.map(host_name) else { return true };
-        is_loopback(&name) || self.hosts.contains(&name)
+        host.is_none_or(|host| self.allows(&host_name(host)))
     }
 
     /// A browser names the page that sent a request in `Origin`; a page of another site (a
     /// cross-site form or `fetch`) is refused whatever it sends. Tools send no `Origin`.
     fn origin_allowed(&self, req: &ServiceRequest) -> bool {
         let Some(origin) = req.headers().get(ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-        if self.hosts.iter().any(|h| h == "*") {
-            return true;
-        }
         let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-        let name = host_name(authority.split('/').next().unwrap_or_default());
-        is_loopback(&name) || self.hosts.contains(&name)
+        self.allows(&host_name(authority.split('/').next().unwrap_or_default()))
+    }
+
+    /// Why this request may not use the admin API, if it may not.
+    fn refusal(&self, req: &ServiceRequest) -> Option<AdminError> {
+        let refuse = |status, code, message: &str| Some(AdminError::with_status(status, code, message));
+        if !self.host_allowed(req) {
+            let message = "the admin API answers only loopback hosts (localhost, 127.0.0.1, [::1]); allow others with --admin-hosts";
+            return refuse(StatusCode::FORBIDDEN, "forbidden_host", message);
+        }
+        if !self.origin_allowed(req) {
+            let message = "the admin API does not answer pages of other sites (Origin); allow hosts with --admin-hosts";
+            return refuse(StatusCode::FORBIDDEN, "forbidden_origin", message);
+        }
+        if !self.token_ok(req) {
+            let message = "this server requires Authorization: Bearer <admin token> on every admin route";
+            return refuse(StatusCode::UNAUTHORIZED, "unauthorized", message);
+        }
+        let write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
+        // A write without any `Content-Type` (`curl -X POST .../reset`, a script's raw body) is a
+        // tool's: a browser's cross-site request would carry an `Origin`, refused above.
+        if write && req.headers().contains_key(CONTENT_TYPE) && !readable_content_type(req) {
+            let message = "admin writes take Content-Type: application/json (scenario uploads also application/yaml)";
+            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message);
+        }
+        None
     }
 
     fn token_ok(&self, req: &ServiceRequest) -> bool {
@@ -89,43 +111,12 @@ pub async fn guard(
     req: ServiceRequest,
     next: Next<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if !access.host_allowed(&req) {
-        let err = AdminError::with_status(
-            StatusCode::FORBIDDEN,
-            "forbidden_host",
-            "the admin API answers only loopback hosts (localhost, 127.0.0.1, [::1]); allow others with --admin-hosts",
-        );
-        return Ok(req.error_response(err));
-    }
-    if !access.origin_allowed(&req) {
-        let err = AdminError::with_status(
-            StatusCode::FORBIDDEN,
-            "forbidden_origin",
-            "the admin API does not answer pages of other sites (Origin); allow hosts with --admin-hosts",
-        );
-        return Ok(req.error_response(err));
-    }
-    if !access.token_ok(&req) {
-        let err = AdminError::with_status(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "this server requires Authorization: Bearer <admin token> on every admin route",
-        );
+    if let Some(err) = access.refusal(&req) {
         let mut res = req.error_response(err);
-        res.headers_mut().insert(WWW_AUTHENTICATE, actix_web::http::header::HeaderValue::from_static("Bearer"));
+        if res.status() == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         return Ok(res);
-    }
-    let write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
-    // A write without any `Content-Type` (`curl -X POST .../reset`, a script's raw body) is a
-    // tool's: a browser's cross-site request would carry an `Origin`, refused above.
-    let untyped = !req.headers().contains_key(CONTENT_TYPE);
-    if write && !untyped && !readable_content_type(&req) {
-        let err = AdminError::with_status(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "admin writes take Content-Type: application/json (scenario uploads also application/yaml)",
-        );
-        return Ok(req.error_response(err));
     }
     let res = next.call(req).await?;
     Ok(in_admin_shape(res))
