@@ -44,7 +44,7 @@ struct LazyStore {
 }
 
 impl Sandbox {
-    /// Seeds every vendor's store for `seed`; the startup scenarios start active.
+    /// A sandbox for `seed` whose vendor stores seed on first use; the startup scenarios start active.
     pub fn new(name: &str, seed: u64, setup: &SandboxSetup) -> Self {
         let stores =
             setup.vendors.iter().map(|v| LazyStore { vendor: Arc::clone(v), store: OnceLock::new() }).collect();
@@ -89,11 +89,6 @@ impl Sandbox {
     /// A vendor's store as its concrete type `T`, for handlers (seeds only that vendor).
     pub fn typed_store<T: Send + Sync + 'static>(&self, vendor_id: &str) -> Option<Arc<T>> {
         Arc::clone(self.store(vendor_id)?).into_any().downcast::<T>().ok()
-    }
-
-    /// How many vendors of this sandbox have been used (and so seeded).
-    pub fn seeded_vendors(&self) -> usize {
-        self.stores.iter().filter(|lazy| lazy.store.get().is_some()).count()
     }
 
     /// Seeds under the seed lock, which `reset` holds throughout: a store is built either
@@ -199,15 +194,12 @@ impl SandboxRegistry {
         self.sandboxes.read().values().cloned().collect()
     }
 
-    /// Creates a sandbox. Seeding happens outside the registry lock so other sandboxes keep serving.
+    /// Creates a sandbox. Nothing is seeded yet (vendors seed on first use), so it is cheap
+    /// enough to build under the registry lock.
     pub fn create(&self, name: &str, seed: u64) -> Result<Arc<Sandbox>, RegistryError> {
         if !crate::common::names::valid_name(name) {
             return Err(RegistryError::BadName);
         }
-        if self.sandboxes.read().contains_key(name) {
-            return Err(RegistryError::Exists);
-        }
-        let sandbox = Arc::new(Sandbox::new(name, seed, &self.setup));
         let mut sandboxes = self.sandboxes.write();
         if sandboxes.contains_key(name) {
             return Err(RegistryError::Exists);
@@ -215,6 +207,7 @@ impl SandboxRegistry {
         if sandboxes.len() >= self.setup.max_sandboxes {
             return Err(RegistryError::Full(self.setup.max_sandboxes));
         }
+        let sandbox = Arc::new(Sandbox::new(name, seed, &self.setup));
         sandboxes.insert(name.to_owned(), Arc::clone(&sandbox));
         Ok(sandbox)
     }
