@@ -6,9 +6,7 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::JournalEntry;
 use crate::sandbox::Sandbox;
 use actix_web::body::BoxBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::HeaderMap;
-use actix_web::http::{Method, Uri};
+use actix_web::dev::ServiceResponse;
 use actix_web::{HttpMessage, HttpRequest};
 use futures_util::FutureExt;
 use std::future::Future;
@@ -20,45 +18,28 @@ pub async fn catch<T>(answering: impl Future<Output = T>) -> Result<T, String> {
     AssertUnwindSafe(answering).catch_unwind().await.map_err(|payload| message(payload.as_ref()))
 }
 
-/// What the net keeps of a request to render its 500: the request itself cannot be cloned
-/// (routing needs it unshared), so its head is kept instead.
-pub struct Head {
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+/// Logs and journals the panic; the error response the vendor's renderer will shape. The
+/// request itself is gone (routing needs it unshared, so it cannot be cloned beforehand): the
+/// renderer gets a stand-in built from the journal entry's copies of its method, URI and the
+/// headers renderers read.
+pub fn vendor_500(message: String, sandbox: &Arc<Sandbox>, entry: &mut JournalEntry) -> ServiceResponse<BoxBody> {
+    let request_id = entry.request_id.to_str().unwrap_or_default();
+    tracing::error!(request_id, panic = %message, path = %entry.uri.path(), "answering panicked");
+    let err = ApiError::with_message(ErrorKind::Internal, format!("panic: {message}"));
+    entry.panic = Some(message);
+    ServiceResponse::from_err(err, stand_in(entry, sandbox))
 }
 
-impl Head {
-    /// The head of `req`, before it is handed on.
-    pub fn of(req: &ServiceRequest) -> Self {
-        Self { method: req.method().clone(), uri: req.uri().clone(), headers: req.headers().clone() }
+/// A request like the journaled one, in its sandbox. actix-web's `TestRequest` is the only
+/// public way to build an `HttpRequest`.
+fn stand_in(entry: &JournalEntry, sandbox: &Arc<Sandbox>) -> HttpRequest {
+    let mut stand_in = actix_web::test::TestRequest::default().method(entry.method.clone()).uri(&entry.uri.to_string());
+    for (name, value) in &entry.headers {
+        stand_in = stand_in.append_header((name.clone(), value.clone()));
     }
-
-    /// Logs and journals the panic; the error response the vendor's renderer will shape.
-    pub fn vendor_500(
-        self,
-        message: String,
-        sandbox: &Arc<Sandbox>,
-        entry: &mut JournalEntry,
-    ) -> ServiceResponse<BoxBody> {
-        let request_id = entry.request_id.to_str().unwrap_or_default();
-        tracing::error!(request_id, panic = %message, path = %self.uri.path(), "answering panicked");
-        let err = ApiError::with_message(ErrorKind::Internal, format!("panic: {message}"));
-        entry.panic = Some(message);
-        ServiceResponse::from_err(err, self.stand_in(sandbox))
-    }
-
-    /// A request with the panicked one's method, URI, headers and sandbox, for the vendor's
-    /// renderer. actix-web's `TestRequest` is the only public way to build an `HttpRequest`.
-    fn stand_in(self, sandbox: &Arc<Sandbox>) -> HttpRequest {
-        let mut stand_in = actix_web::test::TestRequest::default().method(self.method).uri(&self.uri.to_string());
-        for (name, value) in &self.headers {
-            stand_in = stand_in.append_header((name.clone(), value.clone()));
-        }
-        let request = stand_in.to_http_request();
-        request.extensions_mut().insert(Arc::clone(sandbox));
-        request
-    }
+    let request = stand_in.to_http_request();
+    request.extensions_mut().insert(Arc::clone(sandbox));
+    request
 }
 
 /// The text a panic was raised with.

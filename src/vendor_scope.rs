@@ -68,13 +68,12 @@ async fn pipeline(
     // The journal shows paths relative to the prefix the client used.
     let prefix_len = named.as_ref().map_or(0, |name| "/sandboxes/".len() + name.len()) + 1 + mount.vendor.id().len();
     let mut entry = journal_entry(&req, &sandbox, mount.vendor.id(), prefix_len);
-    let head = panic_net::Head::of(&req);
     // `broken`: a fault took the connection down, so the client never sees a status.
     let (answered, broken) = match panic_net::catch(answer(&mount, &sandbox, &mut entry, prefix_len, req, next)).await {
         Ok(answered) => answered,
         Err(message) => {
             mount.registry.note_panic();
-            (Ok(head.vendor_500(message, &sandbox, &mut entry)), false)
+            (Ok(panic_net::vendor_500(message, &sandbox, &mut entry)), false)
         }
     };
     let res = match answered {
