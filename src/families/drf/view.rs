@@ -107,10 +107,7 @@ pub fn parse(req: &HttpRequest, body: &Bytes, form: bool) -> Result<Data, ApiErr
         "application/x-www-form-urlencoded" if form => serde_urlencoded::from_bytes(body)
             .map(Data::Form)
             .map_err(|e| ApiError::with_message(ErrorKind::MalformedBody, format!("Form parse error - {e}"))),
-        _ => Err(ApiError::with_message(
-            ErrorKind::UnsupportedMediaType,
-            format!("Unsupported media type \"{content_type}\" in request."),
-        )),
+        _ => Err(ApiError::with_message(ErrorKind::UnsupportedMediaType, super::unsupported_media_type(req))),
     }
 }
 
