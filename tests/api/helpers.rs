@@ -125,8 +125,17 @@ impl TestApp {
 
     /// `POST` JSON to an admin route and return the JSON answer, asserting the status.
     pub async fn admin_post(&self, path: &str, body: Value, status: u16) -> Value {
-        let response = self.send(Method::POST, path, None, Some(body)).await;
-        assert_eq!(response.status().as_u16(), status, "POST {path}");
+        self.admin_json(Method::POST, path, body, status).await
+    }
+
+    /// `PATCH` JSON to an admin route (settings) and return the JSON answer, asserting the status.
+    pub async fn admin_patch(&self, path: &str, body: Value, status: u16) -> Value {
+        self.admin_json(Method::PATCH, path, body, status).await
+    }
+
+    async fn admin_json(&self, method: Method, path: &str, body: Value, status: u16) -> Value {
+        let response = self.send(method.clone(), path, None, Some(body)).await;
+        assert_eq!(response.status().as_u16(), status, "{method} {path}");
         let text = response.text().await.expect("body");
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }

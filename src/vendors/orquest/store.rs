@@ -14,9 +14,6 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
-/// Employees seeded in the first business by default (a quarter of that in the others).
-pub const SEED_EMPLOYEES: usize = 60;
-
 /// How long a form-login session lasts.
 // Divergence: Spring's session times out after 30 minutes *idle*; the sandbox counts 30 minutes
 // from login, so reads need no write lock.
@@ -43,20 +40,20 @@ pub struct State {
     pub sessions: BTreeMap<String, Session>,
     /// Form-login passwords by identity.
     pub passwords: BTreeMap<String, String>,
-    /// Employees seeded in the first business.
-    pub seed_employees: usize,
+    /// The switches; `seed_employees` decided what was seeded.
+    pub settings: Settings,
     session_ids: SandboxRng,
 }
 
 impl State {
-    fn from_seed(seed: u64, seed_employees: usize) -> Self {
-        let seeded = seed::seed(seed, seed_employees);
+    fn from_seed(seed: u64, settings: Settings) -> Self {
+        let seeded = seed::seed(seed, settings.seed_employees);
         Self {
             businesses: seeded.businesses,
             keys: seeded.keys,
             sessions: BTreeMap::new(),
             passwords: seeded.passwords,
-            seed_employees,
+            settings,
             session_ids: rng_for(seed, "orquest/sessions"),
         }
     }
@@ -87,18 +84,18 @@ impl State {
 pub type OrquestStore = SeededState<State>;
 
 impl Seeded for State {
-    type Config = usize;
+    type Config = Settings;
 
-    fn start_config() -> usize {
-        SEED_EMPLOYEES
+    fn start_config() -> Settings {
+        Settings::default()
     }
 
-    fn from_seed(seed: u64, count: &usize) -> Self {
-        State::from_seed(seed, *count)
+    fn from_seed(seed: u64, settings: &Settings) -> Self {
+        State::from_seed(seed, settings.clone())
     }
 
-    fn config(&self) -> usize {
-        self.seed_employees
+    fn config(&self) -> Settings {
+        self.settings.clone()
     }
 }
 
@@ -147,15 +144,19 @@ impl VendorStore for OrquestStore {
     }
 
     fn settings(&self) -> Value {
-        json!(Settings { seed_employees: self.read().seed_employees })
+        json!(self.read().settings)
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let current = Settings { seed_employees: self.read().seed_employees };
-        let next = vendor_settings::patched(&current, patch, &())?;
-        // A new count takes effect at once: the data is seeded again.
-        self.reseed(&next.seed_employees);
-        Ok(self.settings())
+        let mut state = self.write();
+        let next = vendor_settings::patched(&state.settings, patch, &())?;
+        if next.seed_employees != state.settings.seed_employees {
+            // A new count takes effect at once: the data is seeded again.
+            *state = State::from_seed(self.seed(), next);
+        } else {
+            state.settings = next;
+        }
+        Ok(json!(state.settings))
     }
 
     fn admin_action(&self, action: &str, _body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {

@@ -173,12 +173,13 @@ async fn flags_ignore_associations_contracts_entities_without_id_and_reset_contr
     assert_eq!(put_list(&app, json!([typed.clone()])).await[0]["status"], 200);
     let state = app.get_json("/__admin/vendors/orquest/state", None, 200).await;
     let contracts = state["businesses"][0]["employees"]["800001"]["contracts"].clone();
-    assert_eq!(contracts.as_array().map(Vec::len), Some(1), "the contract without an id is ignored");
-    assert_eq!(contracts[0]["regularMinutes"], 1200, "partial: false resets what the contract type sets");
+    let ids: Vec<_> = contracts.as_array().expect("contracts").iter().map(|c| c["id"].clone()).collect();
+    assert_eq!(ids, vec![json!("CT-800001"), json!("CT-A")], "the contract without an id is ignored, CT-A upserted");
+    assert_eq!(contracts[1]["regularMinutes"], 1200, "partial: false resets what the contract type sets");
     typed["partial"] = json!(true);
     assert_eq!(put_list(&app, json!([typed])).await[0]["status"], 200);
     let state = app.get_json("/__admin/vendors/orquest/state", None, 200).await;
-    assert_eq!(state["businesses"][0]["employees"]["800001"]["contracts"][0]["regularMinutes"], 100);
+    assert_eq!(state["businesses"][0]["employees"]["800001"]["contracts"][1]["regularMinutes"], 100);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 mod access;
 mod imports;
 mod reads;
+mod rules;
 
 use crate::helpers::TestApp;
 use reqwest::Method;

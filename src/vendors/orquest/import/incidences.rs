@@ -1,4 +1,5 @@
-//! `POST /api/v1/import/incidences`: one employee's incidences, checked and recorded.
+//! `POST /api/v1/import/incidences`: one employee's incidences, checked and recorded (upserted
+//! by `id`).
 
 use super::fields::{date, normalized, text};
 use super::{Checked, Fail, MAX_LAG, bad, conflict};
@@ -36,7 +37,14 @@ pub fn incidences(business: &mut Business, raw: &Value) -> Checked<String> {
         accepted.push(Value::Object(normalized(item, &[])));
     }
     let employee = business.employees.get_mut(&employee_id).ok_or_else(|| Fail(404, "Employee not found".into()))?;
-    employee.incidences.extend(accepted);
+    for incidence in accepted {
+        // An `id` identifies an incidence: sending it again replaces the stored one.
+        let same = incidence.get("id").and_then(|id| employee.incidences.iter().position(|i| i.get("id") == Some(id)));
+        match same {
+            Some(index) => employee.incidences[index] = incidence,
+            None => employee.incidences.push(incidence),
+        }
+    }
     Ok(employee_id)
 }
 

@@ -120,12 +120,10 @@ fn apply(business: &mut Business, element: Element, ctx: &Context<'_>) -> Checke
     });
     employee.person = element.person;
     if let Some(associations) = associations {
-        employee.service_associations.retain(|d| d.ended_before(cutoff));
-        employee.service_associations.extend(associations);
+        replace(&mut employee.service_associations, associations, cutoff, element.ignore_without_outer_id);
     }
     if let Some(contracts) = contracts {
-        employee.contracts.retain(|d| d.ended_before(cutoff));
-        employee.contracts.extend(contracts);
+        replace(&mut employee.contracts, contracts, cutoff, element.ignore_without_outer_id);
     }
     if let (Some(index), Some(input)) = (user_index, element.user) {
         let user = &mut business.users[index];
@@ -144,21 +142,44 @@ fn apply(business: &mut Business, element: Element, ctx: &Context<'_>) -> Checke
     Ok(())
 }
 
+/// Stores what was sent: what ended before `cutoff` is history and stays; the rest is replaced.
+/// With `ignoreWithoutOuterId` only records with an outer `id` are taken into account, so the
+/// incoming ones are upserted by `id` and no stored record is dropped.
+// Divergence: the docs define the flag in one sentence; an upsert by `id` is the sandbox's
+// reading of "entities without an outer id are not taken into account".
+fn replace(stored: &mut Vec<Dated>, incoming: Vec<Dated>, cutoff: NaiveDate, by_outer_id: bool) {
+    if !by_outer_id {
+        stored.retain(|d| d.ended_before(cutoff));
+        stored.extend(incoming);
+        return;
+    }
+    for record in incoming {
+        match stored.iter().position(|d| d.text("id") == record.text("id")) {
+            Some(index) if stored[index].ended_before(cutoff) => {}
+            Some(index) => stored[index] = record,
+            None => stored.push(record),
+        }
+    }
+}
+
 /// The user rules: create and link, or update the one linked to this employee; a user linked to
-/// another employee is a 409 and nothing changes.
+/// another employee is a 409 and nothing changes. An employee is never linked to two users.
 fn link_user(business: &mut Business, input: &UserInput, employee_id: &str) -> Checked<usize> {
     let linked = business.users.iter().position(|u| u.employee_id.as_deref() == Some(employee_id));
     let named = input.username.as_deref().and_then(|name| business.users.iter().position(|u| u.username == name));
     match (named, linked) {
-        (Some(index), _) => match business.users[index].employee_id.as_deref() {
-            Some(other) if other != employee_id => {
-                Err(conflict(format!("User {} is linked to another employee", business.users[index].username)))
-            }
-            _ => Ok(index),
-        },
-        // No username: the user already linked to this employee is the one meant.
-        (None, Some(index)) if input.username.is_none() => Ok(index),
-        (None, _) => {
+        (Some(index), _) if business.users[index].employee_id.as_deref().is_some_and(|e| e != employee_id) => {
+            Err(conflict(format!("User {} is linked to another employee", business.users[index].username)))
+        }
+        (Some(index), Some(other)) if index != other => Err(conflict(format!(
+            "Employee {employee_id} is already linked to user {}",
+            business.users[other].username
+        ))),
+        (Some(index), _) => Ok(index),
+        // Divergence: the docs say a username is never updated once the user exists; a new
+        // username for an employee that has a user updates that user and keeps its username.
+        (None, Some(index)) => Ok(index),
+        (None, None) => {
             let username = input.username.clone().ok_or_else(|| bad("user.username is mandatory to create a user"))?;
             business.users.push(User::new(username, "integration"));
             Ok(business.users.len() - 1)

@@ -53,7 +53,9 @@ fn put_list(req: &HttpRequest, business_id: &str, body: &Bytes, oq: &Oq, flavor:
         ));
     }
     let outcomes = run(req, &mut state, business, caller, business_id, &elements, flavor, oq);
-    Ok(HttpResponse::Ok().json(outcomes))
+    let first_failure = outcomes.iter().map(|o| o.status).find(|status| *status >= 400);
+    let status = first_failure.filter(|_| state.settings.list_status_from_first_failure).unwrap_or(200);
+    Ok(HttpResponse::build(element_status(status)).json(outcomes))
 }
 
 fn put_one(req: &HttpRequest, path: &(String, String), body: &Bytes, oq: &Oq, flavor: Flavor) -> Answer {
@@ -74,7 +76,7 @@ fn put_one(req: &HttpRequest, path: &(String, String), body: &Bytes, oq: &Oq, fl
         ));
     }
     let outcome = run(req, &mut state, business, caller, business_id, &[element], flavor, oq).remove(0);
-    Ok(HttpResponse::build(StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::OK)).json(outcome))
+    Ok(HttpResponse::build(element_status(outcome.status)).json(outcome))
 }
 
 /// Runs each element on its own, in order.
@@ -132,5 +134,10 @@ pub(super) async fn put_contracts(req: HttpRequest, path: web::Path<(String, Str
         Ok(()) => Outcome { employee_id: Some(employee_id), status: 200, message: "OK".into() },
         Err(Fail(status, message)) => Outcome { employee_id: Some(employee_id), status, message },
     };
-    Ok(HttpResponse::build(StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::OK)).json(outcome))
+    Ok(HttpResponse::build(element_status(outcome.status)).json(outcome))
+}
+
+/// An element's status as the HTTP status (scenario statuses are checked when loaded).
+fn element_status(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::OK)
 }
