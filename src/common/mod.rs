@@ -1,5 +1,5 @@
 //! Vendor-neutral building blocks any vendor may use: error kinds, clock, RNG, JWT, the
-//! `Authorization` header split, email and URL checks, query pagination, the memo, wildcards.
+//! `Authorization` header split, JSON media types, email and URL checks, query pagination, the memo, wildcards.
 //! What belongs to one web framework lives in `crate::families`.
 
 pub mod auth_header;
@@ -8,6 +8,7 @@ pub mod email;
 pub mod error;
 pub mod expiring;
 pub mod jwt;
+pub mod media;
 pub mod memo;
 pub mod names;
 pub mod pagination;

@@ -3,7 +3,11 @@
 
 use std::ops::Range;
 
-/// Cursor pagination (Justworks): an opaque cursor naming the next offset, and a `limit`.
+/// Cursor pagination (Justworks) over keyset cursors: each listed item carries a key that only
+/// grows along the list (its position in the store, which only ever appends), and the cursor
+/// names the key of the last item served. The next page starts after that key, wherever the
+/// item now is, so a row removed or added between two pages never makes the next one skip or
+/// repeat a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CursorPage {
     /// The index range of this page.
@@ -16,8 +20,9 @@ pub struct CursorPage {
 pub type CursorError = &'static str;
 
 impl CursorPage {
-    /// The page `limit` (1..=max, default max) and `cursor` pick out of `len` items.
-    pub fn of(limit: Option<&str>, cursor: Option<&str>, max: usize, len: usize) -> Result<Self, CursorError> {
+    /// The page `limit` (1..=max, default max) and `cursor` pick out of a list whose items have
+    /// the ascending `keys`.
+    pub fn of(limit: Option<&str>, cursor: Option<&str>, max: usize, keys: &[usize]) -> Result<Self, CursorError> {
         use base64::Engine;
         use base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let limit = match limit {
@@ -28,16 +33,18 @@ impl CursorPage {
         };
         let start = match cursor {
             None | Some("") => 0,
-            Some(cursor) => URL_SAFE_NO_PAD
-                .decode(cursor)
-                .ok()
-                .and_then(|raw| String::from_utf8(raw).ok())
-                .and_then(|text| text.strip_prefix("o:").and_then(|n| n.parse::<usize>().ok()))
-                .filter(|n| *n <= len)
-                .ok_or("cursor is not valid")?,
+            Some(cursor) => {
+                let after = URL_SAFE_NO_PAD
+                    .decode(cursor)
+                    .ok()
+                    .and_then(|raw| String::from_utf8(raw).ok())
+                    .and_then(|text| text.strip_prefix("k:").and_then(|n| n.parse::<usize>().ok()))
+                    .ok_or("cursor is not valid")?;
+                keys.partition_point(|key| *key <= after)
+            }
         };
-        let end = (start + limit).min(len);
-        let next = (end < len).then(|| URL_SAFE_NO_PAD.encode(format!("o:{end}")));
+        let end = start.saturating_add(limit).min(keys.len());
+        let next = (end < keys.len()).then(|| URL_SAFE_NO_PAD.encode(format!("k:{}", keys[end - 1])));
         Ok(Self { range: start..end, next })
     }
 }
@@ -50,4 +57,19 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 /// The last value of a query key, as Django's `QueryDict.get` returns it.
 pub fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CursorPage;
+
+    #[test]
+    fn a_keyset_cursor_neither_skips_nor_repeats_when_rows_go_or_come() {
+        let first = CursorPage::of(Some("2"), None, 100, &[0, 1, 2, 3, 4]).expect("page");
+        assert_eq!(first.range, 0..2);
+        // Row 1 is removed and row 5 added before the next page is read.
+        let second = CursorPage::of(Some("2"), first.next.as_deref(), 100, &[0, 2, 3, 4, 5]).expect("page");
+        assert_eq!(second.range, 1..3, "rows 2 and 3 follow row 1, which is gone");
+        assert!(CursorPage::of(None, Some("bzoy"), 100, &[0]).is_err(), "offset cursors are refused");
+    }
 }

@@ -48,7 +48,9 @@ fn message(err: &ApiError, req: &HttpRequest) -> String {
         ErrorKind::Forbidden => "Access Denied".into(),
         ErrorKind::RouteNotFound => "No static resource found".into(),
         ErrorKind::UnsupportedMediaType => {
-            let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+            // Spring reads a missing Content-Type as `application/octet-stream`.
+            let content_type =
+                req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("application/octet-stream");
             format!("Content-Type '{content_type}' is not supported.")
         }
         ErrorKind::PayloadTooLarge => "Maximum upload size exceeded".into(),

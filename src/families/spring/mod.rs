@@ -4,5 +4,5 @@
 mod body;
 mod error;
 
-pub use body::{parse_json, require_json};
+pub use body::{json_body, parse_json, require_json};
 pub use error::render;

@@ -4,6 +4,7 @@
 mod access;
 mod organizations;
 mod people;
+mod spring;
 
 use crate::helpers::TestApp;
 use reqwest::Method;

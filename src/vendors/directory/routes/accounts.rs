@@ -49,7 +49,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
-    let body = object(&body)?;
+    let body = object(&req, &body)?;
     let email = email(&body, "email", true)?.unwrap_or_default();
     let name = text(&body, "name", false)?;
     if state.account(&email).is_some() {
@@ -87,7 +87,7 @@ async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir
     if caller.account.as_deref() != Some(id.as_str()) {
         caller.require_admin()?;
     }
-    let body = object(&body)?;
+    let body = object(&req, &body)?;
     let email = email(&body, "email", true)?.unwrap_or_default();
     let name = text(&body, "name", false)?;
     if state.account(&email).is_some_and(|a| a.id != id) {
@@ -108,7 +108,7 @@ async fn grant(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir)
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
     let account_id = visible(&state, &caller, uuid(&path)?)?.id.clone();
-    let body = object(&body)?;
+    let body = object(&req, &body)?;
     let role = upper(&body, "role", true)?.unwrap_or_default();
     let org = uuid_field(&body, "orgId", false)?.unwrap_or_else(|| caller.org.clone());
     if org != caller.org {
@@ -127,8 +127,9 @@ async fn grant(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir)
 }
 
 /// Writes a checked grant: the organization's owners (never none left), the employee's account
-/// link, and the account's grant in that organization.
-fn write_grant<'s>(
+/// link, the account's grant in that organization, and the `role` of every employee of that
+/// organization linked to the account, so the two never disagree.
+pub(super) fn write_grant<'s>(
     state: &'s mut State,
     account_id: &str,
     org: String,
@@ -147,6 +148,11 @@ fn write_grant<'s>(
     }
     if let Some(employee) = employee_id.as_deref().and_then(|id| state.employees.iter_mut().find(|e| e.id == id)) {
         employee.account = Some(account_id.to_owned());
+    }
+    for employee in state.employees.iter_mut().filter(|e| e.organization == org) {
+        if employee.account.as_deref() == Some(account_id) {
+            employee.role = Some(role.clone());
+        }
     }
     let account = state.accounts.iter_mut().find(|a| a.id == account_id).ok_or_else(not_found)?;
     match account.grants.iter_mut().find(|g| g.org_id == org) {

@@ -1,13 +1,14 @@
 //! Employees: list with `status`/`type`, create (201), get, update, by name / account / manager,
 //! manager relations (never a cycle), profiles (POST replaces, PATCH merges).
 
+use super::accounts::write_grant;
 use super::{
     Answer, Dir, caller, conflict, created, email, not_found, now, object, ok, text, update_profile, upper, uuid,
     uuid_field, written,
 };
-use crate::common::error::ApiError;
+use crate::common::error::{ApiError, ErrorKind};
 use crate::common::routing::endpoint;
-use crate::vendors::directory::auth::Caller;
+use crate::vendors::directory::auth::{Caller, rank};
 use crate::vendors::directory::model::{CreationInfo, EMPLOYEE_PROFILE, Employee, ManagerRelation, Preferences};
 use crate::vendors::directory::seed::active;
 use crate::vendors::directory::store::State;
@@ -71,12 +72,13 @@ async fn get(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer {
 
 /// The validated `{name, email, account, role}` of a create or update.
 fn fields(
+    req: &HttpRequest,
     state: &State,
     caller: &Caller,
     body: &[u8],
     except: Option<&str>,
 ) -> Result<(String, String, Option<String>, Option<String>), ApiError> {
-    let body = object(body)?;
+    let body = object(req, body)?;
     let name = text(&body, "name", true)?.unwrap_or_default();
     let email = email(&body, "email", true)?.unwrap_or_default();
     let account = uuid_field(&body, "account", false)?;
@@ -95,7 +97,8 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
-    let (name, email, account, role) = fields(&state, &caller, &body, None)?;
+    let (name, email, account, role) = fields(&req, &state, &caller, &body, None)?;
+    let role = linked_role(&mut state, &caller, account.as_deref(), role, None)?;
     let id = state.new_id();
     state.employees.push(Employee {
         id,
@@ -122,7 +125,10 @@ async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
     let index = find(&state, &caller, &path)?;
-    let (name, email, account, role) = fields(&state, &caller, &body, Some(&path))?;
+    let (name, email, account, role) = fields(&req, &state, &caller, &body, Some(&path))?;
+    let id = state.employees[index].id.clone();
+    let linked = account.clone().or_else(|| state.employees[index].account.clone());
+    let role = linked_role(&mut state, &caller, linked.as_deref(), role, Some(&id))?;
     let employee = &mut state.employees[index];
     employee.name = name;
     employee.email = email;
@@ -133,6 +139,27 @@ async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir
         employee.role = role;
     }
     ok(employee)
+}
+
+/// An employee linked to an account has the account's role in the organization: a role sent
+/// for it is granted to the account (with the grant's checks: not above the caller's role, an
+/// owner left), and no role sent means the account's.
+fn linked_role(
+    state: &mut State,
+    caller: &Caller,
+    account: Option<&str>,
+    role: Option<String>,
+    employee_id: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let Some(account) = account else { return Ok(role) };
+    let Some(role) = role else {
+        return Ok(state.account(account).and_then(|a| a.role_in(&caller.org)).map(str::to_owned));
+    };
+    if rank(&role) > rank(&caller.role) {
+        return Err(ApiError::new(ErrorKind::Forbidden));
+    }
+    write_grant(state, account, caller.org.clone(), role.clone(), employee_id.map(str::to_owned))?;
+    Ok(Some(role))
 }
 
 /// `GET /api/v1/employee/by-name/{name}`: names containing the text, case-insensitive.
@@ -188,7 +215,7 @@ async fn add_manager(req: HttpRequest, path: web::Path<String>, body: Bytes, dir
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
     let index = find(&state, &caller, &path)?;
-    let body = object(&body)?;
+    let body = object(&req, &body)?;
     let manager = uuid_field(&body, "managerId", true)?.unwrap_or_default();
     let kind = upper(&body, "type", true)?.unwrap_or_default();
     let manager_index = find(&state, &caller, &manager)?;
@@ -265,7 +292,7 @@ fn write_profile(req: &HttpRequest, id: &str, body: &[u8], dir: &Dir, replace: b
     if !own {
         caller.require_admin()?;
     }
-    let body = object(body)?;
+    let body = object(req, body)?;
     update_profile(&mut state.employees[index].profile, &body, &EMPLOYEE_PROFILE, &["birthDate", "joinDate"], replace)?;
     written(&state.employees[index].profile, replace)
 }

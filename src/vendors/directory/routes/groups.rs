@@ -71,7 +71,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
-    let body = object(&body)?;
+    let body = object(&req, &body)?;
     let name = text(&body, "name", true)?.unwrap_or_default();
     let kind = upper(&body, "type", true)?.unwrap_or_default();
     let id = state.new_id();
@@ -94,7 +94,7 @@ async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
     let index = find(&state, &caller, &path)?;
-    let body = object(&body)?;
+    let body = object(&req, &body)?;
     let name = text(&body, "name", true)?.unwrap_or_default();
     let kind = upper(&body, "type", true)?.unwrap_or_default();
     let group = &mut state.groups[index];
@@ -125,7 +125,7 @@ fn write_profile(req: &HttpRequest, id: &str, body: &[u8], dir: &Dir, replace: b
     let caller = caller(req, dir, &state)?;
     caller.require_admin()?;
     let index = find(&state, &caller, id)?;
-    let body = object(body)?;
+    let body = object(req, body)?;
     update_profile(&mut state.groups[index].profile, &body, &GROUP_PROFILE, &[], replace)?;
     written(&state.groups[index].profile, replace)
 }

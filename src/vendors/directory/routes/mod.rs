@@ -75,9 +75,9 @@ fn uuid(text: &str) -> Result<&str, ApiError> {
     if shaped { Ok(text) } else { Err(bad(format!("Invalid UUID string: {text}"))) }
 }
 
-/// The JSON body as an object.
-fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    match spring::parse_json(body)? {
+/// The JSON body as an object (415 for another media type, as Spring's `@RequestBody`).
+fn object(req: &HttpRequest, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    match spring::json_body(req, body)? {
         Value::Object(map) => Ok(map),
         _ => Err(bad("JSON parse error: expected an object")),
     }

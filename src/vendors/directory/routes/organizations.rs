@@ -88,7 +88,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
-    let body = object(&body)?;
+    let body = object(&req, &body)?;
     let name = text(&body, "name", true)?.unwrap_or_default();
     let alias = text(&body, "alias", false)?.unwrap_or_else(|| slug(&name));
     let owner = owner_account(&state, &body, caller.account.as_deref())?;
@@ -136,7 +136,7 @@ fn patch_organization(req: &HttpRequest, org: &str, body: &[u8], dir: &Dir) -> A
     let mut state = dir.store.write();
     let caller = caller(req, dir, &state)?;
     let index = admin_access(&state, &caller, org)?;
-    let body = object(body)?;
+    let body = object(req, body)?;
     let name = text(&body, "name", true)?.unwrap_or_default();
     let alias = text(&body, "alias", false)?;
     let owner = owner_account(&state, &body, None)?;
@@ -216,7 +216,7 @@ fn write_profile(req: &HttpRequest, org: Option<&str>, body: &[u8], dir: &Dir, r
     let mut state = dir.store.write();
     let caller = caller(req, dir, &state)?;
     let index = admin_access(&state, &caller, org.unwrap_or(&caller.org))?;
-    let body = object(body)?;
+    let body = object(req, body)?;
     update_profile(&mut state.organizations[index].profile, &body, &ORGANIZATION_PROFILE, &[], replace)?;
     written(&state.organizations[index].profile, replace)
 }
@@ -251,7 +251,7 @@ async fn by_app_data(req: HttpRequest, path: web::Path<(String, String, String)>
 /// `POST /api/v1/organization/by-app-secret/{type}/{key}` `{secret}`: the secret stays out of URLs.
 async fn by_app_secret(req: HttpRequest, path: web::Path<(String, String)>, body: Bytes, dir: Dir) -> Answer {
     let (kind, key) = path.into_inner();
-    let secret = text(&object(&body)?, "secret", true)?.unwrap_or_default();
+    let secret = text(&object(&req, &body)?, "secret", true)?.unwrap_or_default();
     apps_matching(&req, &dir, |app| {
         app.kind == kind && app.secret_data.get(&key).and_then(Value::as_str) == Some(secret.as_str())
     })
@@ -284,7 +284,7 @@ fn add_key(req: &HttpRequest, org: Option<&str>, body: &[u8], dir: &Dir) -> Answ
     let caller = caller(req, dir, &state)?;
     let org = org.unwrap_or(&caller.org).to_owned();
     let index = admin_access(&state, &caller, &org)?;
-    let body = object(body)?;
+    let body = object(req, body)?;
     let name = text(&body, "name", true)?.unwrap_or_default();
     let limit_to_role = upper(&body, "limitToRole", false)?;
     // A key never grants more than its creator has.

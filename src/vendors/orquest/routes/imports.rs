@@ -1,8 +1,9 @@
 //! The employee PUTs (complex and simplified, list and single) and the contracts PUT: each
 //! element validated and applied on its own, with its own status.
 
-use super::{Answer, Oq, bad_body, gate, json_body, not_visible, today, visible};
+use super::{Answer, Oq, bad_body, gate, not_visible, today, visible};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::families::spring;
 use crate::scenario::ItemError;
 use crate::vendors::orquest::auth::Caller;
 use crate::vendors::orquest::import::{self, Context, Fail, Flavor, MAX_ELEMENTS, Outcome};
@@ -41,7 +42,7 @@ pub(super) async fn put_simple_one(req: HttpRequest, path: web::Path<(String, St
 fn put_list(req: &HttpRequest, business_id: &str, body: &Bytes, oq: &Oq, flavor: Flavor) -> Answer {
     let mut state = oq.store.write();
     let (business, caller) = gate(req, &state, business_id, oq.sandbox.clock.now())?;
-    let elements = match json_body(req, body)? {
+    let elements = match spring::json_body(req, body)? {
         Value::Array(elements) => elements,
         _ => return Err(bad_body("Cannot deserialize value of type `java.util.ArrayList` from Object value")),
     };
@@ -62,7 +63,7 @@ fn put_one(req: &HttpRequest, path: &(String, String), body: &Bytes, oq: &Oq, fl
     let (business_id, employee_id) = path;
     let mut state = oq.store.write();
     let (business, caller) = gate(req, &state, business_id, oq.sandbox.clock.now())?;
-    let element = match json_body(req, body)? {
+    let element = match spring::json_body(req, body)? {
         // An older docs version sent the single element as a one-element array.
         Value::Array(mut list) if list.len() == 1 => list.remove(0),
         Value::Array(_) => return Err(bad_body("Expected one element")),
@@ -123,7 +124,7 @@ pub(super) async fn put_contracts(req: HttpRequest, path: web::Path<(String, Str
     let (business_id, employee_id) = path.into_inner();
     let mut state = oq.store.write();
     let (index, caller) = gate(&req, &state, &business_id, oq.sandbox.clock.now())?;
-    let value = json_body(&req, &body)?;
+    let value = spring::json_body(&req, &body)?;
     let integration = state.businesses[index].integration_users[caller.user].clone();
     let business = &state.businesses[index];
     if business.employees.get(&employee_id).is_some_and(|e| !visible(business, e, &integration.node)) {

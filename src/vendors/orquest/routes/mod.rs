@@ -54,7 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn incidences(req: HttpRequest, body: Bytes, oq: Oq) -> Answer {
     let mut state = oq.store.write();
     let caller = auth::authenticate(&req, &state, oq.sandbox.clock.now())?;
-    let value = json_body(&req, &body)?;
+    let value = spring::json_body(&req, &body)?;
     let business_id = value.get("business").and_then(Value::as_str).unwrap_or("").to_owned();
     if business_id.is_empty() {
         return Err(ApiError::with_message(ErrorKind::BadRequest, "business is mandatory"));
@@ -121,12 +121,6 @@ pub(super) fn visible(business: &Business, employee: &Employee, node: &str) -> b
 pub(super) fn today(business: &Business, oq: &Oq) -> NaiveDate {
     let now = oq.sandbox.clock.now();
     business.timezone.parse::<Tz>().map_or_else(|_| now.date_naive(), |tz| now.with_timezone(&tz).date_naive())
-}
-
-/// Spring's JSON body reading: `application/json` only, Jackson's parse errors.
-pub(super) fn json_body(req: &HttpRequest, body: &Bytes) -> Result<Value, ApiError> {
-    spring::require_json(req)?;
-    spring::parse_json(body)
 }
 
 pub(super) fn bad_body(detail: &str) -> ApiError {
