@@ -68,7 +68,7 @@ async fn vendors_lists_record_counts() {
         vendors,
         json!([
             {"id": "joinup", "name": "Joinup", "prefix": "/joinup", "counts": {"tenants": 2, "companies": 4, "employees": 480, "cost_centers": 24, "jobs": 0, "signups": 0}},
-            {"id": "justworks", "name": "Justworks", "prefix": "/justworks", "counts": {"apps": 1, "members": 150, "deductions": 0, "payrolls": 24, "paystubs": 2976, "time_off_requests": 180, "access_tokens": 1}},
+            {"id": "justworks", "name": "Justworks", "prefix": "/justworks", "counts": {"apps": 1, "members": 150, "deductions": 0, "payrolls": 24, "paystubs": 2976, "time_off_requests": 199, "access_tokens": 1}},
             {"id": "directory", "name": "Directory (Peoplelogic)", "prefix": "/directory", "counts": {"organizations": 2, "accounts": 4, "employees": 264, "groups": 12, "memberships": 352, "keys": 2}},
             {"id": "orquest", "name": "Orquest", "prefix": "/orquest", "counts": {"businesses": 2, "employees": 75, "users": 27, "service_associations": 75, "contracts": 75}},
             {"id": "chiefonboarding", "name": "ChiefOnboarding", "prefix": "/chiefonboarding", "counts": {"users": 100, "sequences": 7, "tokens": 4}}

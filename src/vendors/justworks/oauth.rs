@@ -277,7 +277,8 @@ fn exchange_code(
     Ok(state.issue(client_id, &code.scope, &code_value, now))
 }
 
-/// The `refresh_token` grant; refreshing rotates (the old refresh token is consumed).
+/// The `refresh_token` grant; refreshing rotates (the old refresh token is consumed). A `scope`
+/// may narrow the new access token to part of what was granted, never widen it.
 fn refresh(
     state: &mut State,
     form: &[(String, String)],
@@ -290,10 +291,21 @@ fn refresh(
     if old.client_id != client_id || old.revoked || old.expires_at <= now {
         return Err(invalid_grant("The refresh token is invalid, expired or revoked."));
     }
+    let requested = param(form, "scope");
+    let granted = scopes::Granted::from_list(&old.scope);
+    if requested.split_whitespace().any(|scope| !granted.has(scope)) {
+        let message = "The requested scope exceeds the scope originally granted.";
+        return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", message));
+    }
+    let access_scope = if requested.trim().is_empty() {
+        old.scope.clone()
+    } else {
+        requested.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
     if let Some(consumed) = state.refresh_tokens.get_mut(&value) {
         consumed.revoked = true;
     }
-    Ok(state.issue(client_id, &old.scope, &old.grant, now))
+    Ok(state.issue_narrowed(client_id, &access_scope, &old.scope, &old.grant, now))
 }
 
 /// `POST /v1/oauth/revoke` (client authenticated) and the deprecated `POST /oauth/revoke`:

@@ -54,6 +54,11 @@ impl Granted {
         Self(set)
     }
 
+    /// The same scopes less `scopes` (what an endpoint never shows whatever the token holds).
+    pub fn without(&self, scopes: &[&str]) -> Self {
+        Self(self.0.iter().copied().filter(|s| !scopes.contains(s)).collect())
+    }
+
     /// Whether the token holds `scope` (directly or through a parent).
     pub fn has(&self, scope: &str) -> bool {
         self.0.contains(scope)

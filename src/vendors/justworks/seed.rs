@@ -49,9 +49,12 @@ pub struct Seeded {
 
 const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
-/// `<prefix>_<26 lower-case ULID characters>`.
+/// `<prefix>_<26 lower-case ULID characters>`: a valid ULID, whose first character carries only
+/// the top 3 of its 128 bits (`0`..`7`).
 pub fn prefixed_id(rng: &mut SandboxRng, prefix: &str) -> String {
-    let ulid: String = (0..26).map(|_| CROCKFORD[(rng.next_u32() % 32) as usize] as char).collect();
+    let first = CROCKFORD[(rng.next_u32() % 8) as usize] as char;
+    let ulid: String =
+        std::iter::once(first).chain((1..26).map(|_| CROCKFORD[(rng.next_u32() % 32) as usize] as char)).collect();
     format!("{prefix}_{ulid}")
 }
 
@@ -177,7 +180,8 @@ pub fn seed(rng: &mut SandboxRng, count: usize) -> Seeded {
     Seeded { apps: fixture.apps, company, members, deduction_types: fixture.deduction_types }
 }
 
-/// Semimonthly payrolls for 2025 with a paystub per paid member; every total adds up.
+/// Semimonthly payrolls for 2025 with a paystub per paid member; every total adds up. Overtime
+/// differs from payroll to payroll, so no two payrolls have the same totals.
 pub fn payrolls(rng: &mut SandboxRng, members: &[Member]) -> (Vec<super::model::Payroll>, Vec<super::model::Paystub>) {
     use super::model::{Line, Payroll, Paystub};
     let paid: Vec<&Member> = members.iter().filter(|m| matches!(m.kind.as_str(), "employee" | "paid_owner")).collect();
@@ -205,7 +209,11 @@ pub fn payrolls(rng: &mut SandboxRng, members: &[Member]) -> (Vec<super::model::
             };
             let mut totals = (0i64, 0i64, 0i64, 0i64, 0i64);
             for member in &paid {
-                let gross = member.pay_amount / 24;
+                let salary = member.pay_amount / 24;
+                // Overtime for about a third of the members each payroll, up to a tenth of salary.
+                let overtime =
+                    if rng.next_u32().is_multiple_of(3) { i64::from(rng.next_u32()) % (salary / 10).max(1) } else { 0 };
+                let gross = salary + overtime;
                 let federal = gross * 12 / 100;
                 let fica = gross * 765 / 10_000;
                 let health = 12_500;
@@ -230,7 +238,9 @@ pub fn payrolls(rng: &mut SandboxRng, members: &[Member]) -> (Vec<super::model::
                     pay_period_start: start.to_string(),
                     pay_period_end: end.to_string(),
                     pay_group: "semimonthly".into(),
-                    earnings: vec![line("Regular salary", "salary", "earnings", gross)],
+                    earnings: std::iter::once(line("Regular salary", "salary", "earnings", salary))
+                        .chain((overtime > 0).then(|| line("Overtime", "overtime", "earnings", overtime)))
+                        .collect(),
                     employee_deductions: vec![
                         line("Federal income tax", "federal_income_tax", "tax", federal),
                         line("FICA", "fica", "tax", fica),

@@ -166,9 +166,23 @@ impl State {
 
     /// Issues an access and refresh token pair for a grant.
     pub fn issue(&mut self, client_id: &str, scope: &str, grant: &str, now: DateTime<Utc>) -> Value {
+        self.issue_narrowed(client_id, scope, scope, grant, now)
+    }
+
+    /// A new pair whose access token holds `access_scope` while the refresh token keeps the
+    /// grant's `refresh_scope` (RFC 6749 section 6: a refresh may narrow the access token's
+    /// scope; a new refresh token's scope is identical to the old one's).
+    pub fn issue_narrowed(
+        &mut self,
+        client_id: &str,
+        access_scope: &str,
+        refresh_scope: &str,
+        grant: &str,
+        now: DateTime<Utc>,
+    ) -> Value {
         let access = self.new_secret("jw_at_");
         let refresh = self.new_secret("jw_rt_");
-        let token = |lifetime| Token {
+        let token = |lifetime, scope: &str| Token {
             client_id: client_id.to_owned(),
             scope: scope.to_owned(),
             expires_at: now + lifetime,
@@ -177,10 +191,10 @@ impl State {
         };
         expiring::make_room(&mut self.access_tokens, now, |t| t.expires_at);
         expiring::make_room(&mut self.refresh_tokens, now, |t| t.expires_at);
-        self.access_tokens.insert(access.clone(), token(ACCESS_LIFETIME));
-        self.refresh_tokens.insert(refresh.clone(), token(REFRESH_LIFETIME));
+        self.access_tokens.insert(access.clone(), token(ACCESS_LIFETIME, access_scope));
+        self.refresh_tokens.insert(refresh.clone(), token(REFRESH_LIFETIME, refresh_scope));
         let expires_at = (now + ACCESS_LIFETIME).to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
-        json!({"token_type": "Bearer", "access_token": access, "refresh_token": refresh, "scope": scope, "expires_at": expires_at})
+        json!({"token_type": "Bearer", "access_token": access, "refresh_token": refresh, "scope": access_scope, "expires_at": expires_at})
     }
 
     /// Revokes every token descending from a grant (a reused code).
@@ -232,24 +246,26 @@ impl VendorStore for JustworksStore {
 
     fn state(&self) -> Value {
         let state = self.read();
+        let all = super::scopes::Granted::from_list(&super::scopes::ALL.join(" "));
         let members: Vec<Value> = state
             .members
             .iter()
             .map(|m| {
-                super::views::member(
-                    m,
-                    &state.company.id,
-                    &super::scopes::Granted::from_list(&super::scopes::ALL.join(" ")),
-                )
+                let mut view = super::views::member(m, &state.company.id, &all);
+                view["legacy_id"] = json!(m.legacy_id);
+                view
             })
             .collect();
+        let mut company =
+            super::views::company(&state.company, &super::scopes::Granted::from_list("company.detail:read"));
+        company["legacy_id"] = json!(state.company.legacy_id);
         json!({
             "apps": state.apps,
             "auto_approve": state.auto_approve,
             "codes": state.codes,
             "access_tokens": state.access_tokens,
             "refresh_tokens": state.refresh_tokens,
-            "company": super::views::company(&state.company, &super::scopes::Granted::from_list("company.detail:read")),
+            "company": company,
             "members": members,
             "deductions": state.deductions,
             "payrolls": state.payrolls,
@@ -275,6 +291,11 @@ impl VendorStore for JustworksStore {
                 "authorization": format!("Basic {}", base64_pair(&a.client_id, &a.client_secret)),
             })),
             "all_scopes": {"authorization": format!("Bearer {all}"), "access_token": all, "scope": super::scopes::ALL.join(" ")},
+            // The legacy UUIDs the canonical-id lookups take, with the ids they answer.
+            "legacy": {
+                "company": {"legacy_id": state.company.legacy_id, "id": state.company.id},
+                "member": state.members.first().map(|m| json!({"legacy_id": m.legacy_id, "id": m.id})),
+            },
         })
     }
 

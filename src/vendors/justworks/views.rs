@@ -27,6 +27,23 @@ pub fn company(company: &Company, granted: &Granted) -> Value {
     Value::Object(map)
 }
 
+/// The docs' sample shows `current_employment` as an object without its fields.
+// Divergence: its fields are the sandbox's: the current job's start and (for a terminated
+// member) end date, title, department and manager.
+fn current_employment(member: &Member) -> Value {
+    let mut current = Map::new();
+    current.insert("start_date".into(), json!(member.employment_start_date));
+    if let Some(end) = &member.employment_termination_date {
+        current.insert("end_date".into(), json!(end));
+    }
+    current.insert("job_title".into(), json!(member.job_title));
+    current.insert("department".into(), json!(member.department));
+    if let Some(manager) = &member.manager {
+        current.insert("manager".into(), json!(manager));
+    }
+    Value::Object(current)
+}
+
 /// A member as `granted` sees it.
 // Divergence: the docs do not say which fields each optional scope gates; `member.detail:read`
 // gates addresses, phones, location type and work id, `member.employment:read` the employment
@@ -55,6 +72,9 @@ pub fn member(member: &Member, company_id: &str, granted: &Granted) -> Value {
     map.insert("employment_history".into(), if employment { json!([{"start_date": member.employment_start_date, "job_title": member.job_title, "department": member.department.name}]) } else { json!([]) });
     map.insert("pay_history".into(), if pay { json!([{"effective_date": member.employment_start_date, "amount": member.pay_amount, "currency": "USD", "rate_type": "salary"}]) } else { json!([]) });
     map.insert("phones".into(), if detail { json!([{"type": "mobile", "number": member.phone}]) } else { json!([]) });
+    if employment {
+        map.insert("current_employment".into(), current_employment(member));
+    }
     if pay {
         map.insert(
             "current_pay".into(),

@@ -1,5 +1,6 @@
 //! Justworks through HTTP: the OAuth flow, scope enforcement, company, members, deductions.
 
+mod fidelity;
 mod oauth;
 mod payroll;
 mod resources;

@@ -26,8 +26,9 @@ async fn the_list_status_switch_answers_the_first_failing_elements_status() {
     let statuses: Vec<_> = results.as_array().expect("array").iter().map(|r| r["status"].clone()).collect();
     assert_eq!(statuses, vec![json!(200), json!(406), json!(409)]);
 
-    let settings =
-        app.admin_patch("/__admin/vendors/orquest/settings", json!({"list_status_from_first_failure": true}), 200).await;
+    let settings = app
+        .admin_patch("/__admin/vendors/orquest/settings", json!({"list_status_from_first_failure": true}), 200)
+        .await;
     assert_eq!(settings, json!({"seed_employees": 60, "list_status_from_first_failure": true}));
     let (status, again) = call(&app, Method::PUT, LIST, "integration", Some(body)).await;
     assert_eq!((status, again[1]["message"].clone()), (406, json!("User email is not valid")));
@@ -46,7 +47,11 @@ async fn an_employee_is_never_linked_to_two_users() {
     let app = spawn_app().await;
     let linked = |state: &Value, employee: &str| -> Vec<String> {
         let users = state["businesses"][0]["users"].as_array().expect("users");
-        users.iter().filter(|u| u["employeeId"] == employee).map(|u| u["username"].as_str().unwrap_or("").to_owned()).collect()
+        users
+            .iter()
+            .filter(|u| u["employeeId"] == employee)
+            .map(|u| u["username"].as_str().unwrap_or("").to_owned())
+            .collect()
     };
     let first = with_user("920001", json!({"username": "first.user", "email": "first@acme.test"}));
     assert_eq!(call(&app, Method::PUT, LIST, "integration", Some(json!([first]))).await.1[0]["status"], 200);

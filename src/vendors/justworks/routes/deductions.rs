@@ -1,7 +1,7 @@
 //! Deductions: the types (a bare array), the filtered list, and create / update / cancel with a
 //! result per row (`operation_id`), so one bad row never fails the others.
 
-use super::{Answer, Jw, authorize, bad, get, page, query};
+use super::{Answer, Jw, authorize, bad, get, json_body, page, query};
 use crate::common::error::ApiError;
 use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::Deduction;
@@ -31,25 +31,26 @@ async fn list(req: HttpRequest, jw: Jw) -> Answer {
     let pairs = query(&req);
     let (kind, frequency, description, member) =
         (get(&pairs, "deduction_type"), get(&pairs, "frequency"), get(&pairs, "description"), get(&pairs, "member_id"));
-    let items: Vec<&Deduction> = state
+    let items: Vec<(usize, &Deduction)> = state
         .deductions
         .iter()
-        .filter(|d| !d.canceled)
-        .filter(|d| kind.is_none_or(|k| d.deduction_type_code == k))
-        .filter(|d| frequency.is_none_or(|f| d.frequency == f))
-        .filter(|d| {
+        .enumerate()
+        .filter(|(_, d)| !d.canceled)
+        .filter(|(_, d)| kind.is_none_or(|k| d.deduction_type_code == k))
+        .filter(|(_, d)| frequency.is_none_or(|f| d.frequency == f))
+        .filter(|(_, d)| {
             description
                 .is_none_or(|t| d.description.as_deref().is_some_and(|x| x.to_lowercase().contains(&t.to_lowercase())))
         })
-        .filter(|d| member.is_none_or(|m| d.member_id == m))
+        .filter(|(_, d)| member.is_none_or(|m| d.member_id == m))
         .collect();
     page(&pairs, &items)
 }
 
 /// The body's `items` array.
-fn items(body: &[u8], key: &str) -> Result<Vec<Value>, ApiError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(mut map)) => match map.remove(key) {
+fn items(req: &HttpRequest, body: &[u8], key: &str) -> Result<Vec<Value>, ApiError> {
+    match json_body(req, body)? {
+        Some(Value::Object(mut map)) => match map.remove(key) {
             Some(Value::Array(items)) if !items.is_empty() => Ok(items),
             _ => Err(bad(format!("{key} must be a non-empty array"))),
         },
@@ -147,7 +148,7 @@ async fn create(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
     let mut state = jw.store.write();
     authorize(&req, &jw, &state, "deductions:write")?;
     let mut results = Vec::new();
-    for item in items(&body, "items")? {
+    for item in items(&req, &body, "items")? {
         let operation_id = item.get("operation_id").cloned().unwrap_or(Value::Null);
         let Some(map) = item.as_object().filter(|_| operation_id.is_string()) else {
             results.push(row(&operation_id, None, None, Some("operation_id is required".into())));
@@ -185,7 +186,7 @@ async fn update(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
     let mut state = jw.store.write();
     authorize(&req, &jw, &state, "deductions:write")?;
     let mut results = Vec::new();
-    for item in items(&body, "items")? {
+    for item in items(&req, &body, "items")? {
         let operation_id = item.get("operation_id").cloned().unwrap_or(Value::Null);
         let id = item.get("deduction_id").and_then(Value::as_str).unwrap_or("").to_owned();
         let index = state.deductions.iter().position(|d| d.id == id && !d.canceled);
@@ -207,7 +208,7 @@ async fn cancel(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
     let mut state = jw.store.write();
     authorize(&req, &jw, &state, "deductions:write")?;
     let mut results = Vec::new();
-    for id in items(&body, "deduction_ids")? {
+    for id in items(&req, &body, "deduction_ids")? {
         let id = id.as_str().unwrap_or("").to_owned();
         match state.deductions.iter_mut().find(|d| d.id == id && !d.canceled) {
             Some(deduction) => {

@@ -47,15 +47,18 @@ async fn list(req: HttpRequest, jw: Jw) -> Answer {
             filters.push((op, day));
         }
     }
-    let items: Vec<Value> = state
+    // The list shows neither date of birth nor sex: the docs list those scopes for Get Member only.
+    let granted = granted.without(&["member.dob:read", "member.sex:read"]);
+    let items: Vec<(usize, Value)> = state
         .members
         .iter()
-        .filter(|m| status.is_none_or(|s| (s == "active") == m.active))
-        .filter(|m| {
+        .enumerate()
+        .filter(|(_, m)| status.is_none_or(|s| (s == "active") == m.active))
+        .filter(|(_, m)| {
             let updated = updated_on(m);
             filters.iter().all(|(op, day)| updated.is_some_and(|u| op(u, *day)))
         })
-        .map(|m| views::member(m, &state.company.id, &granted))
+        .map(|(key, m)| (key, views::member(m, &state.company.id, &granted)))
         .collect();
     page(&pairs, &items)
 }

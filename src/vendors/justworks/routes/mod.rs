@@ -12,12 +12,14 @@ use super::oauth;
 use super::scopes::Granted;
 use super::store::{JustworksStore, State};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::media;
 use crate::common::pagination::CursorPage;
 use crate::common::routing::endpoint;
 use crate::sandbox::InSandbox;
+use actix_web::http::header::ACCEPT;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 type Jw = InSandbox<JustworksStore>;
 type Answer = Result<HttpResponse, ApiError>;
@@ -45,6 +47,20 @@ fn authorize(req: &HttpRequest, jw: &Jw, state: &State, required: &str) -> Resul
     }
 }
 
+/// The JSON body: 415 for another media type (a body with no Content-Type included), `None`
+/// for no body at all.
+fn json_body(req: &HttpRequest, body: &[u8]) -> Result<Option<Value>, ApiError> {
+    let content_type = media::content_type(req);
+    if body.is_empty() && content_type.is_none_or(media::is_json) {
+        return Ok(None);
+    }
+    if !content_type.is_some_and(media::is_json) {
+        return Err(ApiError::with_message(ErrorKind::UnsupportedMediaType, "The body must be application/json.")
+            .header(ACCEPT, "application/json"));
+    }
+    serde_json::from_slice(body).map(Some).map_err(|e| bad(format!("invalid JSON: {e}")))
+}
+
 fn bad(message: impl Into<String>) -> ApiError {
     ApiError::with_message(ErrorKind::BadRequest, message)
 }
@@ -59,11 +75,14 @@ fn get<'q>(pairs: &'q [(String, String)], name: &str) -> Option<&'q str> {
 }
 
 /// One page of a cursor-paginated list: `{"items", "next_cursor"}` (no cursor on the last page).
-fn page<T: Serialize>(pairs: &[(String, String)], items: &[T]) -> Answer {
-    let page = CursorPage::of(get(pairs, "limit"), get(pairs, "cursor"), 100, items.len()).map_err(|message| {
+/// Each item comes with its position in the store, the keyset cursor's key.
+fn page<T: Serialize>(pairs: &[(String, String)], items: &[(usize, T)]) -> Answer {
+    let keys: Vec<usize> = items.iter().map(|(key, _)| *key).collect();
+    let page = CursorPage::of(get(pairs, "limit"), get(pairs, "cursor"), 100, &keys).map_err(|message| {
         bad(if message.starts_with("limit") { "limit must be between 1 and 100" } else { message })
     })?;
-    let mut body = json!({"items": &items[page.range]});
+    let shown: Vec<&T> = items[page.range].iter().map(|(_, item)| item).collect();
+    let mut body = json!({"items": shown});
     if let Some(cursor) = page.next {
         body["next_cursor"] = json!(cursor);
     }

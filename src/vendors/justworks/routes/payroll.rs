@@ -25,7 +25,8 @@ async fn list(req: HttpRequest, jw: Jw) -> Answer {
     let pairs = query(&req);
     let start = date(&pairs, "start_date")?.ok_or_else(|| bad("start_date is required"))?.to_string();
     let end = date(&pairs, "end_date")?.ok_or_else(|| bad("end_date is required"))?.to_string();
-    let payrolls: Vec<&Payroll> = state.payrolls.iter().filter(|p| p.pay_date >= start && p.pay_date <= end).collect();
+    let payrolls: Vec<(usize, &Payroll)> =
+        state.payrolls.iter().enumerate().filter(|(_, p)| p.pay_date >= start && p.pay_date <= end).collect();
     page(&pairs, &payrolls)
 }
 
@@ -34,7 +35,8 @@ async fn fees(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     let state = jw.store.read();
     authorize(&req, &jw, &state, "payroll:read")?;
     let payroll = state.payrolls.iter().find(|p| p.id == *path).ok_or_else(payroll_not_found)?;
-    page(&query(&req), &payroll.fees)
+    let fees: Vec<_> = payroll.fees.iter().enumerate().collect();
+    page(&query(&req), &fees)
 }
 
 /// `GET /v1/payrolls/{payroll_id}/paystubs` (`paystub:read`): summaries, without the lines.
@@ -44,7 +46,13 @@ async fn paystubs(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     if !state.payrolls.iter().any(|p| p.id == *path) {
         return Err(payroll_not_found());
     }
-    let summaries: Vec<Value> = state.paystubs.iter().filter(|s| s.payroll_id == *path).map(summary).collect();
+    let summaries: Vec<(usize, Value)> = state
+        .paystubs
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.payroll_id == *path)
+        .map(|(key, stub)| (key, summary(stub)))
+        .collect();
     page(&query(&req), &summaries)
 }
 

@@ -1,7 +1,7 @@
 //! Time off: policies, requests (date range required), and the asynchronous balances report
 //! that stays `pending` until the sandbox clock passes `balance_report_seconds`.
 
-use super::{Answer, Jw, authorize, bad, date, get, page, query};
+use super::{Answer, Jw, authorize, bad, date, get, json_body, page, query};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::{BalanceReport, Policy, TimeOffRequest};
@@ -24,7 +24,8 @@ async fn policies(req: HttpRequest, jw: Jw) -> Answer {
     authorize(&req, &jw, &state, "time_off:read")?;
     let pairs = query(&req);
     let status = get(&pairs, "status");
-    let list: Vec<&Policy> = state.policies.iter().filter(|p| status.is_none_or(|s| p.status == s)).collect();
+    let list: Vec<(usize, &Policy)> =
+        state.policies.iter().enumerate().filter(|(_, p)| status.is_none_or(|s| p.status == s)).collect();
     page(&pairs, &list)
 }
 
@@ -37,12 +38,13 @@ async fn requests(req: HttpRequest, jw: Jw) -> Answer {
     let start = date(&pairs, "start_date")?.ok_or_else(|| bad("start_date is required"))?.to_string();
     let end = date(&pairs, "end_date")?.ok_or_else(|| bad("end_date is required"))?.to_string();
     let (member, policy, status) = (get(&pairs, "member_id"), get(&pairs, "policy_id"), get(&pairs, "status"));
-    let list: Vec<&TimeOffRequest> = state
+    let list: Vec<(usize, &TimeOffRequest)> = state
         .requests
         .iter()
-        .filter(|r| r.start_date <= end && r.end_date >= start)
-        .filter(|r| member.is_none_or(|m| r.member_id == m) && policy.is_none_or(|p| r.policy_id == p))
-        .filter(|r| status.is_none_or(|s| r.status == s))
+        .enumerate()
+        .filter(|(_, r)| r.start_date <= end && r.end_date >= start)
+        .filter(|(_, r)| member.is_none_or(|m| r.member_id == m) && policy.is_none_or(|p| r.policy_id == p))
+        .filter(|(_, r)| status.is_none_or(|s| r.status == s))
         .collect();
     page(&pairs, &list)
 }
@@ -53,11 +55,7 @@ async fn start_balances(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
     let mut state = jw.store.write();
     authorize(&req, &jw, &state, "time_off:read")?;
     let now = jw.sandbox.clock.now();
-    let body: Value = if body.is_empty() {
-        json!({})
-    } else {
-        serde_json::from_slice(&body).map_err(|e| bad(format!("invalid JSON: {e}")))?
-    };
+    let body = json_body(&req, &body)?.unwrap_or_else(|| json!({}));
     let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_owned);
     let (member_id, policy_id) = (text("member_id"), text("policy_id"));
     if member_id.as_deref().is_some_and(|m| !state.members.iter().any(|x| x.id == m)) {
@@ -101,6 +99,12 @@ async fn balances(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     Ok(HttpResponse::Ok().json(json!({"status": "completed", "items": balance_items(&state, report)})))
 }
 
+/// Hours to the hundredth, never `-0.0` on the wire.
+fn hours(value: f64) -> f64 {
+    let rounded = (value * 100.0).round() / 100.0;
+    if rounded == 0.0 { 0.0 } else { rounded }
+}
+
 /// Accrued hours this year up to the date, minus approved hours taken by then.
 fn balance_items(state: &State, report: &BalanceReport) -> Vec<Value> {
     let day_of_year = f64::from(report.as_of_date.ordinal());
@@ -111,15 +115,17 @@ fn balance_items(state: &State, report: &BalanceReport) -> Vec<Value> {
             .iter()
             .filter(|p| p.status == "active" && report.policy_id.as_deref().is_none_or(|id| p.id == id))
         {
-            let used: f64 = state
-                .requests
-                .iter()
-                .filter(|r| r.member_id == member.id && r.policy_id == policy.id && r.status == "approved")
-                .filter(|r| r.start_date.as_str() <= report.as_of_date.to_string().as_str())
-                .map(|r| r.amount)
-                .sum();
-            let accrued = (policy.yearly_hours * day_of_year / 365.0 * 100.0).round() / 100.0;
-            items.push(json!({"member_id": member.id, "policy_id": policy.id, "unit_type": "hours", "available": accrued - used, "used": used}));
+            let used = hours(
+                state
+                    .requests
+                    .iter()
+                    .filter(|r| r.member_id == member.id && r.policy_id == policy.id && r.status == "approved")
+                    .filter(|r| r.start_date.as_str() <= report.as_of_date.to_string().as_str())
+                    .map(|r| r.amount)
+                    .fold(0.0, |sum, amount| sum + amount),
+            );
+            let accrued = policy.yearly_hours * day_of_year / 365.0;
+            items.push(json!({"member_id": member.id, "policy_id": policy.id, "unit_type": "hours", "available": hours(accrued - used), "used": used}));
         }
     }
     items
