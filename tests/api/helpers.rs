@@ -233,7 +233,7 @@ impl VendorClient<'_> {
         path: &str,
         identity: &str,
         content_type: Option<&str>,
-        body: &'static str,
+        body: impl Into<reqwest::Body>,
     ) -> Response {
         let auth = self.auth(identity).await;
         let mut request = self.app.request(Method::POST, &self.path(path)).header("Authorization", auth).body(body);

@@ -3,6 +3,7 @@
 //! APPEND_SLASH and error pages. Vendors keep their own error renderers; this holds DRF's rules.
 
 pub mod fields;
+mod multipart;
 pub mod pagination;
 mod pyjson;
 pub mod view;

@@ -89,12 +89,12 @@ pub fn negotiate(req: &HttpRequest) -> Result<(), ApiError> {
 pub enum Data {
     /// `JSONParser` (an empty body is an empty object, whatever its type).
     Json(Value),
-    /// `FormParser`: the pairs in order.
+    /// `FormParser` and `MultiPartParser`: the pairs in order.
     Form(Vec<(String, String)>),
 }
 
 /// Parses `body` with the first parser whose media type matches its `Content-Type`; a type no
-/// parser takes is 415. `form` says whether the view has `FormParser`.
+/// parser takes is 415. `form` says whether the view has `FormParser` and `MultiPartParser`.
 pub fn parse(req: &HttpRequest, body: &Bytes, form: bool) -> Result<Data, ApiError> {
     if body.is_empty() {
         return Ok(Data::Json(json!({})));
@@ -107,6 +107,9 @@ pub fn parse(req: &HttpRequest, body: &Bytes, form: bool) -> Result<Data, ApiErr
         "application/x-www-form-urlencoded" if form => serde_urlencoded::from_bytes(body)
             .map(Data::Form)
             .map_err(|e| ApiError::with_message(ErrorKind::MalformedBody, format!("Form parse error - {e}"))),
+        "multipart/form-data" if form => super::multipart::fields(&content_type, body)
+            .map(Data::Form)
+            .map_err(|e| ApiError::with_message(ErrorKind::MalformedBody, format!("Multipart form parse error - {e}"))),
         _ => Err(ApiError::with_message(ErrorKind::UnsupportedMediaType, super::unsupported_media_type(req))),
     }
 }

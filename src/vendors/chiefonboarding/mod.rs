@@ -7,10 +7,10 @@
 //! errors); `Allow` on every answer; HEAD and OPTIONS; APPEND_SLASH 301s; Django's HTML 404/500
 //! pages; both real 500s (missing `role`; a case-only duplicate email); `start_day: null` for a
 //! new hire saving the user and then answering 500; `Accept-Language` translations;
-//! `API_ACCESS` as the setting `api_access`.
+//! `API_ACCESS` as the setting `api_access`; JSON, form and multipart bodies; removing a user (an
+//! admin action) revokes its token.
 //!
 //! Divergences (also in the README):
-//! - multipart/form-data bodies are answered 415 (DRF parses them).
 //! - OPTIONS metadata carries no `actions` block.
 //! - 409/413/504 (only reachable through scenarios or the body limit) use the sandbox's own texts.
 //! - The organization row always exists, so the `/setup/` 302 of a fresh install never happens.

@@ -96,6 +96,15 @@ impl State {
         Ok(())
     }
 
+    /// Deletes a user and, as the `Token` row's `on_delete=CASCADE` does, its token; the
+    /// removed user as it was.
+    fn remove_user(&mut self, user_id: u64) -> Option<User> {
+        let removed = self.users.remove(&user_id)?;
+        self.tokens.retain(|_, owner| *owner != user_id);
+        self.refresh_employees();
+        Some(removed)
+    }
+
     /// `drf_create_token`: the user's existing key, or a new one (always new with `rotate`).
     fn mint_token(&mut self, user_id: u64, rotate: bool) -> String {
         let existing = self.tokens.iter().find(|(_, id)| **id == user_id).map(|(key, _)| key.clone());
@@ -193,26 +202,40 @@ impl VendorStore for ChiefOnboardingStore {
         Ok(json!(state.settings))
     }
 
+    /// `tokens` (`{"email"|"user_id", "rotate"}`): the user's API token, as the admin UI's
+    /// "create token" does; `remove_user` (`{"email"|"user_id"}`): deletes the user as the admin
+    /// UI does, and with it its token ("if you ever remove this person, then the token will also
+    /// be revoked").
     fn admin_action(&self, action: &str, body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
-        if action != "tokens" {
-            return Err(ApiError::with_message(
-                ErrorKind::NotFound,
-                format!("chiefonboarding has no admin action '{action}' (try 'tokens')"),
-            ));
-        }
         let mut state = self.write();
-        let user_id = match (body.get("email").and_then(Value::as_str), body.get("user_id").and_then(Value::as_u64)) {
-            (Some(email), _) => state.users.values().find(|u| u.email.eq_ignore_ascii_case(email)).map(|u| u.id),
-            (None, Some(id)) => state.users.get(&id).map(|u| u.id),
-            (None, None) => {
-                return Err(ApiError::with_message(ErrorKind::BadRequest, "give \"email\" or \"user_id\""));
+        match action {
+            "tokens" => {
+                let user_id = named_user(&state, body)?;
+                let rotate = body.get("rotate").and_then(Value::as_bool).unwrap_or(false);
+                let key = state.mint_token(user_id, rotate);
+                Ok(ActionOutcome::Done(credential(&state.users[&user_id], &key)))
             }
+            "remove_user" => {
+                let user_id = named_user(&state, body)?;
+                let removed = state.remove_user(user_id);
+                Ok(ActionOutcome::Done(json!({"removed": removed})))
+            }
+            _ => Err(ApiError::with_message(
+                ErrorKind::NotFound,
+                format!("chiefonboarding has no admin action '{action}' (try 'tokens' or 'remove_user')"),
+            )),
         }
-        .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "no such user"))?;
-        let rotate = body.get("rotate").and_then(Value::as_bool).unwrap_or(false);
-        let key = state.mint_token(user_id, rotate);
-        Ok(ActionOutcome::Done(credential(&state.users[&user_id], &key)))
     }
+}
+
+/// The user an admin action names by `email` or `user_id`.
+fn named_user(state: &State, body: &Value) -> Result<u64, ApiError> {
+    match (body.get("email").and_then(Value::as_str), body.get("user_id").and_then(Value::as_u64)) {
+        (Some(email), _) => state.users.values().find(|u| u.email.eq_ignore_ascii_case(email)).map(|u| u.id),
+        (None, Some(id)) => state.users.get(&id).map(|u| u.id),
+        (None, None) => return Err(ApiError::with_message(ErrorKind::BadRequest, "give \"email\" or \"user_id\"")),
+    }
+    .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "no such user"))
 }
 
 /// One credentials entry: the whole `Authorization` value plus who it belongs to.

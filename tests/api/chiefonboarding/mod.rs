@@ -5,6 +5,7 @@ mod dispatch;
 mod i18n;
 mod lists;
 mod offboarding;
+mod removal;
 mod users;
 
 use crate::helpers::TestApp;
@@ -22,6 +23,11 @@ pub async fn post_as_admin(app: &TestApp, path: &str, body: Value) -> Response {
 }
 
 /// POST a raw body with a content type as the admin identity.
-pub async fn post_raw(app: &TestApp, path: &str, content_type: Option<&str>, body: &'static str) -> Response {
+pub async fn post_raw(
+    app: &TestApp,
+    path: &str,
+    content_type: Option<&str>,
+    body: impl Into<reqwest::Body>,
+) -> Response {
     app.vendor("chiefonboarding").send_raw(path, "admin", content_type, body).await
 }
