@@ -64,7 +64,10 @@ fn employee_item(
         (Operation::Offboarding, Some(_)) if enabled == Some(false) && !item.flexible => {
             return Err(EMPLOYEE_DISABLED.into());
         }
-        (Operation::Offboarding | Operation::Updated, None) if !item.flexible => return Err(EMPLOYEE_NOT_FOUND.into()),
+        // `flexible` is documented for onboarding and offboarding only: an `updated` of a missing
+        // employee fails whatever it says.
+        (Operation::Updated, None) => return Err(EMPLOYEE_NOT_FOUND.into()),
+        (Operation::Offboarding, None) if !item.flexible => return Err(EMPLOYEE_NOT_FOUND.into()),
         (_, Some(index)) => index,
         (_, None) => {
             let company = resolve_company(tenant, ids, item, report).unwrap_or(tenant.companies[0].id);
@@ -127,7 +130,8 @@ fn cost_center_item(tenant: &mut Tenant, ids: &mut Ids, item: &BulkItem, report:
             tenant.cost_centers.remove(index);
             Ok(())
         }
-        (Operation::Offboarding | Operation::Updated, None) if !item.flexible => Err(COST_CENTER_NOT_FOUND.into()),
+        (Operation::Updated, None) => Err(COST_CENTER_NOT_FOUND.into()),
+        (Operation::Offboarding, None) if !item.flexible => Err(COST_CENTER_NOT_FOUND.into()),
         // Nothing to delete: a flexible offboarding is already where it wants to be.
         (Operation::Offboarding, None) => Ok(()),
         (_, Some(index)) => {

@@ -12,8 +12,8 @@
 //! Divergences (also in the README):
 //! - Report error texts, the 413 text and the group-mode "company_name or company_cif" text are
 //!   the sandbox's own (Joinup documents none of them).
-//! - `flexible` offboarding of an unknown employee creates it disabled; `flexible` on `updated`
-//!   creates a missing record; onboarding a disabled employee re-enables it.
+//! - `flexible` offboarding of an unknown employee creates it disabled; onboarding a disabled
+//!   employee re-enables it.
 //! - Ties in `ordering` are broken by id; NULL dates sort last ascending (PostgreSQL).
 //! - Only JSON bodies are parsed (others get 415); OPTIONS names are invented.
 //! - Signup hooks are called over plain `http://` only.

@@ -172,3 +172,22 @@ async fn item_error_rules_fail_the_matching_items_in_the_report() {
         json!({"success": ["ok@acme-iberia.test"], "error": {"x@fail.test": "Invalid DNI"}})
     );
 }
+
+#[tokio::test]
+async fn flexible_never_turns_an_update_of_a_missing_employee_into_a_create() {
+    let app = spawn_unthrottled().await;
+    let items = json!([
+        {"base_email": "nobody@acme-iberia.test", "name": "Nobody", "operation": "updated", "company_name": "Acme Iberia SL", "flexible": true},
+        {"base_email": "flex@acme-iberia.test", "name": "Flex", "operation": "onboarding", "company_name": "Acme Iberia SL", "flexible": true},
+    ]);
+    let (status, started) = post(&app, "employees", "group_admin", items).await;
+    assert_eq!(status, 202);
+    advance(&app, 5).await;
+    let id = started["request_id"].as_str().expect("id");
+    let (_, report) = get(&app, &format!("/api/company/employees/check-request/{id}/"), "group_admin").await;
+    assert_eq!(report["updated"], json!({"success": [], "error": {"nobody@acme-iberia.test": "Employee not found"}}));
+    assert_eq!(report["onboarding"]["success"], json!(["flex@acme-iberia.test"]));
+    let (_, newest) = get(&app, "/api/company/employees/?ordering=-id&page_size=1", "group_admin").await;
+    assert_eq!(newest["results"][0]["base_email"], "flex@acme-iberia.test", "no Nobody was created");
+    assert_eq!(newest["count"], 241, "one employee more: the onboarding");
+}
