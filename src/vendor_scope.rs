@@ -15,10 +15,11 @@ use crate::vendor::Vendor;
 use actix_web::body::BoxBody;
 use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, TRANSFER_ENCODING};
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, TRANSFER_ENCODING};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use bytes::{Bytes, BytesMut};
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use std::sync::Arc;
 use std::time::Instant;
@@ -91,10 +92,22 @@ async fn pipeline(
     if let Some(label) = entry.scenario.as_deref().and_then(|label| HeaderValue::from_str(label).ok()) {
         res.headers_mut().insert(SCENARIO_HEADER, label);
     }
+    // The `Date` header is on the sandbox clock, like every timestamp in the bodies, so a client
+    // comparing it with `expires_at` after a clock change sees the same time.
+    if !res.headers().contains_key(DATE)
+        && let Ok(date) = HeaderValue::from_str(&http_date(sandbox.clock.now()))
+    {
+        res.headers_mut().insert(DATE, date);
+    }
     entry.status = if broken { 0 } else { res.status().as_u16() };
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     sandbox.journal.record(entry);
     Ok(res)
+}
+
+/// RFC 9110's IMF-fixdate (`Wed, 02 Dec 2026 07:15:47 GMT`).
+fn http_date(now: DateTime<Utc>) -> String {
+    now.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 /// Buffers the body, consults the scenario engine and lets the rule or the vendor answer.

@@ -142,3 +142,19 @@ async fn journal_keeps_only_the_newest_entries_past_its_limit() {
     assert_eq!(paths, ["/api/b", "/api/c"]);
     assert_eq!(entries[1]["seq"], 3);
 }
+
+#[tokio::test]
+async fn the_date_header_of_vendor_answers_follows_the_sandbox_clock() {
+    let app = spawn_app().await;
+    app.admin_post("/__admin/clock", json!({"set": "2030-01-01T00:00:00Z", "frozen": true}), 200).await;
+    for path in ["/joinup/api/company/employees/", "/justworks/v1/members", "/directory/api/v1/organization"] {
+        let response = app.send(Method::GET, path, None, None).await;
+        assert_eq!(response.headers()["date"], "Tue, 01 Jan 2030 00:00:00 GMT", "{path}");
+    }
+    let auth = app.auth("chiefonboarding", "admin").await;
+    let ok = app.send(Method::GET, "/chiefonboarding/api/employees/", Some(&auth), None).await;
+    assert_eq!(
+        (ok.status().as_u16(), ok.headers()["date"].to_str().ok()),
+        (200, Some("Tue, 01 Jan 2030 00:00:00 GMT"))
+    );
+}
