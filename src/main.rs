@@ -23,8 +23,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// glibc grows a worker thread's arena a few pages at a time, one `mprotect` each: seeding
+/// 100,000 records spent a third of its time there. A 64 MiB top pad makes each growth a large
+/// step; untouched pages cost no memory, and `malloc_trim` still gives freed ones back.
+fn grow_heaps_in_large_steps() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator tunable; it is called before any server thread runs.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
 fn serve(args: &ServeArgs) -> ExitCode {
     init_logging(args.log_format);
+    grow_heaps_in_large_steps();
     let settings = args.settings();
     let seed = settings.seed;
     let result = actix_web::rt::System::new().block_on(async move {

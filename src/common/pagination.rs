@@ -23,6 +23,18 @@ impl CursorPage {
     /// The page `limit` (1..=max, default max) and `cursor` pick out of a list whose items have
     /// the ascending `keys`.
     pub fn of(limit: Option<&str>, cursor: Option<&str>, max: usize, keys: &[usize]) -> Result<Self, CursorError> {
+        Self::keyed(limit, cursor, max, keys.len(), |i| keys[i])
+    }
+
+    /// [`CursorPage::of`] for a list of `len` items whose `i`th item has the ascending key
+    /// `key(i)`: a page of a derived list costs O(log len), with nothing collected.
+    pub fn keyed(
+        limit: Option<&str>,
+        cursor: Option<&str>,
+        max: usize,
+        len: usize,
+        key: impl Fn(usize) -> usize,
+    ) -> Result<Self, CursorError> {
         use base64::Engine;
         use base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let limit = match limit {
@@ -40,11 +52,16 @@ impl CursorPage {
                     .and_then(|raw| String::from_utf8(raw).ok())
                     .and_then(|text| text.strip_prefix("k:").and_then(|n| n.parse::<usize>().ok()))
                     .ok_or("cursor is not valid")?;
-                keys.partition_point(|key| *key <= after)
+                let (mut low, mut high) = (0, len);
+                while low < high {
+                    let middle = low + (high - low) / 2;
+                    if key(middle) <= after { low = middle + 1 } else { high = middle }
+                }
+                low
             }
         };
-        let end = start.saturating_add(limit).min(keys.len());
-        let next = (end < keys.len()).then(|| URL_SAFE_NO_PAD.encode(format!("k:{}", keys[end - 1])));
+        let end = start.saturating_add(limit).min(len);
+        let next = (end < len).then(|| URL_SAFE_NO_PAD.encode(format!("k:{}", key(end - 1))));
         Ok(Self { range: start..end, next })
     }
 }

@@ -15,4 +15,5 @@ mod orquest;
 mod panics;
 mod process;
 mod sandboxes;
+mod scale;
 mod scenarios;

@@ -10,7 +10,7 @@ use fake::faker::name::en::{FirstName, LastName};
 use fake::faker::phone_number::en::PhoneNumber;
 use rand::RngExt;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
 const FIXTURE: &str = include_str!("../../../fixtures/chiefonboarding/start.json");
@@ -27,7 +27,6 @@ struct Fixture {
     email_domain: String,
     sequences: Vec<SequenceFixture>,
     users: Vec<UserFixture>,
-    generated_users: usize,
 }
 
 #[derive(Deserialize)]
@@ -63,7 +62,7 @@ pub struct Seeded {
 
 /// Builds the start state for `seed`.
 // Divergence: the Organization row always exists, so the fresh-install 302 to /setup/ never happens.
-pub fn seed(seed: u64) -> Seeded {
+pub fn seed(seed: u64, count: usize) -> Seeded {
     let fixture = &*FIXTURE_DATA;
     let mut rng = rng_for(seed, "chiefonboarding");
     let mut token_rng = rng_for(seed, "chiefonboarding/tokens");
@@ -95,12 +94,17 @@ pub fn seed(seed: u64) -> Seeded {
         users.insert(id, user);
     }
     let first_generated = users.len() as u64 + 1;
-    for id in first_generated..first_generated + fixture.generated_users as u64 {
+    let generated = count.saturating_sub(users.len()) as u64;
+    // Emails in use, so a repeated name costs a lookup, not a scan of every user.
+    let mut emails: HashSet<String> = users.values().map(|u: &User| u.email.clone()).collect();
+    for id in first_generated..first_generated + generated {
         let first: String = FirstName().fake_with_rng(&mut rng);
         let last: String = LastName().fake_with_rng(&mut rng);
         let mut user = blank_user(id, &first, &last, &fixture.email_domain, org, &mut rng);
-        if users.values().any(|u: &User| u.email == user.email) {
+        if !emails.insert(user.email.clone()) {
+            // The id makes it unique: no generated address carries digits before the `@`.
             user.email = user.email.replacen('@', &format!("{id}@"), 1);
+            emails.insert(user.email.clone());
         }
         user.role = match rng.random_range(0..20) {
             0 => role::ADMIN,

@@ -1,20 +1,30 @@
 //! ChiefOnboarding's switches (`GET`/`PATCH /__admin/vendors/chiefonboarding/settings`).
 
-use crate::common::vendor_settings::VendorSettings;
+use crate::common::vendor_settings::{VendorSettings, in_range};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The switches.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Django's `API_ACCESS`: off, the API routes do not exist (404). On in the sandbox.
     pub api_access: bool,
+    /// Users seeded: the four identities, then generated ones; a new count re-seeds.
+    #[serde(default = "default_seed_users")]
+    pub seed_users: usize,
+}
+
+/// The four identities and 96 generated users.
+pub const SEED_USERS: usize = 100;
+
+fn default_seed_users() -> usize {
+    SEED_USERS
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { api_access: true }
+        Self { api_access: true, seed_users: SEED_USERS }
     }
 }
 
@@ -35,6 +45,6 @@ impl VendorSettings for Settings {
     type Context = ();
 
     fn check(&self, _: &()) -> Result<(), String> {
-        Ok(())
+        in_range("seed_users", self.seed_users, 4..=100_000)
     }
 }

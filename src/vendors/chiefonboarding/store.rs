@@ -33,11 +33,11 @@ pub struct State {
 }
 
 impl State {
-    fn from_seed(seed: u64) -> Self {
-        let seeded = seed::seed(seed);
+    fn from_seed(seed: u64, settings: Settings) -> Self {
+        let seeded = seed::seed(seed, settings.seed_users);
         let next_user_id = seeded.users.keys().next_back().map_or(1, |id| id + 1);
         let mut state = Self {
-            settings: Settings::default(),
+            settings,
             organization: seeded.organization,
             users: seeded.users,
             sequences: seeded.sequences,
@@ -144,15 +144,20 @@ fn json_bytes<T: Serialize>(value: &T) -> Bytes {
 pub type ChiefOnboardingStore = SeededState<State>;
 
 impl Seeded for State {
-    type Config = ();
+    /// Only `seed_users` decides what is seeded; the other switches are applied as they are.
+    type Config = Settings;
 
-    fn start_config() {}
-
-    fn from_seed(seed: u64, (): &()) -> Self {
-        State::from_seed(seed)
+    fn start_config() -> Settings {
+        Settings::default()
     }
 
-    fn config(&self) {}
+    fn from_seed(seed: u64, settings: &Settings) -> Self {
+        State::from_seed(seed, settings.clone())
+    }
+
+    fn config(&self) -> Settings {
+        self.settings.clone()
+    }
 }
 
 impl VendorStore for ChiefOnboardingStore {
@@ -198,7 +203,13 @@ impl VendorStore for ChiefOnboardingStore {
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
         let mut state = self.write();
-        state.settings = vendor_settings::patched(&state.settings, &Settings::canonical(patch), &())?;
+        let next = vendor_settings::patched(&state.settings, &Settings::canonical(patch), &())?;
+        if next.seed_users != state.settings.seed_users {
+            // A new count takes effect at once: the data is seeded again.
+            *state = State::from_seed(self.seed(), next);
+        } else {
+            state.settings = next;
+        }
         Ok(json!(state.settings))
     }
 

@@ -2,5 +2,5 @@
 
 use crate::common::vendor_settings::SeedEmployees;
 
-/// The switches: `seed_employees` from 13 to 20_000.
-pub type Settings = SeedEmployees<13, 20_000>;
+/// The switches: `seed_employees` from 13 to 100_000.
+pub type Settings = SeedEmployees<13, 100_000>;

@@ -86,7 +86,7 @@ impl VendorStore for JoinupStore {
         } else {
             state.settings = next;
             state.apply_tenant_settings();
-            state.pages.clear();
+            state.forget_views();
         }
         Ok(state.settings.to_json(&state.tenants))
     }

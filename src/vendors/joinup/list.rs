@@ -1,8 +1,10 @@
 //! The two list views: django-filter's filters, DRF's `OrderingFilter` and page-number
 //! pagination, answered from each record's kept JSON. The unfiltered default order is a slice of
-//! the id-ordered records, so a page costs O(page).
+//! the id-ordered records and every other ordering is sorted once per change of the state and
+//! kept, so an unfiltered page costs O(page) and a filtered one a scan without a sort.
 
-use super::model::{CostCenter, Employee, JobKind, Mode, Tenant};
+use super::model::{Company, CostCenter, Employee, JobKind, Mode, Tenant};
+use super::ordering::{Orders, ranks, terms};
 use super::store::State;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::pagination::{last, query_pairs};
@@ -12,7 +14,6 @@ use actix_web::http::header::{FORWARDED, HOST, X_FORWARDED_HOST, X_FORWARDED_PRO
 use bytes::{BufMut, Bytes, BytesMut};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value, json};
-use std::cmp::Ordering;
 
 const RULES: PageRules = PageRules { default_size: 10, max_size: 100 };
 const INVALID_DATETIME: &str = "Enter a valid date/time.";
@@ -27,14 +28,17 @@ pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> R
         key.push(' ');
         key.push_str(req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or(""));
     }
-    state.pages.get_or_try(&key, || match kind {
-        JobKind::Employees => employees(req, &state.tenants[tenant]),
-        JobKind::CostCenters => cost_centers(req, &state.tenants[tenant]),
+    state.pages.get_or_try(&key, || {
+        let orders = Orders { memo: &state.orders, list: format!("{tenant} {kind:?}") };
+        match kind {
+            JobKind::Employees => employees(req, &state.tenants[tenant], &orders),
+            JobKind::CostCenters => cost_centers(req, &state.tenants[tenant], &orders),
+        }
     })
 }
 
 /// `GET /api/company/employees/`'s body for a tenant.
-fn employees(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
+fn employees(req: &HttpRequest, tenant: &Tenant, orders: &Orders<'_>) -> Result<Bytes, ApiError> {
     let pairs = query_pairs(req.query_string());
     let group = tenant.mode == Mode::Group;
     let mut errors = Map::new();
@@ -54,33 +58,37 @@ fn employees(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
     if group {
         fields.extend(["company_name", "company_cif"]);
     }
-    let ordering = ordering(&pairs, &fields);
-    let company = |e: &Employee| tenant.company(e.company);
+    let ordering = terms(&pairs, &fields);
+    let companies = companies_matching(tenant, company_name.as_deref(), company_cif.as_deref());
     let matches = |e: &Employee| {
         id.is_none_or(|id| id == Some(e.id))
             && enabled.is_none_or(|on| on == e.enabled)
             && dates.iter().all(|(name, at)| at.is_none_or(|at| date_matches(name, e, at)))
-            && company_name.as_deref().is_none_or(|n| company(e).is_some_and(|c| icontains(&c.name, n)))
-            && company_cif.as_deref().is_none_or(|n| company(e).is_some_and(|c| icontains(&c.cif, n)))
+            && companies.as_ref().is_none_or(|ids| ids.contains(&e.company))
     };
     let unfiltered = id.is_none()
         && enabled.is_none()
         && dates.iter().all(|(_, at)| at.is_none())
         && company_name.is_none()
         && company_cif.is_none();
-    let compare = ordered_by(&ordering, |a: &Employee, b: &Employee, field| match field {
-        "enabled" => a.enabled.cmp(&b.enabled),
-        "enabled_date" => a.enabled_date.cmp(&b.enabled_date),
-        "disabled_date" => nulls_last(a.disabled_date, b.disabled_date),
-        "company_name" => company(a).map(|c| &c.name).cmp(&company(b).map(|c| &c.name)),
-        "company_cif" => company(a).map(|c| &c.cif).cmp(&company(b).map(|c| &c.cif)),
-        _ => a.id.cmp(&b.id),
+    let employees = &tenant.employees;
+    let by_company = |rank: Vec<i64>| employees.iter().map(|e| company_rank(tenant, &rank, e.company)).collect();
+    let order = orders.of(&ordering, employees.len(), |field| match field {
+        "enabled" => employees.iter().map(|e| i64::from(e.enabled)).collect(),
+        "enabled_date" => employees.iter().map(|e| e.enabled_date.timestamp_micros()).collect(),
+        // PostgreSQL's default: NULLs after every value ascending (and first descending).
+        "disabled_date" => {
+            employees.iter().map(|e| e.disabled_date.map_or(i64::MAX, |d| d.timestamp_micros())).collect()
+        }
+        "company_name" => by_company(ranks(&tenant.companies, |c| c.name.clone())),
+        "company_cif" => by_company(ranks(&tenant.companies, |c| c.cif.clone())),
+        _ => employees.iter().map(|e| e.id as i64).collect(),
     });
-    page_body(req, &pairs, &tenant.employees, unfiltered && by_id(&ordering), matches, compare, |e| &e.json)
+    page_body(req, &pairs, &tenant.employees, (unfiltered, order.as_deref()), matches, |e| &e.json)
 }
 
 /// `GET /api/company/cost-centers/`'s body for a tenant.
-fn cost_centers(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
+fn cost_centers(req: &HttpRequest, tenant: &Tenant, orders: &Orders<'_>) -> Result<Bytes, ApiError> {
     let pairs = query_pairs(req.query_string());
     let by_company = tenant.cost_centers_by_company();
     let mut errors = Map::new();
@@ -95,43 +103,46 @@ fn cost_centers(req: &HttpRequest, tenant: &Tenant) -> Result<Bytes, ApiError> {
     if by_company {
         fields.extend(["company_name", "company_cif"]);
     }
-    let ordering = ordering(&pairs, &fields);
-    let company = |c: &CostCenter| c.company.and_then(|id| tenant.company(id));
+    let ordering = terms(&pairs, &fields);
+    let companies = companies_matching(tenant, company_name.as_deref(), company_cif.as_deref());
+    let name = name.map(|n| n.to_lowercase());
     let matches = |c: &CostCenter| {
         id.is_none_or(|id| id == Some(c.id))
-            && name.as_deref().is_none_or(|n| icontains(&c.name, n))
-            && company_name.as_deref().is_none_or(|n| company(c).is_some_and(|co| icontains(&co.name, n)))
-            && company_cif.as_deref().is_none_or(|n| company(c).is_some_and(|co| icontains(&co.cif, n)))
+            && name.as_deref().is_none_or(|n| c.name.to_lowercase().contains(n))
+            && companies.as_ref().is_none_or(|ids| c.company.is_some_and(|id| ids.contains(&id)))
     };
     let unfiltered = id.is_none() && name.is_none() && company_name.is_none() && company_cif.is_none();
-    let compare = ordered_by(&ordering, |a: &CostCenter, b: &CostCenter, field| match field {
-        "name" => a.name.cmp(&b.name),
-        "company_name" => company(a).map(|c| &c.name).cmp(&company(b).map(|c| &c.name)),
-        "company_cif" => company(a).map(|c| &c.cif).cmp(&company(b).map(|c| &c.cif)),
-        _ => a.id.cmp(&b.id),
+    let centers = &tenant.cost_centers;
+    let by_company =
+        |rank: Vec<i64>| centers.iter().map(|c| c.company.map_or(-1, |id| company_rank(tenant, &rank, id))).collect();
+    let order = orders.of(&ordering, centers.len(), |field| match field {
+        "name" => ranks(centers, |c| c.name.clone()),
+        "company_name" => by_company(ranks(&tenant.companies, |c| c.name.clone())),
+        "company_cif" => by_company(ranks(&tenant.companies, |c| c.cif.clone())),
+        _ => centers.iter().map(|c| c.id as i64).collect(),
     });
-    page_body(req, &pairs, &tenant.cost_centers, unfiltered && by_id(&ordering), matches, compare, |c| &c.json)
+    page_body(req, &pairs, &tenant.cost_centers, (unfiltered, order.as_deref()), matches, |c| &c.json)
 }
 
-/// Filters, orders (ids break ties), pages and writes `{"count", "next", "previous", "results"}`.
+/// Filters, takes the records in `order` (the stored order when `None`), pages and writes
+/// `{"count", "next", "previous", "results"}`.
 fn page_body<T>(
     req: &HttpRequest,
     pairs: &[(String, String)],
     records: &[T],
-    in_stored_order: bool,
+    (unfiltered, order): (bool, Option<&[u32]>),
     matches: impl Fn(&T) -> bool,
-    compare: impl Fn(&T, &T) -> Ordering,
     json: impl Fn(&T) -> &Bytes,
 ) -> Result<Bytes, ApiError> {
+    let at = |k: usize| &records[order.map_or(k, |order| order[k] as usize)];
     let (count, page_records): (usize, Vec<&T>);
     let page;
-    if in_stored_order {
+    if unfiltered {
         count = records.len();
         page = Page::of(pairs, RULES, count).map_err(|_| invalid_page())?;
-        page_records = records[page.range()].iter().collect();
+        page_records = page.range().map(at).collect();
     } else {
-        let mut picked: Vec<&T> = records.iter().filter(|r| matches(r)).collect();
-        picked.sort_by(|a, b| compare(a, b));
+        let picked: Vec<&T> = (0..records.len()).map(at).filter(|r| matches(r)).collect();
         count = picked.len();
         page = Page::of(pairs, RULES, count).map_err(|_| invalid_page())?;
         page_records = picked[page.range()].to_vec();
@@ -158,48 +169,6 @@ fn invalid_page() -> ApiError {
     ApiError::with_message(ErrorKind::NotFound, "Invalid page.")
 }
 
-/// The comparison `order_by(*ordering)` makes, from how two records compare on one field.
-fn ordered_by<'o, T>(
-    ordering: &'o [(&str, bool)],
-    field: impl Fn(&T, &T, &str) -> Ordering + 'o,
-) -> impl Fn(&T, &T) -> Ordering + 'o {
-    move |a, b| {
-        ordering.iter().fold(Ordering::Equal, |acc, (name, descending)| {
-            acc.then_with(|| if *descending { field(a, b, name).reverse() } else { field(a, b, name) })
-        })
-    }
-}
-
-fn by_id(ordering: &[(&str, bool)]) -> bool {
-    matches!(ordering, [("id", false)])
-}
-
-/// `OrderingFilter`: comma-separated fields, `-` for descending; unknown fields are dropped, and
-/// the view's default (`id`) applies when none is left.
-fn ordering<'f>(pairs: &[(String, String)], fields: &[&'f str]) -> Vec<(&'f str, bool)> {
-    let terms: Vec<(&str, bool)> = last(pairs, "ordering")
-        .into_iter()
-        .flat_map(|param| param.split(','))
-        .filter_map(|term| {
-            let term = term.trim();
-            let (name, descending) = term.strip_prefix('-').map_or((term, false), |rest| (rest, true));
-            fields.iter().find(|f| **f == name).map(|f| (*f, descending))
-        })
-        .collect();
-    // Divergence: ties in the database's order are unspecified; the sandbox breaks them by id.
-    if terms.is_empty() { vec![("id", false)] } else { terms }
-}
-
-/// PostgreSQL's default: NULLs sort after every value ascending (and first descending).
-fn nulls_last(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => a.cmp(&b),
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Greater,
-        (Some(_), None) => Ordering::Less,
-    }
-}
-
 fn date_matches(filter: &str, employee: &Employee, at: DateTime<Utc>) -> bool {
     match filter {
         "enabled_date__gte" => employee.enabled_date >= at,
@@ -207,6 +176,23 @@ fn date_matches(filter: &str, employee: &Employee, at: DateTime<Utc>) -> bool {
         "disabled_date__gte" => employee.disabled_date.is_some_and(|d| d >= at),
         _ => employee.disabled_date.is_some_and(|d| d < at),
     }
+}
+
+/// A company's rank in `rank` (ranks of the tenant's companies); an unknown company sorts first,
+/// as a NULL join would not, but no record points at one.
+fn company_rank(tenant: &Tenant, rank: &[i64], id: u64) -> i64 {
+    tenant.companies.iter().position(|c| c.id == id).map_or(-1, |i| rank[i])
+}
+
+/// The ids of the companies the `company_name` and `company_cif` filters (`icontains`) let
+/// through, `None` when neither filters: a tenant has a handful of companies, so records are
+/// then matched by id instead of comparing text per record.
+fn companies_matching(tenant: &Tenant, name: Option<&str>, cif: Option<&str>) -> Option<Vec<u64>> {
+    if name.is_none() && cif.is_none() {
+        return None;
+    }
+    let wanted = |c: &&Company| name.is_none_or(|n| icontains(&c.name, n)) && cif.is_none_or(|n| icontains(&c.cif, n));
+    Some(tenant.companies.iter().filter(wanted).map(|c| c.id).collect())
 }
 
 /// `icontains`.

@@ -26,6 +26,7 @@ mod error;
 mod jobs;
 mod list;
 pub mod model;
+mod ordering;
 mod routes;
 mod seed;
 pub mod settings;

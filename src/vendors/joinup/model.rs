@@ -3,7 +3,7 @@
 
 use crate::common::jwt;
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -74,21 +74,39 @@ pub struct Employee {
 impl Employee {
     /// Rebuilds the kept JSON; `company` is `Some` in group mode.
     pub fn refresh(&mut self, company: Option<&Company>) {
-        let mut map = Map::new();
-        map.insert("id".into(), json!(self.id));
-        map.insert("name".into(), json!(self.name));
-        map.insert("base_email".into(), json!(self.base_email));
-        map.insert("enabled".into(), json!(self.enabled));
-        map.insert("enabled_date".into(), json!(drf_datetime(self.enabled_date)));
-        map.insert("disabled_date".into(), self.disabled_date.map_or(Value::Null, |d| json!(drf_datetime(d))));
-        for (name, value) in ATTRIBUTES.iter().zip(&self.attributes) {
-            map.insert((*name).into(), json!(value));
+        // Written straight from the fields: seeding 100,000 employees renders 100,000 of these.
+        let mut json = Vec::with_capacity(self.json.len().max(512));
+        if serde_json::to_writer(&mut json, &EmployeeJson { employee: self, company }).is_ok() {
+            self.json = Bytes::from(json);
         }
-        if let Some(company) = company {
-            map.insert("company_cif".into(), json!(company.cif));
-            map.insert("company_name".into(), json!(company.name));
+    }
+}
+
+/// An employee as the list shows it, serialized without an intermediate `Value`.
+struct EmployeeJson<'a> {
+    employee: &'a Employee,
+    company: Option<&'a Company>,
+}
+
+impl Serialize for EmployeeJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let e = self.employee;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &e.id)?;
+        map.serialize_entry("name", &e.name)?;
+        map.serialize_entry("base_email", &e.base_email)?;
+        map.serialize_entry("enabled", &e.enabled)?;
+        map.serialize_entry("enabled_date", &drf_datetime(e.enabled_date))?;
+        map.serialize_entry("disabled_date", &e.disabled_date.map(drf_datetime))?;
+        for (name, value) in ATTRIBUTES.iter().zip(&e.attributes) {
+            map.serialize_entry(name, value)?;
         }
-        self.json = to_bytes(&Value::Object(map));
+        if let Some(company) = self.company {
+            map.serialize_entry("company_cif", &company.cif)?;
+            map.serialize_entry("company_name", &company.name)?;
+        }
+        map.end()
     }
 }
 
@@ -249,7 +267,17 @@ impl Job {
 
 /// DRF's `DateTimeField` output: ISO 8601 in UTC with `Z`, microseconds only when non-zero.
 pub fn drf_datetime(at: DateTime<Utc>) -> String {
-    let seconds = at.format("%Y-%m-%dT%H:%M:%S");
+    // Field by field rather than through a strftime pattern, which is parsed on every call.
+    let (date, time) = (at.date_naive(), at.time());
+    let seconds = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        date.year(),
+        date.month(),
+        date.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    );
     match at.timestamp_subsec_micros() {
         0 => format!("{seconds}Z"),
         micros => format!("{seconds}.{micros:06}Z"),

@@ -7,6 +7,7 @@ use crate::common::rng::{SandboxRng, rng_for, seed_epoch};
 use bytes::Bytes;
 use chrono::Duration;
 use rand::RngExt;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
 
 const START: &str = include_str!("../../../fixtures/joinup/start.json");
@@ -104,9 +105,11 @@ pub fn seed(seed: u64, counts: Counts) -> Seeded {
             tenant.cost_centers.push(CostCenter { id: next_cost_center, name, company, json: Bytes::new() });
             next_cost_center += 1;
         }
+        let mut unique = Unique::new(&tenant, rng.random_range(0..DNI_SPAN));
         for n in 0..counts.employees {
             let company_index = rng.random_range(0..t.companies.len());
-            let employee = employee(&fixture, &mut rng, &tenant, company_index, &t.companies[company_index].domain, n);
+            let domain = &t.companies[company_index].domain;
+            let employee = employee(&fixture, &mut rng, &tenant, &mut unique, (company_index, domain), n);
             tenant.employees.push(Employee { id: next_employee, ..employee });
             next_employee += 1;
         }
@@ -132,24 +135,62 @@ pub fn seed(seed: u64, counts: Counts) -> Seeded {
     seeded
 }
 
+/// DNI numbers run over eight digits from 10_000_000.
+const DNI_SPAN: u32 = 90_000_000;
+/// A step coprime with [`DNI_SPAN`] (2^7 * 3^2 * 5^7): `offset + n * step` visits every number
+/// of the span once, so DNIs are unique without drawing and retrying.
+const DNI_STEP: u64 = 7_654_321;
+
+/// What keeps one tenant's seeded values unique in constant time per employee: how many times
+/// each email local part was used, the cost centers each company may use, and the DNI sequence.
+struct Unique {
+    emails: HashMap<String, u32>,
+    cost_centers: Vec<Vec<String>>,
+    dni_offset: u32,
+}
+
+impl Unique {
+    fn new(tenant: &Tenant, dni_offset: u32) -> Self {
+        let cost_centers = tenant
+            .companies
+            .iter()
+            .map(|company| {
+                let usable = tenant.cost_centers.iter().filter(|c| c.company.is_none_or(|id| id == company.id));
+                usable.map(|c| c.name.clone()).collect()
+            })
+            .collect();
+        Self { emails: HashMap::default(), cost_centers, dni_offset }
+    }
+
+    /// `first.surname@domain`, then `first.surname2@domain`, ... (names hold no digits, so a
+    /// suffixed address never meets an unsuffixed one).
+    fn email(&mut self, local: String, domain: &str) -> String {
+        let seen = self.emails.entry(format!("{local}@{domain}")).or_insert(0);
+        *seen += 1;
+        if *seen == 1 { format!("{local}@{domain}") } else { format!("{local}{seen}@{domain}") }
+    }
+
+    /// The `n`th employee's DNI number.
+    fn dni_number(&self, n: usize) -> u32 {
+        let step = (n as u64).wrapping_mul(DNI_STEP) % u64::from(DNI_SPAN);
+        let index = (u64::from(self.dni_offset) + step) % u64::from(DNI_SPAN);
+        10_000_000 + u32::try_from(index).unwrap_or(0)
+    }
+}
+
 fn employee(
     fixture: &Fixture,
     rng: &mut SandboxRng,
     tenant: &Tenant,
-    company_index: usize,
-    domain: &str,
+    unique: &mut Unique,
+    (company_index, domain): (usize, &str),
     n: usize,
 ) -> Employee {
     let pick = |rng: &mut SandboxRng, list: &[String]| list[rng.random_range(0..list.len())].clone();
     let first = pick(rng, &fixture.first_names);
     let surname = pick(rng, &fixture.surnames);
     let second_surname = pick(rng, &fixture.surnames);
-    let mut base_email = format!("{}.{}@{domain}", ascii_lower(&first), ascii_lower(&surname));
-    let mut suffix = 2;
-    while tenant.employees.iter().any(|e| e.base_email == base_email) {
-        base_email = format!("{}.{}{suffix}@{domain}", ascii_lower(&first), ascii_lower(&surname));
-        suffix += 1;
-    }
+    let base_email = unique.email(format!("{}.{}", ascii_lower(&first), ascii_lower(&surname)), domain);
     // Enabled some time in the five years before the epoch; one in seven left since.
     let enabled_date = seed_epoch() - Duration::seconds(rng.random_range(86_400..5 * 365 * 86_400))
         + Duration::microseconds(rng.random_range(0..1_000_000));
@@ -161,8 +202,7 @@ fn employee(
             + Duration::microseconds(rng.random_range(0..1_000_000))
     });
     let company = tenant.companies[company_index].id;
-    let cost_centers: Vec<&CostCenter> =
-        tenant.cost_centers.iter().filter(|c| c.company.is_none_or(|id| id == company)).collect();
+    let cost_centers = &unique.cost_centers[company_index];
     let mut attributes: [String; 15] = Default::default();
     let mut set = |name: &str, value: String| {
         if let Some(i) = ATTRIBUTES.iter().position(|a| *a == name) {
@@ -171,13 +211,13 @@ fn employee(
     };
     set("employee_id", format!("E-{:04}", n + 1));
     if !cost_centers.is_empty() {
-        set("cost_center", cost_centers[rng.random_range(0..cost_centers.len())].name.clone());
+        set("cost_center", cost_centers[rng.random_range(0..cost_centers.len())].clone());
     }
     if rng.random_range(0..10) < 7 {
         set("service_reason", pick(rng, &fixture.service_reasons));
     }
     if rng.random_range(0..10) < 8 {
-        set("dni", dni(rng.random_range(10_000_000..100_000_000)));
+        set("dni", dni(unique.dni_number(n)));
     }
     if rng.random_range(0..2) == 0 {
         set("management", pick(rng, &fixture.managements));
@@ -252,7 +292,19 @@ mod tests {
             assert!(valid_cif(cif), "{cif}");
         }
         assert!(!valid_cif("B86543213"));
-        let seeded = seed(42, Counts { employees: 50, cost_centers: 12 });
+        let seeded = seed(42, Counts { employees: 20_000, cost_centers: 12 });
+        for tenant in &seeded.tenants {
+            let emails: std::collections::HashSet<&str> =
+                tenant.employees.iter().map(|e| e.base_email.as_str()).collect();
+            let dnis: Vec<&String> =
+                tenant.employees.iter().map(|e| &e.attributes[3]).filter(|d| !d.is_empty()).collect();
+            let unique_dnis: std::collections::HashSet<&&String> = dnis.iter().collect();
+            assert_eq!(
+                (emails.len(), unique_dnis.len()),
+                (tenant.employees.len(), dnis.len()),
+                "unique by construction"
+            );
+        }
         for employee in seeded.tenants.iter().flat_map(|t| &t.employees) {
             let dni_value = &employee.attributes[3];
             if !dni_value.is_empty() {

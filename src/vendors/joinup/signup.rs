@@ -106,7 +106,7 @@ fn apply(
         report: None,
     };
     let report = jobs::run(&mut state.tenants[index], &mut state.ids, &job, now);
-    state.pages.clear();
+    state.forget_views();
     let tenant = &state.tenants[index];
     if let Some(employee) = tenant.employees.iter().find(|e| e.base_email.eq_ignore_ascii_case(email)) {
         answer["employee"] = serde_json::from_slice(&employee.json).unwrap_or(Value::Null);

@@ -43,6 +43,9 @@ pub struct State {
     pub ids: Ids,
     /// List bodies by tenant and URL; cleared whenever the state may have changed.
     pub pages: Memo<Bytes>,
+    /// List orderings kept ready, by tenant, list and `ordering`: record indexes in that order,
+    /// sorted once per change of the state (so a page of an ordered list is a slice).
+    pub orders: Memo<Arc<[u32]>>,
     /// Tokens already verified against this state's secret (expiry is still checked each time).
     pub verified_tokens: Memo<Arc<Claims>>,
     object_id_process: String,
@@ -75,6 +78,7 @@ impl State {
             object_id_process,
             object_id_counter,
             pages: Memo::default(),
+            orders: Memo::default(),
             verified_tokens: Memo::default(),
         };
         state.apply_tenant_settings();
@@ -98,6 +102,12 @@ impl State {
         self.jobs.iter().any(|job| job.report.is_none() && job.due <= now)
     }
 
+    /// Drops the kept pages and orderings: the data they were computed from is changing.
+    pub fn forget_views(&self) {
+        self.pages.clear();
+        self.orders.clear();
+    }
+
     /// Runs every job due at `now`, oldest first.
     pub fn settle(&mut self, now: DateTime<Utc>) {
         for index in 0..self.jobs.len() {
@@ -105,7 +115,7 @@ impl State {
             if job.report.is_some() || job.due > now {
                 continue;
             }
-            self.pages.clear();
+            self.forget_views();
             let tenant = &mut self.tenants[job.tenant];
             let report = jobs::run(tenant, &mut self.ids, job, job.due);
             self.jobs[index].report = Some(report);
@@ -209,7 +219,7 @@ impl JoinupStore {
     pub fn write(&self, now: DateTime<Utc>) -> RwLockWriteGuard<'_, State> {
         let mut state = self.seeded.write();
         state.settle(now);
-        state.pages.clear();
+        state.forget_views();
         state
     }
 }

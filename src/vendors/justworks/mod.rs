@@ -20,6 +20,7 @@ pub mod docs;
 mod error;
 pub mod model;
 mod oauth;
+pub mod paystubs;
 mod routes;
 pub mod scopes;
 mod seed;

@@ -252,6 +252,9 @@ pub struct Payroll {
     pub pay_date: String,
     /// `direct_deposit`.
     pub payment_method: String,
+    /// First day of the pay period (on its paystubs, not on the payroll).
+    #[serde(skip)]
+    pub period_start: String,
     /// Fees (`GET .../fees`).
     #[serde(skip)]
     pub fees: Vec<Value>,

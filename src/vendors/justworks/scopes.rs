@@ -59,6 +59,11 @@ impl Granted {
         Self(self.0.iter().copied().filter(|s| !scopes.contains(s)).collect())
     }
 
+    /// The scopes, space-separated in a fixed order (a key for what they see).
+    pub fn spelled(&self) -> String {
+        self.0.iter().copied().collect::<Vec<_>>().join(" ")
+    }
+
     /// Whether the token holds `scope` (directly or through a parent).
     pub fn has(&self, scope: &str) -> bool {
         self.0.contains(scope)

@@ -2,6 +2,7 @@
 //! members generated from the seed (every type, a manager tree without cycles, pay and tax ids).
 
 use super::model::{App, Company, Member, Name, Reference};
+use super::paystubs::Paystubs;
 use crate::common::rng::{SandboxRng, seed_epoch};
 use chrono::{Datelike, Duration};
 use rand::{Rng, RngExt};
@@ -180,12 +181,12 @@ pub fn seed(rng: &mut SandboxRng, count: usize) -> Seeded {
     Seeded { apps: fixture.apps, company, members, deduction_types: fixture.deduction_types }
 }
 
-/// Semimonthly payrolls for 2025 with a paystub per paid member; every total adds up. Overtime
-/// differs from payroll to payroll, so no two payrolls have the same totals.
-pub fn payrolls(rng: &mut SandboxRng, members: &[Member]) -> (Vec<super::model::Payroll>, Vec<super::model::Paystub>) {
-    use super::model::{Line, Payroll, Paystub};
-    let paid: Vec<&Member> = members.iter().filter(|m| matches!(m.kind.as_str(), "employee" | "paid_owner")).collect();
-    let (mut payrolls, mut paystubs) = (Vec::new(), Vec::new());
+/// Semimonthly payrolls for 2025, each paying every paid member; its totals are the sums of
+/// its paystubs (derived by [`Paystubs`]), so every total adds up. Overtime differs from payroll
+/// to payroll, so no two payrolls have the same totals.
+pub fn payrolls(rng: &mut SandboxRng, members: &[Member], stubs: &Paystubs) -> Vec<super::model::Payroll> {
+    use super::model::Payroll;
+    let mut payrolls = Vec::new();
     for month in 1..=12u32 {
         for half in 0..2 {
             let start =
@@ -199,79 +200,38 @@ pub fn payrolls(rng: &mut SandboxRng, members: &[Member]) -> (Vec<super::model::
                     .and_then(|d| d.pred_opt())
                     .unwrap_or_default()
             };
+            let p = payrolls.len();
             let payroll_id = prefixed_id(rng, "payroll");
-            let line = |name: &str, kind: &str, category: &str, amount: i64| Line {
-                name: name.into(),
-                kind: kind.into(),
-                category: category.into(),
-                amount,
-                currency: "USD",
-            };
-            let mut totals = (0i64, 0i64, 0i64, 0i64, 0i64);
-            for member in &paid {
-                let salary = member.pay_amount / 24;
-                // Overtime for about a third of the members each payroll, up to a tenth of salary.
-                let overtime =
-                    if rng.next_u32().is_multiple_of(3) { i64::from(rng.next_u32()) % (salary / 10).max(1) } else { 0 };
-                let gross = salary + overtime;
-                let federal = gross * 12 / 100;
-                let fica = gross * 765 / 10_000;
-                let health = 12_500;
-                let employer_fica = fica;
-                let employer_health = 37_500;
-                let net = gross - federal - fica - health;
-                totals = (
-                    totals.0 + gross,
-                    totals.1 + net,
-                    totals.2 + federal + fica,
-                    totals.3 + employer_fica,
-                    totals.4 + employer_health,
-                );
-                paystubs.push(Paystub {
-                    paystub_id: uuid(rng),
-                    member_id: member.id.clone(),
-                    payroll_id: payroll_id.clone(),
-                    gross_pay: gross,
-                    net_pay: net,
-                    currency: "USD",
-                    pay_date: end.to_string(),
-                    pay_period_start: start.to_string(),
-                    pay_period_end: end.to_string(),
-                    pay_group: "semimonthly".into(),
-                    earnings: std::iter::once(line("Regular salary", "salary", "earnings", salary))
-                        .chain((overtime > 0).then(|| line("Overtime", "overtime", "earnings", overtime)))
-                        .collect(),
-                    employee_deductions: vec![
-                        line("Federal income tax", "federal_income_tax", "tax", federal),
-                        line("FICA", "fica", "tax", fica),
-                        line("Health insurance", "health_insurance", "benefit", health),
-                    ],
-                    employer_contributions: vec![
-                        line("Employer FICA", "fica", "tax", employer_fica),
-                        line("Employer health insurance", "health_insurance", "benefit", employer_health),
-                    ],
-                });
+            let (mut gross, mut net, mut employee_taxes, mut employer_fica, mut employer_health) = (0, 0, 0, 0, 0);
+            for k in 0..stubs.per_payroll() {
+                let a = stubs.amounts(p, k, &members[stubs.member_index(k)]);
+                gross += a.gross();
+                net += a.net();
+                employee_taxes += a.federal + a.fica;
+                employer_fica += a.fica;
+                employer_health += a.employer_health;
             }
-            let fee = i64::try_from(paid.len()).unwrap_or(0) * 5_900;
+            let fee = i64::try_from(stubs.per_payroll()).unwrap_or(0) * 5_900;
             let fees = vec![
                 json!({"reference_id": payroll_id, "reference_type": "payroll", "name": "PEO service fee", "type": "service_fee", "amount": fee, "currency": "USD"}),
             ];
             payrolls.push(Payroll {
                 id: payroll_id,
-                company_debit: totals.0 + totals.3 + totals.4 + fee,
-                employee_taxes: totals.2,
-                employer_taxes: totals.3,
-                gross_pay: totals.0,
-                net_pay: totals.1,
+                company_debit: gross + employer_fica + employer_health + fee,
+                employee_taxes,
+                employer_taxes: employer_fica,
+                gross_pay: gross,
+                net_pay: net,
                 currency: "USD",
                 debit_date: (end - Duration::days(2)).to_string(),
                 pay_date: end.to_string(),
                 payment_method: "direct_deposit".into(),
+                period_start: start.to_string(),
                 fees,
             });
         }
     }
-    (payrolls, paystubs)
+    payrolls
 }
 
 /// Time-off policies and a year of requests.

@@ -29,6 +29,6 @@ impl VendorSettings for Settings {
             return Err(format!("unknown app '{unknown}'"));
         }
         in_range("balance_report_seconds", self.balance_report_seconds, 0..=MAX_SPAN_SECONDS)?;
-        in_range("seed_members", self.seed_members, 3..=5000)
+        in_range("seed_members", self.seed_members, 3..=100_000)
     }
 }

@@ -1,16 +1,19 @@
 //! Justworks' state in one sandbox, behind one lock: OAuth apps, codes and tokens (lifetimes on
 //! the sandbox clock), the company, members, deductions.
 
-use super::model::{App, BalanceReport, Company, Deduction, Member, Payroll, Paystub, Policy, TimeOffRequest};
+use super::model::{App, BalanceReport, Company, Deduction, Member, Payroll, Policy, TimeOffRequest};
+use super::paystubs::Paystubs;
 use super::seed;
 use super::settings::Settings;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::expiring;
+use crate::common::memo::Memo;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
 use crate::common::url;
 use crate::common::vendor_settings;
 use crate::vendor::{ActionOutcome, VendorStore};
+use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -78,7 +81,9 @@ pub struct State {
     /// Payrolls, by pay date.
     pub payrolls: Vec<Payroll>,
     /// Paystubs.
-    pub paystubs: Vec<Paystub>,
+    pub paystubs: Paystubs,
+    /// `GET /v1/members` bodies by scopes and query (members never change after seeding).
+    pub member_pages: Memo<Bytes>,
     /// Time-off policies.
     pub policies: Vec<Policy>,
     /// Time-off requests, by start date.
@@ -117,7 +122,8 @@ impl State {
     fn from_seed(seed: u64, seed_members: usize) -> Self {
         let mut rng = rng_for(seed, "justworks");
         let seeded = seed::seed(&mut rng, seed_members);
-        let (payrolls, paystubs) = seed::payrolls(&mut rng, &seeded.members);
+        let paystubs = Paystubs::new(seed, &seeded.members);
+        let payrolls = seed::payrolls(&mut rng, &seeded.members, &paystubs);
         let (policies, requests) = seed::time_off(&mut rng, &seeded.members);
         let mut state = Self {
             apps: seeded.apps,
@@ -131,6 +137,7 @@ impl State {
             deductions: Vec::new(),
             payrolls,
             paystubs,
+            member_pages: Memo::default(),
             policies,
             requests,
             reports: Vec::new(),
@@ -238,7 +245,7 @@ impl VendorStore for JustworksStore {
             "members": state.members.len(),
             "deductions": state.deductions.len(),
             "payrolls": state.payrolls.len(),
-            "paystubs": state.paystubs.len(),
+            "paystubs": state.paystubs.per_payroll() * state.payrolls.len(),
             "time_off_requests": state.requests.len(),
             "access_tokens": state.access_tokens.len(),
         })

@@ -11,7 +11,7 @@ pub const SEED_EMPLOYEES: usize = 60;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// Employees seeded in the first business, from 0 to 10_000.
+    /// Employees seeded in the first business, from 0 to 100_000.
     pub seed_employees: usize,
     /// The reference's switch for the list PUTs: `false` answers 200 with every element's
     /// status; `true` answers the first failing element's status (406, 409, ...) as the HTTP
@@ -30,6 +30,6 @@ impl VendorSettings for Settings {
     type Context = ();
 
     fn check(&self, _: &()) -> Result<(), String> {
-        in_range("seed_employees", self.seed_employees, 0..=10_000)
+        in_range("seed_employees", self.seed_employees, 0..=100_000)
     }
 }

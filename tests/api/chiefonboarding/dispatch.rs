@@ -106,7 +106,10 @@ async fn api_access_off_makes_the_four_routes_404_and_on_restores_them() {
         .await
         .expect("ok");
     assert_eq!(settings.status(), 200);
-    assert_eq!(settings.json::<serde_json::Value>().await.expect("json"), json!({"api_access": false}));
+    assert_eq!(
+        settings.json::<serde_json::Value>().await.expect("json"),
+        json!({"api_access": false, "seed_users": 100})
+    );
     for (method, path) in [
         (Method::GET, "/api/employees/"),
         (Method::GET, "/api/sequences/"),
@@ -143,7 +146,7 @@ async fn vendor_settings_reject_bad_patches_and_change_nothing() {
         assert_eq!(body["error"]["code"], "bad_request");
     }
     let settings = app.get_json("/__admin/vendors/chiefonboarding/settings", None, 200).await;
-    assert_eq!(settings, json!({"api_access": true}));
+    assert_eq!(settings, json!({"api_access": true, "seed_users": 100}));
 }
 
 #[tokio::test]

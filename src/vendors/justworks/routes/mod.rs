@@ -77,16 +77,41 @@ fn get<'q>(pairs: &'q [(String, String)], name: &str) -> Option<&'q str> {
 /// One page of a cursor-paginated list: `{"items", "next_cursor"}` (no cursor on the last page).
 /// Each item comes with its position in the store, the keyset cursor's key.
 fn page<T: Serialize>(pairs: &[(String, String)], items: &[(usize, T)]) -> Answer {
-    let keys: Vec<usize> = items.iter().map(|(key, _)| *key).collect();
-    let page = CursorPage::of(get(pairs, "limit"), get(pairs, "cursor"), 100, &keys).map_err(|message| {
+    cursor_page(pairs, items.len(), |i| items[i].0, |i| &items[i].1)
+}
+
+/// One page of a derived list of `len` items (their keys are their positions).
+fn page_of<T: Serialize>(pairs: &[(String, String)], len: usize, item: impl Fn(usize) -> T) -> Answer {
+    cursor_page(pairs, len, |i| i, item)
+}
+
+/// The page `limit` and `cursor` pick out of `len` items with ascending keys; only the page's
+/// items are rendered.
+fn cursor_page<T: Serialize>(
+    pairs: &[(String, String)],
+    len: usize,
+    key: impl Fn(usize) -> usize,
+    item: impl Fn(usize) -> T,
+) -> Answer {
+    Ok(HttpResponse::Ok().json(cursor_body(pairs, len, key, item)?))
+}
+
+/// The `{"items", "next_cursor"}` body of [`cursor_page`].
+fn cursor_body<T: Serialize>(
+    pairs: &[(String, String)],
+    len: usize,
+    key: impl Fn(usize) -> usize,
+    item: impl Fn(usize) -> T,
+) -> Result<serde_json::Value, ApiError> {
+    let page = CursorPage::keyed(get(pairs, "limit"), get(pairs, "cursor"), 100, len, key).map_err(|message| {
         bad(if message.starts_with("limit") { "limit must be between 1 and 100" } else { message })
     })?;
-    let shown: Vec<&T> = items[page.range].iter().map(|(_, item)| item).collect();
+    let shown: Vec<T> = page.range.map(item).collect();
     let mut body = json!({"items": shown});
     if let Some(cursor) = page.next {
         body["next_cursor"] = json!(cursor);
     }
-    Ok(HttpResponse::Ok().json(body))
+    Ok(body)
 }
 
 /// A `YYYY-MM-DD` query value (an RFC 3339 timestamp is accepted and cut to its date).

@@ -1,6 +1,6 @@
 //! Payrolls (by pay date range), their fees and paystubs, and one paystub with its lines.
 
-use super::{Answer, Jw, authorize, bad, date, page, query};
+use super::{Answer, Jw, authorize, bad, date, page, page_of, query};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::{Payroll, Paystub};
@@ -39,21 +39,16 @@ async fn fees(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     page(&query(&req), &fees)
 }
 
-/// `GET /v1/payrolls/{payroll_id}/paystubs` (`paystub:read`): summaries, without the lines.
+/// `GET /v1/payrolls/{payroll_id}/paystubs` (`paystub:read`): summaries, without the lines, one
+/// per paid member (derived: a page costs O(page) however many members there are).
 async fn paystubs(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     let state = jw.store.read();
     authorize(&req, &jw, &state, "paystub:read")?;
-    if !state.payrolls.iter().any(|p| p.id == *path) {
-        return Err(payroll_not_found());
-    }
-    let summaries: Vec<(usize, Value)> = state
-        .paystubs
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.payroll_id == *path)
-        .map(|(key, stub)| (key, summary(stub)))
-        .collect();
-    page(&query(&req), &summaries)
+    let p = state.payrolls.iter().position(|p| p.id == *path).ok_or_else(payroll_not_found)?;
+    let stubs = &state.paystubs;
+    let pairs = query(&req);
+    let summaries = |k: usize| summary(&stubs.stub(&state.payrolls[p], p, k, &state.members[stubs.member_index(k)]));
+    page_of(&pairs, stubs.per_payroll(), summaries)
 }
 
 fn summary(stub: &Paystub) -> Value {
@@ -68,10 +63,9 @@ fn summary(stub: &Paystub) -> Value {
 async fn paystub(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     let state = jw.store.read();
     authorize(&req, &jw, &state, "paystub:read")?;
-    let stub = state
-        .paystubs
-        .iter()
-        .find(|s| s.paystub_id == *path)
+    let stubs = &state.paystubs;
+    let (p, k) = stubs
+        .locate(&path, state.payrolls.len())
         .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, "Paystub not found"))?;
-    Ok(HttpResponse::Ok().json(stub))
+    Ok(HttpResponse::Ok().json(stubs.stub(&state.payrolls[p], p, k, &state.members[stubs.member_index(k)])))
 }
