@@ -1,7 +1,7 @@
 //! A bounded ring buffer of the requests a sandbox answered, newest last.
 
 use crate::common::wildcard::wildcard_match;
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -12,15 +12,14 @@ use std::collections::{BTreeMap, VecDeque};
 /// Request bodies longer than this are cut in the journal (the request itself is not).
 pub const BODY_LIMIT: usize = 8 * 1024;
 
-/// Request headers worth keeping: what decides how a vendor answers.
-pub const RECORDED_HEADERS: [HeaderName; 6] = [
-    header::ACCEPT,
-    header::ACCEPT_LANGUAGE,
-    header::AUTHORIZATION,
-    header::CONTENT_TYPE,
-    header::CONTENT_LENGTH,
-    header::USER_AGENT,
-];
+/// Request headers kept per entry (the first ones, in the order sent), so a verification can
+/// match any header a client sends; a value longer than [`HEADER_VALUE_LIMIT`] is not kept.
+pub const MAX_RECORDED_HEADERS: usize = 32;
+/// Bytes of one kept header value.
+pub const HEADER_VALUE_LIMIT: usize = 4096;
+
+/// Distinct unmatched (vendor, method, path) groups kept; later new ones are only counted.
+const MAX_UNMATCHED_GROUPS: usize = 1000;
 
 /// One request and what answered it. Holds the request's own parts (their clones are reference
 /// counts, not copies) and becomes JSON only when someone reads the journal.
@@ -42,7 +41,7 @@ pub struct JournalEntry {
     pub uri: Uri,
     /// Length of the vendor prefix at the start of the URI's path.
     pub prefix_len: usize,
-    /// The recorded request headers (see [`RECORDED_HEADERS`]).
+    /// The recorded request headers (see [`MAX_RECORDED_HEADERS`]).
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The first [`BODY_LIMIT`] bytes of the request body, in their own allocation (see
     /// [`JournalEntry::keep_body`]).
@@ -57,6 +56,8 @@ pub struct JournalEntry {
     pub scenario: Option<String>,
     /// The panic message, when answering panicked and the vendor's 500 went out instead.
     pub panic: Option<String>,
+    /// Whether the request reached no emulated operation (an unknown route or a wrong method).
+    pub unmatched: bool,
 }
 
 impl JournalEntry {
@@ -101,6 +102,9 @@ impl Serialize for JournalEntry {
         if let Some(panic) = &self.panic {
             map.serialize_entry("panic", panic)?;
         }
+        if self.unmatched {
+            map.serialize_entry("unmatched", &true)?;
+        }
         map.end()
     }
 }
@@ -143,6 +147,18 @@ pub struct Journal {
 struct Ring {
     next_seq: u64,
     entries: VecDeque<JournalEntry>,
+    /// Requests that reached no emulated operation, by (vendor, method, path); kept past the
+    /// ring's eviction.
+    unmatched: BTreeMap<(&'static str, String, String), Unmatched>,
+    /// Unmatched requests of groups past [`MAX_UNMATCHED_GROUPS`].
+    unmatched_overflow: u64,
+}
+
+/// How often one unmatched call was seen, and when last.
+#[derive(Debug, Clone)]
+struct Unmatched {
+    count: u64,
+    last_seen: DateTime<Utc>,
 }
 
 impl Journal {
@@ -159,6 +175,9 @@ impl Journal {
         let mut ring = self.inner.lock();
         ring.next_seq += 1;
         entry.seq = ring.next_seq;
+        if entry.unmatched && entry.direction == "inbound" {
+            ring.note_unmatched(&entry);
+        }
         if ring.entries.len() == self.limit {
             ring.entries.pop_front();
         }
@@ -180,9 +199,46 @@ impl Journal {
         picked
     }
 
+    /// Every kept entry, oldest first, and how many older ones were evicted since the last clear.
+    pub fn all(&self) -> (Vec<JournalEntry>, u64) {
+        let ring = self.inner.lock();
+        (ring.entries.iter().cloned().collect(), ring.next_seq - ring.entries.len() as u64)
+    }
+
+    /// The calls that reached no emulated operation, grouped, most frequent first.
+    pub fn unmatched(&self) -> serde_json::Value {
+        let ring = self.inner.lock();
+        let mut groups: Vec<(&(&str, String, String), &Unmatched)> = ring.unmatched.iter().collect();
+        groups.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
+        let list: Vec<serde_json::Value> = groups
+            .into_iter()
+            .map(|((vendor, method, path), seen)| {
+                serde_json::json!({
+                    "vendor": vendor, "method": method, "path": path, "count": seen.count,
+                    "last_seen": seen.last_seen.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                })
+            })
+            .collect();
+        serde_json::json!({"unmatched": list, "not_grouped": ring.unmatched_overflow})
+    }
+
     /// Forgets every entry and restarts numbering.
     pub fn clear(&self) {
         *self.inner.lock() = Ring::default();
+    }
+}
+
+impl Ring {
+    fn note_unmatched(&mut self, entry: &JournalEntry) {
+        let key = (entry.vendor, entry.method.to_string(), entry.path().to_owned());
+        if let Some(seen) = self.unmatched.get_mut(&key) {
+            seen.count += 1;
+            seen.last_seen = entry.at;
+        } else if self.unmatched.len() < MAX_UNMATCHED_GROUPS {
+            self.unmatched.insert(key, Unmatched { count: 1, last_seen: entry.at });
+        } else {
+            self.unmatched_overflow += 1;
+        }
     }
 }
 

@@ -76,6 +76,7 @@ pub async fn send(
         body_len: body.len(),
         body,
         panic: None,
+        unmatched: false,
         status: match &result {
             OutboundResult::Answered { status, .. } => *status,
             _ => 0,

@@ -4,7 +4,7 @@
 
 use crate::admin::error::AdminError;
 use crate::common::error::{ApiError, ErrorKind};
-use crate::journal::{JournalEntry, RECORDED_HEADERS};
+use crate::journal::{HEADER_VALUE_LIMIT, JournalEntry, MAX_RECORDED_HEADERS};
 use crate::panic_net;
 use crate::request_id::RequestId;
 use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
@@ -87,6 +87,8 @@ async fn pipeline(
             return Err(err);
         }
     };
+    // Before rendering, while the handler's own error is still on the response.
+    entry.unmatched = entry.scenario.is_none() && reached_no_operation(&res);
     let mut res = render_errors(mount.vendor.as_ref(), res);
     // After rendering, which replaces the response of an injected error.
     if let Some(label) = entry.scenario.as_deref().and_then(|label| HeaderValue::from_str(label).ok()) {
@@ -232,6 +234,13 @@ fn too_large(limit: usize) -> ApiError {
     ApiError::with_message(ErrorKind::PayloadTooLarge, format!("Request body exceeds the limit of {limit} bytes."))
 }
 
+/// Whether the vendor answered that no emulated operation exists: an unknown route, or a known
+/// one with another method.
+fn reached_no_operation(res: &ServiceResponse<BoxBody>) -> bool {
+    let kind = res.response().error().and_then(|e| e.as_error::<ApiError>()).map(|e| e.kind);
+    matches!(kind, Some(ErrorKind::RouteNotFound | ErrorKind::MethodNotAllowed))
+}
+
 /// Replaces any error response (handler, extractor, routing) with the vendor's rendering of it.
 fn render_errors(vendor: &dyn Vendor, res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let Some(err) = res.response().error() else { return res };
@@ -279,12 +288,12 @@ fn to_api_error(err: &Error) -> ApiError {
 
 fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, prefix_len: usize) -> JournalEntry {
     // Copies, not slices: a slice would keep the request's whole read buffer alive.
-    let headers = RECORDED_HEADERS
+    let headers = req
+        .headers()
         .iter()
-        .filter_map(|name| {
-            let value = req.headers().get(name)?;
-            Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?))
-        })
+        .filter(|(_, value)| value.len() <= HEADER_VALUE_LIMIT)
+        .take(MAX_RECORDED_HEADERS)
+        .filter_map(|(name, value)| Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?)))
         .collect();
     let uri = req.uri().to_string().parse().unwrap_or_else(|_| req.uri().clone());
     JournalEntry {
@@ -303,5 +312,6 @@ fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, 
         duration_ms: 0.0,
         scenario: None,
         panic: None,
+        unmatched: false,
     }
 }

@@ -1,7 +1,8 @@
 //! The admin API under `/__admin`: health, credentials, reset, state, journal, sandboxes, clock,
-//! scenarios. Local by default (`guard.rs`): loopback hosts, JSON writes, an optional token.
+//! scenarios, verification over the journal. Local by default (`guard.rs`): loopback hosts, JSON writes, an optional token.
 
 pub mod error;
 pub mod guard;
 pub mod model;
 pub mod routes;
+mod verify;

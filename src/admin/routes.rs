@@ -6,6 +6,7 @@ use super::guard::{self, AdminAccess};
 use super::model::{
     ActiveScenarios, ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery, ScenarioUpload,
 };
+use super::verify;
 use crate::common::clock::ClockChange;
 use crate::journal::JournalFilter;
 use crate::outbound;
@@ -33,8 +34,8 @@ pub struct AdminState {
     pub scenarios_dir: std::path::PathBuf,
 }
 
-type Admin = web::Data<AdminState>;
-type AdminResult = Result<HttpResponse, AdminError>;
+pub(super) type Admin = web::Data<AdminState>;
+pub(super) type AdminResult = Result<HttpResponse, AdminError>;
 
 /// The `/__admin` scope, behind its access guard.
 pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
@@ -49,6 +50,9 @@ pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
         .service(resource("/vendors/{id}/settings", [web::get().to(vendor_settings), web::patch().to(patch_settings)]))
         .service(resource("/vendors/{id}/{action}", [web::post().to(vendor_action)]))
         .service(resource("/requests", [web::get().to(requests), web::delete().to(clear_requests)]))
+        .service(resource("/requests/find", [web::post().to(verify::find)]))
+        .service(resource("/requests/verify", [web::post().to(verify::verify)]))
+        .service(resource("/requests/unmatched", [web::get().to(verify::unmatched)]))
         .service(resource("/sandboxes", [web::get().to(list_sandboxes), web::post().to(create_sandbox)]))
         .service(resource("/sandboxes/{name}", [web::get().to(get_sandbox), web::delete().to(delete_sandbox)]))
         .service(resource("/clock", [web::get().to(clock), web::post().to(set_clock)]))
@@ -346,7 +350,7 @@ fn describe(sandbox: &Sandbox) -> Value {
     json!({"name": name, "seed": sandbox.seed(), "prefixes": prefixes})
 }
 
-fn sandbox(admin: &AdminState, name: Option<&str>) -> Result<Arc<Sandbox>, AdminError> {
+pub(super) fn sandbox(admin: &AdminState, name: Option<&str>) -> Result<Arc<Sandbox>, AdminError> {
     let name = name.unwrap_or(DEFAULT_SANDBOX);
     admin.registry.get(name).ok_or_else(|| AdminError::unknown_sandbox(name))
 }
@@ -355,7 +359,7 @@ fn store<'a>(sandbox: &'a Sandbox, id: &str) -> Result<&'a Arc<dyn crate::vendor
     sandbox.store(id).ok_or_else(|| AdminError::not_found(format!("no vendor '{id}' is served")))
 }
 
-fn required_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
+pub(super) fn required_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
     serde_json::from_slice(body).map_err(|e| AdminError::bad_request(format!("invalid JSON body: {e}")))
 }
 

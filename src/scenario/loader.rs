@@ -2,7 +2,7 @@
 //! `file:rule N: reason`. Nothing half-loaded ever reaches an engine.
 
 use super::matcher::{Matcher, PathGlob};
-use super::model::{DelaySpec, DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec};
+use super::model::{DelaySpec, DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec, WhenSpec};
 use super::{Action, Delay, Fault, Fire, ItemError, Rule, Scenario};
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -170,7 +170,14 @@ fn yaml_options() -> serde_saphyr::Options {
 }
 
 fn compile_rule(spec: RuleSpec, vendors: &[KnownVendor]) -> Result<Rule, String> {
-    let when = spec.when;
+    let matcher = compile_when(spec.when, vendors)?;
+    let fire = compile_fire(&spec.fire)?;
+    let (delay, action) = compile_then(spec.then, matcher.vendor.as_deref(), vendors)?;
+    Ok(Rule { when: matcher, fire, delay, action })
+}
+
+/// Compiles a `when`: the scenario files' matcher, also the journal's (`/__admin/requests/find`).
+pub fn compile_when(when: WhenSpec, vendors: &[KnownVendor]) -> Result<Matcher, String> {
     let vendor = match when.vendor.as_str() {
         "*" => None,
         id if vendors.iter().any(|v| v.id == id) => Some(id.to_owned()),
@@ -185,17 +192,14 @@ fn compile_rule(spec: RuleSpec, vendors: &[KnownVendor]) -> Result<Rule, String>
         .transpose()?;
     let path = when.path.as_deref().map(PathGlob::parse).transpose()?;
     let headers = when.headers.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
-    let matcher = Matcher {
+    Ok(Matcher {
         vendor,
         method,
         path,
         query: when.query.into_iter().collect(),
         headers,
         body_contains: when.body_contains,
-    };
-    let fire = compile_fire(&spec.fire)?;
-    let (delay, action) = compile_then(spec.then, matcher.vendor.as_deref(), vendors)?;
-    Ok(Rule { when: matcher, fire, delay, action })
+    })
 }
 
 fn compile_fire(spec: &super::model::FireSpec) -> Result<Fire, String> {

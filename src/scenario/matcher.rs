@@ -2,6 +2,8 @@
 
 use actix_web::http::Method;
 use actix_web::http::header::HeaderMap;
+use serde::Serialize;
+use serde_json::{Value, json};
 
 /// What the engine knows of a request when it decides.
 pub struct RequestFacts<'a> {
@@ -36,23 +38,86 @@ pub struct Matcher {
     pub body_contains: Option<String>,
 }
 
+/// One way a request differs from a matcher: the field, what was wanted, what the request had.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mismatch {
+    /// `vendor`, `method`, `path`, `query.<name>`, `headers.<name>`, `body_contains`.
+    pub field: String,
+    /// What the matcher wants.
+    pub expected: Value,
+    /// What the request had (`null` when it had nothing).
+    pub actual: Value,
+}
+
 impl Matcher {
     /// Whether the request is one this rule looks at; cheapest checks first.
     pub fn matches(&self, facts: &RequestFacts<'_>) -> bool {
-        self.vendor.as_deref().is_none_or(|v| v == facts.vendor)
+        self.vendor_ok(facts)
             && self.method.as_ref().is_none_or(|m| m == facts.method)
             && self.path.as_ref().is_none_or(|glob| glob.matches(facts.path))
-            && self.headers.iter().all(|(name, value)| {
-                facts.headers.get(name.as_str()).and_then(|v| v.to_str().ok()) == Some(value.as_str())
-            })
-            && self.body_contains.as_ref().is_none_or(|needle| contains(facts.body, needle.as_bytes()))
-            && (self.query.is_empty() || self.query_matches(facts.query))
+            && self.headers.iter().all(|(name, value)| header(facts, name) == Some(value.as_str()))
+            && self.body_ok(facts)
+            && (self.query.is_empty() || self.query.iter().all(|wanted| query_pairs(facts).contains(wanted)))
     }
 
-    fn query_matches(&self, raw: &str) -> bool {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
-        self.query.iter().all(|wanted| pairs.contains(wanted))
+    /// Every way the request differs from this matcher (none when it matches), in the order
+    /// `vendor`, `method`, `path`, `query`, `headers`, `body_contains`.
+    pub fn mismatches(&self, facts: &RequestFacts<'_>) -> Vec<Mismatch> {
+        let mut found = Vec::new();
+        let mut differ = |field: String, expected: Value, actual: Value| {
+            found.push(Mismatch { field, expected, actual });
+        };
+        if !self.vendor_ok(facts) {
+            differ("vendor".into(), json!(self.vendor), json!(facts.vendor));
+        }
+        if let Some(method) = self.method.as_ref().filter(|m| *m != facts.method) {
+            differ("method".into(), json!(method.as_str()), json!(facts.method.as_str()));
+        }
+        if let Some(glob) = self.path.as_ref().filter(|glob| !glob.matches(facts.path)) {
+            differ("path".into(), json!(glob.text()), json!(facts.path));
+        }
+        let pairs = if self.query.is_empty() { Vec::new() } else { query_pairs(facts) };
+        for (name, value) in self.query.iter().filter(|wanted| !pairs.contains(wanted)) {
+            let actual = pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+            differ(format!("query.{name}"), json!(value), json!(actual));
+        }
+        for (name, value) in &self.headers {
+            let actual = header(facts, name);
+            if actual != Some(value.as_str()) {
+                differ(format!("headers.{name}"), json!(value), json!(actual));
+            }
+        }
+        if !self.body_ok(facts) {
+            differ("body_contains".into(), json!(self.body_contains), json!(body_excerpt(facts.body)));
+        }
+        found
     }
+
+    fn vendor_ok(&self, facts: &RequestFacts<'_>) -> bool {
+        self.vendor.as_deref().is_none_or(|v| v == facts.vendor)
+    }
+
+    fn body_ok(&self, facts: &RequestFacts<'_>) -> bool {
+        self.body_contains.as_ref().is_none_or(|needle| contains(facts.body, needle.as_bytes()))
+    }
+}
+
+fn header<'f>(facts: &RequestFacts<'f>, name: &str) -> Option<&'f str> {
+    facts.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn query_pairs(facts: &RequestFacts<'_>) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(facts.query).unwrap_or_default()
+}
+
+/// The start of a body, for a near miss's `actual` (a whole body would drown the answer).
+fn body_excerpt(body: &[u8]) -> Option<String> {
+    const SHOWN: usize = 200;
+    if body.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(SHOWN)]).into_owned();
+    Some(if body.len() > SHOWN { format!("{text}...") } else { text })
 }
 
 /// A substring search in linear time (a 1 MiB body against any needle stays cheap).
@@ -67,6 +132,7 @@ const MAX_GLOB_SEGMENTS: usize = 64;
 #[derive(Debug, Clone)]
 pub struct PathGlob {
     segments: Vec<Part>,
+    text: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +163,12 @@ impl PathGlob {
                 s => Ok(Part::Literal(s.to_owned())),
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { segments })
+        Ok(Self { segments, text: glob.to_owned() })
+    }
+
+    /// The glob as written.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Whether a path (relative to the vendor prefix) matches. One pass over the glob keeps

@@ -17,3 +17,4 @@ mod process;
 mod sandboxes;
 mod scale;
 mod scenarios;
+mod verify;

@@ -72,11 +72,13 @@ async fn large_joinup_lists_are_unique_and_ordered_pages_agree_with_a_full_sort(
 
     // A write between two pages is seen by the next one: kept orderings are dropped on change.
     let auth = app.auth("joinup", "group_admin").await;
-    let first = app.get_json("/joinup/api/company/employees/?ordering=company_name,-id&page_size=5", Some(&auth), 200).await;
+    let first =
+        app.get_json("/joinup/api/company/employees/?ordering=company_name,-id&page_size=5", Some(&auth), 200).await;
     let items = json!([{"base_email": "zz.new@acme-iberia.test", "name": "Zz New", "operation": "onboarding", "company_cif": "B86543212"}]);
     let response = app.send(Method::POST, "/joinup/api/company/employees/", Some(&auth), Some(items)).await;
     assert_eq!(response.status(), 202);
     app.admin_post("/__admin/clock", json!({"advance_seconds": 10}), 200).await;
-    let again = app.get_json("/joinup/api/company/employees/?ordering=company_name,-id&page_size=5", Some(&auth), 200).await;
+    let again =
+        app.get_json("/joinup/api/company/employees/?ordering=company_name,-id&page_size=5", Some(&auth), 200).await;
     assert_eq!(again["count"], json!(first["count"].as_u64().map(|c| c + 1)), "the new employee is counted");
 }
