@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve every vendor API and the admin API (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print one vendor's seeded start state as JSON and exit.
     Dump(DumpArgs),
     /// Exit 0 when a local server answers /__admin/health (for Docker HEALTHCHECK; needs no shell).
@@ -79,6 +79,21 @@ pub struct ServeArgs {
     /// Believe Forwarded / X-Forwarded-Host / X-Forwarded-Proto (behind a proxy you run).
     #[arg(long, env = "HR_SANDBOX_TRUST_FORWARDED")]
     pub trust_forwarded: bool,
+    /// Serve HTTPS on the same port (a local CA and certificate are made unless --tls-cert/--tls-key).
+    #[arg(long, env = "HR_SANDBOX_TLS")]
+    pub tls: bool,
+    /// Where the generated CA and certificate are written and reused.
+    #[arg(long, env = "HR_SANDBOX_TLS_DIR", default_value = ".hr-sandbox/tls")]
+    pub tls_dir: PathBuf,
+    /// A certificate chain (PEM) to serve instead of a generated one (implies --tls).
+    #[arg(long, env = "HR_SANDBOX_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "HR_SANDBOX_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// More names for the generated certificate (comma-separated DNS names or IP addresses).
+    #[arg(long, env = "HR_SANDBOX_TLS_NAMES", value_delimiter = ',')]
+    pub tls_names: Vec<String>,
 }
 
 impl ServeArgs {
@@ -99,6 +114,12 @@ impl ServeArgs {
             admin_hosts: self.admin_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
             admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
             trust_forwarded: self.trust_forwarded,
+            tls: (self.tls || self.tls_cert.is_some()).then(|| crate::tls::TlsSettings {
+                dir: self.tls_dir.clone(),
+                cert: self.tls_cert.clone(),
+                key: self.tls_key.clone(),
+                names: self.tls_names.iter().map(|n| n.trim().to_owned()).collect(),
+            }),
         }
     }
 }
@@ -123,6 +144,19 @@ pub struct HealthcheckArgs {
     /// The server's admin token, when it has one.
     #[arg(long, env = "HR_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// Probe over HTTPS (the server runs with --tls).
+    #[arg(long, env = "HR_SANDBOX_TLS")]
+    pub tls: bool,
+    /// Keep probing for up to this many seconds until the server is healthy (0: one probe).
+    #[arg(long, default_value_t = 0.0, value_parser = wait_seconds)]
+    pub wait: f64,
+}
+
+fn wait_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if (0.0..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err("a number of seconds from 0 to 86400".into()),
+    }
 }
 
 /// Flags of `check-scenarios`.

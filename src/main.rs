@@ -2,13 +2,13 @@
 
 use clap::Parser;
 use hr_sandbox::cli::{CheckScenariosArgs, Cli, Command, DumpArgs, HealthcheckArgs, ServeArgs};
+use hr_sandbox::probe::Probe;
 use hr_sandbox::scenario::loader::load_file;
 use hr_sandbox::settings::LogFormat;
 use hr_sandbox::startup::Application;
 use hr_sandbox::vendor::known_to_scenarios;
 use hr_sandbox::vendors;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -42,12 +42,16 @@ fn serve(args: &ServeArgs) -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings)?;
         let base_url = app.base_url();
+        let ca = app.ca_file().map(|path| path.display().to_string());
         let server = actix_web::rt::spawn(app.run_until_stopped());
         // The server installs its SIGTERM/SIGINT handlers on its first poll: let that happen
         // before announcing it, so a supervisor that stops us right away gets a graceful stop.
         actix_web::rt::task::yield_now().await;
         println!("hr-sandbox listening on {base_url}");
         println!("seed: {seed}");
+        if let Some(ca) = ca {
+            println!("TLS: clients should trust the CA at {ca}");
+        }
         std::io::stdout().flush()?;
         server.await.map_err(std::io::Error::other)?
     });
@@ -94,21 +98,10 @@ fn check_scenarios(args: &CheckScenariosArgs) -> ExitCode {
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-/// A dependency-free HTTP/1.0 probe, so a `FROM scratch` image needs no curl and no shell.
+/// Exit 0 once `/__admin/health` answers 200 (within `--wait` seconds), 1 otherwise.
 fn healthcheck(args: &HealthcheckArgs) -> ExitCode {
-    let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
-    let probe = || -> std::io::Result<bool> {
-        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
-        stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-        let auth =
-            args.admin_token.as_deref().filter(|t| !t.is_empty()).map(|t| format!("Authorization: Bearer {t}\r\n"));
-        let request = format!("GET /__admin/health HTTP/1.0\r\nHost: 127.0.0.1\r\n{}\r\n", auth.unwrap_or_default());
-        stream.write_all(request.as_bytes())?;
-        let mut head = [0u8; 12];
-        stream.read_exact(&mut head)?;
-        Ok(head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200"))
-    };
-    match probe() {
+    let probe = Probe { port: args.port, tls: args.tls, admin_token: args.admin_token.clone() };
+    match probe.healthy(Duration::from_secs_f64(args.wait)) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(err) => {

@@ -51,6 +51,8 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// Whether `Forwarded` / `X-Forwarded-Host` / `X-Forwarded-Proto` are believed (links, docs).
     pub trust_forwarded: bool,
+    /// HTTPS on the same port, when set.
+    pub tls: Option<crate::tls::TlsSettings>,
 }
 
 impl Default for Settings {
@@ -70,6 +72,7 @@ impl Default for Settings {
             admin_hosts: Vec::new(),
             admin_token: None,
             trust_forwarded: false,
+            tls: None,
         }
     }
 }

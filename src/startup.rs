@@ -21,6 +21,10 @@ use std::sync::Arc;
 pub struct Application {
     host: String,
     port: u16,
+    /// `https` when serving TLS.
+    scheme: &'static str,
+    /// The generated CA a client should trust, when the sandbox made its own.
+    ca: Option<std::path::PathBuf>,
     server: Server,
     registry: Arc<SandboxRegistry>,
 }
@@ -44,6 +48,7 @@ impl Application {
             rate_limits,
             max_sandboxes: settings.max_sandboxes,
         };
+        let tls = settings.tls.as_ref().map(crate::tls::prepare).transpose().map_err(io::Error::other)?;
         let registry = Arc::new(SandboxRegistry::new(setup, settings.seed));
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
@@ -80,12 +85,22 @@ impl Application {
         .on_connect(scenario::fault::record_socket)
         // One second for in-flight requests keeps the whole stop (signal to exit) under the
         // README's 2 s; with 2 here it measured 2.32 s.
-        .shutdown_timeout(1)
-        .listen(listener)?;
+        .shutdown_timeout(1);
+        let (scheme, ca) = match tls {
+            // Absolute URLs (links, redirects, documents) follow: actix reports `https` itself.
+            Some(tls) => {
+                server = server.listen_rustls_0_23(listener, tls.config)?;
+                ("https", tls.ca)
+            }
+            None => {
+                server = server.listen(listener)?;
+                ("http", None)
+            }
+        };
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
-        Ok(Self { host: settings.host, port, server: server.run(), registry })
+        Ok(Self { host: settings.host, port, scheme, ca, server: server.run(), registry })
     }
 
     /// The sandboxes this server serves (tests read its panic count).
@@ -98,9 +113,14 @@ impl Application {
         self.port
     }
 
-    /// `http://HOST:PORT` of the bound socket.
+    /// `http://HOST:PORT` (or `https://`) of the bound socket.
     pub fn base_url(&self) -> String {
-        format!("http://{}:{}", self.host, self.port)
+        format!("{}://{}:{}", self.scheme, self.host, self.port)
+    }
+
+    /// The generated CA's certificate file, when serving TLS with a certificate the sandbox made.
+    pub fn ca_file(&self) -> Option<&std::path::Path> {
+        self.ca.as_deref()
     }
 
     /// Serves until SIGINT/SIGTERM (graceful: in-flight requests get 1 s, the whole stop < 2 s).

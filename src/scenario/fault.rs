@@ -1,6 +1,7 @@
 //! Transport faults, done to the real socket so that a real client sees a broken connection:
 //! a reset (RST), a connection closed with no reply, a body cut short, or a request held open.
 
+use actix_tls::accept::rustls_0_23::TlsStream;
 use actix_web::body::{BoxBody, SizedStream, to_bytes};
 use actix_web::dev::{Extensions, ServiceResponse};
 use actix_web::{Error, HttpResponse};
@@ -34,6 +35,10 @@ pub struct ConnSocket(RawFd);
 pub fn record_socket(connection: &dyn Any, data: &mut Extensions) {
     if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
         data.insert(ConnSocket(tcp.as_raw_fd()));
+    } else if let Some(tls) = connection.downcast_ref::<TlsStream<actix_web::rt::net::TcpStream>>() {
+        // Under `--tls` the faults act on the TCP socket below the TLS session, as a real
+        // server's crash or reset would.
+        data.insert(ConnSocket(tls.get_ref().0.as_raw_fd()));
     }
 }
 

@@ -17,4 +17,5 @@ mod process;
 mod sandboxes;
 mod scale;
 mod scenarios;
+mod tls;
 mod verify;

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Justworks' OAuth code flow over HTTPS (`--tls`) with requests-oauthlib, without
+OAUTHLIB_INSECURE_TRANSPORT, trusting only the CA the sandbox prints; then curl with --cacert.
+
+    python3 tests/clients/justworks_oauth_over_https.py target/debug/hr-sandbox
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import certifi
+import requests
+from requests_oauthlib import OAuth2Session
+
+os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
+
+
+def main(binary):
+    tls_dir = tempfile.mkdtemp(prefix="hr-sandbox-tls-")
+    server = subprocess.Popen([binary, "--port", "0", "--workers", "1", "--tls", "--tls-dir", tls_dir],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        root = server.stdout.readline().strip().rsplit(" ", 1)[-1]
+        check(root.startswith("https://"), root)
+        lines = [server.stdout.readline().strip() for _ in range(2)]
+        ca = next(line.rsplit(" ", 1)[-1] for line in lines if line.startswith("TLS:"))
+        check(os.path.exists(ca), ca)
+        # How an integrator trusts a CA for every requests call, the OAuth library's included.
+        os.environ["REQUESTS_CA_BUNDLE"] = ca
+        root = root.replace("127.0.0.1", "localhost")
+        base = root + "/justworks"
+        # A client registered with an https redirect URI (oauthlib refuses plain http ones).
+        app = {"client_id": "https_app", "client_secret": "https_secret", "name": "HTTPS client",
+               "redirect_uris": ["https://localhost:8765/callback"], "scopes": ["company.basic:read", "member.basic:read"]}
+        created = requests.post(root + "/__admin/vendors/justworks/apps", json=app, verify=ca, timeout=5)
+        check(created.status_code == 200, created.text)
+        oauth = OAuth2Session(app["client_id"], redirect_uri=app["redirect_uris"][0], scope=app["scopes"])
+        oauth.verify = ca
+        url, _ = oauth.authorization_url(base + "/oauth/authorize")
+        page = requests.get(url, verify=ca, timeout=5)
+        check(page.status_code == 200 and "Approve" in page.text, page.text[:200])
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))
+        fields = {k: v.replace("&amp;", "&").replace("&quot;", '"') for k, v in fields.items()}
+        fields["decision"] = "approve"
+        approved = requests.post(base + "/oauth/authorize", data=fields, allow_redirects=False, verify=ca, timeout=5)
+        check(approved.status_code == 302, approved.text)
+        token = oauth.fetch_token(base + "/oauth/token", authorization_response=approved.headers["Location"],
+                                  client_secret=app["client_secret"], verify=ca)
+        company = oauth.get(base + "/v1/company", timeout=5)
+        check(company.status_code == 200 and company.json()["display_name"] == "Acme Analytics", company.text)
+        members = oauth.get(base + "/v1/members?limit=1", timeout=5).json()
+        check(members["items"] and token["token_type"] == "Bearer", members)
+        try:
+            requests.get(root + "/__admin/health", verify=certifi.where(), timeout=5)  # public roots only
+            check(False, "an untrusted certificate was accepted")
+        except requests.exceptions.SSLError:
+            pass
+        curl = subprocess.run(["curl", "-sf", "--cacert", ca, root + "/__admin/health"], capture_output=True, text=True)
+        check(curl.returncode == 0 and '"status":"ok"' in curl.stdout, curl.stderr)
+        print("ok   the OAuth code flow with requests-oauthlib over HTTPS, trusting only the printed CA; curl --cacert")
+    finally:
+        server.terminate()
+        server.wait(timeout=5)
+
+
+def check(condition, what):
+    if not condition:
+        print(f"FAIL {what}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
