@@ -1,10 +1,19 @@
 # hr-sandbox: one static binary in an empty image.
-# Build: docker build -t hr-sandbox .   Run: docker run --rm -p 8080:8080 hr-sandbox
+#
+# From source (pulls rust:1.95-alpine):
+#   docker build -t hr-sandbox .
+# Offline, from a static binary built on the host (nothing is pulled; podman build works alike):
+#   CC_x86_64_unknown_linux_musl=musl-gcc cargo build --release --target x86_64-unknown-linux-musl
+#   mkdir -p dist && cp target/x86_64-unknown-linux-musl/release/hr-sandbox dist/
+#   docker build --build-context build=dist -t hr-sandbox .
+# The named build context `build` replaces the build stage: `COPY --from=build` then takes
+# dist/hr-sandbox. Run: docker run --rm -p 8080:8080 hr-sandbox
 
 FROM rust:1.95-alpine AS build
-# The Alpine toolchain targets musl and links statically, so the binary runs FROM scratch.
+# The Alpine toolchain targets musl and links statically, so the binary runs FROM scratch;
+# gcc builds ring's C and assembly (rustls' cryptography).
 # hadolint ignore=DL3018
-RUN apk add --no-cache musl-dev
+RUN apk add --no-cache musl-dev gcc
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
@@ -13,13 +22,21 @@ RUN cargo build --release --locked --bin hr-sandbox \
     && cp target/release/hr-sandbox /hr-sandbox
 
 FROM scratch
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="hr-sandbox" \
+      org.opencontainers.image.description="A local, stateful, deterministic sandbox of HR and workforce vendor APIs" \
+      org.opencontainers.image.source="https://github.com/hr-sandbox/hr-sandbox" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="MIT"
 COPY --from=build /hr-sandbox /hr-sandbox
 COPY scenarios /scenarios
 # The admin API answers any Host in the container: requests arrive by the service or host name
 # the CI job gives it. Set HR_SANDBOX_ADMIN_TOKEN when the port is reachable by others.
+# One access-log line per request, without colours: what a CI log wants.
 ENV HR_SANDBOX_HOST=0.0.0.0 \
     HR_SANDBOX_PORT=8080 \
     HR_SANDBOX_LOG_FORMAT=json \
+    HR_SANDBOX_ACCESS_LOG=true \
     HR_SANDBOX_SCENARIOS_DIR=/scenarios \
     HR_SANDBOX_ADMIN_HOSTS=*
 USER 65534:65534

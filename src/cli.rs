@@ -79,6 +79,14 @@ pub struct ServeArgs {
     /// Believe Forwarded / X-Forwarded-Host / X-Forwarded-Proto (behind a proxy you run).
     #[arg(long, env = "HR_SANDBOX_TRUST_FORWARDED")]
     pub trust_forwarded: bool,
+    /// Extra CA certificates (PEM) that outbound HTTPS calls (Joinup's signup hook) trust,
+    /// besides the system's.
+    #[arg(long, env = "HR_SANDBOX_OUTBOUND_CA")]
+    pub outbound_ca: Option<PathBuf>,
+    /// Log one info line per answered vendor request (sandbox, vendor, method, path, status,
+    /// duration, scenario rule); on in the image.
+    #[arg(long, env = "HR_SANDBOX_ACCESS_LOG")]
+    pub access_log: bool,
     /// Serve HTTPS on the same port (a local CA and certificate are made unless --tls-cert/--tls-key).
     #[arg(long, env = "HR_SANDBOX_TLS")]
     pub tls: bool,
@@ -114,6 +122,8 @@ impl ServeArgs {
             admin_hosts: self.admin_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
             admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
             trust_forwarded: self.trust_forwarded,
+            access_log: self.access_log,
+            outbound_ca: self.outbound_ca.clone(),
             tls: (self.tls || self.tls_cert.is_some()).then(|| crate::tls::TlsSettings {
                 dir: self.tls_dir.clone(),
                 cert: self.tls_cert.clone(),

@@ -1,13 +1,19 @@
-//! Calls the sandbox makes to the client (Joinup's signup hook, future webhooks): one JSON POST,
-//! bounded in time, journaled as an `outbound` entry of the sandbox. Vendors describe the call
-//! and read its result; they never touch the network or the journal themselves.
+//! Calls the sandbox makes to the client (Joinup's signup hook, future webhooks): one JSON POST
+//! over `http://` or `https://`, bounded in time, journaled as an `outbound` entry of the
+//! sandbox. HTTPS trusts the system's roots plus `--outbound-ca`. Vendors describe the call and
+//! read its result; they never touch the network or the journal themselves.
 
 use crate::common::clock::Clock;
 use crate::journal::{Journal, JournalEntry};
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use rustls::{ClientConfig, RootCertStore};
 use serde_json::Value;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Largest answer body read from a client.
@@ -18,7 +24,7 @@ const ANSWER_LIMIT: usize = 1024 * 1024;
 pub struct OutboundCall {
     /// Vendor id the call is journaled under.
     pub vendor: &'static str,
-    /// Absolute `http://` URL.
+    /// Absolute `http://` or `https://` URL.
     pub url: String,
     /// The whole `Authorization` value, if any.
     pub authorization: Option<String>,
@@ -49,14 +55,15 @@ pub async fn send(
     call: &OutboundCall,
     (clock, journal): (&Clock, &Journal),
     request_id: HeaderValue,
+    trust: &Arc<ClientConfig>,
 ) -> OutboundResult {
     let started = Instant::now();
     let at = clock.now();
     let body = Bytes::from(serde_json::to_vec(&call.body).unwrap_or_default());
     let uri: Option<Uri> = call.url.parse().ok();
     let result = match &uri {
-        Some(uri) if uri.scheme_str() == Some("http") => post(call, body.clone()).await,
-        _ => OutboundResult::Unreachable(format!("not an http:// URL: {}", call.url)),
+        Some(uri) if matches!(uri.scheme_str(), Some("http" | "https")) => post(call, body.clone(), trust).await,
+        _ => OutboundResult::Unreachable(format!("not an http(s):// URL: {}", call.url)),
     };
     let mut headers: Vec<(HeaderName, HeaderValue)> =
         vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
@@ -87,8 +94,9 @@ pub async fn send(
     result
 }
 
-async fn post(call: &OutboundCall, body: Bytes) -> OutboundResult {
-    let client = awc::Client::builder().timeout(call.timeout).disable_redirects().finish();
+async fn post(call: &OutboundCall, body: Bytes, trust: &Arc<ClientConfig>) -> OutboundResult {
+    let connector = awc::Connector::new().rustls_0_23(Arc::clone(trust));
+    let client = awc::Client::builder().connector(connector).timeout(call.timeout).disable_redirects().finish();
     let mut request = client.post(&call.url).insert_header((CONTENT_TYPE, "application/json"));
     if let Some(authorization) = &call.authorization {
         request = request.insert_header((AUTHORIZATION, authorization.as_str()));
@@ -109,4 +117,31 @@ async fn post(call: &OutboundCall, body: Bytes) -> OutboundResult {
         Ok(Err(err)) => OutboundResult::Unreachable(err.to_string()),
         Ok(Ok(result)) => result,
     }
+}
+
+/// What outbound HTTPS trusts: the system's roots, plus the PEM certificates of `extra_ca`
+/// (`--outbound-ca`, e.g. the CA of a local HTTPS test server). A bad file is an error naming it.
+pub fn trust(extra_ca: Option<&Path>) -> Result<Arc<ClientConfig>, String> {
+    let mut roots = RootCertStore::empty();
+    // Unreadable system certificates leave the system roots out, not the sandbox down.
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = extra_ca {
+        let certs = CertificateDer::pem_file_iter(path)
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| format!("--outbound-ca {}: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!("--outbound-ca {}: no certificate in the file", path.display()));
+        }
+        for cert in certs {
+            roots.add(cert).map_err(|e| format!("--outbound-ca {}: {e}", path.display()))?;
+        }
+    }
+    let config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }

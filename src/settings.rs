@@ -53,6 +53,10 @@ pub struct Settings {
     pub trust_forwarded: bool,
     /// HTTPS on the same port, when set.
     pub tls: Option<crate::tls::TlsSettings>,
+    /// One info log line per answered vendor request.
+    pub access_log: bool,
+    /// Extra CA certificates (PEM) outbound HTTPS calls trust.
+    pub outbound_ca: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -73,6 +77,8 @@ impl Default for Settings {
             admin_token: None,
             trust_forwarded: false,
             tls: None,
+            access_log: false,
+            outbound_ca: None,
         }
     }
 }

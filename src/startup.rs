@@ -49,12 +49,14 @@ impl Application {
             max_sandboxes: settings.max_sandboxes,
         };
         let tls = settings.tls.as_ref().map(crate::tls::prepare).transpose().map_err(io::Error::other)?;
+        let outbound_trust = crate::outbound::trust(settings.outbound_ca.as_deref()).map_err(io::Error::other)?;
         let registry = Arc::new(SandboxRegistry::new(setup, settings.seed));
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
         let admin_state = web::Data::new(AdminState {
             registry: Arc::clone(&registry),
             scenarios_dir: settings.scenarios_dir.clone(),
+            outbound_trust,
         });
         let mounts: Vec<Mount> = registry
             .vendors()
@@ -63,6 +65,7 @@ impl Application {
                 vendor: Arc::clone(vendor),
                 registry: Arc::clone(&registry),
                 body_limit: settings.body_limit,
+                access_log: settings.access_log,
             })
             .collect();
         let body_limit = settings.body_limit;

@@ -33,6 +33,8 @@ pub struct Mount {
     pub registry: Arc<SandboxRegistry>,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Whether every answered request gets an info log line.
+    pub access_log: bool,
 }
 
 /// The vendor's scope for the `default` sandbox (`/<id>`) and for named ones.
@@ -103,8 +105,26 @@ async fn pipeline(
     }
     entry.status = if broken { 0 } else { res.status().as_u16() };
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if mount.access_log {
+        access_line(&sandbox, &entry);
+    }
     sandbox.journal.record(entry);
     Ok(res)
+}
+
+/// One info line per answered request (`--access-log`), for CI logs.
+fn access_line(sandbox: &Sandbox, entry: &JournalEntry) {
+    tracing::info!(
+        target: "access",
+        sandbox = sandbox.name(),
+        vendor = entry.vendor,
+        method = %entry.method,
+        path = entry.path(),
+        status = entry.status,
+        duration_ms = (entry.duration_ms * 1000.0).round() / 1000.0,
+        scenario = entry.scenario.as_deref().unwrap_or("-"),
+        "answered"
+    );
 }
 
 /// RFC 9110's IMF-fixdate (`Wed, 02 Dec 2026 07:15:47 GMT`).

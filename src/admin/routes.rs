@@ -32,6 +32,8 @@ pub struct AdminState {
     pub registry: Arc<SandboxRegistry>,
     /// Where scenario names are looked up.
     pub scenarios_dir: std::path::PathBuf,
+    /// What outbound HTTPS calls (the signup hook) trust.
+    pub outbound_trust: Arc<rustls::ClientConfig>,
 }
 
 pub(super) type Admin = web::Data<AdminState>;
@@ -172,6 +174,7 @@ async fn vendor_action(
                 &call,
                 (&sandbox.clock, &sandbox.journal),
                 request_id.unwrap_or(HeaderValue::from_static("")),
+                &admin.outbound_trust,
             )
             .await;
             finish(&result, sandbox.clock.now())

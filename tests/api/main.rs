@@ -14,6 +14,7 @@ mod named_sandbox;
 mod orquest;
 mod panics;
 mod process;
+mod recipes;
 mod sandboxes;
 mod scale;
 mod scenarios;

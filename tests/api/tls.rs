@@ -54,6 +54,11 @@ fn bad_certificate_paths_are_a_clear_start_up_error() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--tls-cert /nonexistent/cert.pem"), "{stderr}");
+    let ca = Command::new(env!("CARGO_BIN_EXE_hr-sandbox"))
+        .args(["--port", "0", "--outbound-ca", "/nonexistent/ca.pem"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&ca.stderr).contains("--outbound-ca /nonexistent/ca.pem"));
     let half = Command::new(env!("CARGO_BIN_EXE_hr-sandbox")).args(["--port", "0", "--tls-cert", "x.pem"]).output();
     assert!(!half.expect("runs").status.success(), "a certificate without its key is refused");
 }

@@ -16,7 +16,6 @@
 //!   employee re-enables it.
 //! - Ties in `ordering` are broken by id; NULL dates sort last ascending (PostgreSQL).
 //! - Only JSON bodies are parsed (others get 415); OPTIONS names are invented.
-//! - Signup hooks are called over plain `http://` only.
 //! - Reset also returns the switches (rate limits, hooks, seed counts) to their defaults.
 
 mod admin;

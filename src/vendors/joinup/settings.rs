@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignupHook {
-    /// The client's `http://` endpoint.
+    /// The client's `http://` or `https://` endpoint.
     pub url: String,
     /// The raw `Authorization` value sent (no prefix is added).
     #[serde(default)]
@@ -107,8 +107,8 @@ impl VendorSettings for Settings {
             return Err(format!("unknown tenant '{unknown}' (known: {})", known.tenants.join(", ")));
         }
         for (tenant, hook) in &self.signup_hooks {
-            if !hook.url.starts_with("http://") || !crate::common::url::is_web_url(&hook.url) {
-                return Err(format!("signup_hooks.{tenant}: \"url\" must be an http:// URL"));
+            if !crate::common::url::is_web_url(&hook.url) {
+                return Err(format!("signup_hooks.{tenant}: \"url\" must be an http:// or https:// URL"));
             }
             if !(hook.timeout_seconds > 0.0 && hook.timeout_seconds <= 300.0) {
                 return Err(format!("signup_hooks.{tenant}: \"timeout_seconds\" must be in (0, 300]"));

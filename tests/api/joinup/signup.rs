@@ -103,3 +103,44 @@ async fn signup_creates_nothing_on_404_timeout_refusal_or_an_unregistered_domain
         .json(&json!({"signup_hooks": {"nobody": {"url": "http://x", "domains": []}}}));
     assert_eq!(bad_hook.send().await.expect("answered").status(), 400);
 }
+
+/// The client's hook over HTTPS, with a certificate from a CA made by the sandbox's own TLS
+/// module; the CA's file.
+fn spawn_https_client(name: &str) -> (String, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("hr-sandbox-hook-tls-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let settings = hr_sandbox::tls::TlsSettings { dir, cert: None, key: None, names: Vec::new() };
+    let tls = hr_sandbox::tls::prepare(&settings).expect("certificate");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().expect("addr").port();
+    let server = HttpServer::new(|| App::new().route("/hook", web::post().to(client_hook)))
+        .workers(1)
+        .listen_rustls_0_23(listener, tls.config)
+        .expect("listens")
+        .run();
+    tokio::spawn(server);
+    (format!("https://localhost:{port}/hook"), tls.ca.expect("a generated CA"))
+}
+
+#[tokio::test]
+async fn an_https_hook_is_called_when_its_ca_is_trusted_and_refused_when_not() {
+    let (url, ca) = spawn_https_client("trusted");
+    let settings = hr_sandbox::settings::Settings {
+        outbound_ca: Some(ca),
+        rate_limits: hr_sandbox::settings::RateLimits::Off,
+        ..hr_sandbox::settings::Settings::default()
+    };
+    let app = crate::helpers::spawn_with(settings).await;
+    configure(&app, &url).await;
+    let answer = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    assert_eq!((answer["outcome"].clone(), answer["status"].clone()), (json!("created"), json!(200)), "{answer}");
+
+    let untrusting = spawn_unthrottled().await;
+    configure(&untrusting, &url).await;
+    let refused =
+        untrusting.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    assert_ne!(refused["outcome"], "created", "an unknown CA is not trusted: {refused}");
+    let journal = untrusting.get_json("/__admin/requests?direction=outbound", None, 200).await;
+    assert_eq!(journal[0]["url"], json!(url));
+    assert_eq!(journal[0]["status"], 0, "no answer over an untrusted connection");
+}
