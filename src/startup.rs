@@ -1,7 +1,8 @@
 //! Builds the server: state first, then one app with the admin scope and every vendor's scopes.
 
+use crate::admin::context::AdminState;
 use crate::admin::guard::AdminAccess;
-use crate::admin::routes::{self as admin, AdminState};
+use crate::admin::routes as admin;
 use crate::forwarded;
 use crate::request_id;
 use crate::sandbox::{SandboxRegistry, SandboxSetup};

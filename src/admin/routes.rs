@@ -1,6 +1,7 @@
 //! Handlers of the admin API. Each parses, validates fully, then changes state: bad input
 //! changes nothing.
 
+use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, store};
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{
@@ -11,7 +12,7 @@ use crate::common::clock::ClockChange;
 use crate::journal::JournalFilter;
 use crate::outbound;
 use crate::request_id::RequestId;
-use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SandboxRegistry};
+use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox};
 use crate::scenario::loader::compile_text;
 use crate::scenario::{MAX_LOADED, UnknownScenario};
 use crate::vendor::{ActionOutcome, known_to_scenarios};
@@ -22,22 +23,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use std::sync::Arc;
-
-/// What the admin handlers share.
-pub struct AdminState {
-    /// All sandboxes and the vendors they serve.
-    pub registry: Arc<SandboxRegistry>,
-    /// Where scenario names are looked up.
-    pub scenarios_dir: std::path::PathBuf,
-    /// What outbound HTTPS calls (the signup hook) trust.
-    pub outbound_trust: Arc<rustls::ClientConfig>,
-}
-
-pub(super) type Admin = web::Data<AdminState>;
-pub(super) type AdminResult = Result<HttpResponse, AdminError>;
 
 /// The `/__admin` scope, behind its access guard.
 pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
@@ -351,21 +337,4 @@ fn describe(sandbox: &Sandbox) -> Value {
     let prefixes: Map<String, Value> =
         sandbox.vendor_ids().map(|id| (id.to_owned(), json!(format!("{base}/{id}")))).collect();
     json!({"name": name, "seed": sandbox.seed(), "prefixes": prefixes})
-}
-
-pub(super) fn sandbox(admin: &AdminState, name: Option<&str>) -> Result<Arc<Sandbox>, AdminError> {
-    let name = name.unwrap_or(DEFAULT_SANDBOX);
-    admin.registry.get(name).ok_or_else(|| AdminError::unknown_sandbox(name))
-}
-
-fn store<'a>(sandbox: &'a Sandbox, id: &str) -> Result<&'a Arc<dyn crate::vendor::VendorStore>, AdminError> {
-    sandbox.store(id).ok_or_else(|| AdminError::not_found(format!("no vendor '{id}' is served")))
-}
-
-pub(super) fn required_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
-    serde_json::from_slice(body).map_err(|e| AdminError::bad_request(format!("invalid JSON body: {e}")))
-}
-
-fn optional_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, AdminError> {
-    if body.iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { required_json(body) }
 }

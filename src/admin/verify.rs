@@ -3,9 +3,9 @@
 //! `GET /__admin/requests/unmatched`. A matcher is the scenario files' `when` (parsed by the
 //! same code) plus `status` and `direction`.
 
+use super::context::{Admin, AdminResult, required_json, sandbox};
 use super::error::AdminError;
 use super::model::SandboxQuery;
-use super::routes::{Admin, AdminResult, required_json, sandbox};
 use crate::journal::JournalEntry;
 use crate::scenario::loader::compile_when;
 use crate::scenario::matcher::{Matcher, Mismatch, RequestFacts};

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 /// A state that can be built from a seed.
 pub trait Seeded {
-    /// What seeding depends on besides the seed.
-    type Config: Clone + PartialEq;
-    /// The configuration a new sandbox, and a reset, start with.
-    fn start_config() -> Self::Config;
+    /// What seeding depends on besides the seed (a vendor's switches, or a record count).
+    type Config: Clone + PartialEq + Default;
+    /// The configuration a new sandbox, and a reset, start with: the default switches.
+    fn start_config() -> Self::Config {
+        Self::Config::default()
+    }
     /// The start state for `seed` and `config`.
     fn from_seed(seed: u64, config: &Self::Config) -> Self;
     /// The configuration it was built with.

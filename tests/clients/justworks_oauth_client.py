@@ -15,30 +15,37 @@ import sys
 import requests
 from requests_oauthlib import OAuth2Session
 
-# The sandbox speaks plain http on loopback.
-os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+
+def code_flow(base, client_id, client_secret, redirect_uri, scope):
+    """The authorization URL, the consent page's Approve submitted as a browser would, and the
+    library's code exchange: the session and its token."""
+    oauth = OAuth2Session(client_id, redirect_uri=redirect_uri, scope=scope)
+    url, _ = oauth.authorization_url(base + "/oauth/authorize")
+    page = requests.get(url, timeout=5)
+    check(page.status_code == 200 and "Approve" in page.text, page.text[:200])
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))
+    fields = {k: v.replace("&amp;", "&").replace("&quot;", '"') for k, v in fields.items()}
+    fields["decision"] = "approve"
+    approved = requests.post(base + "/oauth/authorize", data=fields, allow_redirects=False, timeout=5)
+    check(approved.status_code == 302, approved.text)
+    callback = approved.headers["Location"]
+    token = oauth.fetch_token(base + "/oauth/token", authorization_response=callback, client_secret=client_secret)
+    check(token["token_type"] == "Bearer" and "refresh_token" in token, token)
+    company = oauth.get(base + "/v1/company", timeout=5)
+    check(company.status_code == 200 and company.json()["display_name"] == "Acme Analytics", company.text)
+    return oauth, token
 
 
 def main(binary):
+    # The sandbox speaks plain http on loopback here.
+    os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
     server = subprocess.Popen([binary, "--port", "0", "--workers", "1"], stdout=subprocess.PIPE, text=True)
     try:
         root = server.stdout.readline().strip().rsplit(" ", 1)[-1]
         base = root + "/justworks"
         app = requests.get(root + "/__admin/credentials", timeout=5).json()["justworks"]["app"]
-        oauth = OAuth2Session(app["client_id"], redirect_uri=app["redirect_uri"], scope=["company.basic:read", "member.basic:read"])
-        url, state = oauth.authorization_url(base + "/oauth/authorize")
-        page = requests.get(url, timeout=5)
-        check(page.status_code == 200 and "Approve" in page.text, page.text[:200])
-        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))
-        fields = {k: v.replace("&amp;", "&").replace("&quot;", '"') for k, v in fields.items()}
-        fields["decision"] = "approve"
-        approved = requests.post(base + "/oauth/authorize", data=fields, allow_redirects=False, timeout=5)
-        check(approved.status_code == 302, approved.text)
-        callback = approved.headers["Location"]
-        token = oauth.fetch_token(base + "/oauth/token", authorization_response=callback, client_secret=app["client_secret"])
-        check(token["token_type"] == "Bearer" and "refresh_token" in token, token)
-        company = oauth.get(base + "/v1/company", timeout=5)
-        check(company.status_code == 200 and company.json()["display_name"] == "Acme Analytics", company.text)
+        scope = ["company.basic:read", "member.basic:read"]
+        oauth, token = code_flow(base, app["client_id"], app["client_secret"], app["redirect_uri"], scope)
         refreshed = oauth.refresh_token(base + "/oauth/token", client_id=app["client_id"], client_secret=app["client_secret"])
         check(refreshed["access_token"] != token["access_token"], refreshed)
         check(oauth.get(base + "/v1/members?limit=1", timeout=5).status_code == 200, "members with the refreshed token")

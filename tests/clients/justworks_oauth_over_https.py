@@ -5,14 +5,14 @@ OAUTHLIB_INSECURE_TRANSPORT, trusting only the CA the sandbox prints; then curl 
     python3 tests/clients/justworks_oauth_over_https.py target/debug/hr-sandbox
 """
 import os
-import re
 import subprocess
 import sys
 import tempfile
 
 import certifi
 import requests
-from requests_oauthlib import OAuth2Session
+
+from justworks_oauth_client import check, code_flow
 
 os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
 
@@ -36,20 +36,7 @@ def main(binary):
                "redirect_uris": ["https://localhost:8765/callback"], "scopes": ["company.basic:read", "member.basic:read"]}
         created = requests.post(root + "/__admin/vendors/justworks/apps", json=app, verify=ca, timeout=5)
         check(created.status_code == 200, created.text)
-        oauth = OAuth2Session(app["client_id"], redirect_uri=app["redirect_uris"][0], scope=app["scopes"])
-        oauth.verify = ca
-        url, _ = oauth.authorization_url(base + "/oauth/authorize")
-        page = requests.get(url, verify=ca, timeout=5)
-        check(page.status_code == 200 and "Approve" in page.text, page.text[:200])
-        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))
-        fields = {k: v.replace("&amp;", "&").replace("&quot;", '"') for k, v in fields.items()}
-        fields["decision"] = "approve"
-        approved = requests.post(base + "/oauth/authorize", data=fields, allow_redirects=False, verify=ca, timeout=5)
-        check(approved.status_code == 302, approved.text)
-        token = oauth.fetch_token(base + "/oauth/token", authorization_response=approved.headers["Location"],
-                                  client_secret=app["client_secret"], verify=ca)
-        company = oauth.get(base + "/v1/company", timeout=5)
-        check(company.status_code == 200 and company.json()["display_name"] == "Acme Analytics", company.text)
+        oauth, token = code_flow(base, app["client_id"], app["client_secret"], app["redirect_uris"][0], app["scopes"])
         members = oauth.get(base + "/v1/members?limit=1", timeout=5).json()
         check(members["items"] and token["token_type"] == "Bearer", members)
         try:
@@ -63,12 +50,6 @@ def main(binary):
     finally:
         server.terminate()
         server.wait(timeout=5)
-
-
-def check(condition, what):
-    if not condition:
-        print(f"FAIL {what}")
-        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -147,10 +147,6 @@ impl Seeded for State {
     /// Only `seed_users` decides what is seeded; the other switches are applied as they are.
     type Config = Settings;
 
-    fn start_config() -> Settings {
-        Settings::default()
-    }
-
     fn from_seed(seed: u64, settings: &Settings) -> Self {
         State::from_seed(seed, settings.clone())
     }

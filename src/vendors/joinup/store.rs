@@ -182,10 +182,6 @@ impl Seeded for State {
     /// Joinup's switches decide what is seeded (counts, cost-center sharing).
     type Config = Settings;
 
-    fn start_config() -> Settings {
-        Settings::default()
-    }
-
     fn from_seed(seed: u64, settings: &Settings) -> Self {
         State::from_seed(seed, settings.clone())
     }

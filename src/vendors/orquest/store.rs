@@ -86,10 +86,6 @@ pub type OrquestStore = SeededState<State>;
 impl Seeded for State {
     type Config = Settings;
 
-    fn start_config() -> Settings {
-        Settings::default()
-    }
-
     fn from_seed(seed: u64, settings: &Settings) -> Self {
         State::from_seed(seed, settings.clone())
     }

@@ -2,17 +2,10 @@
 //! succeed, keyset cursors, `current_employment`, narrowing a refresh, list-only field scopes,
 //! and realistic data.
 
-use super::{app_creds, form, get, jw, tokens_for};
-use crate::helpers::{TestApp, spawn_app};
+use super::{all_scopes, app_creds, form, get, jw, tokens_for};
+use crate::helpers::spawn_app;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn all_scopes(app: &TestApp) -> String {
-    app.get_json("/__admin/credentials", None, 200).await["justworks"]["all_scopes"]["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned()
-}
 
 fn deduction(member: &Value, operation: &str) -> Value {
     json!({"operation_id": operation, "member_id": member, "deduction_type_code": "health_insurance",

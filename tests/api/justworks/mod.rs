@@ -19,6 +19,14 @@ pub async fn app_creds(app: &TestApp) -> Value {
     app.get_json("/__admin/credentials", None, 200).await["justworks"]["app"].clone()
 }
 
+/// The seeded `all_scopes` identity's access token.
+pub async fn all_scopes(app: &TestApp) -> String {
+    app.get_json("/__admin/credentials", None, 200).await["justworks"]["all_scopes"]["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned()
+}
+
 /// A form POST.
 pub async fn form(app: &TestApp, path: &str, pairs: &[(&str, &str)]) -> Response {
     app.vendor("justworks").form(path, pairs).await

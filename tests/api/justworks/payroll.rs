@@ -1,16 +1,9 @@
 //! Payrolls and paystubs that add up, and time off with the balances report on the clock.
 
-use super::{get, jw, tokens_for};
-use crate::helpers::{TestApp, spawn_app};
+use super::{all_scopes, get, jw, tokens_for};
+use crate::helpers::spawn_app;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn token(app: &TestApp) -> String {
-    app.get_json("/__admin/credentials", None, 200).await["justworks"]["all_scopes"]["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned()
-}
 
 fn sum(items: &Value, field: &str) -> i64 {
     items.as_array().expect("items").iter().map(|i| i[field].as_i64().expect("cents")).sum()
@@ -19,7 +12,7 @@ fn sum(items: &Value, field: &str) -> i64 {
 #[tokio::test]
 async fn payroll_totals_are_the_sums_of_their_paystubs() {
     let app = spawn_app().await;
-    let token = token(&app).await;
+    let token = all_scopes(&app).await;
     assert_eq!(get(&app, "/v1/payrolls?start_date=2025-01-01", &token).await.0, 400, "end_date is required");
     let (status, payrolls) = get(&app, "/v1/payrolls?start_date=2025-03-01&end_date=2025-03-31", &token).await;
     assert_eq!(status, 200);
@@ -59,7 +52,7 @@ async fn payroll_totals_are_the_sums_of_their_paystubs() {
 #[tokio::test]
 async fn time_off_policies_requests_and_a_balances_report_on_the_clock() {
     let app = spawn_app().await;
-    let token = token(&app).await;
+    let token = all_scopes(&app).await;
     let (_, active) = get(&app, "/v1/time-off/policies?status=active", &token).await;
     assert_eq!(active["items"].as_array().map(Vec::len), Some(2));
     assert_eq!(get(&app, "/v1/time-off/requests", &token).await.0, 400, "the date range is required");

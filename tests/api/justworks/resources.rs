@@ -1,16 +1,9 @@
 //! Scope enforcement and the resources: company, members, deductions.
 
-use super::{get, jw, tokens_for};
-use crate::helpers::{TestApp, spawn_app};
+use super::{all_scopes, get, jw, tokens_for};
+use crate::helpers::spawn_app;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn all_scopes(app: &TestApp) -> String {
-    app.get_json("/__admin/credentials", None, 200).await["justworks"]["all_scopes"]["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned()
-}
 
 #[tokio::test]
 async fn endpoint_scopes_gate_with_403_and_field_scopes_omit_fields() {
