@@ -98,10 +98,8 @@ async fn pipeline(
     }
     // The `Date` header is on the sandbox clock, like every timestamp in the bodies, so a client
     // comparing it with `expires_at` after a clock change sees the same time.
-    if !res.headers().contains_key(DATE)
-        && let Ok(date) = HeaderValue::from_str(&http_date(sandbox.clock.now()))
-    {
-        res.headers_mut().insert(DATE, date);
+    if !res.headers().contains_key(DATE) {
+        res.headers_mut().insert(DATE, date_header(sandbox.clock.now()));
     }
     entry.status = if broken { 0 } else { res.status().as_u16() };
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -127,9 +125,21 @@ fn access_line(sandbox: &Sandbox, entry: &JournalEntry) {
     );
 }
 
-/// RFC 9110's IMF-fixdate (`Wed, 02 Dec 2026 07:15:47 GMT`).
-fn http_date(now: DateTime<Utc>) -> String {
-    now.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+/// RFC 9110's IMF-fixdate (`Wed, 02 Dec 2026 07:15:47 GMT`) of `now`. Formatted once per second
+/// per worker (as actix caches its own), so the hot path clones a ready value.
+fn date_header(now: DateTime<Utc>) -> HeaderValue {
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, HeaderValue)> =
+            const { std::cell::RefCell::new((i64::MIN, HeaderValue::from_static(""))) };
+    }
+    LAST.with_borrow_mut(|(second, value)| {
+        if *second != now.timestamp() {
+            let text = now.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            *value = HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""));
+            *second = now.timestamp();
+        }
+        value.clone()
+    })
 }
 
 /// Buffers the body, consults the scenario engine and lets the rule or the vendor answer.

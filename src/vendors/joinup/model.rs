@@ -75,8 +75,10 @@ impl Employee {
     /// Rebuilds the kept JSON; `company` is `Some` in group mode.
     pub fn refresh(&mut self, company: Option<&Company>) {
         // Written straight from the fields: seeding 100,000 employees renders 100,000 of these.
-        let mut json = Vec::with_capacity(self.json.len().max(512));
+        let mut json = Vec::with_capacity(self.json.len().max(768));
         if serde_json::to_writer(&mut json, &EmployeeJson { employee: self, company }).is_ok() {
+            // `Bytes` keeps the whole allocation: exact size, or each record carries the slack.
+            json.shrink_to_fit();
             self.json = Bytes::from(json);
         }
     }
