@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Justworks' OAuth code flow over HTTPS (`--tls`) with requests-oauthlib, without
-OAUTHLIB_INSECURE_TRANSPORT, trusting only the CA the sandbox prints; then curl with --cacert.
+OAUTHLIB_INSECURE_TRANSPORT, trusting only the CA the sandbox prints; https pagination links;
+then curl with --cacert.
 
     python3 tests/clients/justworks_oauth_over_https.py target/debug/hr-sandbox
 """
@@ -44,6 +45,11 @@ def main(binary):
             check(False, "an untrusted certificate was accepted")
         except requests.exceptions.SSLError:
             pass
+        # Absolute URLs the sandbox builds say https: Joinup's pagination links.
+        creds = requests.get(root + "/__admin/credentials", timeout=5).json()
+        joinup = {"Authorization": creds["joinup"]["group_admin"]["authorization"]}
+        page = requests.get(root + "/joinup/api/company/employees/?page_size=2", headers=joinup, timeout=5).json()
+        check(page["next"].startswith(root + "/joinup/"), page["next"])
         curl = subprocess.run(["curl", "-sf", "--cacert", ca, root + "/__admin/health"], capture_output=True, text=True)
         check(curl.returncode == 0 and '"status":"ok"' in curl.stdout, curl.stderr)
         print("ok   the OAuth code flow with requests-oauthlib over HTTPS, trusting only the printed CA; curl --cacert")
