@@ -17,6 +17,14 @@ pub trait Seeded {
     fn from_seed(seed: u64, config: &Self::Config) -> Self;
     /// The configuration it was built with.
     fn config(&self) -> Self::Config;
+    /// Whether moving to `next` needs the data seeded again (a record count changed). By
+    /// default any change does.
+    fn reseeds(&self, next: &Self::Config) -> bool {
+        self.config() != *next
+    }
+    /// Takes a configuration that does not reseed (switches applied to the data as it is). By
+    /// default there is none: every change reseeds, so what arrives here equals the current one.
+    fn apply_config(&mut self, _next: Self::Config) {}
 }
 
 /// A seeded state and the seed it was built from.
@@ -61,9 +69,21 @@ impl<S: Seeded> SeededState<S> {
     /// Seeds the data again with another configuration (same seed); nothing happens for the
     /// same configuration.
     pub fn reseed(&self, config: &S::Config) {
+        let next = self.reconfigure(|_| Ok::<_, std::convert::Infallible>(config.clone()));
+        drop(next);
+    }
+
+    /// Moves to the configuration `next` computes from the current state, under one lock: an
+    /// error changes nothing; a change that [`Seeded::reseeds`] seeds the data again (same
+    /// seed), any other is [`Seeded::apply_config`]'d in place. The guard, for the answer.
+    pub fn reconfigure<E>(&self, next: impl FnOnce(&S) -> Result<S::Config, E>) -> Result<RwLockWriteGuard<'_, S>, E> {
         let mut state = self.state.write();
-        if state.config() != *config {
-            *state = S::from_seed(self.seed(), config);
+        let next = next(&state)?;
+        if state.reseeds(&next) {
+            *state = S::from_seed(self.seed(), &next);
+        } else {
+            state.apply_config(next);
         }
+        Ok(state)
     }
 }

@@ -154,6 +154,14 @@ impl Seeded for State {
     fn config(&self) -> Settings {
         self.settings.clone()
     }
+
+    fn reseeds(&self, next: &Settings) -> bool {
+        next.seed_users != self.settings.seed_users
+    }
+
+    fn apply_config(&mut self, next: Settings) {
+        self.settings = next;
+    }
 }
 
 impl VendorStore for ChiefOnboardingStore {
@@ -198,14 +206,8 @@ impl VendorStore for ChiefOnboardingStore {
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let mut state = self.write();
-        let next = vendor_settings::patched(&state.settings, &Settings::canonical(patch), &())?;
-        if next.seed_users != state.settings.seed_users {
-            // A new count takes effect at once: the data is seeded again.
-            *state = State::from_seed(self.seed(), next);
-        } else {
-            state.settings = next;
-        }
+        let canonical = Settings::canonical(patch);
+        let state = self.reconfigure(|state| vendor_settings::patched(&state.settings, &canonical, &()))?;
         Ok(json!(state.settings))
     }
 

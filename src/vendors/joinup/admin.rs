@@ -5,7 +5,7 @@
 use super::model::Tenant;
 use super::settings::Known;
 use super::signup;
-use super::store::{JoinupStore, State, seeded_expiry};
+use super::store::{JoinupStore, seeded_expiry};
 use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::vendor::{ActionOutcome, VendorStore};
@@ -72,22 +72,13 @@ impl VendorStore for JoinupStore {
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let mut state = self.seeded.write();
-        let known = Known {
-            tenants: state.tenants.iter().map(|t| t.identity.clone()).collect(),
-            users: state.users.iter().map(|u| u.identity.clone()).collect(),
-        };
-        let next = state.settings.patched(patch, &state.tenants, &known)?;
-        let reseed = next.seed_employees != state.settings.seed_employees
-            || next.seed_cost_centers != state.settings.seed_cost_centers;
-        if reseed {
-            // New counts take effect at once: the data is seeded again, jobs and signups forgotten.
-            *state = State::from_seed(self.seeded.seed(), next);
-        } else {
-            state.settings = next;
-            state.apply_tenant_settings();
-            state.forget_views();
-        }
+        let state = self.seeded.reconfigure(|state| {
+            let known = Known {
+                tenants: state.tenants.iter().map(|t| t.identity.clone()).collect(),
+                users: state.users.iter().map(|u| u.identity.clone()).collect(),
+            };
+            state.settings.patched(patch, &state.tenants, &known)
+        })?;
         Ok(state.settings.to_json(&state.tenants))
     }
 

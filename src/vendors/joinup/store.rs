@@ -189,6 +189,17 @@ impl Seeded for State {
     fn config(&self) -> Settings {
         self.settings.clone()
     }
+
+    /// New counts seed again (jobs and signups forgotten); the other switches apply in place.
+    fn reseeds(&self, next: &Settings) -> bool {
+        next.seed_employees != self.settings.seed_employees || next.seed_cost_centers != self.settings.seed_cost_centers
+    }
+
+    fn apply_config(&mut self, next: Settings) {
+        self.settings = next;
+        self.apply_tenant_settings();
+        self.forget_views();
+    }
 }
 
 impl JoinupStore {

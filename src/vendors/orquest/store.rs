@@ -93,6 +93,15 @@ impl Seeded for State {
     fn config(&self) -> Settings {
         self.settings.clone()
     }
+
+    /// A new count seeds again; the status switch applies to the data as it is.
+    fn reseeds(&self, next: &Settings) -> bool {
+        next.seed_employees != self.settings.seed_employees
+    }
+
+    fn apply_config(&mut self, next: Settings) {
+        self.settings = next;
+    }
 }
 
 impl VendorStore for OrquestStore {
@@ -144,14 +153,7 @@ impl VendorStore for OrquestStore {
     }
 
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
-        let mut state = self.write();
-        let next = vendor_settings::patched(&state.settings, patch, &())?;
-        if next.seed_employees != state.settings.seed_employees {
-            // A new count takes effect at once: the data is seeded again.
-            *state = State::from_seed(self.seed(), next);
-        } else {
-            state.settings = next;
-        }
+        let state = self.reconfigure(|state| vendor_settings::patched(&state.settings, patch, &()))?;
         Ok(json!(state.settings))
     }
 
