@@ -13,7 +13,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::{ClientConfig, RootCertStore};
 use serde_json::Value;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Largest answer body read from a client.
@@ -55,7 +55,7 @@ pub async fn send(
     call: &OutboundCall,
     (clock, journal): (&Clock, &Journal),
     request_id: HeaderValue,
-    trust: &Arc<ClientConfig>,
+    trust: &Trust,
 ) -> OutboundResult {
     let started = Instant::now();
     let at = clock.now();
@@ -94,8 +94,8 @@ pub async fn send(
     result
 }
 
-async fn post(call: &OutboundCall, body: Bytes, trust: &Arc<ClientConfig>) -> OutboundResult {
-    let connector = awc::Connector::new().rustls_0_23(Arc::clone(trust));
+async fn post(call: &OutboundCall, body: Bytes, trust: &Trust) -> OutboundResult {
+    let connector = awc::Connector::new().rustls_0_23(trust.config());
     let client = awc::Client::builder().connector(connector).timeout(call.timeout).disable_redirects().finish();
     let mut request = client.post(&call.url).insert_header((CONTENT_TYPE, "application/json"));
     if let Some(authorization) = &call.authorization {
@@ -119,29 +119,50 @@ async fn post(call: &OutboundCall, body: Bytes, trust: &Arc<ClientConfig>) -> Ou
     }
 }
 
-/// What outbound HTTPS trusts: the system's roots, plus the PEM certificates of `extra_ca`
-/// (`--outbound-ca`, e.g. the CA of a local HTTPS test server). A bad file is an error naming it.
-pub fn trust(extra_ca: Option<&Path>) -> Result<Arc<ClientConfig>, String> {
-    let mut roots = RootCertStore::empty();
-    // Unreadable system certificates leave the system roots out, not the sandbox down.
-    for cert in rustls_native_certs::load_native_certs().certs {
-        let _ = roots.add(cert);
-    }
-    if let Some(path) = extra_ca {
-        let certs = CertificateDer::pem_file_iter(path)
-            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| format!("--outbound-ca {}: {e}", path.display()))?;
-        if certs.is_empty() {
-            return Err(format!("--outbound-ca {}: no certificate in the file", path.display()));
+/// What outbound HTTPS trusts: the system's roots, plus the PEM certificates of `--outbound-ca`
+/// (e.g. the CA of a local HTTPS test server). The extra file is read at start-up, so a bad one
+/// is an error naming it; the system's roots are loaded on the first call, not at every start.
+pub struct Trust {
+    extra: Vec<CertificateDer<'static>>,
+    config: OnceLock<Arc<ClientConfig>>,
+}
+
+impl Trust {
+    /// The system's roots plus the certificates of `extra_ca`.
+    pub fn new(extra_ca: Option<&Path>) -> Result<Self, String> {
+        let mut extra = Vec::new();
+        if let Some(path) = extra_ca {
+            extra = CertificateDer::pem_file_iter(path)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| format!("--outbound-ca {}: {e}", path.display()))?;
+            if extra.is_empty() {
+                return Err(format!("--outbound-ca {}: no certificate in the file", path.display()));
+            }
+            // Checked now, so a certificate rustls refuses fails the start, not the first call.
+            let mut roots = RootCertStore::empty();
+            for cert in &extra {
+                roots.add(cert.clone()).map_err(|e| format!("--outbound-ca {}: {e}", path.display()))?;
+            }
         }
-        for cert in certs {
-            roots.add(cert).map_err(|e| format!("--outbound-ca {}: {e}", path.display()))?;
-        }
+        Ok(Self { extra, config: OnceLock::new() })
     }
-    let config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(Arc::new(config))
+
+    fn config(&self) -> Arc<ClientConfig> {
+        let config = self.config.get_or_init(|| {
+            let mut roots = RootCertStore::empty();
+            // Unreadable system certificates leave the system roots out, not the call broken.
+            for cert in rustls_native_certs::load_native_certs().certs.into_iter().chain(self.extra.iter().cloned()) {
+                let _ = roots.add(cert);
+            }
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let config = ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map(|builder| builder.with_root_certificates(roots).with_no_client_auth())
+                .unwrap_or_else(|_| {
+                    ClientConfig::builder().with_root_certificates(RootCertStore::empty()).with_no_client_auth()
+                });
+            Arc::new(config)
+        });
+        Arc::clone(config)
+    }
 }

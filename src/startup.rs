@@ -50,7 +50,7 @@ impl Application {
             max_sandboxes: settings.max_sandboxes,
         };
         let tls = settings.tls.as_ref().map(crate::tls::prepare).transpose().map_err(io::Error::other)?;
-        let outbound_trust = crate::outbound::trust(settings.outbound_ca.as_deref()).map_err(io::Error::other)?;
+        let outbound_trust = crate::outbound::Trust::new(settings.outbound_ca.as_deref()).map_err(io::Error::other)?;
         let registry = Arc::new(SandboxRegistry::new(setup, settings.seed));
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();

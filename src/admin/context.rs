@@ -15,7 +15,7 @@ pub struct AdminState {
     /// Where scenario names are looked up.
     pub scenarios_dir: std::path::PathBuf,
     /// What outbound HTTPS calls (the signup hook) trust.
-    pub outbound_trust: Arc<rustls::ClientConfig>,
+    pub outbound_trust: crate::outbound::Trust,
 }
 
 /// The admin state as handlers extract it.
