@@ -4,6 +4,7 @@
 
 pub mod fields;
 mod multipart;
+pub mod ordering;
 pub mod pagination;
 mod pyjson;
 pub mod view;

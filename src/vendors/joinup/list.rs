@@ -4,10 +4,10 @@
 //! kept, so an unfiltered page costs O(page) and a filtered one a scan without a sort.
 
 use super::model::{Company, CostCenter, Employee, JobKind, Mode, Tenant};
-use super::ordering::{Orders, ranks, terms};
 use super::store::State;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::pagination::{last, query_pairs};
+use crate::families::drf::ordering::{Orders, ranks, terms};
 use crate::families::drf::pagination::{Page, PageRules, RequestUrl};
 use actix_web::HttpRequest;
 use actix_web::http::header::{FORWARDED, HOST, X_FORWARDED_HOST, X_FORWARDED_PROTO};

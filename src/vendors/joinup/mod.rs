@@ -25,7 +25,6 @@ mod error;
 mod jobs;
 mod list;
 pub mod model;
-mod ordering;
 mod routes;
 mod seed;
 pub mod settings;

@@ -1,5 +1,5 @@
-//! DRF's `OrderingFilter` for the two lists, kept ready: an ordering is sorted once per change of
-//! the state and kept as record indexes, so a page of an ordered list is a slice. Each field
+//! DRF's `OrderingFilter`, kept ready: an ordering is sorted once per change of the state and
+//! kept as record indexes, so a page of an ordered list is a slice. Each field
 //! becomes a column of integer keys first (dates as microseconds, text as its rank), so sorting
 //! 100,000 records compares integers, not strings or dates.
 
