@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// Where scenario names are looked up.
     #[arg(long, env = "HR_SANDBOX_SCENARIOS_DIR", default_value = "scenarios")]
     pub scenarios_dir: PathBuf,
+    /// A snapshot document (from GET /__admin/snapshot) the default sandbox starts from, and
+    /// goes back to on reset; its seed replaces --seed there.
+    #[arg(long, env = "HR_SANDBOX_SNAPSHOT")]
+    pub snapshot: Option<PathBuf>,
     /// Enforce the vendors' documented rate limits (on the sandbox clock), or never throttle.
     #[arg(long, env = "HR_SANDBOX_RATE_LIMITS", value_enum, default_value_t = RateLimits::Faithful)]
     pub rate_limits: RateLimits,
@@ -117,6 +121,7 @@ impl ServeArgs {
             workers: self.workers,
             scenarios: self.scenarios.clone(),
             scenarios_dir: self.scenarios_dir.clone(),
+            snapshot: self.snapshot.clone(),
             rate_limits: self.rate_limits,
             max_sandboxes: self.max_sandboxes as usize,
             admin_hosts: self.admin_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),

@@ -15,6 +15,7 @@ pub mod request_id;
 pub mod sandbox;
 pub mod scenario;
 pub mod settings;
+pub mod snapshot;
 pub mod startup;
 pub mod tls;
 pub mod vendor;

@@ -5,13 +5,16 @@
 use crate::common::clock::Clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rate_limit::RateLimiter;
+use crate::common::snapshot::Problem;
 use crate::journal::Journal;
+use crate::scenario::loader::KnownVendor;
 use crate::scenario::{Scenario, ScenarioEngine};
 use crate::vendor::{Vendor, VendorStore};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::future::{Ready, ready};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,6 +38,8 @@ pub struct Sandbox {
     /// Each vendor's store, seeded on first use: a new sandbox costs almost nothing until a
     /// vendor in it is called (a suite may create thousands).
     stores: Vec<LazyStore>,
+    /// The snapshot document this sandbox started from, if any: what a reset goes back to.
+    start: Option<Arc<Value>>,
 }
 
 /// A vendor's store, built from the sandbox's seed the first time anything asks for it.
@@ -58,7 +63,55 @@ impl Sandbox {
             scenarios,
             rate_limits: RateLimiter::new(setup.rate_limits),
             stores,
+            start: None,
         }
+    }
+
+    /// A sandbox whose start state is `document` (a reset goes back to it), or the document's
+    /// first problem.
+    pub fn from_snapshot(name: &str, document: Value, setup: &SandboxSetup) -> Result<Self, Problem> {
+        let seed = document.get("seed").and_then(Value::as_u64).unwrap_or_default();
+        let mut sandbox = Self::new(name, seed, setup);
+        crate::snapshot::restore(&sandbox, &document)?;
+        sandbox.start = Some(Arc::new(document));
+        Ok(sandbox)
+    }
+
+    /// The vendors as scenario files may name them.
+    pub fn known_vendors(&self) -> Vec<KnownVendor> {
+        let vendors: Vec<Arc<dyn Vendor>> = self.stores.iter().map(|lazy| Arc::clone(&lazy.vendor)).collect();
+        crate::vendor::known_to_scenarios(&vendors)
+    }
+
+    /// Puts the vendor parts of a snapshot in place with its `seed`: every part is read and
+    /// checked before any store changes (an unknown vendor, a bad record: nothing changes). A
+    /// vendor the document leaves out goes back to its start state for `seed`.
+    pub fn restore_stores(&self, seed: u64, parts: &Map<String, Value>) -> Result<(), Problem> {
+        if let Some(unknown) = parts.keys().find(|id| !self.vendor_ids().any(|v| v == id.as_str())) {
+            let served: Vec<&str> = self.vendor_ids().collect();
+            return Err(Problem::at(
+                format!("vendors.{unknown}"),
+                format!("no such vendor (served: {})", served.join(", ")),
+            ));
+        }
+        let mut swaps = Vec::new();
+        for (id, store) in self.stores() {
+            if let Some(part) = parts.get(id) {
+                swaps.push(store.restore(part, seed).map_err(|p| p.under(&format!("vendors.{id}")))?);
+            }
+        }
+        let mut current = self.seed.lock();
+        *current = seed;
+        for swap in swaps {
+            swap();
+        }
+        for (id, store) in self.stores() {
+            if !parts.contains_key(id) {
+                store.reset(seed);
+            }
+        }
+        drop(current);
+        Ok(())
     }
 
     /// The sandbox's name.
@@ -104,7 +157,12 @@ impl Sandbox {
     /// scenarios and their counters, rate-limit buckets).
     /// Each store swaps its state under its own write lock, so a request sees old or new.
     /// Stores never used stay unseeded: they will be built from the new seed.
+    /// A sandbox made from a snapshot goes back to that snapshot, unless a `seed` is given.
     pub fn reset(&self, seed: Option<u64>, vendors: Option<&[String]>) {
+        if let (None, Some(start)) = (seed, &self.start) {
+            self.reset_to_snapshot(start, vendors);
+            return;
+        }
         let mut current = self.seed.lock();
         let seed = seed.unwrap_or(*current);
         *current = seed;
@@ -125,6 +183,32 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// Back to the start snapshot: the listed vendors' parts, or the whole document (and an
+    /// empty journal). The document was checked when the sandbox was made from it.
+    fn reset_to_snapshot(&self, start: &Value, vendors: Option<&[String]>) {
+        let restored = match vendors {
+            None => crate::snapshot::restore(self, start).map(|()| self.journal.clear()),
+            Some(list) => {
+                let seed = start.get("seed").and_then(Value::as_u64).unwrap_or_else(|| self.seed());
+                let all = start.get("vendors").and_then(Value::as_object).cloned().unwrap_or_default();
+                self.stores().filter(|(id, _)| list.iter().any(|v| v == id)).try_for_each(|(id, store)| {
+                    match all.get(id) {
+                        Some(part) => store.restore(part, seed).map(|swap| swap()),
+                        None => {
+                            store.reset(seed);
+                            Ok(())
+                        }
+                    }
+                })
+            }
+        };
+        if let Err(problem) = restored {
+            tracing::error!(sandbox = %self.name, %problem, "the start snapshot no longer restores");
+        }
+    }
+}
+
 /// Why a sandbox could not be created or deleted.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RegistryError {
@@ -138,6 +222,21 @@ pub enum RegistryError {
     DefaultIsPermanent,
     /// `--max-sandboxes` are alive already.
     Full(usize),
+}
+
+/// Why a sandbox could not be created from a snapshot.
+#[derive(Debug)]
+pub enum SnapshotRefused {
+    /// The registry refused the name or is full.
+    Registry(RegistryError),
+    /// The document's first problem.
+    Document(Problem),
+}
+
+impl From<RegistryError> for SnapshotRefused {
+    fn from(error: RegistryError) -> Self {
+        Self::Registry(error)
+    }
 }
 
 /// What every new sandbox starts from.
@@ -169,6 +268,13 @@ impl SandboxRegistry {
         Self { setup, sandboxes, panics: AtomicUsize::new(0) }
     }
 
+    /// A registry whose `default` sandbox starts from a snapshot document (`--snapshot`).
+    pub fn from_snapshot(setup: SandboxSetup, document: Value) -> Result<Self, Problem> {
+        let default = Arc::new(Sandbox::from_snapshot(DEFAULT_SANDBOX, document, &setup)?);
+        let sandboxes = RwLock::new(BTreeMap::from([(DEFAULT_SANDBOX.to_owned(), default)]));
+        Ok(Self { setup, sandboxes, panics: AtomicUsize::new(0) })
+    }
+
     /// Counts a request whose answering panicked (and got the vendor's 500 instead).
     pub fn note_panic(&self) {
         self.panics.fetch_add(1, Ordering::Relaxed);
@@ -197,19 +303,40 @@ impl SandboxRegistry {
     /// Creates a sandbox. Nothing is seeded yet (vendors seed on first use), so it is cheap
     /// enough to build under the registry lock.
     pub fn create(&self, name: &str, seed: u64) -> Result<Arc<Sandbox>, RegistryError> {
+        let mut sandboxes = self.sandboxes.write();
+        self.check_room_in(&sandboxes, name)?;
+        let sandbox = Arc::new(Sandbox::new(name, seed, &self.setup));
+        sandboxes.insert(name.to_owned(), Arc::clone(&sandbox));
+        Ok(sandbox)
+    }
+
+    /// Creates a sandbox whose start state is a snapshot document. The document is read into
+    /// the new sandbox before it is registered, so a bad one registers nothing.
+    pub fn create_from_snapshot(&self, name: &str, document: Value) -> Result<Arc<Sandbox>, SnapshotRefused> {
+        self.check_room(name)?;
+        let sandbox = Arc::new(Sandbox::from_snapshot(name, document, &self.setup).map_err(SnapshotRefused::Document)?);
+        let mut sandboxes = self.sandboxes.write();
+        self.check_room_in(&sandboxes, name)?;
+        sandboxes.insert(name.to_owned(), Arc::clone(&sandbox));
+        Ok(sandbox)
+    }
+
+    /// Whether a sandbox called `name` may be created now.
+    fn check_room(&self, name: &str) -> Result<(), RegistryError> {
+        self.check_room_in(&self.sandboxes.read(), name)
+    }
+
+    fn check_room_in(&self, sandboxes: &BTreeMap<String, Arc<Sandbox>>, name: &str) -> Result<(), RegistryError> {
         if !crate::common::names::valid_name(name) {
             return Err(RegistryError::BadName);
         }
-        let mut sandboxes = self.sandboxes.write();
         if sandboxes.contains_key(name) {
             return Err(RegistryError::Exists);
         }
         if sandboxes.len() >= self.setup.max_sandboxes {
             return Err(RegistryError::Full(self.setup.max_sandboxes));
         }
-        let sandbox = Arc::new(Sandbox::new(name, seed, &self.setup));
-        sandboxes.insert(name.to_owned(), Arc::clone(&sandbox));
-        Ok(sandbox)
+        Ok(())
     }
 
     /// Deletes a named sandbox; requests already inside it finish against the old state.

@@ -41,6 +41,8 @@ pub struct Settings {
     pub scenarios: Vec<String>,
     /// Where scenario names are looked up.
     pub scenarios_dir: std::path::PathBuf,
+    /// A snapshot document file the default sandbox starts from.
+    pub snapshot: Option<std::path::PathBuf>,
     /// Whether rate limits are enforced.
     pub rate_limits: RateLimits,
     /// Most sandboxes alive at once, `default` included.
@@ -71,6 +73,7 @@ impl Default for Settings {
             workers: None,
             scenarios: Vec::new(),
             scenarios_dir: "scenarios".into(),
+            snapshot: None,
             rate_limits: RateLimits::Faithful,
             max_sandboxes: 256,
             admin_hosts: Vec::new(),

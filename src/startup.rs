@@ -18,6 +18,15 @@ use std::io;
 use std::net::TcpListener;
 use std::sync::Arc;
 
+/// The JSON document of `--snapshot FILE`.
+fn read_snapshot(file: &std::path::Path) -> io::Result<serde_json::Value> {
+    let text =
+        std::fs::read(file).map_err(|e| io::Error::new(e.kind(), format!("--snapshot {}: {e}", file.display())))?;
+    serde_json::from_slice(&text).map_err(|e| {
+        io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: invalid JSON: {e}", file.display()))
+    })
+}
+
 /// A bound, not yet running server.
 pub struct Application {
     host: String,
@@ -51,7 +60,12 @@ impl Application {
         };
         let tls = settings.tls.as_ref().map(crate::tls::prepare).transpose().map_err(io::Error::other)?;
         let outbound_trust = crate::outbound::Trust::new(settings.outbound_ca.as_deref()).map_err(io::Error::other)?;
-        let registry = Arc::new(SandboxRegistry::new(setup, settings.seed));
+        let registry = Arc::new(match &settings.snapshot {
+            None => SandboxRegistry::new(setup, settings.seed),
+            Some(file) => SandboxRegistry::from_snapshot(setup, read_snapshot(file)?).map_err(|problem| {
+                io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: {problem}", file.display()))
+            })?,
+        });
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
         let admin_state = web::Data::new(AdminState {

@@ -3,6 +3,7 @@
 //! Nothing here knows any vendor; `vendors/mod.rs` is the registry that lists them.
 
 use crate::common::error::ApiError;
+use crate::common::snapshot::Problem;
 use crate::outbound::{OutboundCall, OutboundResult};
 use crate::scenario::loader::KnownVendor;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -55,9 +56,18 @@ pub trait VendorStore: AnyArc + Send + Sync {
     fn settings(&self) -> Value;
     /// Applies a partial update of the switches; a bad patch changes nothing.
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError>;
+    /// This vendor's part of a snapshot, `{"settings", "state"}`: everything
+    /// [`VendorStore::restore`] needs to answer every request byte for byte as now.
+    fn export(&self) -> Value;
+    /// A snapshot part read and checked (types, vendor rules, references), ready to swap in;
+    /// nothing changes until the swap runs. `seed` is the snapshot's (later reseeds use it).
+    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem>;
     /// A vendor-specific admin operation, `POST /__admin/vendors/{id}/{action}`, at sandbox time `now`.
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError>;
 }
+
+/// Puts a restored state in place (under the store's write lock: a request sees old or new).
+pub type Swap<'a> = Box<dyn FnOnce() + Send + 'a>;
 
 /// Turns an outbound call's result, at sandbox time, into an admin answer.
 pub type FinishCall = Box<dyn FnOnce(&OutboundResult, DateTime<Utc>) -> Value + Send>;

@@ -56,6 +56,21 @@ impl AdminError {
         }
     }
 
+    /// 500: the admin API itself failed (a worker task panicked).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self { status: StatusCode::INTERNAL_SERVER_ERROR, code: "internal", message: message.into(), extra: None }
+    }
+
+    /// A snapshot document refused: 400 naming the JSON path of its first problem.
+    pub fn invalid_snapshot(problem: &crate::common::snapshot::Problem) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_snapshot",
+            message: problem.to_string(),
+            extra: Some(Box::new(("path", json!(problem.path)))),
+        }
+    }
+
     /// 404 for a path outside `/__admin` and every vendor prefix.
     pub fn unknown_prefix(path: &str, prefixes: Vec<String>) -> Self {
         Self {

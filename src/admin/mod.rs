@@ -6,4 +6,5 @@ pub mod error;
 pub mod guard;
 pub mod model;
 pub mod routes;
+mod snapshot;
 mod verify;

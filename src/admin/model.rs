@@ -28,6 +28,8 @@ pub struct CreateSandbox {
     pub name: String,
     /// Seed of its data; the server's seed when absent.
     pub seed: Option<u64>,
+    /// A snapshot document to start from (and reset back to) instead of a seed.
+    pub snapshot: Option<serde_json::Value>,
 }
 
 /// `POST /__admin/clock`: any of the three; `frozen` applies first, then `set`, then `advance_seconds`.

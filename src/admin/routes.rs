@@ -7,12 +7,12 @@ use super::guard::{self, AdminAccess};
 use super::model::{
     ActiveScenarios, ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery, ScenarioUpload,
 };
-use super::verify;
+use super::{snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::journal::JournalFilter;
 use crate::outbound;
 use crate::request_id::RequestId;
-use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox};
+use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
 use crate::scenario::loader::compile_text;
 use crate::scenario::{MAX_LOADED, UnknownScenario};
 use crate::vendor::{ActionOutcome, known_to_scenarios};
@@ -41,7 +41,14 @@ pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
         .service(resource("/requests/find", [web::post().to(verify::find)]))
         .service(resource("/requests/verify", [web::post().to(verify::verify)]))
         .service(resource("/requests/unmatched", [web::get().to(verify::unmatched)]))
-        .service(resource("/sandboxes", [web::get().to(list_sandboxes), web::post().to(create_sandbox)]))
+        .service(
+            resource("/sandboxes", [web::get().to(list_sandboxes), web::post().to(create_sandbox)])
+                .app_data(web::PayloadConfig::new(snapshot::BODY_LIMIT)),
+        )
+        .service(
+            resource("/snapshot", [web::get().to(snapshot::get), web::put().to(snapshot::put)])
+                .app_data(web::PayloadConfig::new(snapshot::BODY_LIMIT)),
+        )
         .service(resource("/sandboxes/{name}", [web::get().to(get_sandbox), web::delete().to(delete_sandbox)]))
         .service(resource("/clock", [web::get().to(clock), web::post().to(set_clock)]))
         .service(resource("/scenarios", [web::get().to(scenarios), web::post().to(add_scenario)]))
@@ -196,14 +203,29 @@ async fn list_sandboxes(admin: Admin) -> AdminResult {
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// `POST /__admin/sandboxes`: 201 with the new sandbox.
+/// `POST /__admin/sandboxes`: 201 with the new sandbox, seeded or made from a snapshot.
 async fn create_sandbox(admin: Admin, body: Bytes) -> AdminResult {
     let request: CreateSandbox = required_json(&body)?;
-    let seed = match request.seed {
-        Some(seed) => seed,
-        None => sandbox(&admin, None)?.seed(),
+    let created = match (request.seed, request.snapshot) {
+        (Some(_), Some(_)) => {
+            return Err(AdminError::bad_request("give a seed or a snapshot (which has its own seed), not both"));
+        }
+        (_, Some(document)) => {
+            let registry = admin.registry.clone();
+            let name = request.name.clone();
+            let created = web::block(move || registry.create_from_snapshot(&name, document))
+                .await
+                .map_err(|e| AdminError::internal(e.to_string()))?;
+            match created {
+                Err(SnapshotRefused::Document(problem)) => return Err(AdminError::invalid_snapshot(&problem)),
+                Err(SnapshotRefused::Registry(error)) => Err(error),
+                Ok(created) => Ok(created),
+            }
+        }
+        (Some(seed), None) => admin.registry.create(&request.name, seed),
+        (None, None) => admin.registry.create(&request.name, sandbox(&admin, None)?.seed()),
     };
-    match admin.registry.create(&request.name, seed) {
+    match created {
         Ok(created) => Ok(HttpResponse::Created().json(describe(&created))),
         Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{}' exists", request.name))),
         Err(RegistryError::Full(max)) => Err(AdminError::with_status(

@@ -46,8 +46,13 @@ fn now_at(real: DateTime<Utc>, offset: Duration) -> Result<DateTime<Utc>, ClockE
     real.checked_add_signed(offset).ok_or(ClockError)
 }
 
+/// Whether `at` is a time the sandbox clock may show.
+pub fn in_range(at: DateTime<Utc>) -> bool {
+    (EARLIEST..=LATEST).contains(&at)
+}
+
 fn check_range(at: DateTime<Utc>) -> Result<DateTime<Utc>, ClockError> {
-    if (EARLIEST..=LATEST).contains(&at) { Ok(at) } else { Err(ClockError) }
+    if in_range(at) { Ok(at) } else { Err(ClockError) }
 }
 
 /// A sandbox's notion of "now". Every timestamp the sandbox creates comes from here.

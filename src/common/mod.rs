@@ -1,5 +1,5 @@
 //! Vendor-neutral building blocks any vendor may use: error kinds, clock, RNG, JWT, the
-//! `Authorization` header split, JSON media types, email and URL checks, query pagination, the memo, wildcards.
+//! `Authorization` header split, JSON media types, email and URL checks, query pagination, the memo, wildcards, snapshots.
 //! What belongs to one web framework lives in `crate::families`.
 
 pub mod auth_header;
@@ -16,6 +16,7 @@ pub mod rate_limit;
 pub mod rng;
 pub mod routing;
 pub mod seeded;
+pub mod snapshot;
 pub mod url;
 pub mod vendor_settings;
 pub mod wildcard;

@@ -66,6 +66,18 @@ impl<S: Seeded> SeededState<S> {
         *self.state.write() = fresh;
     }
 
+    /// Puts a state read from a snapshot in place of this one, with the snapshot's seed, when
+    /// the returned swap runs: the caller checks every vendor's part before it swaps any.
+    pub fn staged(&self, seed: u64, state: S) -> crate::vendor::Swap<'_>
+    where
+        S: Send + Sync + 'static,
+    {
+        Box::new(move || {
+            *self.seed.lock() = seed;
+            *self.state.write() = state;
+        })
+    }
+
     /// Seeds the data again with another configuration (same seed); nothing happens for the
     /// same configuration.
     pub fn reseed(&self, config: &S::Config) {

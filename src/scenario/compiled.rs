@@ -20,6 +20,8 @@ pub struct Scenario {
     pub description: String,
     /// Rules in file order.
     pub rules: Vec<Rule>,
+    /// The text it was compiled from (snapshots carry it).
+    pub source: String,
 }
 
 /// A compiled rule.

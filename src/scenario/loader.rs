@@ -135,7 +135,7 @@ pub fn compile_text(
         .enumerate()
         .map(|(index, spec)| compile_rule(spec, vendors).map_err(|reason| fail(Some(index), reason)))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Scenario { name, description: parsed.description, rules })
+    Ok(Scenario { name, description: parsed.description, rules, source: text.to_owned() })
 }
 
 /// An upper bound on the values in a JSON text, counted in one pass before it is parsed: each

@@ -17,6 +17,7 @@ pub use fault::Fault;
 use matcher::RequestFacts;
 use parking_lot::Mutex;
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,7 +33,8 @@ pub struct Decision {
     pub action: Action,
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Counters {
     matched: u64,
     fired: u64,
@@ -49,6 +51,23 @@ struct State {
     /// Indexes into `loaded`, in activation order.
     active: Vec<usize>,
     rng: SandboxRng,
+}
+
+/// A loaded scenario as a snapshot keeps it: its text, whether and since when it is active, its
+/// place in the activation order and its per-rule counters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Saved {
+    /// Its name.
+    pub name: String,
+    /// The YAML or JSON it was loaded from.
+    pub source: String,
+    /// Its place among the active scenarios (0 decides first), `null` when inactive.
+    pub activation_order: Option<usize>,
+    /// Sandbox time it was activated (rule windows count from it).
+    pub activated_at: Option<DateTime<Utc>>,
+    /// Per rule, in file order.
+    rules: Vec<Counters>,
 }
 
 /// Scenarios one sandbox may hold loaded at once.
@@ -179,6 +198,40 @@ impl ScenarioEngine {
         json!(list)
     }
 
+    /// The loaded scenarios, in load order, as a snapshot keeps them.
+    pub fn export(&self) -> Vec<Saved> {
+        let state = self.state.lock();
+        let saved = state.loaded.iter().enumerate().map(|(index, loaded)| Saved {
+            name: loaded.scenario.name.clone(),
+            source: loaded.scenario.source.clone(),
+            activation_order: state.active.iter().position(|i| *i == index),
+            activated_at: loaded.activated_at,
+            rules: loaded.counters.clone(),
+        });
+        saved.collect()
+    }
+
+    /// Replaces the loaded scenarios with snapshot ones, already compiled from their sources
+    /// and checked by [`restorable`]; the probability RNG starts again from `seed`.
+    pub fn restore(&self, saved: Vec<(Arc<Scenario>, Saved)>, seed: u64) {
+        let mut state = self.state.lock();
+        let mut order: Vec<(usize, usize)> = Vec::new();
+        state.loaded = saved
+            .into_iter()
+            .enumerate()
+            .map(|(index, (scenario, saved))| {
+                if let Some(position) = saved.activation_order {
+                    order.push((position, index));
+                }
+                Loaded { scenario, counters: saved.rules, activated_at: saved.activated_at }
+            })
+            .collect();
+        order.sort_unstable();
+        state.active = order.into_iter().map(|(_, index)| index).collect();
+        state.rng = rng_for(seed, "scenarios");
+        self.any_active.store(!state.active.is_empty(), Ordering::Release);
+    }
+
     /// The first rule of the active scenarios that fires for this request, if any.
     ///
     /// Matching client input runs on a snapshot of the active scenarios, with no lock held;
@@ -221,6 +274,21 @@ impl ScenarioEngine {
         }
         None
     }
+}
+
+/// Whether `saved` fits the scenario compiled from its source: same name, one counter per rule,
+/// activated exactly when it has a place in the order. `Err` names the field.
+pub fn restorable(scenario: &Scenario, saved: &Saved) -> Result<(), (&'static str, String)> {
+    if scenario.name != saved.name {
+        return Err(("name", format!("the source names the scenario '{}'", scenario.name)));
+    }
+    if saved.rules.len() != scenario.rules.len() {
+        return Err(("rules", format!("needs one counter per rule ({})", scenario.rules.len())));
+    }
+    if saved.activation_order.is_some() != saved.activated_at.is_some() {
+        return Err(("activated_at", "is set exactly when activation_order is".to_owned()));
+    }
+    Ok(())
 }
 
 fn fresh(scenario: Arc<Scenario>, activated_at: Option<DateTime<Utc>>) -> Loaded {

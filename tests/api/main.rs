@@ -18,5 +18,6 @@ mod recipes;
 mod sandboxes;
 mod scale;
 mod scenarios;
+mod state_snapshots;
 mod tls;
 mod verify;

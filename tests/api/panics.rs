@@ -3,9 +3,10 @@
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hr_sandbox::common::error::ApiError;
+use hr_sandbox::common::snapshot::Problem;
 use hr_sandbox::journal::JournalFilter;
 use hr_sandbox::sandbox::{SandboxRegistry, SandboxSetup};
-use hr_sandbox::vendor::{ActionOutcome, Vendor, VendorStore};
+use hr_sandbox::vendor::{ActionOutcome, Swap, Vendor, VendorStore};
 use hr_sandbox::vendor_scope::{self, Mount};
 use serde_json::{Value, json};
 use std::net::TcpListener;
@@ -31,6 +32,12 @@ impl VendorStore for NoState {
     }
     fn update_settings(&self, _: &Value) -> Result<Value, ApiError> {
         Ok(json!({}))
+    }
+    fn export(&self) -> Value {
+        json!({})
+    }
+    fn restore(&self, _: &Value, _: u64) -> Result<Swap<'_>, Problem> {
+        Ok(Box::new(|| {}))
     }
     fn admin_action(&self, _: &str, _: &Value, _: chrono::DateTime<chrono::Utc>) -> Result<ActionOutcome, ApiError> {
         Ok(ActionOutcome::Done(json!({})))

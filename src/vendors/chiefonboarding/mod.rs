@@ -25,6 +25,7 @@ mod routes;
 mod seed;
 mod serializer;
 mod settings;
+mod snapshot;
 pub mod store;
 mod views;
 

@@ -16,7 +16,7 @@ pub mod role {
 }
 
 /// `Sequence.Category`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// 0: onboarding.
@@ -37,7 +37,7 @@ pub struct Organization {
 }
 
 /// A user of any role.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
     /// Primary key.
     pub id: u64,
@@ -82,7 +82,7 @@ pub struct User {
 }
 
 /// An onboarding or offboarding sequence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sequence {
     /// Primary key.
     pub id: u64,

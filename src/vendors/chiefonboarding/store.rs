@@ -6,17 +6,22 @@ use super::settings::Settings;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
+use crate::common::snapshot::Problem;
 use crate::common::vendor_settings;
-use crate::vendor::{ActionOutcome, VendorStore};
+use crate::vendor::{ActionOutcome, Swap, VendorStore};
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-/// Everything ChiefOnboarding holds for one sandbox.
+/// Everything ChiefOnboarding holds for one sandbox. It serializes whole for snapshots (the
+/// switches and kept bodies aside: see `snapshot.rs`).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct State {
-    /// The switches.
+    /// The switches (a snapshot carries them beside the state).
+    #[serde(skip)]
     pub settings: Settings,
     /// The organization singleton.
     pub organization: Organization,
@@ -24,11 +29,13 @@ pub struct State {
     pub users: BTreeMap<u64, User>,
     /// Sequences by id.
     pub sequences: BTreeMap<u64, Sequence>,
-    tokens: BTreeMap<String, u64>,
-    identities: Vec<(String, u64)>,
-    next_user_id: u64,
+    pub(super) tokens: BTreeMap<String, u64>,
+    pub(super) identities: Vec<(String, u64)>,
+    pub(super) next_user_id: u64,
     minted: SandboxRng,
+    #[serde(skip)]
     employees_body: Bytes,
+    #[serde(skip)]
     sequences_body: Bytes,
 }
 
@@ -48,10 +55,15 @@ impl State {
             employees_body: Bytes::new(),
             sequences_body: Bytes::new(),
         };
-        state.refresh_employees();
-        state.sequences_body =
-            json_bytes(&state.sequences.values().map(|s| SequenceView { id: s.id, name: &s.name }).collect::<Vec<_>>());
+        state.refresh_bodies();
         state
+    }
+
+    /// Rebuilds the kept list bodies.
+    pub(super) fn refresh_bodies(&mut self) {
+        self.refresh_employees();
+        self.sequences_body =
+            json_bytes(&self.sequences.values().map(|s| SequenceView { id: s.id, name: &s.name }).collect::<Vec<_>>());
     }
 
     /// The user a token key belongs to.
@@ -215,6 +227,14 @@ impl VendorStore for ChiefOnboardingStore {
     /// "create token" does; `remove_user` (`{"email"|"user_id"}`): deletes the user as the admin
     /// UI does, and with it its token ("if you ever remove this person, then the token will also
     /// be revoked").
+    fn export(&self) -> Value {
+        self.read().snapshot()
+    }
+
+    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
+        Ok(self.staged(seed, State::restore(part)?))
+    }
+
     fn admin_action(&self, action: &str, body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
         let mut state = self.write();
         match action {

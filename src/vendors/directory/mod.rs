@@ -22,6 +22,7 @@ pub mod model;
 mod routes;
 mod seed;
 mod settings;
+mod snapshot;
 pub mod store;
 
 use crate::common::error::ApiError;

@@ -2,6 +2,7 @@
 //! (profile, apps, API keys), accounts with role grants, employees with profiles and manager
 //! relations, groups with profiles, and group memberships of any entity.
 
+use crate::common::snapshot;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -96,7 +97,7 @@ pub struct App {
 }
 
 /// `OrganizationKey`: an API key; its secret is shown once, at creation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationKey {
     /// Id.
@@ -112,7 +113,7 @@ pub struct OrganizationKey {
 }
 
 /// An organization (tenant).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
     /// Id.
@@ -155,7 +156,7 @@ pub struct Grant {
 }
 
 /// An account (login identity).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Id.
@@ -198,7 +199,7 @@ pub struct ManagerRelation {
 }
 
 /// An employee of an organization.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Employee {
     /// Id.
@@ -231,12 +232,12 @@ pub struct Employee {
     /// Preferences.
     pub preferences: Preferences,
     /// Managers (not part of the employee body; `GET .../managers` lists them).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
     pub managers: Vec<ManagerRelation>,
 }
 
 /// A group (team, department).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Group {
     /// Id.
@@ -259,7 +260,7 @@ pub struct Group {
 }
 
 /// A membership of an entity in a group.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Membership {
     /// The member (an employee, account or group id).

@@ -8,8 +8,9 @@ use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
+use crate::common::snapshot::Problem;
 use crate::common::vendor_settings;
-use crate::vendor::{ActionOutcome, VendorStore};
+use crate::vendor::{ActionOutcome, Swap, VendorStore};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 
@@ -17,7 +18,7 @@ use serde_json::{Map, Value, json};
 pub const SEED_EMPLOYEES: usize = 240;
 
 /// A live API key.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     /// The bearer secret.
     pub secret: String,
@@ -29,7 +30,10 @@ pub struct Key {
     pub limit_to_role: Option<String>,
 }
 
-/// Everything the Directory holds for one sandbox.
+/// Everything the Directory holds for one sandbox. It serializes whole for snapshots (the
+/// employee count aside: a snapshot carries it in the settings).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct State {
     /// Organizations.
     pub organizations: Vec<Organization>,
@@ -48,6 +52,7 @@ pub struct State {
     /// Credentials identity -> account id.
     pub identities: Vec<(String, String)>,
     /// Employees seeded in the first organization.
+    #[serde(skip)]
     pub seed_employees: usize,
     ids: SandboxRng,
 }
@@ -192,6 +197,14 @@ impl VendorStore for DirectoryStore {
         // A new count takes effect at once: the data is seeded again.
         self.reseed(&next.seed_employees);
         Ok(self.settings())
+    }
+
+    fn export(&self) -> Value {
+        self.read().snapshot()
+    }
+
+    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
+        Ok(self.staged(seed, State::restore(part)?))
     }
 
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {

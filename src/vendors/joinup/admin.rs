@@ -5,10 +5,11 @@
 use super::model::Tenant;
 use super::settings::Known;
 use super::signup;
-use super::store::{JoinupStore, seeded_expiry};
+use super::store::{JoinupStore, State, seeded_expiry};
 use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
-use crate::vendor::{ActionOutcome, VendorStore};
+use crate::common::snapshot::Problem;
+use crate::vendor::{ActionOutcome, Swap, VendorStore};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
@@ -80,6 +81,14 @@ impl VendorStore for JoinupStore {
             state.settings.patched(patch, &state.tenants, &known)
         })?;
         Ok(state.settings.to_json(&state.tenants))
+    }
+
+    fn export(&self) -> Value {
+        self.seeded.read().snapshot()
+    }
+
+    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
+        Ok(self.seeded.staged(seed, State::restore(part)?))
     }
 
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {

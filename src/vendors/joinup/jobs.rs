@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 /// The next ids to hand out (shared by every tenant, as in one database).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Ids {
     /// Next employee id.
     pub employee: u64,

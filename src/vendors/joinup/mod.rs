@@ -29,6 +29,7 @@ mod routes;
 mod seed;
 pub mod settings;
 mod signup;
+mod snapshot;
 pub mod store;
 
 use crate::common::error::ApiError;

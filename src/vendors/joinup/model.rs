@@ -27,7 +27,7 @@ pub const ATTRIBUTES: [&str; 15] = [
 ];
 
 /// The two tenant configurations of the docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// A company group: company fields everywhere, companies created by bulk items.
@@ -37,7 +37,7 @@ pub enum Mode {
 }
 
 /// A company of a tenant.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Company {
     /// Internal id.
     pub id: u64,
@@ -48,7 +48,7 @@ pub struct Company {
 }
 
 /// An employee (`/api/company/employees/`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Employee {
     /// Joinup id.
     pub id: u64,
@@ -113,7 +113,7 @@ impl Serialize for EmployeeJson<'_> {
 }
 
 /// A cost center (`/api/company/cost-centers/`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CostCenter {
     /// Joinup id.
     pub id: u64,
@@ -140,7 +140,7 @@ impl CostCenter {
 }
 
 /// What a bulk item asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operation {
     /// Create (or re-enable).
@@ -164,7 +164,7 @@ impl Operation {
 }
 
 /// Which bulk endpoint a job came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum JobKind {
     /// `POST /api/company/employees/`.
@@ -174,7 +174,7 @@ pub enum JobKind {
 }
 
 /// One validated bulk item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BulkItem {
     /// What to do.
     pub operation: Operation,
@@ -195,7 +195,7 @@ pub struct BulkItem {
 }
 
 /// The per-operation part of a report.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OperationReport {
     /// Keys that succeeded, in order.
     pub success: Vec<String>,
@@ -204,7 +204,7 @@ pub struct OperationReport {
 }
 
 /// A finished job's report.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Report {
     /// Companies created (names, or CIFs for unnamed ones).
     pub company_created: Vec<String>,
@@ -228,7 +228,7 @@ impl Report {
 }
 
 /// An asynchronous bulk job.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
     /// The 24-hex ObjectId (`request_id`).
     pub id: String,
@@ -296,7 +296,7 @@ fn to_bytes(value: &Value) -> Bytes {
 }
 
 /// A customer of Joinup: a company group or a single company, with its own data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tenant {
     /// The credentials identity of its admin, which names the tenant (`group_admin`, ...).
     pub identity: String,
@@ -343,7 +343,7 @@ impl Tenant {
 }
 
 /// A Joinup user holding an API token.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
     /// User id (the token's `user_id`).
     pub id: u64,

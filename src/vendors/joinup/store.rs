@@ -23,9 +23,13 @@ pub(super) fn seeded_expiry() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2036, 1, 1, 0, 0, 0).single().unwrap_or_default()
 }
 
-/// Everything Joinup holds for one sandbox.
+/// Everything Joinup holds for one sandbox. It serializes whole for snapshots (the switches
+/// and kept views aside: see `snapshot.rs`).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct State {
-    /// The switches.
+    /// The switches (a snapshot carries them beside the state).
+    #[serde(skip)]
     pub settings: Settings,
     /// Tenants, in fixture order.
     pub tenants: Vec<Tenant>,
@@ -42,11 +46,14 @@ pub struct State {
     /// Id counters.
     pub ids: Ids,
     /// List bodies by tenant and URL; cleared whenever the state may have changed.
+    #[serde(skip)]
     pub pages: Memo<Bytes>,
     /// List orderings kept ready, by tenant, list and `ordering`: record indexes in that order,
     /// sorted once per change of the state (so a page of an ordered list is a slice).
+    #[serde(skip)]
     pub orders: Memo<Arc<[u32]>>,
     /// Tokens already verified against this state's secret (expiry is still checked each time).
+    #[serde(skip)]
     pub verified_tokens: Memo<Arc<Claims>>,
     object_id_process: String,
     object_id_counter: u32,

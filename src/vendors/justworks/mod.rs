@@ -25,6 +25,7 @@ mod routes;
 pub mod scopes;
 mod seed;
 mod settings;
+mod snapshot;
 pub mod store;
 mod views;
 

@@ -1,11 +1,12 @@
 //! Justworks' records, with the Partner API's snake_case names. Empty scalars are omitted and
 //! arrays always present, as the docs' formatting notes say; money is in cents.
 
-use serde::Serialize;
+use crate::common::snapshot;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// An OAuth application (created by Justworks staff; here from fixtures or the admin API).
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct App {
     /// Client id.
     pub client_id: String,
@@ -32,7 +33,7 @@ pub struct App {
 }
 
 /// A `{id, name}` reference.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reference {
     /// Id.
     pub id: String,
@@ -41,7 +42,7 @@ pub struct Reference {
 }
 
 /// A member's name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Name {
     /// Given name.
     pub given_name: String,
@@ -57,7 +58,7 @@ pub struct Name {
 }
 
 /// A member: employee, contractor, owner or international staff.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Member {
     /// `member_<ulid>`.
     pub id: String,
@@ -119,7 +120,7 @@ impl Member {
 }
 
 /// A payroll deduction.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deduction {
     /// `deduction_<ulid>`.
     pub id: String,
@@ -144,12 +145,12 @@ pub struct Deduction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Canceled deductions are no longer listed.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
     pub canceled: bool,
 }
 
 /// The company.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Company {
     /// `company_<ulid>`.
     pub id: String,
@@ -230,7 +231,7 @@ pub struct Paystub {
 }
 
 /// A payroll: its totals are the sums of its paystubs, plus fees in the company debit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Payroll {
     /// `payroll_<ulid>`.
     pub id: String,
@@ -245,7 +246,7 @@ pub struct Payroll {
     /// Net pay.
     pub net_pay: i64,
     /// ISO 4217.
-    pub currency: &'static str,
+    pub currency: String,
     /// When the company is debited.
     pub debit_date: String,
     /// Pay date.
@@ -253,15 +254,15 @@ pub struct Payroll {
     /// `direct_deposit`.
     pub payment_method: String,
     /// First day of the pay period (on its paystubs, not on the payroll).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
     pub period_start: String,
     /// Fees (`GET .../fees`).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
     pub fees: Vec<Value>,
 }
 
 /// A time-off policy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Policy {
     /// `policy_<ulid>`.
     pub id: String,
@@ -278,12 +279,12 @@ pub struct Policy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivation_date: Option<String>,
     /// Hours accrued per year (for balances; not on the wire).
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
     pub yearly_hours: f64,
 }
 
 /// A time-off request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TimeOffRequest {
     /// `request_<ulid>`.
     pub id: String,
@@ -311,7 +312,7 @@ pub struct TimeOffRequest {
 }
 
 /// An asynchronous balances report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BalanceReport {
     /// Upper-case ULID.
     pub report_id: String,

@@ -8,7 +8,7 @@
 use super::model::{Line, Member, Payroll, Paystub};
 
 /// Which members are paid, and the key of this seed's ids and overtime.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Paystubs {
     key: u64,
     /// Indexes into the members of those on payroll (employees and paid owners), in order.
@@ -54,6 +54,11 @@ impl Paystubs {
             .filter_map(|(i, _)| u32::try_from(i).ok())
             .collect();
         Self { key: mix(seed ^ 0x6a75_7374_776f_726b), paid }
+    }
+
+    /// Whether every paid index names one of `members` (a restored snapshot's check).
+    pub fn pays_only(&self, members: usize) -> bool {
+        self.paid.iter().all(|i| (*i as usize) < members)
     }
 
     /// How many members each payroll pays.

@@ -222,7 +222,7 @@ pub fn payrolls(rng: &mut SandboxRng, members: &[Member], stubs: &Paystubs) -> V
                 employer_taxes: employer_fica,
                 gross_pay: gross,
                 net_pay: net,
-                currency: "USD",
+                currency: "USD".into(),
                 debit_date: (end - Duration::days(2)).to_string(),
                 pay_date: end.to_string(),
                 payment_method: "direct_deposit".into(),

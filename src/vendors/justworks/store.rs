@@ -10,9 +10,10 @@ use crate::common::expiring;
 use crate::common::memo::Memo;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
+use crate::common::snapshot::Problem;
 use crate::common::url;
 use crate::common::vendor_settings;
-use crate::vendor::{ActionOutcome, VendorStore};
+use crate::vendor::{ActionOutcome, Swap, VendorStore};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -29,7 +30,7 @@ pub const REFRESH_LIFETIME: Duration = Duration::days(30);
 pub const CODE_LIFETIME: Duration = Duration::minutes(10);
 
 /// An authorization code waiting to be exchanged.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Code {
     /// The app.
     pub client_id: String,
@@ -44,7 +45,7 @@ pub struct Code {
 }
 
 /// An access or refresh token.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Token {
     /// The app.
     pub client_id: String,
@@ -58,11 +59,15 @@ pub struct Token {
     pub grant: String,
 }
 
-/// Everything Justworks holds for one sandbox.
+/// Everything Justworks holds for one sandbox. It serializes whole for snapshots (the
+/// switches aside: a snapshot carries them beside the state).
+#[derive(Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct State {
     /// OAuth apps.
     pub apps: Vec<App>,
     /// Redirect at once for every app.
+    #[serde(skip)]
     pub auto_approve: bool,
     /// Codes.
     pub codes: BTreeMap<String, Code>,
@@ -83,6 +88,7 @@ pub struct State {
     /// Paystubs.
     pub paystubs: Paystubs,
     /// `GET /v1/members` bodies by scopes and query (members never change after seeding).
+    #[serde(skip)]
     pub member_pages: Memo<Bytes>,
     /// Time-off policies.
     pub policies: Vec<Policy>,
@@ -91,8 +97,10 @@ pub struct State {
     /// Balance reports.
     pub reports: Vec<BalanceReport>,
     /// Seconds of sandbox time a balances report stays pending.
+    #[serde(skip)]
     pub balance_report_seconds: i64,
     /// Members seeded.
+    #[serde(skip)]
     pub seed_members: usize,
     ids: SandboxRng,
 }
@@ -320,6 +328,14 @@ impl VendorStore for JustworksStore {
         self.reseed(&next.seed_members);
         self.write().apply_settings(&next);
         Ok(self.settings())
+    }
+
+    fn export(&self) -> Value {
+        self.read().snapshot()
+    }
+
+    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
+        Ok(self.staged(seed, State::restore(part)?))
     }
 
     fn admin_action(&self, action: &str, body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {

@@ -29,6 +29,7 @@ pub mod model;
 mod routes;
 mod seed;
 mod settings;
+mod snapshot;
 pub mod store;
 
 use crate::common::error::ApiError;

@@ -2,6 +2,7 @@
 //! contract types, groups, metadata keys, incidence types), its employees (person, service
 //! associations, contracts, incidences) and app users. Reads omit fields without value.
 
+use crate::common::snapshot;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -76,7 +77,7 @@ pub struct MetadataKeys {
 }
 
 /// The `person` object (`GET .../employees/{employeeId}`).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     /// Given name.
@@ -109,13 +110,13 @@ pub struct Person {
 }
 
 /// A dated record kept as the normalized JSON the client sent (no nulls), with its period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Dated {
     /// First day.
-    #[serde(skip)]
+    #[serde(rename = "period_from", skip_serializing_if = "snapshot::on_the_wire")]
     pub from: NaiveDate,
     /// Last day, `None` when open-ended.
-    #[serde(skip)]
+    #[serde(rename = "period_to", default, skip_serializing_if = "snapshot::on_the_wire")]
     pub to: Option<NaiveDate>,
     /// The fields.
     #[serde(flatten)]
@@ -140,7 +141,7 @@ impl Dated {
 }
 
 /// An employee with everything attached to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Employee {
     /// Personal data.
@@ -154,7 +155,7 @@ pub struct Employee {
 }
 
 /// An Orquest app user.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// Login name; never changed through the importer.
@@ -207,7 +208,7 @@ pub struct IntegrationUser {
 }
 
 /// A business (tenant) and its data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Business {
     /// External id, used in paths.
     pub id: String,

@@ -8,8 +8,9 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::common::expiring;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
+use crate::common::snapshot::Problem;
 use crate::common::vendor_settings;
-use crate::vendor::{ActionOutcome, VendorStore};
+use crate::vendor::{ActionOutcome, Swap, VendorStore};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 pub const SESSION_LIFETIME: chrono::Duration = chrono::Duration::minutes(30);
 
 /// A form-login session.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     /// Business index.
     pub business: usize,
@@ -30,7 +31,10 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Everything Orquest holds for one sandbox.
+/// Everything Orquest holds for one sandbox. It serializes whole for snapshots (the switches
+/// aside: a snapshot carries them beside the state).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct State {
     /// Businesses, in fixture order.
     pub businesses: Vec<Business>,
@@ -41,6 +45,7 @@ pub struct State {
     /// Form-login passwords by identity.
     pub passwords: BTreeMap<String, String>,
     /// The switches; `seed_employees` decided what was seeded.
+    #[serde(skip)]
     pub settings: Settings,
     session_ids: SandboxRng,
 }
@@ -155,6 +160,14 @@ impl VendorStore for OrquestStore {
     fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
         let state = self.reconfigure(|state| vendor_settings::patched(&state.settings, patch, &()))?;
         Ok(json!(state.settings))
+    }
+
+    fn export(&self) -> Value {
+        self.read().snapshot()
+    }
+
+    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
+        Ok(self.staged(seed, State::restore(part)?))
     }
 
     fn admin_action(&self, action: &str, _body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {

@@ -1,0 +1,138 @@
+//! Vendor state in a snapshot document (`GET`/`PUT /__admin/snapshot`): records serialize whole,
+//! fields the wire never shows included, and read back with the JSON path of the first problem.
+//!
+//! A record type serializes once, through serde derive, for both uses. A field the vendor never
+//! sends (a deduction's `canceled`, a policy's accrual rate) is marked
+//! `#[serde(default, skip_serializing_if = "snapshot::on_the_wire")]`: skipped while a vendor
+//! answers, written while [`export`] runs. One derive means a new field cannot be forgotten by
+//! the snapshot (the alternative, a mirror type per record, drifts).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::cell::Cell;
+use std::fmt;
+
+thread_local! {
+    /// Set while [`export`] serializes on this thread.
+    static EXPORTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `skip_serializing_if` for fields kept in snapshots but never sent by the vendor.
+pub fn on_the_wire<T>(_: &T) -> bool {
+    !EXPORTING.get()
+}
+
+/// `value` as snapshot JSON: every field, wire-only skips lifted.
+pub fn export<T: Serialize>(value: &T) -> Value {
+    struct Exporting;
+    impl Drop for Exporting {
+        fn drop(&mut self) {
+            EXPORTING.set(false);
+        }
+    }
+    EXPORTING.set(true);
+    let _exporting = Exporting;
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// The first problem of a snapshot document: where (a JSON path such as
+/// `vendors.joinup.state.tenants[0].employees[3].company`) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// JSON path from the document's root.
+    pub path: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `path`.
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { path: path.into(), message: message.into() }
+    }
+
+    /// A vendor's settings refused by its own checks (the admin API's message).
+    pub fn settings(error: &crate::common::error::ApiError) -> Self {
+        Self::at("settings", error.message.clone().unwrap_or_else(|| "invalid settings".to_owned()))
+    }
+
+    /// The same problem seen from `prefix` (a parent's path).
+    pub fn under(self, prefix: &str) -> Self {
+        let path = match (prefix.is_empty(), self.path.is_empty(), self.path.starts_with('[')) {
+            (true, _, _) => self.path,
+            (false, true, _) => prefix.to_owned(),
+            (false, false, true) => format!("{prefix}{}", self.path),
+            (false, false, false) => format!("{prefix}.{}", self.path),
+        };
+        Self { path, ..self }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Reads `value` (found at `path`) as `T`; a wrong type or unknown field names its own path.
+pub fn read<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, Problem> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let inner = error.path().to_string();
+        let inner = if inner == "." { String::new() } else { inner };
+        Problem::at(inner, error.into_inner().to_string()).under(path)
+    })
+}
+
+/// A vendor's part of a snapshot, `{"settings": ..., "state": ...}`.
+pub struct Part<'a> {
+    /// What `GET /__admin/vendors/{id}/settings` shows.
+    pub settings: &'a Value,
+    /// The records.
+    pub state: &'a Value,
+}
+
+impl<'a> Part<'a> {
+    /// The two members of `part`, or the problem (paths relative to the part).
+    pub fn of(part: &'a Value) -> Result<Self, Problem> {
+        let Value::Object(map) = part else { return Err(Problem::at("", "must be an object with settings and state")) };
+        if let Some(unknown) = map.keys().find(|k| *k != "settings" && *k != "state") {
+            return Err(Problem::at(unknown.as_str(), "unknown member (a vendor part has settings and state)"));
+        }
+        let member = |name: &str| map.get(name).ok_or_else(|| Problem::at(name, "missing"));
+        Ok(Self { settings: member("settings")?, state: member("state")? })
+    }
+}
+
+/// `Err` at `path` unless `found`: a reference that names nothing (a dangling id).
+pub fn refers(found: bool, path: impl FnOnce() -> String, what: impl FnOnce() -> String) -> Result<(), Problem> {
+    if found { Ok(()) } else { Err(Problem::at(path(), what())) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Serialize, Deserialize)]
+    struct Record {
+        shown: u8,
+        #[serde(default, skip_serializing_if = "on_the_wire")]
+        kept: u8,
+    }
+
+    #[test]
+    fn export_lifts_wire_skips_only_while_exporting() {
+        let record = Record { shown: 1, kept: 2 };
+        assert_eq!(serde_json::to_value(&record).unwrap(), serde_json::json!({"shown": 1}));
+        assert_eq!(export(&record), serde_json::json!({"shown": 1, "kept": 2}));
+        assert_eq!(serde_json::to_value(&record).unwrap(), serde_json::json!({"shown": 1}));
+    }
+
+    #[test]
+    fn read_names_the_path_of_the_problem() {
+        let doc = serde_json::json!([{"shown": 1}, {"shown": "x"}]);
+        let problem = read::<Vec<Record>>(&doc, "vendors.v.state.records").err().unwrap();
+        assert_eq!(problem.path, "vendors.v.state.records[1].shown");
+    }
+}

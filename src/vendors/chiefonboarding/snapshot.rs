@@ -1,0 +1,47 @@
+//! ChiefOnboarding's part of a snapshot: the state whole (the organization, users, sequences, tokens, identities, the next user id, token RNG) and the switches as the admin
+//! API shows them. Reading one back checks every reference before anything is swapped in.
+
+use super::settings::Settings;
+use super::store::State;
+use crate::common::snapshot::{self, Part, Problem, refers};
+use crate::common::vendor_settings;
+use serde_json::{Value, json};
+
+impl State {
+    /// `{"settings", "state"}`.
+    pub(super) fn snapshot(&self) -> Value {
+        json!({"settings": self.settings, "state": snapshot::export(self)})
+    }
+
+    /// The state a snapshot part describes, its kept bodies rebuilt.
+    pub(super) fn restore(part: &Value) -> Result<Self, Problem> {
+        let part = Part::of(part)?;
+        let mut state: State = snapshot::read(part.state, "state")?;
+        state.check_references().map_err(|p| p.under("state"))?;
+        state.settings = vendor_settings::patched(&Settings::default(), &Settings::canonical(part.settings), &())
+            .map_err(|e| Problem::settings(&e))?;
+        state.refresh_bodies();
+        Ok(state)
+    }
+
+    /// Every reference of a restored state names something that exists; ids are unique and
+    /// below the next one.
+    fn check_references(&self) -> Result<(), Problem> {
+        for (key, user) in &self.users {
+            let at = |field: &str| format!("users.{key}.{field}");
+            refers(*key == user.id, || at("id"), || format!("must equal its key {key}"))?;
+            refers(user.id < self.next_user_id, || at("id"), || "must be below next_user_id".into())?;
+            let sequences = user.sequences.iter().chain(&user.offboarding_sequences);
+            if let Some(missing) = sequences.into_iter().find(|id| !self.sequences.contains_key(id)) {
+                return Err(Problem::at(at("sequences"), format!("no sequence {missing}")));
+            }
+        }
+        for (key, sequence) in &self.sequences {
+            refers(*key == sequence.id, || format!("sequences.{key}.id"), || format!("must equal its key {key}"))?;
+        }
+        for (token, user) in &self.tokens {
+            refers(self.users.contains_key(user), || format!("tokens.{token}"), || format!("no user {user}"))?;
+        }
+        Ok(())
+    }
+}
