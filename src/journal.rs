@@ -1,7 +1,7 @@
 //! A bounded ring buffer of the requests a sandbox answered, newest last.
 
 use crate::common::wildcard::wildcard_match;
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -58,6 +58,46 @@ pub struct JournalEntry {
     pub panic: Option<String>,
     /// Whether the request reached no emulated operation (an unknown route or a wrong method).
     pub unmatched: bool,
+    /// What answered: the sandbox's response (inbound) or the client's (outbound), when known.
+    pub answer: Option<Box<Answer>>,
+}
+
+/// The answer to a journaled request: its first headers and the start of its body, copied.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    /// The recorded headers (see [`keep_headers`]); none for an outbound call's answer.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The first [`BODY_LIMIT`] bytes of the body.
+    pub body: Bytes,
+    /// The whole body's length; `None` when it was streamed and not seen.
+    pub body_len: Option<usize>,
+}
+
+impl Answer {
+    /// An answer with these headers and body (`None`: a streamed body, not seen).
+    pub fn keep(headers: &HeaderMap, body: Option<&[u8]>) -> Self {
+        Self {
+            headers: keep_headers(headers),
+            body: body.map_or_else(Bytes::new, |b| Bytes::copy_from_slice(&b[..b.len().min(BODY_LIMIT)])),
+            body_len: body.map(<[u8]>::len),
+        }
+    }
+}
+
+/// The headers a journal entry keeps: the first [`MAX_RECORDED_HEADERS`] whose values fit in
+/// [`HEADER_VALUE_LIMIT`], copied (a slice would keep a whole read buffer alive).
+pub fn keep_headers(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
+    headers
+        .iter()
+        .filter(|(_, value)| value.len() <= HEADER_VALUE_LIMIT)
+        .take(MAX_RECORDED_HEADERS)
+        .filter_map(|(name, value)| Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?)))
+        .collect()
+}
+
+/// Headers as the journal shows them: name to value (the last of repeated names).
+fn header_map(headers: &[(HeaderName, HeaderValue)]) -> BTreeMap<&str, &str> {
+    headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect()
 }
 
 impl JournalEntry {
@@ -77,8 +117,7 @@ impl JournalEntry {
 impl Serialize for JournalEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let headers: BTreeMap<&str, &str> =
-            self.headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect();
+        let headers = header_map(&self.headers);
         let (body, cut_here) = journal_body(&self.body);
         let body_truncated = cut_here || self.body_len > self.body.len();
         let mut map = serializer.serialize_map(None)?;
@@ -104,6 +143,17 @@ impl Serialize for JournalEntry {
         }
         if self.unmatched {
             map.serialize_entry("unmatched", &true)?;
+        }
+        if let Some(answer) = &self.answer {
+            let (body, cut_here) = journal_body(&answer.body);
+            let truncated = cut_here || answer.body_len.is_some_and(|len| len > answer.body.len());
+            let answer = serde_json::json!({
+                "headers": header_map(&answer.headers),
+                "body": body,
+                "body_truncated": truncated,
+                "streamed": answer.body_len.is_none(),
+            });
+            map.serialize_entry("response", &answer)?;
         }
         map.end()
     }

@@ -4,7 +4,7 @@
 //! read its result; they never touch the network or the journal themselves.
 
 use crate::common::clock::Clock;
-use crate::journal::{Journal, JournalEntry};
+use crate::journal::{Answer, Journal, JournalEntry};
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
@@ -90,6 +90,10 @@ pub async fn send(
         },
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
         scenario: None,
+        answer: match &result {
+            OutboundResult::Answered { body, .. } => Some(Box::new(Answer::keep(&Default::default(), Some(body)))),
+            _ => None,
+        },
     });
     result
 }

@@ -4,7 +4,7 @@
 
 use crate::admin::error::AdminError;
 use crate::common::error::{ApiError, ErrorKind};
-use crate::journal::{HEADER_VALUE_LIMIT, JournalEntry, MAX_RECORDED_HEADERS};
+use crate::journal::{self, Answer, JournalEntry};
 use crate::panic_net;
 use crate::request_id::RequestId;
 use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
@@ -12,7 +12,7 @@ use crate::scenario::fault::{self, ConnSocket};
 use crate::scenario::matcher::RequestFacts;
 use crate::scenario::{Action, Fault};
 use crate::vendor::Vendor;
-use actix_web::body::BoxBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, TRANSFER_ENCODING};
@@ -102,6 +102,7 @@ async fn pipeline(
         res.headers_mut().insert(DATE, date_header(sandbox.clock.now()));
     }
     entry.status = if broken { 0 } else { res.status().as_u16() };
+    let res = keep_answer(res, &mut entry);
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     if mount.access_log {
         access_line(&sandbox, &entry);
@@ -317,14 +318,7 @@ fn to_api_error(err: &Error) -> ApiError {
 }
 
 fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, prefix_len: usize) -> JournalEntry {
-    // Copies, not slices: a slice would keep the request's whole read buffer alive.
-    let headers = req
-        .headers()
-        .iter()
-        .filter(|(_, value)| value.len() <= HEADER_VALUE_LIMIT)
-        .take(MAX_RECORDED_HEADERS)
-        .filter_map(|(name, value)| Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?)))
-        .collect();
+    let headers = journal::keep_headers(req.headers());
     let uri = req.uri().to_string().parse().unwrap_or_else(|_| req.uri().clone());
     JournalEntry {
         seq: 0,
@@ -343,5 +337,24 @@ fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, 
         scenario: None,
         panic: None,
         unmatched: false,
+        answer: None,
     }
+}
+
+/// The response as the journal keeps it; a body already in memory is seen without copying the
+/// response (a streamed one is left alone and shown as streamed).
+fn keep_answer(res: ServiceResponse<BoxBody>, entry: &mut JournalEntry) -> ServiceResponse<BoxBody> {
+    let mut kept = None;
+    let res = res.map_body(|head, body| match body.try_into_bytes() {
+        Ok(bytes) => {
+            kept = Some(Answer::keep(&head.headers, Some(&bytes)));
+            BoxBody::new(bytes)
+        }
+        Err(body) => {
+            kept = Some(Answer::keep(&head.headers, None));
+            body
+        }
+    });
+    entry.answer = kept.map(Box::new);
+    res
 }

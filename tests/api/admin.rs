@@ -119,7 +119,7 @@ async fn journal_records_requests_with_filters_and_can_be_cleared() {
     let all = app.get_json("/__admin/requests", None, 200).await;
     assert_eq!(all.as_array().map(Vec::len), Some(3));
     let posted = app.get_json("/__admin/requests?method=post&vendor=chiefonboarding", None, 200).await;
-    insta::assert_json_snapshot!(posted, {"[].request_id" => "[id]", "[].duration_ms" => "[ms]", "[].headers.authorization" => "[token]", "[].headers.host" => "[host]"});
+    insta::assert_json_snapshot!(posted, {"[].request_id" => "[id]", "[].duration_ms" => "[ms]", "[].headers.authorization" => "[token]", "[].headers.host" => "[host]", "[].response.headers.date" => "[date]"});
     let by_status = app.get_json("/__admin/requests?status=404", None, 200).await;
     assert_eq!(by_status[0]["query"], "format=xml");
     let by_path = app.get_json("/__admin/requests?path=/api/*/", None, 200).await;
