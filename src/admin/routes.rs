@@ -4,18 +4,14 @@
 use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, store};
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
-use super::model::{
-    ActiveScenarios, ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery, ScenarioUpload,
-};
-use super::{snapshot, verify};
+use super::model::{ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery};
+use super::{console, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::journal::JournalFilter;
 use crate::outbound;
 use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
-use crate::scenario::loader::compile_text;
-use crate::scenario::{MAX_LOADED, UnknownScenario};
-use crate::vendor::{ActionOutcome, known_to_scenarios};
+use crate::vendor::ActionOutcome;
 use actix_web::HttpMessage;
 use actix_web::dev::HttpServiceFactory;
 use actix_web::http::header::HeaderValue;
@@ -51,13 +47,17 @@ pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
         )
         .service(resource("/sandboxes/{name}", [web::get().to(get_sandbox), web::delete().to(delete_sandbox)]))
         .service(resource("/clock", [web::get().to(clock), web::post().to(set_clock)]))
-        .service(resource("/scenarios", [web::get().to(scenarios), web::post().to(add_scenario)]))
-        // Before `/scenarios/{name}`, so `active` is never taken for a scenario name.
+        .service(resource("/scenarios", [web::get().to(scenarios::list), web::post().to(scenarios::add)]))
+        // Before `/scenarios/{name}`, so `active` and `shipped` are never taken for a name.
         .service(resource(
             "/scenarios/active",
-            [web::put().to(activate_scenarios), web::delete().to(deactivate_scenarios)],
+            [web::put().to(scenarios::activate), web::delete().to(scenarios::deactivate)],
         ))
-        .service(resource("/scenarios/{name}", [web::delete().to(remove_scenario)]))
+        .service(resource("/scenarios/shipped", [web::get().to(scenarios::shipped)]))
+        .service(resource("/scenarios/{name}", [web::delete().to(scenarios::remove)]))
+        .service(resource("/ui", [web::get().to(console::page)]))
+        .service(resource("/ui/assets/{file}", [web::get().to(console::asset)]))
+        .service(resource("/ui/{page}", [web::get().to(console::page)]))
         .default_service(web::to(|req: HttpRequest| async move {
             AdminResult::Err(AdminError::not_found(format!("no admin route {}", req.path())))
         }))
@@ -284,60 +284,6 @@ async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -
     let change = ClockChange { frozen: request.frozen, set, advance };
     sandbox.clock.apply(change).map_err(|e| AdminError::bad_request(e.to_string()))?;
     Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
-}
-
-/// `GET /__admin/scenarios`: loaded scenarios, active flags, per-rule counters.
-async fn scenarios(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
-    Ok(HttpResponse::Ok().json(sandbox(&admin, query.sandbox.as_deref())?.scenarios.describe()))
-}
-
-/// `POST /__admin/scenarios`: a YAML or JSON scenario; active unless `?activate=false`.
-async fn add_scenario(admin: Admin, query: web::Query<ScenarioUpload>, body: Bytes) -> AdminResult {
-    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
-    let text = std::str::from_utf8(&body).map_err(|_| AdminError::bad_request("<body>: not UTF-8"))?;
-    let default_name = query.name.as_deref().unwrap_or("");
-    let scenario = compile_text(text, "<body>", default_name, &known_to_scenarios(admin.registry.vendors()))
-        .map_err(|e| AdminError::bad_request(e.to_string()))?;
-    let name = scenario.name.clone();
-    sandbox.scenarios.add(scenario, query.activate.unwrap_or(true), sandbox.clock.now()).map_err(|_| {
-        AdminError::with_status(
-            actix_web::http::StatusCode::CONFLICT,
-            "too_many_scenarios",
-            format!("this sandbox holds {MAX_LOADED} scenarios already; delete one first"),
-        )
-    })?;
-    let all = sandbox.scenarios.describe();
-    let added = all.as_array().into_iter().flatten().find(|s| s["name"] == name.as_str()).cloned();
-    Ok(HttpResponse::Created().json(added))
-}
-
-/// `PUT /__admin/scenarios/active`: `{"names": [...]}` become the active set, in that order.
-async fn activate_scenarios(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -> AdminResult {
-    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
-    let request: ActiveScenarios = required_json(&body)?;
-    sandbox
-        .scenarios
-        .set_active(&request.names, sandbox.clock.now())
-        .map_err(|UnknownScenario(name)| AdminError::bad_request(format!("no scenario named '{name}' is loaded")))?;
-    Ok(HttpResponse::Ok().json(sandbox.scenarios.describe()))
-}
-
-/// `DELETE /__admin/scenarios/active`: nothing active; everything stays loaded.
-async fn deactivate_scenarios(admin: Admin, query: web::Query<SandboxQuery>) -> AdminResult {
-    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
-    // An empty list names no scenario, so it cannot be refused.
-    let _ = sandbox.scenarios.set_active(&[], sandbox.clock.now());
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// `DELETE /__admin/scenarios/{name}`: unload one.
-async fn remove_scenario(admin: Admin, name: web::Path<String>, query: web::Query<SandboxQuery>) -> AdminResult {
-    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
-    sandbox
-        .scenarios
-        .remove(&name)
-        .map_err(|UnknownScenario(name)| AdminError::not_found(format!("no scenario named '{name}' is loaded")))?;
-    Ok(HttpResponse::NoContent().finish())
 }
 
 /// App-wide fallback: a path under no vendor prefix and not under `/__admin`.

@@ -93,6 +93,36 @@ pub fn load_file(name_or_path: &str, dir: &Path, vendors: &[KnownVendor]) -> Res
     compile_text(&text, &file, stem, vendors)
 }
 
+/// Scenario files listed at most by [`shipped`].
+const MAX_SHIPPED: usize = 200;
+
+/// The scenario files in `dir` that compile, by file stem, sorted (at most 200; a file that does
+/// not compile is left out and logged).
+pub fn shipped(dir: &Path, vendors: &[KnownVendor]) -> Vec<(String, Scenario)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut stems: Vec<String> = entries
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let ext = path.extension()?.to_str()?;
+            (["yaml", "yml", "json"].contains(&ext) && path.is_file())
+                .then(|| path.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    stems.sort();
+    stems.dedup();
+    stems
+        .into_iter()
+        .take(MAX_SHIPPED)
+        .filter_map(|stem| match load_file(&stem, dir, vendors) {
+            Ok(scenario) => Some((stem, scenario)),
+            Err(error) => {
+                tracing::warn!(%error, "a shipped scenario file does not compile");
+                None
+            }
+        })
+        .collect()
+}
+
 /// Parses and compiles scenario text. JSON when it starts with `{`, YAML otherwise.
 pub fn compile_text(
     text: &str,

@@ -3,6 +3,7 @@
 mod admin;
 mod architecture;
 mod chiefonboarding;
+mod console;
 mod directory;
 mod fuzz;
 mod helpers;
