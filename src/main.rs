@@ -3,7 +3,7 @@
 use clap::Parser;
 use hr_sandbox::cli::{CheckScenariosArgs, Cli, Command, DumpArgs, HealthcheckArgs, ServeArgs};
 use hr_sandbox::probe::Probe;
-use hr_sandbox::scenario::loader::load_file;
+use hr_sandbox::scenario::files::load_file;
 use hr_sandbox::settings::LogFormat;
 use hr_sandbox::startup::Application;
 use hr_sandbox::vendor::known_to_scenarios;

@@ -47,7 +47,7 @@ impl Application {
         let scenarios = settings
             .scenarios
             .iter()
-            .map(|file| scenario::loader::load_file(file, &settings.scenarios_dir, &known).map(Arc::new))
+            .map(|file| scenario::files::load_file(file, &settings.scenarios_dir, &known).map(Arc::new))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         let rate_limits = settings.rate_limits == RateLimits::Faithful;

@@ -4,7 +4,8 @@
 use super::context::{Admin, AdminResult, required_json, sandbox};
 use super::error::AdminError;
 use super::model::{ActiveScenarios, SandboxQuery, ScenarioUpload};
-use crate::scenario::loader::{self, compile_text};
+use crate::scenario::files;
+use crate::scenario::loader::compile_text;
 use crate::scenario::{MAX_LOADED, UnknownScenario};
 use crate::vendor::known_to_scenarios;
 use actix_web::{HttpResponse, web};
@@ -71,7 +72,7 @@ pub async fn shipped(admin: Admin) -> AdminResult {
     let dir = admin.scenarios_dir.clone();
     let known = known_to_scenarios(admin.registry.vendors());
     let files =
-        web::block(move || loader::shipped(&dir, &known)).await.map_err(|e| AdminError::internal(e.to_string()))?;
+        web::block(move || files::shipped(&dir, &known)).await.map_err(|e| AdminError::internal(e.to_string()))?;
     let list: Vec<Value> = files
         .into_iter()
         .map(|(name, scenario)| json!({"name": name, "description": scenario.description, "source": scenario.source}))

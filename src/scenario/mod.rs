@@ -4,6 +4,7 @@
 
 mod compiled;
 pub mod fault;
+pub mod files;
 pub mod loader;
 pub mod matcher;
 pub mod model;
