@@ -8,6 +8,7 @@ pub mod common;
 pub mod families;
 pub mod forwarded;
 pub mod journal;
+pub mod openapi;
 pub mod outbound;
 pub mod panic_net;
 pub mod probe;

@@ -24,6 +24,10 @@ pub trait Vendor: Send + Sync + 'static {
     fn configure(&self, cfg: &mut web::ServiceConfig);
     /// The vendor's one error renderer: every error under its prefix goes through here.
     fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse;
+    /// The table its OpenAPI document is built from (see `crate::openapi`).
+    fn api(&self) -> Option<&'static crate::openapi::Api> {
+        None
+    }
     /// Whether the vendor has bulk endpoints that honour scenario `item_error` rules.
     fn has_bulk_items(&self) -> bool {
         false

@@ -1,12 +1,18 @@
 //! The admin API under `/__admin`: health, credentials, reset, state, journal, sandboxes, clock,
-//! scenarios, verification over the journal. Local by default (`guard.rs`): loopback hosts, JSON writes, an optional token.
+//! scenarios, verification over the journal, snapshots, OpenAPI documents, the QA console. Local by default (`guard.rs`): loopback hosts, JSON writes, an optional token.
 
 mod console;
 pub mod context;
 pub mod error;
 pub mod guard;
 pub mod model;
+mod openapi;
 pub mod routes;
 mod scenarios;
 mod snapshot;
 mod verify;
+
+/// The admin API's OpenAPI table (for the route/document equality test).
+pub fn openapi_table() -> &'static crate::openapi::Api {
+    &openapi::ADMIN
+}

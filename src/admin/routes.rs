@@ -5,8 +5,9 @@ use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, 
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery};
-use super::{console, scenarios, snapshot, verify};
+use super::{console, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
+use crate::common::routing;
 use crate::journal::JournalFilter;
 use crate::outbound;
 use crate::request_id::RequestId;
@@ -14,8 +15,10 @@ use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
 use crate::vendor::ActionOutcome;
 use actix_web::HttpMessage;
 use actix_web::dev::HttpServiceFactory;
+use actix_web::http::Method;
 use actix_web::http::header::HeaderValue;
 use actix_web::middleware::from_fn;
+use actix_web::{FromRequest, Handler, Responder};
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -26,48 +29,75 @@ pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
     web::scope("/__admin")
         .wrap(from_fn(move |req, next| guard::guard(access.clone(), req, next)))
         .app_data(web::QueryConfig::default().error_handler(|e, _| AdminError::bad_request(e.to_string()).into()))
-        .service(resource("/health", [web::get().to(health)]))
-        .service(resource("/credentials", [web::get().to(credentials)]))
-        .service(resource("/reset", [web::post().to(reset)]))
-        .service(resource("/vendors", [web::get().to(vendors)]))
-        .service(resource("/vendors/{id}/state", [web::get().to(vendor_state)]))
-        .service(resource("/vendors/{id}/settings", [web::get().to(vendor_settings), web::patch().to(patch_settings)]))
-        .service(resource("/vendors/{id}/{action}", [web::post().to(vendor_action)]))
-        .service(resource("/requests", [web::get().to(requests), web::delete().to(clear_requests)]))
-        .service(resource("/requests/find", [web::post().to(verify::find)]))
-        .service(resource("/requests/verify", [web::post().to(verify::verify)]))
-        .service(resource("/requests/unmatched", [web::get().to(verify::unmatched)]))
-        .service(
-            resource("/sandboxes", [web::get().to(list_sandboxes), web::post().to(create_sandbox)])
-                .app_data(web::PayloadConfig::new(snapshot::BODY_LIMIT)),
-        )
-        .service(
-            resource("/snapshot", [web::get().to(snapshot::get), web::put().to(snapshot::put)])
-                .app_data(web::PayloadConfig::new(snapshot::BODY_LIMIT)),
-        )
-        .service(resource("/sandboxes/{name}", [web::get().to(get_sandbox), web::delete().to(delete_sandbox)]))
-        .service(resource("/clock", [web::get().to(clock), web::post().to(set_clock)]))
-        .service(resource("/scenarios", [web::get().to(scenarios::list), web::post().to(scenarios::add)]))
-        // Before `/scenarios/{name}`, so `active` and `shipped` are never taken for a name.
-        .service(resource(
-            "/scenarios/active",
-            [web::put().to(scenarios::activate), web::delete().to(scenarios::deactivate)],
-        ))
-        .service(resource("/scenarios/shipped", [web::get().to(scenarios::shipped)]))
-        .service(resource("/scenarios/{name}", [web::delete().to(scenarios::remove)]))
-        .service(resource("/ui", [web::get().to(console::page)]))
-        .service(resource("/ui/assets/{file}", [web::get().to(console::asset)]))
-        .service(resource("/ui/{page}", [web::get().to(console::page)]))
+        .configure(configure)
         .default_service(web::to(|req: HttpRequest| async move {
             AdminResult::Err(AdminError::not_found(format!("no admin route {}", req.path())))
         }))
 }
 
-fn resource<const N: usize>(path: &str, routes: [Route; N]) -> actix_web::Resource {
-    routes.into_iter().fold(web::resource(path), |r, route| r.route(route)).default_service(web::to(
-        |req: HttpRequest| async move { AdminResult::Err(AdminError::method_not_allowed(req.method().as_str())) },
-    ))
+/// Every admin route, relative to `/__admin` (each noted for the admin OpenAPI document).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/health", [get(health)]))
+        .service(resource("/credentials", [get(credentials)]))
+        .service(resource("/reset", [post(reset)]))
+        .service(resource("/vendors", [get(vendors)]))
+        .service(resource("/vendors/{id}/state", [get(vendor_state)]))
+        .service(resource("/vendors/{id}/settings", [get(vendor_settings), patch(patch_settings)]))
+        .service(resource("/vendors/{id}/openapi", [get(openapi::vendor)]))
+        .service(resource("/vendors/{id}/{action}", [post(vendor_action)]))
+        .service(resource("/requests", [get(requests), delete(clear_requests)]))
+        .service(resource("/requests/find", [post(verify::find)]))
+        .service(resource("/requests/verify", [post(verify::verify)]))
+        .service(resource("/requests/unmatched", [get(verify::unmatched)]))
+        .service(
+            resource("/sandboxes", [get(list_sandboxes), post(create_sandbox)])
+                .app_data(web::PayloadConfig::new(snapshot::BODY_LIMIT)),
+        )
+        .service(
+            resource("/snapshot", [get(snapshot::get), put(snapshot::put)])
+                .app_data(web::PayloadConfig::new(snapshot::BODY_LIMIT)),
+        )
+        .service(resource("/sandboxes/{name}", [get(get_sandbox), delete(delete_sandbox)]))
+        .service(resource("/clock", [get(clock), post(set_clock)]))
+        .service(resource("/scenarios", [get(scenarios::list), post(scenarios::add)]))
+        // Before `/scenarios/{name}`, so `active` and `shipped` are never taken for a name.
+        .service(resource("/scenarios/active", [put(scenarios::activate), delete(scenarios::deactivate)]))
+        .service(resource("/scenarios/shipped", [get(scenarios::shipped)]))
+        .service(resource("/scenarios/{name}", [delete(scenarios::remove)]))
+        .service(resource("/ui", [get(console::page)]))
+        .service(resource("/ui/assets/{file}", [get(console::asset)]))
+        .service(resource("/ui/{page}", [get(console::page)]))
+        .service(resource("/openapi", [get(openapi::admin)]));
 }
+
+/// A resource answering these (method, route) pairs, and 405 in the admin shape otherwise.
+fn resource<const N: usize>(path: &str, routes: [(Method, Route); N]) -> actix_web::Resource {
+    let resource = routes.into_iter().fold(web::resource(path), |r, (method, route)| {
+        routing::note_served(&method, path);
+        r.route(route)
+    });
+    resource.default_service(web::to(|req: HttpRequest| async move {
+        AdminResult::Err(AdminError::method_not_allowed(req.method().as_str()))
+    }))
+}
+
+macro_rules! on {
+    ($name:ident, $method:ident) => {
+        fn $name<F, Args>(handler: F) -> (Method, Route)
+        where
+            F: Handler<Args>,
+            Args: FromRequest + 'static,
+            F::Output: Responder + 'static,
+        {
+            (Method::$method, web::method(Method::$method).to(handler))
+        }
+    };
+}
+on!(get, GET);
+on!(post, POST);
+on!(put, PUT);
+on!(patch, PATCH);
+on!(delete, DELETE);
 
 /// `GET /__admin/health`.
 async fn health(admin: Admin) -> AdminResult {

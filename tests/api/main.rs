@@ -12,6 +12,7 @@ mod joinup;
 mod justworks;
 mod memory;
 mod named_sandbox;
+mod openapi;
 mod orquest;
 mod panics;
 mod process;

@@ -27,6 +27,17 @@ pub struct View {
 }
 
 impl View {
+    /// The resource at `path` (relative to the vendor prefix) this view answers, its methods
+    /// noted for the OpenAPI document (`common::routing::served_by`).
+    pub fn mount(&'static self, path: &str) -> actix_web::Resource {
+        for method in self.allow.split(", ").filter(|m| !matches!(*m, "HEAD" | "OPTIONS")) {
+            if let Ok(method) = Method::from_bytes(method.as_bytes()) {
+                crate::common::routing::note_served(&method, path);
+            }
+        }
+        actix_web::web::resource(path)
+    }
+
     /// Whether the view defines a handler for `method` (HEAD comes with GET).
     pub fn handles(&self, method: &Method) -> bool {
         let wanted = if *method == Method::HEAD { "GET" } else { method.as_str() };
@@ -125,4 +136,11 @@ pub fn parse_json_only(req: &HttpRequest, body: &Bytes) -> Result<Value, ApiErro
 /// A JSON answer from bytes kept ready.
 pub fn json_bytes(status: StatusCode, body: Bytes) -> HttpResponse {
     HttpResponse::build(status).insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json"))).body(body)
+}
+
+/// The JSON Schema of DRF's error bodies, for OpenAPI documents: `{"detail": ...}`, or field
+/// errors by field (a list of them for a list of items).
+pub fn error_schema() -> Value {
+    json!({"type": ["object", "array"], "description": "`{\"detail\": ...}`, or field errors by field",
+        "properties": {"detail": {"type": "string"}}})
 }

@@ -58,3 +58,11 @@ fn message(err: &ApiError, req: &HttpRequest) -> String {
         _ => err.status().canonical_reason().unwrap_or("Error").into(),
     }
 }
+
+/// The JSON Schema of [`render`]'s body, for OpenAPI documents.
+pub fn schema() -> Value {
+    json!({"type": "object", "description": "Spring Boot's default error body",
+        "properties": {"timestamp": {"type": "string"}, "status": {"type": "integer"}, "error": {"type": "string"},
+                       "message": {"type": "string"}, "path": {"type": "string"}},
+        "required": ["status", "error", "message", "path"]})
+}

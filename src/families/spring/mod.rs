@@ -5,4 +5,4 @@ mod body;
 mod error;
 
 pub use body::{json_body, parse_json, require_json};
-pub use error::render;
+pub use error::{render, schema as error_schema};

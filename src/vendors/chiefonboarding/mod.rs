@@ -21,6 +21,7 @@ mod auth;
 mod error;
 mod i18n;
 pub mod model;
+mod openapi;
 mod routes;
 mod seed;
 mod serializer;
@@ -44,6 +45,10 @@ impl Vendor for ChiefOnboarding {
 
     fn display_name(&self) -> &'static str {
         "ChiefOnboarding"
+    }
+
+    fn api(&self) -> Option<&'static crate::openapi::Api> {
+        Some(&openapi::API)
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {

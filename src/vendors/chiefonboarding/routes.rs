@@ -17,10 +17,10 @@ type Co = InSandbox<ChiefOnboardingStore>;
 /// Registers the routes relative to `/chiefonboarding`. Each view takes every method, because
 /// DRF authenticates before it looks at the method (a GET to `/api/users/` without a token is 401).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/employees/").to(employees))
-        .service(web::resource("/api/sequences/").to(sequences))
-        .service(web::resource("/api/users/").to(create_user))
-        .service(web::resource("/api/offboarding/").to(offboard))
+    cfg.service(EMPLOYEES.mount("/api/employees/").to(employees))
+        .service(SEQUENCES.mount("/api/sequences/").to(sequences))
+        .service(USERS.mount("/api/users/").to(create_user))
+        .service(OFFBOARDING.mount("/api/offboarding/").to(offboard))
         .service(
             web::resource(["/api/employees", "/api/sequences", "/api/users", "/api/offboarding"]).to(append_slash),
         );

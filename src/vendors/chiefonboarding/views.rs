@@ -20,13 +20,13 @@ const VARY_ON: &str = "Accept, Accept-Language, Cookie";
 const PARSES: &[&str] = &["application/json", "application/x-www-form-urlencoded", "multipart/form-data"];
 
 /// `EmployeeView`.
-pub const EMPLOYEES: View = View { name: "Employee", allow: "GET, HEAD, OPTIONS", parses: PARSES, vary: VARY_ON };
+pub static EMPLOYEES: View = View { name: "Employee", allow: "GET, HEAD, OPTIONS", parses: PARSES, vary: VARY_ON };
 /// `SequenceView`.
-pub const SEQUENCES: View = View { name: "Sequence", allow: "GET, HEAD, OPTIONS", parses: PARSES, vary: VARY_ON };
+pub static SEQUENCES: View = View { name: "Sequence", allow: "GET, HEAD, OPTIONS", parses: PARSES, vary: VARY_ON };
 /// `UserView`.
-pub const USERS: View = View { name: "User", allow: "POST, OPTIONS", parses: PARSES, vary: VARY_ON };
+pub static USERS: View = View { name: "User", allow: "POST, OPTIONS", parses: PARSES, vary: VARY_ON };
 /// `UserOffboardingView`.
-pub const OFFBOARDING: View = View { name: "User Offboarding", allow: "POST, OPTIONS", parses: PARSES, vary: VARY_ON };
+pub static OFFBOARDING: View = View { name: "User Offboarding", allow: "POST, OPTIONS", parses: PARSES, vary: VARY_ON };
 
 /// Runs the dispatch around `handler`, which receives the state guard once every check passed.
 pub fn dispatch<G: Deref<Target = State>>(

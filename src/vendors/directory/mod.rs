@@ -19,6 +19,7 @@
 mod auth;
 mod error;
 pub mod model;
+mod openapi;
 mod routes;
 mod seed;
 mod settings;
@@ -40,6 +41,10 @@ impl Vendor for Directory {
 
     fn display_name(&self) -> &'static str {
         "Directory (Peoplelogic)"
+    }
+
+    fn api(&self) -> Option<&'static crate::openapi::Api> {
+        Some(&openapi::API)
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {

@@ -25,6 +25,7 @@ mod error;
 mod jobs;
 mod list;
 pub mod model;
+mod openapi;
 mod routes;
 mod seed;
 pub mod settings;
@@ -47,6 +48,10 @@ impl Vendor for Joinup {
 
     fn display_name(&self) -> &'static str {
         "Joinup"
+    }
+
+    fn api(&self) -> Option<&'static crate::openapi::Api> {
+        Some(&openapi::API)
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {

@@ -28,10 +28,10 @@ const BULK_RATE: Rate = Rate::per_minute(1);
 const REPORT_RATE: Rate = Rate::per_minute(1);
 
 // Divergence: Joinup's view class names are not public; these names are the sandbox's.
-const EMPLOYEE_LIST: View = list_view("Employee List");
-const COST_CENTER_LIST: View = list_view("Cost Center List");
-const EMPLOYEE_REPORT: View = report_view("Employee Check Request");
-const COST_CENTER_REPORT: View = report_view("Cost Center Check Request");
+static EMPLOYEE_LIST: View = list_view("Employee List");
+static COST_CENTER_LIST: View = list_view("Cost Center List");
+static EMPLOYEE_REPORT: View = report_view("Employee Check Request");
+static COST_CENTER_REPORT: View = report_view("Cost Center Check Request");
 
 const fn list_view(name: &'static str) -> View {
     View { name, allow: "GET, POST, HEAD, OPTIONS", parses: &["application/json"], vary: "Accept" }
@@ -43,10 +43,10 @@ const fn report_view(name: &'static str) -> View {
 
 /// Registers the routes relative to `/joinup`, plus Django's APPEND_SLASH redirects.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/company/employees/").to(employees))
-        .service(web::resource("/api/company/cost-centers/").to(cost_centers))
-        .service(web::resource("/api/company/employees/check-request/{id}/").to(employee_report))
-        .service(web::resource("/api/company/cost-centers/check-request/{id}/").to(cost_center_report))
+    cfg.service(EMPLOYEE_LIST.mount("/api/company/employees/").to(employees))
+        .service(COST_CENTER_LIST.mount("/api/company/cost-centers/").to(cost_centers))
+        .service(EMPLOYEE_REPORT.mount("/api/company/employees/check-request/{id}/").to(employee_report))
+        .service(COST_CENTER_REPORT.mount("/api/company/cost-centers/check-request/{id}/").to(cost_center_report))
         .service(
             web::resource([
                 "/api/company/employees",

@@ -1,272 +1,219 @@
-//! `GET /v1/docs?format=html|yaml`: the OpenAPI document of this emulation, built from the one
-//! operation table below; a test checks that every operation in it is served, so the document
-//! cannot list what the sandbox does not answer.
+//! Justworks' OpenAPI document (served by `GET /__admin/vendors/justworks/openapi` and by the
+//! vendor's own `GET /v1/docs?format=html|yaml`), from one table of operations.
 
+use super::scopes;
+use crate::openapi::schema::{self, record};
+use crate::openapi::{Api, Auth, Op, Param};
 use serde_json::{Map, Value, json};
 
-/// One documented operation: method, path, summary, required scope, query parameters
-/// (`name`, required).
-pub struct Operation {
-    /// HTTP method, lower-case.
-    pub method: &'static str,
-    /// Path relative to the API base.
-    pub path: &'static str,
-    /// Summary, as the docs name the operation.
-    pub summary: &'static str,
-    /// The endpoint-level scope.
-    pub scope: Option<&'static str>,
-    /// Query parameters.
-    pub query: &'static [(&'static str, bool)],
+const PAGE: &[Param] = &[Param::optional("limit", limit), Param::optional("cursor", schema::string)];
+const UPDATED: &[Param] = &[
+    Param::optional("limit", limit),
+    Param::optional("cursor", schema::string),
+    Param::optional("status", member_status),
+    Param::optional("updated_at", schema::date),
+    Param::optional("updated_at_gt", schema::date),
+    Param::optional("updated_at_gte", schema::date),
+    Param::optional("updated_at_lt", schema::date),
+    Param::optional("updated_at_lte", schema::date),
+    Param::optional("updated_at_ne", schema::date),
+];
+const DATED: &[Param] = &[
+    Param::required("start_date", schema::date),
+    Param::required("end_date", schema::date),
+    Param::optional("limit", limit),
+    Param::optional("cursor", schema::string),
+];
+const REQUESTS: &[Param] = &[
+    Param::required("start_date", schema::date),
+    Param::required("end_date", schema::date),
+    Param::optional("member_id", schema::string),
+    Param::optional("policy_id", schema::string),
+    Param::optional("status", schema::string),
+    Param::optional("limit", limit),
+    Param::optional("cursor", schema::string),
+];
+const DEDUCTIONS: &[Param] = &[
+    Param::optional("deduction_type", schema::string),
+    Param::optional("frequency", schema::string),
+    Param::optional("description", schema::string),
+    Param::optional("member_id", schema::string),
+    Param::optional("limit", limit),
+    Param::optional("cursor", schema::string),
+];
+const READ: &[u16] = &[400, 403, 404, 429];
+
+const fn read(path: &'static str, id: &'static str, summary: &'static str, scope: &'static str) -> Op {
+    Op::new("get", path, id, summary).auth(Auth::Scope(scope)).errors(READ)
 }
 
-const PAGE: &[(&str, bool)] = &[("limit", false), ("cursor", false)];
+/// The document's table: every operation the sandbox serves under `/justworks`.
+pub static API: Api = Api {
+    title: "Justworks Partner API (hr-sandbox emulation)",
+    version: "1.7.2",
+    description: "Justworks' Partner API: company, members, deductions, payroll, paystubs and time off, \
+        behind OAuth 2.0 (authorization code with a consent page, refresh tokens, revocation) with \
+        per-endpoint scopes. Divergences: Justworks documents no error body, the sandbox answers \
+        `{\"error\": {\"code\", \"message\"}}` (OAuth endpoints answer RFC 6749's); paystubs are derived \
+        from the payrolls, not stored; `GET /v1/docs` renders this document, not Justworks' own pages.",
+    security_schemes: |server| {
+        let scopes: Map<String, Value> = scopes::ALL.iter().map(|s| ((*s).to_owned(), json!(s))).collect();
+        json!({"OAuth2Application": {"type": "oauth2", "flows": {"authorizationCode": {
+            "authorizationUrl": format!("{server}/oauth/authorize"), "tokenUrl": format!("{server}/oauth/token"),
+            "refreshUrl": format!("{server}/oauth/token"), "scopes": scopes,
+        }}}})
+    },
+    requirement: |scope| json!([{"OAuth2Application": if scope.is_empty() { vec![] } else { vec![scope] }}]),
+    error,
+    challenges: true,
+    html_errors: &[],
+    operations: &[
+        read("/v1/company", "getCompany", "Get Company", "company.basic:read"),
+        read(
+            "/v1/company/bank-account",
+            "getCompanyBankAccount",
+            "Get Company Bank Account",
+            "company.bank_account:read",
+        ),
+        read(
+            "/v1/company/custom-fields",
+            "listCompanyCustomFields",
+            "List Company Custom Fields",
+            "company.detail:read",
+        ),
+        read(
+            "/v1/legacy/companies/{legacy_company_id}",
+            "getCompanyCanonicalId",
+            "Get Company Canonical ID",
+            "company.basic:read",
+        ),
+        read(
+            "/v1/legacy/members/{legacy_member_id}",
+            "getMemberCanonicalId",
+            "Get Member Canonical ID",
+            "member.basic:read",
+        ),
+        read("/v1/members", "listMembers", "List Members", "member.basic:read").query(UPDATED).answers(200, page),
+        read("/v1/members/{member_id}", "getMember", "Get Member", "member.basic:read"),
+        read(
+            "/v1/members/{member_id}/custom-field-values",
+            "getMemberCustomFieldValues",
+            "Get Member Custom Field Values",
+            "member.detail:read",
+        ),
+        read("/v1/members/{member_id}/tax-id", "getMemberTaxId", "Get Member Tax ID", "member.tax_id:read"),
+        read("/v1/deduction-types", "listDeductionTypes", "List Deduction Types", "deductions:read")
+            .answers(200, schema::objects),
+        read("/v1/deductions", "listDeductions", "List Deductions", "deductions:read")
+            .query(DEDUCTIONS)
+            .answers(200, page),
+        Op::new("post", "/v1/deductions", "createDeductions", "Create Deductions")
+            .auth(Auth::Scope("deductions:write"))
+            .body(items)
+            .errors(&[400, 403, 413, 415, 429]),
+        Op::new("put", "/v1/deductions", "updateDeductions", "Update Deductions")
+            .auth(Auth::Scope("deductions:write"))
+            .body(items)
+            .errors(&[400, 403, 413, 415, 429]),
+        Op::new("patch", "/v1/deductions/cancel", "cancelDeductions", "Cancel Deductions")
+            .auth(Auth::Scope("deductions:write"))
+            .body(items)
+            .errors(&[400, 403, 413, 415, 429]),
+        read("/v1/payrolls", "listPayrolls", "List Payrolls", "payroll:read").query(DATED).answers(200, page),
+        read("/v1/payrolls/{payroll_id}/fees", "listPayrollFees", "List Payroll Fees", "payroll:read")
+            .query(PAGE)
+            .answers(200, page),
+        read("/v1/payrolls/{payroll_id}/paystubs", "listPaystubs", "List Paystubs", "paystub:read")
+            .query(PAGE)
+            .answers(200, page),
+        read("/v1/paystubs/{paystub_id}", "getPaystub", "Get Paystub", "paystub:read"),
+        read("/v1/time-off/policies", "listTimeOffPolicies", "List Time Off Policies", "time_off:read")
+            .query(&[
+                Param::optional("status", schema::string),
+                Param::optional("limit", limit),
+                Param::optional("cursor", schema::string),
+            ])
+            .answers(200, page),
+        read("/v1/time-off/requests", "listTimeOffRequests", "List Time Off Requests", "time_off:read")
+            .query(REQUESTS)
+            .answers(200, page),
+        Op::new("post", "/v1/time-off/balances", "startTimeOffBalances", "Request Time Off Balances")
+            .auth(Auth::Scope("time_off:read"))
+            .body(schema::object)
+            .answers(202, schema::object)
+            .errors(&[400, 403, 413, 415, 429]),
+        read("/v1/time-off/balances/{report_id}", "getTimeOffBalances", "Get Time Off Balances", "time_off:read"),
+        Op::new("get", "/oauth/authorize", "authorize", "Authorize (the consent page)")
+            .auth(Auth::Public)
+            .query(&[
+                Param::required("response_type", schema::string),
+                Param::required("client_id", schema::string),
+                Param::optional("redirect_uri", schema::string),
+                Param::optional("scope", schema::string),
+                Param::optional("state", schema::string),
+            ])
+            .answers(200, schema::string)
+            .media(&["text/html"])
+            .errors(&[302, 400]),
+        Op::new("post", "/oauth/authorize", "decide", "Approve or deny (the consent page's form)")
+            .auth(Auth::Public)
+            .answers(302, schema::none)
+            .errors(&[400, 415]),
+        Op::new("post", "/oauth/token", "token", "Get OAuth Token").auth(Auth::Public).errors(&[400, 401, 415, 429]),
+        Op::new("post", "/v1/oauth/revoke", "revoke", "Revoke OAuth Token").auth(Auth::Public).errors(&[400, 401, 415]),
+        Op::new("post", "/oauth/revoke", "revokeDeprecated", "Revoke OAuth Token (deprecated)")
+            .auth(Auth::Public)
+            .errors(&[400, 401, 415]),
+        Op::new("get", "/v1/docs", "getDocs", "Get OpenAPI Docs")
+            .auth(Auth::Public)
+            .query(&[Param::optional("format", doc_format)])
+            .answers(200, schema::string)
+            .media(&["text/html", "application/yaml"])
+            .errors(&[400]),
+    ],
+};
 
-/// Every operation the sandbox serves under `/justworks`.
-pub const OPERATIONS: &[Operation] = &[
-    Operation {
-        method: "get",
-        path: "/v1/company",
-        summary: "Get Company",
-        scope: Some("company.basic:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/company/bank-account",
-        summary: "Get Company Bank Account",
-        scope: Some("company.bank_account:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/company/custom-fields",
-        summary: "List Company Custom Fields",
-        scope: Some("company.detail:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/members",
-        summary: "List Members",
-        scope: Some("member.basic:read"),
-        query: &[
-            ("limit", false),
-            ("cursor", false),
-            ("status", false),
-            ("updated_at", false),
-            ("updated_at_gt", false),
-            ("updated_at_gte", false),
-            ("updated_at_lt", false),
-            ("updated_at_lte", false),
-            ("updated_at_ne", false),
-        ],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/members/{member_id}",
-        summary: "Get Member",
-        scope: Some("member.basic:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/members/{member_id}/custom-field-values",
-        summary: "Get Member Custom Field Values",
-        scope: Some("member.detail:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/members/{member_id}/tax-id",
-        summary: "Get Member Tax ID",
-        scope: Some("member.tax_id:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/payrolls",
-        summary: "List Payrolls",
-        scope: Some("payroll:read"),
-        query: &[("start_date", true), ("end_date", true), ("limit", false), ("cursor", false)],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/payrolls/{payroll_id}/fees",
-        summary: "List Payroll Fees",
-        scope: Some("payroll:read"),
-        query: PAGE,
-    },
-    Operation {
-        method: "get",
-        path: "/v1/payrolls/{payroll_id}/paystubs",
-        summary: "List Payroll Paystubs",
-        scope: Some("paystub:read"),
-        query: PAGE,
-    },
-    Operation {
-        method: "get",
-        path: "/v1/paystubs/{paystub_id}",
-        summary: "Get Paystub",
-        scope: Some("paystub:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/deduction-types",
-        summary: "List Deduction Types",
-        scope: Some("deductions:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/deductions",
-        summary: "List Deductions",
-        scope: Some("deductions:read"),
-        query: &[
-            ("deduction_type", false),
-            ("frequency", false),
-            ("description", false),
-            ("member_id", false),
-            ("limit", false),
-            ("cursor", false),
-        ],
-    },
-    Operation {
-        method: "post",
-        path: "/v1/deductions",
-        summary: "Create Deductions",
-        scope: Some("deductions:write"),
-        query: &[],
-    },
-    Operation {
-        method: "put",
-        path: "/v1/deductions",
-        summary: "Update Deductions",
-        scope: Some("deductions:write"),
-        query: &[],
-    },
-    Operation {
-        method: "patch",
-        path: "/v1/deductions/cancel",
-        summary: "Cancel Deductions",
-        scope: Some("deductions:write"),
-        query: &[],
-    },
-    Operation {
-        method: "post",
-        path: "/v1/time-off/balances",
-        summary: "Create Time Off Balances Report",
-        scope: Some("time_off:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/time-off/balances/{report_id}",
-        summary: "Get Time Off Balances Report",
-        scope: Some("time_off:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/time-off/policies",
-        summary: "List Time Off Policies",
-        scope: Some("time_off:read"),
-        query: &[("status", false), ("limit", false), ("cursor", false)],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/time-off/requests",
-        summary: "List Time Off Requests",
-        scope: Some("time_off:read"),
-        query: &[
-            ("start_date", true),
-            ("end_date", true),
-            ("member_id", false),
-            ("policy_id", false),
-            ("status", false),
-            ("limit", false),
-            ("cursor", false),
-        ],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/legacy/companies/{legacy_company_id}",
-        summary: "Get Company Canonical ID",
-        scope: Some("company.basic:read"),
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/legacy/members/{legacy_member_id}",
-        summary: "Get Member Canonical ID",
-        scope: Some("member.basic:read"),
-        query: &[],
-    },
-    Operation { method: "post", path: "/oauth/token", summary: "Get OAuth Token", scope: None, query: &[] },
-    Operation { method: "post", path: "/v1/oauth/revoke", summary: "Revoke OAuth Token", scope: None, query: &[] },
-    Operation {
-        method: "post",
-        path: "/oauth/revoke",
-        summary: "Revoke OAuth Token (deprecated)",
-        scope: None,
-        query: &[],
-    },
-    Operation {
-        method: "get",
-        path: "/v1/docs",
-        summary: "Get OpenAPI Docs",
-        scope: None,
-        query: &[("format", false)],
-    },
-];
+fn limit() -> Value {
+    json!({"type": "integer", "minimum": 1, "maximum": 100})
+}
 
-/// The OpenAPI 3.1 document; `base` is the absolute API base the request came through.
-pub fn openapi(base: &str) -> Value {
-    let mut paths = Map::new();
-    for op in OPERATIONS {
-        let mut parameters: Vec<Value> = op
-            .path
-            .split('/')
-            .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
-            .collect();
-        parameters.extend(op.query.iter().map(
-            |(name, required)| json!({"name": name, "in": "query", "required": required, "schema": {"type": "string"}}),
-        ));
-        let mut operation = json!({
-            "summary": op.summary,
-            "parameters": parameters,
-            "responses": {"200": {"description": "OK"}, "400": {"description": "Bad request"}, "401": {"description": "Missing or invalid access token"}, "403": {"description": "Missing scope"}, "404": {"description": "Not found"}},
-        });
-        if let Some(scope) = op.scope {
-            operation["security"] = json!([{"OAuth2Application": [scope]}]);
-        }
-        let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
-        entry[op.method] = operation;
-    }
-    let scopes: Map<String, Value> = super::scopes::ALL.iter().map(|s| ((*s).to_owned(), json!(s))).collect();
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "Justworks Partner API (hr-sandbox emulation)", "version": "1.7.2"},
-        "servers": [{"url": base}],
-        "paths": paths,
-        "components": {"securitySchemes": {"OAuth2Application": {"type": "oauth2", "flows": {"authorizationCode": {
-            "authorizationUrl": format!("{base}/oauth/authorize"), "tokenUrl": format!("{base}/oauth/token"), "scopes": scopes,
-        }}}}},
-    })
+fn member_status() -> Value {
+    json!({"type": "string", "enum": ["active", "terminated"]})
+}
+
+fn doc_format() -> Value {
+    json!({"type": "string", "enum": ["html", "yaml"]})
+}
+
+fn error() -> Value {
+    json!({"type": "object", "description": "`{\"error\": {\"code\", \"message\"}}`; OAuth endpoints answer RFC 6749's `{\"error\", \"error_description\"}`",
+        "properties": {"error": {"type": ["object", "string"]}, "error_description": {"type": "string"}},
+        "required": ["error"]})
+}
+
+fn page() -> Value {
+    record(json!({"items": {"type": "array", "items": {"type": "object"}}}), &["items"])
+}
+
+fn items() -> Value {
+    record(json!({"items": {"type": "array", "items": {"type": "object"}}}), &["items"])
 }
 
 /// A readable HTML rendering of the same operations.
 pub fn html() -> String {
-    let rows: String = OPERATIONS
+    let rows: String = API
+        .operations
         .iter()
         .map(|op| {
+            let scope = match op.auth {
+                Auth::Scope(scope) => scope,
+                Auth::Public => "",
+            };
             format!(
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{scope}</td></tr>",
                 op.method.to_uppercase(),
                 op.path,
-                op.summary,
-                op.scope.unwrap_or("")
+                op.summary
             )
         })
         .collect();

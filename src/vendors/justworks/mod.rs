@@ -46,6 +46,10 @@ impl Vendor for Justworks {
         "Justworks"
     }
 
+    fn api(&self) -> Option<&'static crate::openapi::Api> {
+        Some(&docs::API)
+    }
+
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
         Arc::new(store::JustworksStore::new(seed))
     }

@@ -26,6 +26,7 @@ mod auth;
 mod error;
 mod import;
 pub mod model;
+mod openapi;
 mod routes;
 mod seed;
 mod settings;
@@ -47,6 +48,10 @@ impl Vendor for Orquest {
 
     fn display_name(&self) -> &'static str {
         "Orquest"
+    }
+
+    fn api(&self) -> Option<&'static crate::openapi::Api> {
+        Some(&openapi::API)
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {

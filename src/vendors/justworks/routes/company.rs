@@ -68,8 +68,9 @@ async fn docs(req: HttpRequest) -> Answer {
         "yaml" => {
             let info = req.connection_info();
             let base = format!("{}://{}{}", info.scheme(), info.host(), req.path().trim_end_matches("/v1/docs"));
-            let yaml = serde_saphyr::to_string(&docs::openapi(&base))
-                .map_err(|e| ApiError::with_message(ErrorKind::Internal, e.to_string()))?;
+            let served = crate::common::routing::served_by(super::configure);
+            let document = crate::openapi::document(&docs::API, &base, &served);
+            let yaml = crate::openapi::yaml(&document).map_err(|e| ApiError::with_message(ErrorKind::Internal, e))?;
             Ok(HttpResponse::Ok().content_type("application/yaml").body(yaml))
         }
         _ => Err(super::bad("format must be html or yaml")),

@@ -1,0 +1,223 @@
+//! `GET /__admin/vendors/{id}/openapi` and `GET /__admin/openapi`: the OpenAPI 3.1 documents of
+//! each emulated vendor (its `servers` the sandbox's own prefix, from the request's host) and of
+//! the admin API itself (table below), JSON or `?format=yaml`.
+
+use super::context::{Admin, AdminResult, sandbox};
+use super::error::AdminError;
+use crate::common::routing;
+use crate::openapi::schema::{self, record};
+use crate::openapi::{self, Api, Auth, Op, Param};
+use crate::sandbox::DEFAULT_SANDBOX;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// `?sandbox=&format=`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentQuery {
+    sandbox: Option<String>,
+    format: Option<String>,
+}
+
+/// `GET /__admin/vendors/{id}/openapi`.
+pub async fn vendor(
+    admin: Admin,
+    id: web::Path<String>,
+    query: web::Query<DocumentQuery>,
+    req: HttpRequest,
+) -> AdminResult {
+    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    let vendor = admin.registry.vendors().iter().find(|v| v.id() == id.as_str());
+    let vendor = vendor.ok_or_else(|| AdminError::not_found(format!("no vendor '{id}' is served")))?;
+    let api = vendor.api().ok_or_else(|| AdminError::not_found(format!("vendor '{id}' has no OpenAPI document")))?;
+    let prefix =
+        if sandbox.name() == DEFAULT_SANDBOX { String::new() } else { format!("/sandboxes/{}", sandbox.name()) };
+    let base = format!("{}{prefix}/{id}", origin(&req));
+    let served = routing::served_by(|cfg| vendor.configure(cfg));
+    answer(openapi::document(api, &base, &served), query.format.as_deref())
+}
+
+/// `GET /__admin/openapi`.
+pub async fn admin(query: web::Query<DocumentQuery>, req: HttpRequest) -> AdminResult {
+    let served = routing::served_by(super::routes::configure);
+    answer(openapi::document(&ADMIN, &format!("{}/__admin", origin(&req)), &served), query.format.as_deref())
+}
+
+/// `scheme://host` as the client addressed this server (forwarded headers only when trusted: the
+/// app strips them otherwise).
+fn origin(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    format!("{}://{}", info.scheme(), info.host())
+}
+
+fn answer(document: Value, format: Option<&str>) -> AdminResult {
+    match format.unwrap_or("json") {
+        "json" => Ok(HttpResponse::Ok().json(document)),
+        "yaml" => {
+            let text = openapi::yaml(&document).map_err(AdminError::internal)?;
+            Ok(HttpResponse::Ok().content_type("application/yaml").body(text))
+        }
+        other => Err(AdminError::bad_request(format!("format must be json or yaml, not '{other}'"))),
+    }
+}
+
+const SANDBOX: &[Param] = &[Param::optional("sandbox", schema::string)];
+const DOC: &[Param] = &[Param::optional("sandbox", schema::string), Param::optional("format", doc_format)];
+const JOURNAL: &[Param] = &[
+    Param::optional("sandbox", schema::string),
+    Param::optional("vendor", schema::string),
+    Param::optional("direction", direction),
+    Param::optional("method", schema::string),
+    Param::optional("path", schema::string),
+    Param::optional("status", status),
+    Param::optional("limit", count),
+];
+
+const fn read(path: &'static str, id: &'static str, summary: &'static str) -> Op {
+    Op::new("get", path, id, summary).auth(Auth::Scope("")).query(SANDBOX).errors(&[400, 404])
+}
+
+const fn write(method: &'static str, path: &'static str, id: &'static str, summary: &'static str) -> Op {
+    Op::new(method, path, id, summary).query(SANDBOX).body(schema::object).errors(&[400, 404, 413, 415])
+}
+
+/// The admin API's table.
+pub static ADMIN: Api = Api {
+    title: "hr-sandbox admin API",
+    version: env!("CARGO_PKG_VERSION"),
+    description: "Reset, inspect, isolate and drive the sandbox: credentials, state and settings per \
+        vendor, the request journal and verification over it, sandboxes, the clock, scenarios, \
+        snapshots, these documents and the QA console. Local by default: loopback hosts only \
+        (--admin-hosts), no pages of other sites, JSON writes; with --admin-token every route but the \
+        console's pages needs `Authorization: Bearer <token>`.",
+    security_schemes: |_| json!({"AdminToken": {"type": "http", "scheme": "bearer", "description": "Only with --admin-token"}}),
+    requirement: |_| json!([{}, {"AdminToken": []}]),
+    error,
+    challenges: true,
+    html_errors: &[],
+    operations: &[
+        Op::new("get", "/health", "health", "Health, version, seed, vendors").answers(200, health),
+        read("/credentials", "credentials", "Credentials per vendor and identity"),
+        write("post", "/reset", "reset", "Back to the start state").body(reset),
+        read("/vendors", "vendors", "Vendors and their record counts").answers(200, schema::objects),
+        read("/vendors/{id}/state", "vendorState", "A vendor's full state"),
+        read("/vendors/{id}/settings", "vendorSettings", "A vendor's switches"),
+        write("patch", "/vendors/{id}/settings", "patchVendorSettings", "Change a vendor's switches"),
+        write("post", "/vendors/{id}/{action}", "vendorAction", "A vendor's admin action")
+            .errors(&[400, 404, 413, 415, 502]),
+        read("/vendors/{id}/openapi", "vendorOpenapi", "A vendor's OpenAPI document").query(DOC),
+        Op::new("get", "/openapi", "adminOpenapi", "This document")
+            .query(&[Param::optional("format", doc_format)])
+            .errors(&[400]),
+        Op::new("get", "/requests", "journal", "The journal, newest last")
+            .query(JOURNAL)
+            .answers(200, schema::objects)
+            .errors(&[400, 404]),
+        Op::new("delete", "/requests", "clearJournal", "Empty the journal")
+            .query(SANDBOX)
+            .answers(204, schema::none)
+            .errors(&[400, 404]),
+        write("post", "/requests/find", "findRequests", "Journal entries a matcher accepts"),
+        write("post", "/requests/verify", "verifyRequests", "Assert a count of matching requests")
+            .errors(&[400, 404, 413, 415, 422]),
+        read("/requests/unmatched", "unmatchedRequests", "Calls no emulated operation answered"),
+        Op::new("get", "/sandboxes", "listSandboxes", "Every sandbox").answers(200, schema::objects),
+        Op::new("post", "/sandboxes", "createSandbox", "Create a sandbox (from a seed or a snapshot)")
+            .body(create_sandbox)
+            .answers(201, schema::object)
+            .errors(&[400, 409, 413, 415]),
+        Op::new("get", "/sandboxes/{name}", "getSandbox", "One sandbox").errors(&[404]),
+        Op::new("delete", "/sandboxes/{name}", "deleteSandbox", "Delete a sandbox")
+            .answers(204, schema::none)
+            .errors(&[400, 404]),
+        read("/clock", "clock", "The sandbox clock").answers(200, clock),
+        write("post", "/clock", "setClock", "Freeze, set or advance the clock").answers(200, clock),
+        read("/snapshot", "getSnapshot", "The sandbox's whole state as a document")
+            .query(&[Param::optional("sandbox", schema::string), Param::optional("journal", schema::boolean)]),
+        write("put", "/snapshot", "putSnapshot", "Replace the sandbox's state with a document"),
+        read("/scenarios", "scenarios", "Loaded scenarios").answers(200, schema::objects),
+        Op::new("post", "/scenarios", "loadScenario", "Load a scenario (YAML or JSON text)")
+            .query(&[
+                Param::optional("sandbox", schema::string),
+                Param::optional("activate", schema::boolean),
+                Param::optional("name", schema::string),
+            ])
+            .body(schema::object)
+            .answers(201, schema::object)
+            .errors(&[400, 404, 409, 413, 415]),
+        write("put", "/scenarios/active", "activateScenarios", "The active scenarios, in order"),
+        Op::new("delete", "/scenarios/active", "deactivateScenarios", "Deactivate every scenario")
+            .query(SANDBOX)
+            .answers(204, schema::none)
+            .errors(&[400, 404]),
+        Op::new("get", "/scenarios/shipped", "shippedScenarios", "Scenario files of --scenarios-dir")
+            .answers(200, schema::objects),
+        Op::new("delete", "/scenarios/{name}", "unloadScenario", "Unload a scenario")
+            .query(SANDBOX)
+            .answers(204, schema::none)
+            .errors(&[400, 404]),
+        Op::new("get", "/ui", "console", "The QA console")
+            .auth(Auth::Public)
+            .answers(200, schema::string)
+            .media(&["text/html"]),
+        Op::new("get", "/ui/{page}", "consolePage", "A page of the QA console")
+            .auth(Auth::Public)
+            .answers(200, schema::string)
+            .media(&["text/html"])
+            .errors(&[404]),
+        Op::new("get", "/ui/assets/{file}", "consoleAsset", "The console's script or style sheet")
+            .auth(Auth::Public)
+            .answers(200, schema::string)
+            .media(&["text/javascript", "text/css"])
+            .errors(&[404]),
+    ],
+};
+
+fn error() -> Value {
+    record(
+        json!({"error": record(json!({"code": {"type": "string"}, "message": {"type": "string"}}), &["code", "message"])}),
+        &["error"],
+    )
+}
+
+fn doc_format() -> Value {
+    json!({"type": "string", "enum": ["json", "yaml"]})
+}
+
+fn direction() -> Value {
+    json!({"type": "string", "enum": ["inbound", "outbound"]})
+}
+
+fn status() -> Value {
+    json!({"type": "integer", "minimum": 0, "maximum": 999})
+}
+
+fn count() -> Value {
+    json!({"type": "integer", "minimum": 0})
+}
+
+fn health() -> Value {
+    record(
+        json!({"status": {"type": "string"}, "version": {"type": "string"}, "seed": {"type": "integer"}, "vendors": {"type": "array"}}),
+        &["status"],
+    )
+}
+
+fn clock() -> Value {
+    record(json!({"now": {"type": "string"}, "frozen": {"type": "boolean"}}), &["now", "frozen"])
+}
+
+fn reset() -> Value {
+    record(
+        json!({"seed": {"type": "integer", "minimum": 0}, "vendors": {"type": "array", "items": {"type": "string"}}}),
+        &[],
+    )
+}
+
+fn create_sandbox() -> Value {
+    record(
+        json!({"name": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "seed": {"type": "integer", "minimum": 0}, "snapshot": {"type": "object"}}),
+        &["name"],
+    )
+}

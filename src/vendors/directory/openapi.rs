@@ -1,0 +1,149 @@
+//! The Peoplelogic Directory API's OpenAPI document: organizations (profile, keys, lookups),
+//! accounts and their grants, employees (profile, managers), groups (profile, members) and
+//! entity memberships.
+
+use crate::openapi::schema;
+use crate::openapi::{Api, Op};
+use serde_json::json;
+
+const READ: &[u16] = &[400, 403, 404];
+const WRITE: &[u16] = &[400, 403, 404, 409, 413, 415];
+
+const fn get(path: &'static str, id: &'static str, summary: &'static str) -> Op {
+    Op::new("get", path, id, summary).errors(READ)
+}
+
+const fn list(path: &'static str, id: &'static str, summary: &'static str) -> Op {
+    Op::new("get", path, id, summary).answers(200, schema::objects).errors(READ)
+}
+
+const fn write(method: &'static str, path: &'static str, id: &'static str, summary: &'static str, ok: u16) -> Op {
+    Op::new(method, path, id, summary).body(schema::object).answers(ok, schema::object).errors(WRITE)
+}
+
+const fn delete(path: &'static str, id: &'static str, summary: &'static str) -> Op {
+    Op::new("delete", path, id, summary).answers(204, schema::none).errors(READ)
+}
+
+/// The document's table.
+pub static API: Api = Api {
+    title: "Peoplelogic Directory API (hr-sandbox emulation)",
+    version: "1",
+    description: "The Peoplelogic Directory API: organizations with profiles, apps and API keys; accounts \
+        with role grants; employees with profiles and managers; groups with profiles and members. \
+        Authentication: `Authorization: Bearer <API key secret>` or `Bearer <organization JWT>` \
+        (401 carries `WWW-Authenticate: Bearer`). Divergences: error bodies are Spring Boot's default \
+        shape with the documented texts; ids of records created through the API come from the sandbox's \
+        seeded generator.",
+    security_schemes: |_| json!({"Bearer": {"type": "http", "scheme": "bearer", "description": "An API key secret or an organization JWT"}}),
+    requirement: |_| json!([{"Bearer": []}]),
+    error: crate::families::spring::error_schema,
+    challenges: true,
+    html_errors: &[],
+    operations: &[
+        list("/api/v1/organization", "listOrganizations", "List the caller's organizations"),
+        write("post", "/api/v1/organization", "createOrganization", "Create an organization", 201),
+        write("patch", "/api/v1/organization", "updateCurrentOrganization", "Update the current organization", 200),
+        get("/api/v1/organization/profile", "getCurrentProfile", "Get the current organization's profile"),
+        write(
+            "post",
+            "/api/v1/organization/profile",
+            "replaceCurrentProfile",
+            "Replace the current organization's profile",
+            201,
+        ),
+        write(
+            "patch",
+            "/api/v1/organization/profile",
+            "patchCurrentProfile",
+            "Update the current organization's profile",
+            200,
+        ),
+        write("post", "/api/v1/organization/keys", "createCurrentKey", "Create an API key", 201),
+        delete("/api/v1/organization/keys/{key}", "deleteCurrentKey", "Delete (revoke) an API key"),
+        get("/api/v1/organization/alias/{alias}", "organizationByAlias", "Find an organization by alias"),
+        list("/api/v1/organization/by-app/{type}", "organizationsByApp", "Organizations with an app"),
+        get(
+            "/api/v1/organization/by-app-id/{type}/{external}",
+            "organizationByAppId",
+            "Find an organization by app id",
+        ),
+        list(
+            "/api/v1/organization/by-app-data/{type}/{key}/{value}",
+            "organizationsByAppData",
+            "Organizations by app data",
+        ),
+        write(
+            "post",
+            "/api/v1/organization/by-app-secret/{type}/{key}",
+            "organizationsByAppSecret",
+            "Organizations by app secret",
+            200,
+        )
+        .answers(200, schema::objects),
+        get("/api/v1/organization/{organization}", "getOrganization", "Get an organization"),
+        write("patch", "/api/v1/organization/{organization}", "updateOrganization", "Update an organization", 200),
+        get("/api/v1/organization/{organization}/profile", "getProfile", "Get an organization's profile"),
+        write(
+            "post",
+            "/api/v1/organization/{organization}/profile",
+            "replaceProfile",
+            "Replace an organization's profile",
+            201,
+        ),
+        write(
+            "patch",
+            "/api/v1/organization/{organization}/profile",
+            "patchProfile",
+            "Update an organization's profile",
+            200,
+        ),
+        write("post", "/api/v1/organization/{organization}/keys", "createKey", "Create an organization's API key", 201),
+        delete("/api/v1/organization/{organization}/keys/{key}", "deleteKey", "Delete an organization's API key"),
+        list("/api/v1/account", "listAccounts", "List accounts of the organization"),
+        write("post", "/api/v1/account", "createAccount", "Create an account", 201),
+        list("/api/v1/account/org-admins", "listOrgAdmins", "List the organization's admins"),
+        list("/api/v1/account/for-org", "listAccountsForOrg", "List accounts of the organization"),
+        get("/api/v1/account/{account}", "getAccount", "Get an account"),
+        write("patch", "/api/v1/account/{account}", "updateAccount", "Update an account", 200),
+        write("post", "/api/v1/account/{account}/grant", "grantRole", "Grant a role in the organization", 200),
+        list("/api/v1/account/{account}/employees", "accountEmployees", "An account's employees"),
+        list("/api/v1/employee", "listEmployees", "List employees"),
+        write("post", "/api/v1/employee", "createEmployee", "Create an employee", 201),
+        list("/api/v1/employee/by-name/{name}", "employeesByName", "Employees by name"),
+        list("/api/v1/employee/by-account/{account}", "employeesByAccount", "Employees of an account"),
+        list("/api/v1/employee/by-manager/{manager}", "employeesByManager", "Reports of a manager"),
+        get("/api/v1/employee/{employee}", "getEmployee", "Get an employee"),
+        write("patch", "/api/v1/employee/{employee}", "updateEmployee", "Update an employee", 200),
+        list("/api/v1/employee/{employee}/managers", "listManagers", "An employee's managers"),
+        write("post", "/api/v1/employee/{employee}/managers", "addManager", "Add a manager", 200),
+        delete("/api/v1/employee/{employee}/managers/{manager}", "removeManager", "Remove a manager"),
+        get("/api/v1/employee/{employee}/profile", "getEmployeeProfile", "Get an employee's profile"),
+        write(
+            "post",
+            "/api/v1/employee/{employee}/profile",
+            "replaceEmployeeProfile",
+            "Replace an employee's profile",
+            201,
+        ),
+        write(
+            "patch",
+            "/api/v1/employee/{employee}/profile",
+            "patchEmployeeProfile",
+            "Update an employee's profile",
+            200,
+        ),
+        list("/api/v1/group", "listGroups", "List groups"),
+        write("post", "/api/v1/group", "createGroup", "Create a group", 201),
+        get("/api/v1/group/{id}", "getGroup", "Get a group"),
+        write("patch", "/api/v1/group/{id}", "updateGroup", "Update a group", 200),
+        get("/api/v1/group/{group}/profile", "getGroupProfile", "Get a group's profile"),
+        write("post", "/api/v1/group/{group}/profile", "replaceGroupProfile", "Replace a group's profile", 201),
+        write("patch", "/api/v1/group/{group}/profile", "patchGroupProfile", "Update a group's profile", 200),
+        list("/api/v1/group/{group}/members", "groupMembers", "A group's members"),
+        list("/api/v1/entity/{entity}/groups", "entityGroups", "The groups of an entity"),
+        write("post", "/api/v1/entity/{entity}/groups", "setEntityGroups", "Add an entity to groups", 200)
+            .answers(200, schema::objects),
+        delete("/api/v1/entity/{entity}/groups/{group}", "removeEntityGroup", "Remove an entity from a group"),
+    ],
+};
