@@ -24,6 +24,12 @@ pub trait Vendor: Send + Sync + 'static {
     fn configure(&self, cfg: &mut web::ServiceConfig);
     /// The vendor's one error renderer: every error under its prefix goes through here.
     fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse;
+    /// What runs before any handler of this vendor, once scenarios have let the request through
+    /// (Spring Security's filter chain: an unauthenticated request is 401 whatever its path or
+    /// parameters). By default nothing.
+    fn filter(&self, _req: &HttpRequest, _sandbox: &crate::sandbox::Sandbox) -> Result<(), ApiError> {
+        Ok(())
+    }
     /// The table its OpenAPI document is built from (see `crate::openapi`).
     fn api(&self) -> Option<&'static crate::openapi::Api> {
         None

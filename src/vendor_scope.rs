@@ -161,7 +161,12 @@ async fn answer(
     };
     let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), sandbox.clock.now());
     entry.keep_body(&body);
-    let Some(decision) = decision else { return (next.call(req).await, false) };
+    let Some(decision) = decision else {
+        if let Err(err) = mount.vendor.filter(req.request(), sandbox) {
+            return (Ok(req.error_response(err)), false);
+        }
+        return (next.call(req).await, false);
+    };
     tracing::info!(scenario = %decision.label, method = %req.method(), path = %req.path(), "scenario rule fired");
     entry.scenario = Some(decision.label);
     if let Some(delay) = decision.delay {

@@ -229,15 +229,20 @@ async fn registered_urls_must_be_http_and_forwarded_headers_are_ignored_unless_t
 #[tokio::test]
 async fn wrong_methods_carry_allow_and_spring_413s_their_timestamp() {
     let app = spawn_app().await;
-    for (path, allow) in [
-        ("/justworks/v1/members", "GET"),
-        ("/directory/api/v1/employee", "GET, POST"),
-        ("/orquest/api/v2/businesses/ACME/employees", "PUT"),
+    // Spring Security runs first: the Spring vendors' 405 is for an authenticated caller.
+    let directory = app.auth("directory", "owner").await;
+    let orquest = app.auth("orquest", "integration").await;
+    for (path, allow, auth) in [
+        ("/justworks/v1/members", "GET", None),
+        ("/directory/api/v1/employee", "GET, POST", Some(directory.as_str())),
+        ("/orquest/api/v2/businesses/ACME/employees", "PUT", Some(orquest.as_str())),
     ] {
-        let response = app.send(Method::DELETE, path, None, None).await;
+        let response = app.send(Method::DELETE, path, auth, None).await;
         assert_eq!(response.status(), 405, "{path}");
         assert_eq!(response.headers()["allow"], allow, "{path}");
     }
+    let anonymous = app.send(Method::DELETE, "/directory/api/v1/employee/not-a-uuid", None, None).await;
+    assert_eq!(anonymous.status(), 401, "no credential is 401 before the method or the path is looked at");
     let auth = app.auth("directory", "owner").await;
     let big = format!("{{\"x\": \"{}\"}}", "a".repeat(1_100_000));
     let (status, body) = raw(&app, Method::POST, "/directory/api/v1/employee", Some(&auth), big).await;

@@ -55,6 +55,12 @@ impl Vendor for Directory {
         routes::configure(cfg);
     }
 
+    /// Spring Security first: no valid credential is 401 before any path or body is looked at.
+    fn filter(&self, req: &HttpRequest, sandbox: &crate::sandbox::Sandbox) -> Result<(), ApiError> {
+        let Some(store) = sandbox.typed_store::<store::DirectoryStore>(self.id()) else { return Ok(()) };
+        auth::authenticate(req, &store.read(), sandbox.clock.now()).map(drop)
+    }
+
     fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
         error::render(err, req)
     }

@@ -62,6 +62,15 @@ impl Vendor for Orquest {
         routes::configure(cfg);
     }
 
+    /// Spring Security first: no valid credential is 401 before any path or body is looked at.
+    fn filter(&self, req: &HttpRequest, sandbox: &crate::sandbox::Sandbox) -> Result<(), ApiError> {
+        if req.path().ends_with("/login") {
+            return Ok(());
+        }
+        let Some(store) = sandbox.typed_store::<store::OrquestStore>(self.id()) else { return Ok(()) };
+        auth::authenticate(req, &store.read(), sandbox.clock.now()).map(drop)
+    }
+
     fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
         error::render(err, req)
     }
