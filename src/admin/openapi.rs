@@ -62,6 +62,7 @@ fn answer(document: Value, format: Option<&str>) -> AdminResult {
     }
 }
 
+const DOCUMENT: &[&str] = &["application/json", "application/yaml"];
 const SANDBOX: &[Param] = &[Param::optional("sandbox", schema::string)];
 const DOC: &[Param] = &[Param::optional("sandbox", schema::string), Param::optional("format", doc_format)];
 const JOURNAL: &[Param] = &[
@@ -106,9 +107,10 @@ pub static ADMIN: Api = Api {
         write("patch", "/vendors/{id}/settings", "patchVendorSettings", "Change a vendor's switches"),
         write("post", "/vendors/{id}/{action}", "vendorAction", "A vendor's admin action")
             .errors(&[400, 404, 413, 415, 502]),
-        read("/vendors/{id}/openapi", "vendorOpenapi", "A vendor's OpenAPI document").query(DOC),
+        read("/vendors/{id}/openapi", "vendorOpenapi", "A vendor's OpenAPI document").query(DOC).media(DOCUMENT),
         Op::new("get", "/openapi", "adminOpenapi", "This document")
             .query(&[Param::optional("format", doc_format)])
+            .media(DOCUMENT)
             .errors(&[400]),
         Op::new("get", "/requests", "journal", "The journal, newest last")
             .query(JOURNAL)
@@ -190,7 +192,7 @@ fn direction() -> Value {
 }
 
 fn status() -> Value {
-    json!({"type": "integer", "minimum": 0, "maximum": 999})
+    json!({"type": "integer", "minimum": 0})
 }
 
 fn count() -> Value {
@@ -217,7 +219,7 @@ fn reset() -> Value {
 
 fn create_sandbox() -> Value {
     record(
-        json!({"name": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "seed": {"type": "integer", "minimum": 0}, "snapshot": {"type": "object"}}),
+        json!({"name": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "seed": {"type": "integer", "minimum": 0}, "snapshot": {"type": ["object", "null"]}}),
         &["name"],
     )
 }

@@ -72,12 +72,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// A resource answering these (method, route) pairs, and 405 in the admin shape otherwise.
 fn resource<const N: usize>(path: &str, routes: [(Method, Route); N]) -> actix_web::Resource {
+    let allow = routes.iter().map(|(method, _)| method.as_str()).collect::<Vec<_>>().join(", ");
     let resource = routes.into_iter().fold(web::resource(path), |r, (method, route)| {
         routing::note_served(&method, path);
         r.route(route)
     });
-    resource.default_service(web::to(|req: HttpRequest| async move {
-        AdminResult::Err(AdminError::method_not_allowed(req.method().as_str()))
+    resource.default_service(web::to(move |req: HttpRequest| {
+        let allow = allow.clone();
+        async move {
+            let mut refused =
+                actix_web::ResponseError::error_response(&AdminError::method_not_allowed(req.method().as_str()));
+            if let Ok(value) = HeaderValue::from_str(&allow) {
+                refused.headers_mut().insert(actix_web::http::header::ALLOW, value);
+            }
+            Ok::<_, actix_web::Error>(refused)
+        }
     }))
 }
 
@@ -210,6 +219,9 @@ async fn vendor_action(
 async fn requests(admin: Admin, query: web::Query<RequestsQuery>) -> AdminResult {
     let query = query.into_inner();
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
+    if query.direction.as_deref().is_some_and(|d| d != "inbound" && d != "outbound") {
+        return Err(AdminError::bad_request("direction is inbound or outbound"));
+    }
     let filter = JournalFilter {
         vendor: query.vendor,
         direction: query.direction,

@@ -69,6 +69,8 @@ pub struct Op {
     pub media: &'static [&'static str],
     /// Every other status it may answer (besides 405, which every path may).
     pub errors: &'static [u16],
+    /// Whether its errors are HTML pages for a person (a consent page's), not the error body.
+    pub page_errors: bool,
 }
 
 /// A query parameter.
@@ -108,6 +110,7 @@ impl Op {
             answer: schema::object,
             media: &["application/json"],
             errors: &[],
+            page_errors: false,
         }
     }
 
@@ -134,6 +137,11 @@ impl Op {
     /// The success body's media types, when not JSON (a page, a YAML document).
     pub const fn media(self, media: &'static [&'static str]) -> Self {
         Self { media, ..self }
+    }
+
+    /// Its errors are HTML pages for a person.
+    pub const fn pages(self) -> Self {
+        Self { page_errors: true, ..self }
     }
 
     /// The other statuses it may answer.
@@ -201,7 +209,7 @@ fn operation(api: &Api, op: &Op) -> Value {
     errors.sort_unstable();
     errors.dedup();
     for status in errors {
-        responses.insert(status.to_string(), error_response(api, status));
+        responses.insert(status.to_string(), error_response(api, status, op.page_errors));
     }
     let mut operation = json!({
         "operationId": op.id,
@@ -219,8 +227,8 @@ fn operation(api: &Api, op: &Op) -> Value {
     operation
 }
 
-fn error_response(api: &Api, status: u16) -> Value {
-    let content = if api.html_errors.contains(&status) {
+fn error_response(api: &Api, status: u16, page: bool) -> Value {
+    let content = if page || api.html_errors.contains(&status) {
         json!({"text/html": {"schema": {"type": "string"}}})
     } else {
         json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}})

@@ -8,6 +8,11 @@ pub fn object() -> Value {
     json!({"type": "object"})
 }
 
+/// Anything.
+pub fn any() -> Value {
+    json!({})
+}
+
 /// Any JSON array of objects.
 pub fn objects() -> Value {
     json!({"type": "array", "items": {"type": "object"}})

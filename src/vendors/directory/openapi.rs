@@ -63,11 +63,7 @@ pub static API: Api = Api {
         delete("/api/v1/organization/keys/{key}", "deleteCurrentKey", "Delete (revoke) an API key"),
         get("/api/v1/organization/alias/{alias}", "organizationByAlias", "Find an organization by alias"),
         list("/api/v1/organization/by-app/{type}", "organizationsByApp", "Organizations with an app"),
-        get(
-            "/api/v1/organization/by-app-id/{type}/{external}",
-            "organizationByAppId",
-            "Find an organization by app id",
-        ),
+        list("/api/v1/organization/by-app-id/{type}/{external}", "organizationsByAppId", "Organizations by app id"),
         list(
             "/api/v1/organization/by-app-data/{type}/{key}/{value}",
             "organizationsByAppData",

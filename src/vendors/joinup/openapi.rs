@@ -6,14 +6,14 @@ use serde_json::{Value, json};
 
 const LIST: &[Param] = &[
     Param::optional("page", schema::page),
-    Param::optional("page_size", schema::page_size),
+    Param::optional("page_size", page_size),
     Param::optional("ordering", schema::string),
-    Param::optional("id", schema::string),
+    Param::optional("id", id_filter),
     Param::optional("enabled", enabled),
-    Param::optional("enabled_date__gte", schema::date_time),
-    Param::optional("enabled_date__lt", schema::date_time),
-    Param::optional("disabled_date__gte", schema::date_time),
-    Param::optional("disabled_date__lt", schema::date_time),
+    Param::optional("enabled_date__gte", date_filter),
+    Param::optional("enabled_date__lt", date_filter),
+    Param::optional("disabled_date__gte", date_filter),
+    Param::optional("disabled_date__lt", date_filter),
     Param::optional("company_name", schema::string),
     Param::optional("company_cif", schema::string),
 ];
@@ -72,8 +72,23 @@ pub static API: Api = Api {
     ],
 };
 
+/// DRF's `page_size`: larger values are cut to 100, unreadable ones give the default (never an error).
+fn page_size() -> Value {
+    json!({"type": "string", "description": "1 to 100; larger is cut to 100, anything else gives the default 10"})
+}
+
+// django-filter leaves a filter sent empty out, so `""` is valid for every filter.
+// Divergence: a value the filter cannot read leaves the filter out instead of a 400.
 fn enabled() -> Value {
-    json!({"type": "string", "enum": ["true", "false", "True", "False", "1", "0"]})
+    json!({"type": "string", "description": "true or false (True, 1, False, 0); anything else leaves the filter out"})
+}
+
+fn id_filter() -> Value {
+    json!({"anyOf": [{"type": "number"}, {"const": ""}]})
+}
+
+fn date_filter() -> Value {
+    json!({"type": "string", "description": "An ISO 8601 date-time; anything else leaves the filter out"})
 }
 
 fn page_of(item: Value) -> Value {

@@ -139,7 +139,6 @@ pub static API: Api = Api {
             .answers(200, page),
         Op::new("post", "/v1/time-off/balances", "startTimeOffBalances", "Request Time Off Balances")
             .auth(Auth::Scope("time_off:read"))
-            .body(schema::object)
             .answers(202, schema::object)
             .errors(&[400, 403, 413, 415, 429]),
         read("/v1/time-off/balances/{report_id}", "getTimeOffBalances", "Get Time Off Balances", "time_off:read"),
@@ -154,10 +153,12 @@ pub static API: Api = Api {
             ])
             .answers(200, schema::string)
             .media(&["text/html"])
+            .pages()
             .errors(&[302, 400]),
         Op::new("post", "/oauth/authorize", "decide", "Approve or deny (the consent page's form)")
             .auth(Auth::Public)
             .answers(302, schema::none)
+            .pages()
             .errors(&[400, 415]),
         Op::new("post", "/oauth/token", "token", "Get OAuth Token").auth(Auth::Public).errors(&[400, 401, 415, 429]),
         Op::new("post", "/v1/oauth/revoke", "revoke", "Revoke OAuth Token").auth(Auth::Public).errors(&[400, 401, 415]),
@@ -167,7 +168,7 @@ pub static API: Api = Api {
         Op::new("get", "/v1/docs", "getDocs", "Get OpenAPI Docs")
             .auth(Auth::Public)
             .query(&[Param::optional("format", doc_format)])
-            .answers(200, schema::string)
+            .answers(200, schema::any)
             .media(&["text/html", "application/yaml"])
             .errors(&[400]),
     ],
@@ -195,8 +196,9 @@ fn page() -> Value {
     record(json!({"items": {"type": "array", "items": {"type": "object"}}}), &["items"])
 }
 
+/// A batch: each element gets its own result (a bad element is a failed row, not a 400).
 fn items() -> Value {
-    record(json!({"items": {"type": "array", "items": {"type": "object"}}}), &["items"])
+    record(json!({"items": {"type": "array", "items": {}, "description": "one result per element"}}), &["items"])
 }
 
 /// A readable HTML rendering of the same operations.
