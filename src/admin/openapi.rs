@@ -6,7 +6,7 @@ use super::context::{Admin, AdminResult, sandbox};
 use super::error::AdminError;
 use crate::common::routing;
 use crate::openapi::schema::{self, record};
-use crate::openapi::{self, Api, Auth, Op, Param};
+use crate::openapi::{self, Api, Auth, Link, Op, Param};
 use crate::sandbox::DEFAULT_SANDBOX;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -128,6 +128,10 @@ pub static ADMIN: Api = Api {
         Op::new("post", "/sandboxes", "createSandbox", "Create a sandbox (from a seed or a snapshot)")
             .body(create_sandbox)
             .answers(201, schema::object)
+            .links(&[
+                Link { operation: "getSandbox", parameter: "name", expression: "$response.body#/name" },
+                Link { operation: "deleteSandbox", parameter: "name", expression: "$response.body#/name" },
+            ])
             .errors(&[400, 409, 413, 415]),
         Op::new("get", "/sandboxes/{name}", "getSandbox", "One sandbox").errors(&[404]),
         Op::new("delete", "/sandboxes/{name}", "deleteSandbox", "Delete a sandbox")

@@ -71,6 +71,19 @@ pub struct Op {
     pub errors: &'static [u16],
     /// Whether its errors are HTML pages for a person (a consent page's), not the error body.
     pub page_errors: bool,
+    /// What a client can call next with what this answered (OpenAPI links: create, then read).
+    pub links: &'static [Link],
+}
+
+/// An OpenAPI link from an operation's success: `operation` called with `parameter` taken from
+/// `expression` (`$response.body#/id`, `$request.path.business`).
+pub struct Link {
+    /// The operation called next.
+    pub operation: &'static str,
+    /// Its parameter.
+    pub parameter: &'static str,
+    /// Where the value comes from.
+    pub expression: &'static str,
 }
 
 /// A query parameter.
@@ -111,6 +124,7 @@ impl Op {
             media: &["application/json"],
             errors: &[],
             page_errors: false,
+            links: &[],
         }
     }
 
@@ -137,6 +151,11 @@ impl Op {
     /// The success body's media types, when not JSON (a page, a YAML document).
     pub const fn media(self, media: &'static [&'static str]) -> Self {
         Self { media, ..self }
+    }
+
+    /// What a client can call next with its answer.
+    pub const fn links(self, links: &'static [Link]) -> Self {
+        Self { links, ..self }
     }
 
     /// Its errors are HTML pages for a person.
@@ -199,6 +218,16 @@ fn operation(api: &Api, op: &Op) -> Value {
         let content: Map<String, Value> =
             op.media.iter().map(|m| ((*m).to_owned(), json!({"schema": answer}))).collect();
         success["content"] = Value::Object(content);
+    }
+    if !op.links.is_empty() {
+        let links: Map<String, Value> = op
+            .links
+            .iter()
+            .map(|l| {
+                (l.operation.to_owned(), json!({"operationId": l.operation, "parameters": {l.parameter: l.expression}}))
+            })
+            .collect();
+        success["links"] = Value::Object(links);
     }
     responses.insert(op.ok.to_string(), success);
     let mut errors: Vec<u16> = op.errors.to_vec();

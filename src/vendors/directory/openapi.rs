@@ -3,7 +3,7 @@
 //! entity memberships.
 
 use crate::openapi::schema;
-use crate::openapi::{Api, Op};
+use crate::openapi::{Api, Link, Op};
 use serde_json::json;
 
 const READ: &[u16] = &[400, 403, 404];
@@ -19,6 +19,11 @@ const fn list(path: &'static str, id: &'static str, summary: &'static str) -> Op
 
 const fn write(method: &'static str, path: &'static str, id: &'static str, summary: &'static str, ok: u16) -> Op {
     Op::new(method, path, id, summary).body(schema::object).answers(ok, schema::object).errors(WRITE)
+}
+
+/// The record just created, read back by the `id` it was given.
+const fn by_id(operation: &'static str, parameter: &'static str) -> Link {
+    Link { operation, parameter, expression: "$response.body#/id" }
 }
 
 const fn delete(path: &'static str, id: &'static str, summary: &'static str) -> Op {
@@ -97,7 +102,8 @@ pub static API: Api = Api {
         write("post", "/api/v1/organization/{organization}/keys", "createKey", "Create an organization's API key", 201),
         delete("/api/v1/organization/{organization}/keys/{key}", "deleteKey", "Delete an organization's API key"),
         list("/api/v1/account", "listAccounts", "List accounts of the organization"),
-        write("post", "/api/v1/account", "createAccount", "Create an account", 201),
+        write("post", "/api/v1/account", "createAccount", "Create an account", 201)
+            .links(&[by_id("getAccount", "account")]),
         list("/api/v1/account/org-admins", "listOrgAdmins", "List the organization's admins"),
         list("/api/v1/account/for-org", "listAccountsForOrg", "List accounts of the organization"),
         get("/api/v1/account/{account}", "getAccount", "Get an account"),
@@ -105,7 +111,8 @@ pub static API: Api = Api {
         write("post", "/api/v1/account/{account}/grant", "grantRole", "Grant a role in the organization", 200),
         list("/api/v1/account/{account}/employees", "accountEmployees", "An account's employees"),
         list("/api/v1/employee", "listEmployees", "List employees"),
-        write("post", "/api/v1/employee", "createEmployee", "Create an employee", 201),
+        write("post", "/api/v1/employee", "createEmployee", "Create an employee", 201)
+            .links(&[by_id("getEmployee", "employee")]),
         list("/api/v1/employee/by-name/{name}", "employeesByName", "Employees by name"),
         list("/api/v1/employee/by-account/{account}", "employeesByAccount", "Employees of an account"),
         list("/api/v1/employee/by-manager/{manager}", "employeesByManager", "Reports of a manager"),
@@ -130,7 +137,7 @@ pub static API: Api = Api {
             200,
         ),
         list("/api/v1/group", "listGroups", "List groups"),
-        write("post", "/api/v1/group", "createGroup", "Create a group", 201),
+        write("post", "/api/v1/group", "createGroup", "Create a group", 201).links(&[by_id("getGroup", "id")]),
         get("/api/v1/group/{id}", "getGroup", "Get a group"),
         write("patch", "/api/v1/group/{id}", "updateGroup", "Update a group", 200),
         get("/api/v1/group/{group}/profile", "getGroupProfile", "Get a group's profile"),

@@ -1,7 +1,7 @@
 //! Joinup's OpenAPI document: the employee and cost-center lists, their bulk jobs and reports.
 
 use crate::openapi::schema::{self, record};
-use crate::openapi::{Api, Op, Param};
+use crate::openapi::{Api, Link, Op, Param};
 use serde_json::{Value, json};
 
 const LIST: &[Param] = &[
@@ -44,6 +44,11 @@ pub static API: Api = Api {
         Op::new("post", "/api/company/employees/", "bulkEmployees", "Onboard, offboard or update employees in bulk")
             .body(bulk_items)
             .answers(202, started)
+            .links(&[Link {
+                operation: "checkEmployeeRequest",
+                parameter: "id",
+                expression: "$response.body#/request_id",
+            }])
             .errors(&[400, 403, 406, 413, 415, 429]),
         Op::new("get", "/api/company/cost-centers/", "listCostCenters", "List cost centers")
             .query(LIST)
@@ -52,6 +57,11 @@ pub static API: Api = Api {
         Op::new("post", "/api/company/cost-centers/", "bulkCostCenters", "Create or delete cost centers in bulk")
             .body(bulk_items)
             .answers(202, started)
+            .links(&[Link {
+                operation: "checkCostCenterRequest",
+                parameter: "id",
+                expression: "$response.body#/request_id",
+            }])
             .errors(&[400, 403, 406, 413, 415, 429]),
         Op::new(
             "get",

@@ -3,7 +3,7 @@
 
 use super::scopes;
 use crate::openapi::schema::{self, record};
-use crate::openapi::{Api, Auth, Op, Param};
+use crate::openapi::{Api, Auth, Link, Op, Param};
 use serde_json::{Map, Value, json};
 
 const PAGE: &[Param] = &[Param::optional("limit", limit), Param::optional("cursor", schema::string)];
@@ -140,6 +140,11 @@ pub static API: Api = Api {
         Op::new("post", "/v1/time-off/balances", "startTimeOffBalances", "Request Time Off Balances")
             .auth(Auth::Scope("time_off:read"))
             .answers(202, schema::object)
+            .links(&[Link {
+                operation: "getTimeOffBalances",
+                parameter: "report_id",
+                expression: "$response.body#/report_id",
+            }])
             .errors(&[400, 403, 413, 415, 429]),
         read("/v1/time-off/balances/{report_id}", "getTimeOffBalances", "Get Time Off Balances", "time_off:read"),
         Op::new("get", "/oauth/authorize", "authorize", "Authorize (the consent page)")

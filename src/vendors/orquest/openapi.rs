@@ -2,7 +2,7 @@
 //! reads by service and product, users, services and roles, and the form login.
 
 use crate::openapi::schema::{self, record};
-use crate::openapi::{Api, Auth, Op, Param};
+use crate::openapi::{Api, Auth, Link, Op, Param};
 use serde_json::{Value, json};
 
 const IMPORT: &[u16] = &[400, 403, 404, 409, 413, 415, 429];
@@ -43,7 +43,12 @@ pub static API: Api = Api {
             "importEmployee",
             "Import one employee (complex)",
             employee,
-        ),
+        )
+        .links(&[Link {
+            operation: "getEmployee",
+            parameter: "employee",
+            expression: "$request.path.employee",
+        }]),
         import(
             "/api/v2/businesses/{business}/employees/{employee}/contracts",
             "importContracts",
