@@ -30,6 +30,11 @@ pub trait Vendor: Send + Sync + 'static {
     fn filter(&self, _req: &HttpRequest, _sandbox: &crate::sandbox::Sandbox) -> Result<(), ApiError> {
         Ok(())
     }
+    /// Example values of its path parameters, by name, from this sandbox's data (an existing
+    /// member's id for `member_id`), for its OpenAPI document.
+    fn examples(&self, _sandbox: &crate::sandbox::Sandbox) -> serde_json::Map<String, Value> {
+        serde_json::Map::new()
+    }
     /// The table its OpenAPI document is built from (see `crate::openapi`).
     fn api(&self) -> Option<&'static crate::openapi::Api> {
         None

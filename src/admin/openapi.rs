@@ -35,13 +35,15 @@ pub async fn vendor(
         if sandbox.name() == DEFAULT_SANDBOX { String::new() } else { format!("/sandboxes/{}", sandbox.name()) };
     let base = format!("{}{prefix}/{id}", origin(&req));
     let served = routing::served_by(|cfg| vendor.configure(cfg));
-    answer(openapi::document(api, &base, &served), query.format.as_deref())
+    let examples = vendor.examples(&sandbox);
+    answer(openapi::document(api, &base, &served, &examples), query.format.as_deref())
 }
 
 /// `GET /__admin/openapi`.
 pub async fn admin(query: web::Query<DocumentQuery>, req: HttpRequest) -> AdminResult {
     let served = routing::served_by(super::routes::configure);
-    answer(openapi::document(&ADMIN, &format!("{}/__admin", origin(&req)), &served), query.format.as_deref())
+    let examples = serde_json::Map::from_iter([("name".to_owned(), json!(DEFAULT_SANDBOX))]);
+    answer(openapi::document(&ADMIN, &format!("{}/__admin", origin(&req)), &served, &examples), query.format.as_deref())
 }
 
 /// `scheme://host` as the client addressed this server (forwarded headers only when trusted: the

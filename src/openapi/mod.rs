@@ -169,14 +169,15 @@ impl Op {
     }
 }
 
-/// The document of `api` at `server` (the absolute base URL) for the `served` routes.
-pub fn document(api: &Api, server: &str, served: &[(Method, String)]) -> Value {
+/// The document of `api` at `server` (the absolute base URL) for the `served` routes, path
+/// parameters exemplified from `examples` (by name).
+pub fn document(api: &Api, server: &str, served: &[(Method, String)], examples: &Map<String, Value>) -> Value {
     let mut paths = Map::new();
     for (method, path) in served {
         let lower = method.as_str().to_ascii_lowercase();
         let Some(op) = api.operations.iter().find(|op| op.method == lower && op.path == path) else { continue };
         let item = paths.entry(path.clone()).or_insert_with(|| json!({}));
-        item[lower.as_str()] = operation(api, op);
+        item[lower.as_str()] = operation(api, op, examples);
     }
     json!({
         "openapi": "3.1.0",
@@ -201,12 +202,19 @@ pub fn differences(api: &Api, served: &[(Method, String)]) -> (Vec<String>, Vec<
     (unserved, undescribed)
 }
 
-fn operation(api: &Api, op: &Op) -> Value {
+fn operation(api: &Api, op: &Op, examples: &Map<String, Value>) -> Value {
     let mut parameters: Vec<Value> = op
         .path
         .split('/')
         .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}}))
+        .map(|name| {
+            let mut parameter =
+                json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}});
+            if let Some(example) = examples.get(name) {
+                parameter["examples"] = json!({"seeded": {"summary": "from this sandbox's data", "value": example}});
+            }
+            parameter
+        })
         .collect();
     parameters.extend(
         op.query.iter().map(|p| json!({"name": p.name, "in": "query", "required": p.required, "schema": (p.schema)()})),

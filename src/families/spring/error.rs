@@ -64,5 +64,5 @@ pub fn schema() -> Value {
     json!({"type": "object", "description": "Spring Boot's default error body",
         "properties": {"timestamp": {"type": "string"}, "status": {"type": "integer"}, "error": {"type": "string"},
                        "message": {"type": "string"}, "path": {"type": "string"}},
-        "required": ["status", "error", "message", "path"]})
+        "required": ["status", "message"]})
 }

@@ -43,6 +43,13 @@ impl Vendor for Directory {
         "Directory (Peoplelogic)"
     }
 
+    fn examples(&self, sandbox: &crate::sandbox::Sandbox) -> serde_json::Map<String, serde_json::Value> {
+        sandbox
+            .typed_store::<store::DirectoryStore>(self.id())
+            .map(|store| openapi::examples(&store.read()))
+            .unwrap_or_default()
+    }
+
     fn api(&self) -> Option<&'static crate::openapi::Api> {
         Some(&openapi::API)
     }

@@ -2,9 +2,10 @@
 //! accounts and their grants, employees (profile, managers), groups (profile, members) and
 //! entity memberships.
 
+use super::store::State;
 use crate::openapi::schema;
 use crate::openapi::{Api, Link, Op};
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 const READ: &[u16] = &[400, 403, 404];
 const WRITE: &[u16] = &[400, 403, 404, 409, 413, 415];
@@ -21,13 +22,37 @@ const fn write(method: &'static str, path: &'static str, id: &'static str, summa
     Op::new(method, path, id, summary).body(schema::object).answers(ok, schema::object).errors(WRITE)
 }
 
+/// Path-parameter examples from the sandbox's data: the first organization and its records.
+pub fn examples(state: &State) -> Map<String, Value> {
+    let mut examples = Map::new();
+    let mut put = |name: &str, value: Option<&String>| {
+        if let Some(value) = value {
+            examples.insert(name.to_owned(), json!(value));
+        }
+    };
+    let org = state.organizations.first();
+    put("organization", org.map(|o| &o.id));
+    put("alias", org.map(|o| &o.alias));
+    let employee = state.employees.first().map(|e| &e.id);
+    put("employee", employee);
+    put("entity", employee);
+    put("manager", state.employees.get(1).map(|e| &e.id));
+    put("account", state.accounts.first().map(|a| &a.id));
+    let group = state.groups.first().map(|g| &g.id);
+    put("group", group);
+    put("id", group);
+    put("key", state.keys.first().map(|k| &k.id));
+    examples
+}
+
 /// The record just created, read back by the `id` it was given.
 const fn by_id(operation: &'static str, parameter: &'static str) -> Link {
     Link { operation, parameter, expression: "$response.body#/id" }
 }
 
+/// A removal: 200 with no body (a key's removal answers the key).
 const fn delete(path: &'static str, id: &'static str, summary: &'static str) -> Op {
-    Op::new("delete", path, id, summary).answers(204, schema::none).errors(READ)
+    Op::new("delete", path, id, summary).answers(200, schema::none).errors(READ)
 }
 
 /// The document's table.
@@ -65,7 +90,8 @@ pub static API: Api = Api {
             200,
         ),
         write("post", "/api/v1/organization/keys", "createCurrentKey", "Create an API key", 201),
-        delete("/api/v1/organization/keys/{key}", "deleteCurrentKey", "Delete (revoke) an API key"),
+        delete("/api/v1/organization/keys/{key}", "deleteCurrentKey", "Delete (revoke) an API key")
+            .answers(200, schema::object),
         get("/api/v1/organization/alias/{alias}", "organizationByAlias", "Find an organization by alias"),
         list("/api/v1/organization/by-app/{type}", "organizationsByApp", "Organizations with an app"),
         list("/api/v1/organization/by-app-id/{type}/{external}", "organizationsByAppId", "Organizations by app id"),
@@ -100,7 +126,8 @@ pub static API: Api = Api {
             200,
         ),
         write("post", "/api/v1/organization/{organization}/keys", "createKey", "Create an organization's API key", 201),
-        delete("/api/v1/organization/{organization}/keys/{key}", "deleteKey", "Delete an organization's API key"),
+        delete("/api/v1/organization/{organization}/keys/{key}", "deleteKey", "Delete an organization's API key")
+            .answers(200, schema::object),
         list("/api/v1/account", "listAccounts", "List accounts of the organization"),
         write("post", "/api/v1/account", "createAccount", "Create an account", 201)
             .links(&[by_id("getAccount", "account")]),
@@ -114,7 +141,7 @@ pub static API: Api = Api {
         write("post", "/api/v1/employee", "createEmployee", "Create an employee", 201)
             .links(&[by_id("getEmployee", "employee")]),
         list("/api/v1/employee/by-name/{name}", "employeesByName", "Employees by name"),
-        list("/api/v1/employee/by-account/{account}", "employeesByAccount", "Employees of an account"),
+        get("/api/v1/employee/by-account/{account}", "employeeByAccount", "The employee of an account"),
         list("/api/v1/employee/by-manager/{manager}", "employeesByManager", "Reports of a manager"),
         get("/api/v1/employee/{employee}", "getEmployee", "Get an employee"),
         write("patch", "/api/v1/employee/{employee}", "updateEmployee", "Update an employee", 200),

@@ -2,6 +2,7 @@
 //! vendor's own `GET /v1/docs?format=html|yaml`), from one table of operations.
 
 use super::scopes;
+use super::store::State;
 use crate::openapi::schema::{self, record};
 use crate::openapi::{Api, Auth, Link, Op, Param};
 use serde_json::{Map, Value, json};
@@ -178,6 +179,20 @@ pub static API: Api = Api {
             .errors(&[400]),
     ],
 };
+
+/// Path-parameter examples from the sandbox's data.
+pub fn examples(state: &State) -> Map<String, Value> {
+    let mut examples = Map::new();
+    if let Some(member) = state.members.first() {
+        examples.insert("member_id".into(), json!(member.id));
+        examples.insert("legacy_member_id".into(), json!(member.legacy_id));
+    }
+    if let Some(payroll) = state.payrolls.first() {
+        examples.insert("payroll_id".into(), json!(payroll.id));
+    }
+    examples.insert("legacy_company_id".into(), json!(state.company.legacy_id));
+    examples
+}
 
 fn limit() -> Value {
     json!({"type": "integer", "minimum": 1, "maximum": 100})

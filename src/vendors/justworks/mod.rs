@@ -46,6 +46,13 @@ impl Vendor for Justworks {
         "Justworks"
     }
 
+    fn examples(&self, sandbox: &crate::sandbox::Sandbox) -> serde_json::Map<String, serde_json::Value> {
+        sandbox
+            .typed_store::<store::JustworksStore>(self.id())
+            .map(|store| docs::examples(&store.read()))
+            .unwrap_or_default()
+    }
+
     fn api(&self) -> Option<&'static crate::openapi::Api> {
         Some(&docs::API)
     }

@@ -50,6 +50,13 @@ impl Vendor for Orquest {
         "Orquest"
     }
 
+    fn examples(&self, sandbox: &crate::sandbox::Sandbox) -> serde_json::Map<String, serde_json::Value> {
+        sandbox
+            .typed_store::<store::OrquestStore>(self.id())
+            .map(|store| openapi::examples(&store.read()))
+            .unwrap_or_default()
+    }
+
     fn api(&self) -> Option<&'static crate::openapi::Api> {
         Some(&openapi::API)
     }

@@ -1,9 +1,10 @@
 //! Orquest's OpenAPI document: the employee imports (complex, simple, contracts, incidences), the
 //! reads by service and product, users, services and roles, and the form login.
 
+use super::store::State;
 use crate::openapi::schema::{self, record};
 use crate::openapi::{Api, Auth, Link, Op, Param};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 const IMPORT: &[u16] = &[400, 403, 404, 409, 413, 415, 429];
 const READ: &[u16] = &[400, 403, 404, 429];
@@ -72,7 +73,7 @@ pub static API: Api = Api {
             .answers(200, results)
             .errors(IMPORT),
         read("/api/v2/businesses/{business}/employees/{employee}", "getEmployee", "Get an employee")
-            .answers(200, employee),
+            .answers(200, schema::object),
         read(
             "/api/v2/businesses/{business}/services/{service}/employees",
             "serviceEmployees",
@@ -109,6 +110,23 @@ pub static API: Api = Api {
     ],
 };
 
+/// Path-parameter examples from the sandbox's data: the first business and its records.
+pub fn examples(state: &State) -> Map<String, Value> {
+    let mut examples = Map::new();
+    let Some(business) = state.businesses.first() else { return examples };
+    examples.insert("business".into(), json!(business.id));
+    if let Some(id) = business.employees.keys().next() {
+        examples.insert("employee".into(), json!(id));
+    }
+    if let Some(service) = business.services.first() {
+        examples.insert("service".into(), json!(service.id));
+        if let Some(product) = service.products.first() {
+            examples.insert("product".into(), json!(product.id));
+        }
+    }
+    examples
+}
+
 fn results() -> Value {
     json!({"type": "array", "items": record(
         json!({"employeeId": {"type": "string"}, "status": {"type": "integer"}, "message": {"type": "string"}}),
@@ -126,8 +144,9 @@ fn employee() -> Value {
     )
 }
 
+/// A batch: each element gets its own result (a bad element is a failed row, not a 400).
 fn employees() -> Value {
-    json!({"type": "array", "items": employee()})
+    json!({"type": "array", "items": {}, "description": "employees as in the single import; one result per element"})
 }
 
 fn incidences() -> Value {

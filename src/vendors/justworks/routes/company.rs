@@ -61,7 +61,7 @@ async fn legacy_member(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Ans
 }
 
 /// `GET /v1/docs?format=html|yaml` ("Get OpenAPI Docs"): no token needed.
-async fn docs(req: HttpRequest) -> Answer {
+async fn docs(req: HttpRequest, jw: Jw) -> Answer {
     let pairs = super::query(&req);
     match super::get(&pairs, "format").unwrap_or("html") {
         "html" => Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(docs::html())),
@@ -69,7 +69,8 @@ async fn docs(req: HttpRequest) -> Answer {
             let info = req.connection_info();
             let base = format!("{}://{}{}", info.scheme(), info.host(), req.path().trim_end_matches("/v1/docs"));
             let served = crate::common::routing::served_by(super::configure);
-            let document = crate::openapi::document(&docs::API, &base, &served);
+            let examples = docs::examples(&jw.store.read());
+            let document = crate::openapi::document(&docs::API, &base, &served, &examples);
             let yaml = crate::openapi::yaml(&document).map_err(|e| ApiError::with_message(ErrorKind::Internal, e))?;
             Ok(HttpResponse::Ok().content_type("application/yaml").body(yaml))
         }
