@@ -38,8 +38,8 @@ pub struct Sandbox {
     /// Each vendor's store, seeded on first use: a new sandbox costs almost nothing until a
     /// vendor in it is called (a suite may create thousands).
     stores: Vec<LazyStore>,
-    /// The snapshot document this sandbox started from, if any: what a reset goes back to.
-    start: Option<Arc<Value>>,
+    /// What a reset goes back to when the sandbox started from a snapshot (see `crate::snapshot`).
+    start: Option<Start>,
 }
 
 /// A vendor's store, built from the sandbox's seed the first time anything asks for it.
@@ -67,14 +67,9 @@ impl Sandbox {
         }
     }
 
-    /// A sandbox whose start state is `document` (a reset goes back to it), or the document's
-    /// first problem.
-    pub fn from_snapshot(name: &str, document: Value, setup: &SandboxSetup) -> Result<Self, Problem> {
-        let seed = document.get("seed").and_then(Value::as_u64).unwrap_or_default();
-        let mut sandbox = Self::new(name, seed, setup);
-        crate::snapshot::restore(&sandbox, &document)?;
-        sandbox.start = Some(Arc::new(document));
-        Ok(sandbox)
+    /// This sandbox, resetting to `start` instead of to its seed.
+    pub fn with_start(self, start: Start) -> Self {
+        Self { start: Some(start), ..self }
     }
 
     /// The vendors as scenario files may name them.
@@ -160,7 +155,12 @@ impl Sandbox {
     /// A sandbox made from a snapshot goes back to that snapshot, unless a `seed` is given.
     pub fn reset(&self, seed: Option<u64>, vendors: Option<&[String]>) {
         if let (None, Some(start)) = (seed, &self.start) {
-            self.reset_to_snapshot(start, vendors);
+            if let Err(problem) = start(self, vendors) {
+                tracing::error!(sandbox = %self.name, %problem, "the start snapshot no longer restores");
+            }
+            if vendors.is_none() {
+                self.journal.clear();
+            }
             return;
         }
         let mut current = self.seed.lock();
@@ -183,31 +183,8 @@ impl Sandbox {
     }
 }
 
-impl Sandbox {
-    /// Back to the start snapshot: the listed vendors' parts, or the whole document (and an
-    /// empty journal). The document was checked when the sandbox was made from it.
-    fn reset_to_snapshot(&self, start: &Value, vendors: Option<&[String]>) {
-        let restored = match vendors {
-            None => crate::snapshot::restore(self, start).map(|()| self.journal.clear()),
-            Some(list) => {
-                let seed = start.get("seed").and_then(Value::as_u64).unwrap_or_else(|| self.seed());
-                let all = start.get("vendors").and_then(Value::as_object).cloned().unwrap_or_default();
-                self.stores().filter(|(id, _)| list.iter().any(|v| v == id)).try_for_each(|(id, store)| {
-                    match all.get(id) {
-                        Some(part) => store.restore(part, seed).map(|swap| swap()),
-                        None => {
-                            store.reset(seed);
-                            Ok(())
-                        }
-                    }
-                })
-            }
-        };
-        if let Err(problem) = restored {
-            tracing::error!(sandbox = %self.name, %problem, "the start snapshot no longer restores");
-        }
-    }
-}
+/// How a sandbox made from a snapshot goes back to it: the listed vendors, or everything.
+pub type Start = Arc<dyn Fn(&Sandbox, Option<&[String]>) -> Result<(), Problem> + Send + Sync>;
 
 /// Why a sandbox could not be created or deleted.
 #[derive(Debug, PartialEq, Eq)]
@@ -268,9 +245,12 @@ impl SandboxRegistry {
         Self { setup, sandboxes, panics: AtomicUsize::new(0) }
     }
 
-    /// A registry whose `default` sandbox starts from a snapshot document (`--snapshot`).
-    pub fn from_snapshot(setup: SandboxSetup, document: Value) -> Result<Self, Problem> {
-        let default = Arc::new(Sandbox::from_snapshot(DEFAULT_SANDBOX, document, &setup)?);
+    /// A registry whose `default` sandbox is what `build` makes (from a snapshot, `--snapshot`).
+    pub fn with_default(
+        setup: SandboxSetup,
+        build: impl FnOnce(&str, &SandboxSetup) -> Result<Sandbox, Problem>,
+    ) -> Result<Self, Problem> {
+        let default = Arc::new(build(DEFAULT_SANDBOX, &setup)?);
         let sandboxes = RwLock::new(BTreeMap::from([(DEFAULT_SANDBOX.to_owned(), default)]));
         Ok(Self { setup, sandboxes, panics: AtomicUsize::new(0) })
     }
@@ -310,11 +290,15 @@ impl SandboxRegistry {
         Ok(sandbox)
     }
 
-    /// Creates a sandbox whose start state is a snapshot document. The document is read into
-    /// the new sandbox before it is registered, so a bad one registers nothing.
-    pub fn create_from_snapshot(&self, name: &str, document: Value) -> Result<Arc<Sandbox>, SnapshotRefused> {
+    /// Creates the sandbox `build` makes (from a snapshot document): it is built before it is
+    /// registered, so a bad document registers nothing.
+    pub fn create_with(
+        &self,
+        name: &str,
+        build: impl FnOnce(&str, &SandboxSetup) -> Result<Sandbox, Problem>,
+    ) -> Result<Arc<Sandbox>, SnapshotRefused> {
         self.check_room(name)?;
-        let sandbox = Arc::new(Sandbox::from_snapshot(name, document, &self.setup).map_err(SnapshotRefused::Document)?);
+        let sandbox = Arc::new(build(name, &self.setup).map_err(SnapshotRefused::Document)?);
         let mut sandboxes = self.sandboxes.write();
         self.check_room_in(&sandboxes, name)?;
         sandboxes.insert(name.to_owned(), Arc::clone(&sandbox));

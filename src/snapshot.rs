@@ -14,7 +14,7 @@
 
 use crate::common::clock::{self, ClockChange};
 use crate::common::snapshot::{self as records, Problem};
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Sandbox, SandboxSetup, Start};
 use crate::scenario::{self, Scenario, loader};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -64,6 +64,32 @@ pub fn restore(sandbox: &Sandbox, document: &Value) -> Result<(), Problem> {
     sandbox.scenarios.restore(scenarios, header.seed);
     sandbox.rate_limits.clear();
     Ok(())
+}
+
+/// A sandbox called `name` whose start state is `document`: a reset goes back to it (with
+/// `vendors`, to those vendors' parts). The document's first problem, if it has one.
+pub fn sandbox_from(name: &str, document: Value, setup: &SandboxSetup) -> Result<Sandbox, Problem> {
+    let seed = document.get("seed").and_then(Value::as_u64).unwrap_or_default();
+    let sandbox = Sandbox::new(name, seed, setup);
+    restore(&sandbox, &document)?;
+    Ok(sandbox.with_start(start(Arc::new(document))))
+}
+
+/// Back to `document`: the whole of it, or the listed vendors' parts (a vendor it leaves out
+/// back to its seed). It was checked when the sandbox was made from it.
+fn start(document: Arc<Value>) -> Start {
+    Arc::new(move |sandbox: &Sandbox, vendors: Option<&[String]>| {
+        let Some(list) = vendors else { return restore(sandbox, &document) };
+        let seed = document.get("seed").and_then(Value::as_u64).unwrap_or_else(|| sandbox.seed());
+        let parts = document.get("vendors").and_then(Value::as_object).cloned().unwrap_or_default();
+        for (id, store) in sandbox.stores().filter(|(id, _)| list.iter().any(|v| v == id)) {
+            match parts.get(id) {
+                Some(part) => store.restore(part, seed).map_err(|p| p.under(&format!("vendors.{id}")))?(),
+                None => store.reset(seed),
+            }
+        }
+        Ok(())
+    })
 }
 
 /// `clock` of a document.

@@ -62,7 +62,11 @@ impl Application {
         let outbound_trust = crate::outbound::Trust::new(settings.outbound_ca.as_deref()).map_err(io::Error::other)?;
         let registry = Arc::new(match &settings.snapshot {
             None => SandboxRegistry::new(setup, settings.seed),
-            Some(file) => SandboxRegistry::from_snapshot(setup, read_snapshot(file)?).map_err(|problem| {
+            Some(file) => {
+                let document = read_snapshot(file)?;
+                SandboxRegistry::with_default(setup, |name, setup| crate::snapshot::sandbox_from(name, document, setup))
+            }
+            .map_err(|problem| {
                 io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: {problem}", file.display()))
             })?,
         });

@@ -4,6 +4,7 @@
 
 use crate::common::error::ApiError;
 use crate::common::snapshot::Problem;
+pub use crate::common::snapshot::Swap;
 use crate::outbound::{OutboundCall, OutboundResult};
 use crate::scenario::loader::KnownVendor;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -27,12 +28,12 @@ pub trait Vendor: Send + Sync + 'static {
     /// What runs before any handler of this vendor, once scenarios have let the request through
     /// (Spring Security's filter chain: an unauthenticated request is 401 whatever its path or
     /// parameters). By default nothing.
-    fn filter(&self, _req: &HttpRequest, _sandbox: &crate::sandbox::Sandbox) -> Result<(), ApiError> {
+    fn filter(&self, _req: &HttpRequest) -> Result<(), ApiError> {
         Ok(())
     }
-    /// Example values of its path parameters, by name, from this sandbox's data (an existing
-    /// member's id for `member_id`), for its OpenAPI document.
-    fn examples(&self, _sandbox: &crate::sandbox::Sandbox) -> serde_json::Map<String, Value> {
+    /// Example values of its path parameters, by name, from the data of `store` (this vendor's
+    /// store in a sandbox: an existing member's id for `member_id`), for its OpenAPI document.
+    fn examples(&self, _store: Arc<dyn VendorStore>) -> serde_json::Map<String, Value> {
         serde_json::Map::new()
     }
     /// The table its OpenAPI document is built from (see `crate::openapi`).
@@ -80,9 +81,6 @@ pub trait VendorStore: AnyArc + Send + Sync {
     /// A vendor-specific admin operation, `POST /__admin/vendors/{id}/{action}`, at sandbox time `now`.
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError>;
 }
-
-/// Puts a restored state in place (under the store's write lock: a request sees old or new).
-pub type Swap<'a> = Box<dyn FnOnce() + Send + 'a>;
 
 /// Turns an outbound call's result, at sandbox time, into an admin answer.
 pub type FinishCall = Box<dyn FnOnce(&OutboundResult, DateTime<Utc>) -> Value + Send>;

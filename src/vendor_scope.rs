@@ -162,7 +162,7 @@ async fn answer(
     let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), sandbox.clock.now());
     entry.keep_body(&body);
     let Some(decision) = decision else {
-        if let Err(err) = mount.vendor.filter(req.request(), sandbox) {
+        if let Err(err) = mount.vendor.filter(req.request()) {
             return (Ok(req.error_response(err)), false);
         }
         return (next.call(req).await, false);

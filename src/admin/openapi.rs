@@ -11,6 +11,7 @@ use crate::sandbox::DEFAULT_SANDBOX;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// `?sandbox=&format=`.
 #[derive(Debug, Deserialize)]
@@ -35,15 +36,17 @@ pub async fn vendor(
         if sandbox.name() == DEFAULT_SANDBOX { String::new() } else { format!("/sandboxes/{}", sandbox.name()) };
     let base = format!("{}{prefix}/{id}", origin(&req));
     let served = routing::served_by(|cfg| vendor.configure(cfg));
-    let examples = vendor.examples(&sandbox);
+    let examples = super::context::store(&sandbox, vendor.id())
+        .map(|store| vendor.examples(Arc::clone(store)))
+        .unwrap_or_default();
     answer(openapi::document(api, &base, &served, &examples), query.format.as_deref())
 }
 
-/// `GET /__admin/openapi`.
-pub async fn admin(query: web::Query<DocumentQuery>, req: HttpRequest) -> AdminResult {
-    let served = routing::served_by(super::routes::configure);
+/// `GET /__admin/openapi`: the document of the admin routes `configure` mounts.
+pub fn admin(configure: fn(&mut web::ServiceConfig), query: &DocumentQuery, req: &HttpRequest) -> AdminResult {
+    let served = routing::served_by(configure);
     let examples = serde_json::Map::from_iter([("name".to_owned(), json!(DEFAULT_SANDBOX))]);
-    answer(openapi::document(&ADMIN, &format!("{}/__admin", origin(&req)), &served, &examples), query.format.as_deref())
+    answer(openapi::document(&ADMIN, &format!("{}/__admin", origin(req)), &served, &examples), query.format.as_deref())
 }
 
 /// `scheme://host` as the client addressed this server (forwarded headers only when trusted: the

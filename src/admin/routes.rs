@@ -67,7 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/ui", [get(console::page)]))
         .service(resource("/ui/assets/{file}", [get(console::asset)]))
         .service(resource("/ui/{page}", [get(console::page)]))
-        .service(resource("/openapi", [get(openapi::admin)]));
+        .service(resource("/openapi", [get(admin_openapi)]));
 }
 
 /// A resource answering these (method, route) pairs, and 405 in the admin shape otherwise.
@@ -107,6 +107,11 @@ on!(post, POST);
 on!(put, PUT);
 on!(patch, PATCH);
 on!(delete, DELETE);
+
+/// `GET /__admin/openapi`: this API's own document, from the routes above.
+async fn admin_openapi(query: web::Query<openapi::DocumentQuery>, req: HttpRequest) -> AdminResult {
+    openapi::admin(configure, &query, &req)
+}
 
 /// `GET /__admin/health`.
 async fn health(admin: Admin) -> AdminResult {
@@ -255,9 +260,11 @@ async fn create_sandbox(admin: Admin, body: Bytes) -> AdminResult {
         (_, Some(document)) => {
             let registry = admin.registry.clone();
             let name = request.name.clone();
-            let created = web::block(move || registry.create_from_snapshot(&name, document))
-                .await
-                .map_err(|e| AdminError::internal(e.to_string()))?;
+            let created = web::block(move || {
+                registry.create_with(&name, |name, setup| crate::snapshot::sandbox_from(name, document, setup))
+            })
+            .await
+            .map_err(|e| AdminError::internal(e.to_string()))?;
             match created {
                 Err(SnapshotRefused::Document(problem)) => return Err(AdminError::invalid_snapshot(&problem)),
                 Err(SnapshotRefused::Registry(error)) => Err(error),

@@ -68,7 +68,7 @@ impl<S: Seeded> SeededState<S> {
 
     /// Puts a state read from a snapshot in place of this one, with the snapshot's seed, when
     /// the returned swap runs: the caller checks every vendor's part before it swaps any.
-    pub fn staged(&self, seed: u64, state: S) -> crate::vendor::Swap<'_>
+    pub fn staged(&self, seed: u64, state: S) -> super::snapshot::Swap<'_>
     where
         S: Send + Sync + 'static,
     {

@@ -84,6 +84,9 @@ pub fn read<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, Problem
     })
 }
 
+/// Puts a restored state in place (under the store's write lock: a request sees old or new).
+pub type Swap<'a> = Box<dyn FnOnce() + Send + 'a>;
+
 /// A vendor's part of a snapshot, `{"settings": ..., "state": ...}`.
 pub struct Part<'a> {
     /// What `GET /__admin/vendors/{id}/settings` shows.

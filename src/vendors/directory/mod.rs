@@ -28,7 +28,7 @@ pub mod store;
 
 use crate::common::error::ApiError;
 use crate::vendor::{Vendor, VendorStore};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use std::sync::Arc;
 
 /// The Directory vendor.
@@ -43,9 +43,10 @@ impl Vendor for Directory {
         "Directory (Peoplelogic)"
     }
 
-    fn examples(&self, sandbox: &crate::sandbox::Sandbox) -> serde_json::Map<String, serde_json::Value> {
-        sandbox
-            .typed_store::<store::DirectoryStore>(self.id())
+    fn examples(&self, store: Arc<dyn VendorStore>) -> serde_json::Map<String, serde_json::Value> {
+        store
+            .into_any()
+            .downcast::<store::DirectoryStore>()
             .map(|store| openapi::examples(&store.read()))
             .unwrap_or_default()
     }
@@ -63,7 +64,8 @@ impl Vendor for Directory {
     }
 
     /// Spring Security first: no valid credential is 401 before any path or body is looked at.
-    fn filter(&self, req: &HttpRequest, sandbox: &crate::sandbox::Sandbox) -> Result<(), ApiError> {
+    fn filter(&self, req: &HttpRequest) -> Result<(), ApiError> {
+        let Some(sandbox) = req.extensions().get::<Arc<crate::sandbox::Sandbox>>().cloned() else { return Ok(()) };
         let Some(store) = sandbox.typed_store::<store::DirectoryStore>(self.id()) else { return Ok(()) };
         auth::authenticate(req, &store.read(), sandbox.clock.now()).map(drop)
     }

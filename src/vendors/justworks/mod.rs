@@ -46,9 +46,10 @@ impl Vendor for Justworks {
         "Justworks"
     }
 
-    fn examples(&self, sandbox: &crate::sandbox::Sandbox) -> serde_json::Map<String, serde_json::Value> {
-        sandbox
-            .typed_store::<store::JustworksStore>(self.id())
+    fn examples(&self, store: Arc<dyn VendorStore>) -> serde_json::Map<String, serde_json::Value> {
+        store
+            .into_any()
+            .downcast::<store::JustworksStore>()
             .map(|store| docs::examples(&store.read()))
             .unwrap_or_default()
     }
