@@ -74,13 +74,19 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// An answer with these headers and body (`None`: a streamed body, not seen).
-    pub fn keep(headers: &HeaderMap, body: Option<&[u8]>) -> Self {
-        Self {
-            headers: keep_headers(headers),
-            body: body.map_or_else(Bytes::new, |b| Bytes::copy_from_slice(&b[..b.len().min(BODY_LIMIT)])),
-            body_len: body.map(<[u8]>::len),
-        }
+    /// An answer with these headers and body (`None`: a streamed body, not seen). The answer's
+    /// own parts are shared, not copied (its headers are the server's values, its body a
+    /// refcounted buffer); only the start of a body past [`BODY_LIMIT`] is copied, so an entry
+    /// never keeps a large body alive.
+    pub fn keep(headers: &HeaderMap, body: Option<&Bytes>) -> Self {
+        let headers =
+            headers.iter().take(MAX_RECORDED_HEADERS).map(|(name, value)| (name.clone(), value.clone())).collect();
+        let kept = match body {
+            Some(body) if body.len() <= BODY_LIMIT => body.clone(),
+            Some(body) => Bytes::copy_from_slice(&body[..BODY_LIMIT]),
+            None => Bytes::new(),
+        };
+        Self { headers, body: kept, body_len: body.map(Bytes::len) }
     }
 }
 
