@@ -107,6 +107,18 @@ impl<'a> Part<'a> {
     }
 }
 
+/// A vendor part read: its records as `S` (checked by `check`, paths under `state`) and its
+/// settings value, for the vendor to check with its own rules.
+pub fn read_part<S: DeserializeOwned>(
+    part: &Value,
+    check: impl FnOnce(&S) -> Result<(), Problem>,
+) -> Result<(S, &Value), Problem> {
+    let part = Part::of(part)?;
+    let state: S = read(part.state, "state")?;
+    check(&state).map_err(|p| p.under("state"))?;
+    Ok((state, part.settings))
+}
+
 /// `Err` at `path` unless `found`: a reference that names nothing (a dangling id).
 pub fn refers(found: bool, path: impl FnOnce() -> String, what: impl FnOnce() -> String) -> Result<(), Problem> {
     if found { Ok(()) } else { Err(Problem::at(path(), what())) }

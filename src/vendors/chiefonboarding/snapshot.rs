@@ -3,7 +3,7 @@
 
 use super::settings::Settings;
 use super::store::State;
-use crate::common::snapshot::{self, Part, Problem, refers};
+use crate::common::snapshot::{self, Problem, refers};
 use crate::common::vendor_settings;
 use serde_json::{Value, json};
 
@@ -15,10 +15,8 @@ impl State {
 
     /// The state a snapshot part describes, its kept bodies rebuilt.
     pub(super) fn restore(part: &Value) -> Result<Self, Problem> {
-        let part = Part::of(part)?;
-        let mut state: State = snapshot::read(part.state, "state")?;
-        state.check_references().map_err(|p| p.under("state"))?;
-        state.settings = vendor_settings::patched(&Settings::default(), &Settings::canonical(part.settings), &())
+        let (mut state, settings) = snapshot::read_part(part, State::check_references)?;
+        state.settings = vendor_settings::patched(&Settings::default(), &Settings::canonical(settings), &())
             .map_err(|e| Problem::settings(&e))?;
         state.refresh_bodies();
         Ok(state)

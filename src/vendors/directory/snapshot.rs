@@ -3,7 +3,7 @@
 
 use super::settings::Settings;
 use super::store::{SEED_EMPLOYEES, State};
-use crate::common::snapshot::{self, Part, Problem, refers};
+use crate::common::snapshot::{self, Problem, refers};
 use crate::common::vendor_settings;
 use serde_json::{Value, json};
 
@@ -15,11 +15,9 @@ impl State {
 
     /// The state a snapshot part describes.
     pub(super) fn restore(part: &Value) -> Result<Self, Problem> {
-        let part = Part::of(part)?;
-        let mut state: State = snapshot::read(part.state, "state")?;
-        state.check_references().map_err(|p| p.under("state"))?;
+        let (mut state, settings) = snapshot::read_part(part, State::check_references)?;
         let start = Settings { seed_employees: SEED_EMPLOYEES };
-        let settings = vendor_settings::patched(&start, part.settings, &()).map_err(|e| Problem::settings(&e))?;
+        let settings = vendor_settings::patched(&start, settings, &()).map_err(|e| Problem::settings(&e))?;
         state.seed_employees = settings.seed_employees;
         Ok(state)
     }

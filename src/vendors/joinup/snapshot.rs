@@ -4,7 +4,7 @@
 
 use super::settings::{Known, Settings};
 use super::store::State;
-use crate::common::snapshot::{self, Part, Problem, refers};
+use crate::common::snapshot::{self, Problem, refers};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 
@@ -16,15 +16,13 @@ impl State {
 
     /// The state a snapshot part describes, its kept JSON rebuilt.
     pub(super) fn restore(part: &Value) -> Result<Self, Problem> {
-        let part = Part::of(part)?;
-        let mut state: State = snapshot::read(part.state, "state")?;
-        state.check_references().map_err(|p| p.under("state"))?;
+        let (mut state, settings) = snapshot::read_part(part, State::check_references)?;
         let known = Known {
             tenants: state.tenants.iter().map(|t| t.identity.clone()).collect(),
             users: state.users.iter().map(|u| u.identity.clone()).collect(),
         };
         state.settings =
-            Settings::default().patched(part.settings, &state.tenants, &known).map_err(|e| Problem::settings(&e))?;
+            Settings::default().patched(settings, &state.tenants, &known).map_err(|e| Problem::settings(&e))?;
         state.apply_tenant_settings();
         for tenant in &mut state.tenants {
             for index in 0..tenant.employees.len() {

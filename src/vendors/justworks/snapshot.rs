@@ -3,7 +3,7 @@
 
 use super::settings::Settings;
 use super::store::{SEED_MEMBERS, State};
-use crate::common::snapshot::{self, Part, Problem, refers};
+use crate::common::snapshot::{self, Problem, refers};
 use crate::common::vendor_settings;
 use serde_json::{Value, json};
 
@@ -15,12 +15,10 @@ impl State {
 
     /// The state a snapshot part describes.
     pub(super) fn restore(part: &Value) -> Result<Self, Problem> {
-        let part = Part::of(part)?;
-        let mut state: State = snapshot::read(part.state, "state")?;
-        state.check_references().map_err(|p| p.under("state"))?;
+        let (mut state, settings) = snapshot::read_part(part, State::check_references)?;
         let apps: Vec<String> = state.apps.iter().map(|a| a.client_id.clone()).collect();
         let start = Settings { seed_members: SEED_MEMBERS, ..state.settings() };
-        let settings = vendor_settings::patched(&start, part.settings, &apps).map_err(|e| Problem::settings(&e))?;
+        let settings = vendor_settings::patched(&start, settings, &apps).map_err(|e| Problem::settings(&e))?;
         state.seed_members = settings.seed_members;
         state.apply_settings(&settings);
         Ok(state)
