@@ -7,6 +7,7 @@ mod multipart;
 pub mod ordering;
 pub mod pagination;
 mod pyjson;
+pub mod schema;
 pub mod view;
 
 use pyjson::PyJsonError;

@@ -161,7 +161,7 @@ pub fn char_field(input: &Input, errors: &mut Errors, name: &str, empty: Empty, 
             return Got::Invalid;
         }
     };
-    let text = text.trim().to_owned();
+    let text = python::py_strip(&text).to_owned();
     if text.is_empty() {
         if !empty.allow_blank {
             errors.push(name, BLANK);

@@ -14,6 +14,12 @@ pub(super) fn drf_integer(value: &Value) -> Option<i64> {
     py_int(stripped)
 }
 
+/// Python's `str.strip()`: Unicode White_Space and the four separators `\x1c`-`\x1f` that
+/// `str.isspace()` also counts (Rust's `trim` leaves those).
+pub(crate) fn py_strip(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
 /// Python's `int(str)`: surrounding whitespace, a sign, digits and single underscores.
 pub(crate) fn py_int(text: &str) -> Option<i64> {
     let t = text.trim();
