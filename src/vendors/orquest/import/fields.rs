@@ -4,6 +4,17 @@ use super::{Checked, bad, conflict};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+/// A whole number as Jackson reads one into a `long`: `7` or `7.0` (JSON Schema's `integer`);
+/// `7.5`, a string or anything else is `None`.
+pub(super) fn whole(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| {
+        let f = value.as_f64()?;
+        // Divergence: Jackson also truncates 7.5 to 7 (ACCEPT_FLOAT_AS_INT); the sandbox keeps
+        // to the documented integer and refuses a fraction.
+        (f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64).then_some(f as i64)
+    })
+}
+
 pub(super) fn text(map: &Map<String, Value>, field: &str) -> Checked<Option<String>> {
     match map.get(field) {
         None | Some(Value::Null) => Ok(None),

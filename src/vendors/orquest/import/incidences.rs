@@ -1,7 +1,7 @@
 //! `POST /api/v1/import/incidences`: one employee's incidences, checked and recorded (upserted
 //! by `id`).
 
-use super::fields::{date, normalized, text};
+use super::fields::{date, normalized, text, whole};
 use super::{Checked, Fail, MAX_LAG, bad, conflict};
 use crate::vendors::orquest::model::Business;
 use serde_json::Value;
@@ -9,7 +9,7 @@ use serde_json::Value;
 /// `POST /api/v1/import/incidences`: checks and records one employee's incidences.
 pub fn incidences(business: &mut Business, raw: &Value) -> Checked<String> {
     let map = raw.as_object().ok_or_else(|| bad("The body must be a JSON object"))?;
-    if map.get("lag").is_none_or(|l| l.as_i64().is_none_or(|l| !(0..=MAX_LAG).contains(&l))) {
+    if map.get("lag").is_none_or(|l| whole(l).is_none_or(|l| !(0..=MAX_LAG).contains(&l))) {
         return Err(bad(format!("lag is mandatory and must be from 0 to {MAX_LAG}")));
     }
     let employee_id = text(map, "employeeId")?.ok_or_else(|| bad("employeeId is mandatory"))?;
@@ -28,7 +28,7 @@ pub fn incidences(business: &mut Business, raw: &Value) -> Checked<String> {
                 return Err(bad(format!("incidences.{field} must be HH:mm")));
             }
         }
-        if item.get("workedMinutes").is_none_or(|m| m.as_i64().is_none()) {
+        if item.get("workedMinutes").is_none_or(|m| whole(m).is_none()) {
             return Err(bad("incidences.workedMinutes is mandatory"));
         }
         for field in ["from", "to"] {

@@ -1,7 +1,7 @@
 //! An element checked whole before anything changes: the person, the user, the associations
 //! and the contracts, against the business's configuration.
 
-use super::fields::{date, enumeration, flag, metadata, normalized, period, strings, text};
+use super::fields::{date, enumeration, flag, metadata, normalized, period, strings, text, whole};
 use super::{Checked, Context, Fail, Flavor, MAX_LAG, bad, conflict, lag_range};
 use crate::common::email::valid_email;
 use crate::vendors::orquest::model::{Business, Dated, Person};
@@ -37,7 +37,7 @@ pub(super) fn validate(business: &Business, raw: &Value, flavor: Flavor, ctx: &C
             )));
         }
         let lag = match map.get("lag") {
-            Some(Value::Number(n)) => n.as_i64().filter(|l| (0..=MAX_LAG).contains(l)).ok_or_else(lag_range)?,
+            Some(n @ Value::Number(_)) => whole(n).filter(|l| (0..=MAX_LAG).contains(l)).ok_or_else(lag_range)?,
             None | Some(Value::Null) => return Err(bad("lag is mandatory")),
             Some(_) => return Err(lag_range()),
         };
@@ -121,7 +121,7 @@ pub(super) fn check_aptitudes(business: &Business, aptitudes: &Value) -> Checked
             entry.get("aptitudes").and_then(Value::as_array).ok_or_else(|| bad("aptitudes.aptitudes is mandatory"))?;
         for level in levels {
             let ok = level.get("locationId").is_some_and(|l| l.is_string() || l.is_number())
-                && level.get("level").and_then(Value::as_i64).is_some_and(|l| l >= 0);
+                && level.get("level").and_then(whole).is_some_and(|l| l >= 0);
             if !ok {
                 return Err(bad("each aptitude needs a locationId and a level of 0 or more"));
             }
@@ -179,7 +179,7 @@ pub(super) fn association(business: &Business, value: &Value, complex: bool, ctx
             if business.service_of(product).is_none() {
                 return Err(conflict(format!("product {product} not exists")));
             }
-            if cession.get("minutes").is_some_and(|m| m.as_i64().is_none_or(|m| m < 0)) {
+            if cession.get("minutes").is_some_and(|m| whole(m).is_none_or(|m| m < 0)) {
                 return Err(bad("regularCessions.minutes must be a whole number of minutes"));
             }
             for day in cession.get("days").and_then(Value::as_array).into_iter().flatten() {
@@ -193,7 +193,7 @@ pub(super) fn association(business: &Business, value: &Value, complex: bool, ctx
     Ok(Dated { from, to, fields: normalized(map, if complex { &[] } else { &ASSOCIATION_COMPLEX_ONLY }) })
 }
 
-pub(super) const WEEKDAYS: [&str; 7] = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
+pub(crate) const WEEKDAYS: [&str; 7] = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
 
 pub(super) fn check_disponibility(windows: &Value) -> Checked<()> {
     let list = windows.as_array().ok_or_else(|| bad("disponibility must be a list"))?;
@@ -208,8 +208,8 @@ pub(super) fn check_disponibility(windows: &Value) -> Checked<()> {
             if day_type != "ALL" && !WEEKDAYS.contains(&day_type) {
                 return Err(bad(format!("dayType {day_type:?} is not ALL or a day of the week")));
             }
-            let start = range.get("startMinuteDay").and_then(Value::as_i64);
-            let duration = range.get("duration").and_then(Value::as_i64);
+            let start = range.get("startMinuteDay").and_then(whole);
+            let duration = range.get("duration").and_then(whole);
             if !start.is_some_and(|s| (0..1440).contains(&s)) || !duration.is_some_and(|d| (0..=1440).contains(&d)) {
                 return Err(bad("ranges need startMinuteDay in 0..1439 and duration in 0..1440"));
             }
@@ -239,7 +239,7 @@ pub(super) fn contract(business: &Business, value: &Value, complex: bool) -> Che
         "numberOfHolidays",
         "numberOfPublicHolidays",
     ] {
-        if map.get(field).is_some_and(|v| !v.is_null() && v.as_i64().is_none()) {
+        if map.get(field).is_some_and(|v| !v.is_null() && whole(v).is_none()) {
             return Err(bad(format!("contracts.{field} must be a whole number")));
         }
     }

@@ -63,12 +63,19 @@ fn put_one(req: &HttpRequest, path: &(String, String), body: &Bytes, oq: &Oq, fl
     let (business_id, employee_id) = path;
     let mut state = oq.store.write();
     let (business, caller) = gate(req, &state, business_id, oq.sandbox.clock.now())?;
-    let element = match spring::json_body(req, body)? {
+    let mut element = match spring::json_body(req, body)? {
         // An older docs version sent the single element as a one-element array.
         Value::Array(mut list) if list.len() == 1 => list.remove(0),
         Value::Array(_) => return Err(bad_body("Expected one element")),
         element => element,
     };
+    // Divergence: the docs say `person.employeeId` should equal the path's; left out, the path's
+    // is used (the path names the employee), so a body need not repeat it.
+    if let Some(person) = element.get_mut("person").and_then(Value::as_object_mut)
+        && person.get("employeeId").is_none_or(Value::is_null)
+    {
+        person.insert("employeeId".into(), Value::String(employee_id.clone()));
+    }
     let named = element.get("person").and_then(|p| p.get("employeeId")).and_then(Value::as_str);
     if named.is_some_and(|named| named != employee_id) {
         return Err(ApiError::with_message(
