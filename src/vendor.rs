@@ -31,9 +31,15 @@ pub trait Vendor: Send + Sync + 'static {
     fn filter(&self, _req: &HttpRequest) -> Result<(), ApiError> {
         Ok(())
     }
-    /// Example values of its path parameters, by name, from the data of `store` (this vendor's
-    /// store in a sandbox: an existing member's id for `member_id`), for its OpenAPI document.
-    fn examples(&self, _store: Arc<dyn VendorStore>) -> serde_json::Map<String, Value> {
+    /// What its OpenAPI document takes from the data of `store` (this vendor's store in a
+    /// sandbox) at `now` (the sandbox's clock): path parameter examples by name (an existing
+    /// member's id for `member_id`), and the `enum:<kind>` / `schema:<kind>` values of
+    /// `openapi::schema::seeded` schemas.
+    fn examples(
+        &self,
+        _store: Arc<dyn VendorStore>,
+        _now: chrono::DateTime<chrono::Utc>,
+    ) -> serde_json::Map<String, Value> {
         serde_json::Map::new()
     }
     /// The table its OpenAPI document is built from (see `crate::openapi`).

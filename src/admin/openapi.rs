@@ -4,10 +4,12 @@
 
 use super::context::{Admin, AdminResult, sandbox};
 use super::error::AdminError;
+use super::model::{ActiveScenarios, ClockRequest, CreateSandbox, ResetRequest};
 use crate::common::routing;
 use crate::openapi::schema::{self, record};
 use crate::openapi::{self, Api, Auth, Link, Op, Param};
 use crate::sandbox::DEFAULT_SANDBOX;
+use crate::scenario::model::{ScenarioFile, WhenSpec};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -37,7 +39,7 @@ pub async fn vendor(
     let base = format!("{}{prefix}/{id}", origin(&req));
     let served = routing::served_by(|cfg| vendor.configure(cfg));
     let examples = super::context::store(&sandbox, vendor.id())
-        .map(|store| vendor.examples(Arc::clone(store)))
+        .map(|store| vendor.examples(Arc::clone(store), sandbox.clock.now()))
         .unwrap_or_default();
     answer(openapi::document(api, &base, &served, &examples), query.format.as_deref())
 }
@@ -45,7 +47,9 @@ pub async fn vendor(
 /// `GET /__admin/openapi`: the document of the admin routes `configure` mounts.
 pub fn admin(configure: fn(&mut web::ServiceConfig), query: &DocumentQuery, req: &HttpRequest) -> AdminResult {
     let served = routing::served_by(configure);
-    let examples = serde_json::Map::from_iter([("name".to_owned(), json!(DEFAULT_SANDBOX))]);
+    let vendors: Value = crate::vendors::registry().iter().map(|v| json!(v.id())).collect();
+    let examples =
+        serde_json::Map::from_iter([("name".to_owned(), json!(DEFAULT_SANDBOX)), ("enum:vendors".to_owned(), vendors)]);
     answer(openapi::document(&ADMIN, &format!("{}/__admin", origin(req)), &served, &examples), query.format.as_deref())
 }
 
@@ -109,7 +113,8 @@ pub static ADMIN: Api = Api {
         read("/vendors", "vendors", "Vendors and their record counts").answers(200, schema::objects),
         read("/vendors/{id}/state", "vendorState", "A vendor's full state"),
         read("/vendors/{id}/settings", "vendorSettings", "A vendor's switches"),
-        write("patch", "/vendors/{id}/settings", "patchVendorSettings", "Change a vendor's switches"),
+        write("patch", "/vendors/{id}/settings", "patchVendorSettings", "Change a vendor's switches")
+            .rules(&["the fields are the switches of the vendor the path names (GET its settings)"]),
         write("post", "/vendors/{id}/{action}", "vendorAction", "A vendor's admin action")
             .errors(&[400, 404, 413, 415, 502]),
         read("/vendors/{id}/openapi", "vendorOpenapi", "A vendor's OpenAPI document").query(DOC).media(DOCUMENT),
@@ -125,13 +130,18 @@ pub static ADMIN: Api = Api {
             .query(SANDBOX)
             .answers(204, schema::none)
             .errors(&[400, 404]),
-        write("post", "/requests/find", "findRequests", "Journal entries a matcher accepts"),
+        write("post", "/requests/find", "findRequests", "Journal entries a matcher accepts")
+            .body(find)
+            .rules(MATCHER_RULES),
         write("post", "/requests/verify", "verifyRequests", "Assert a count of matching requests")
+            .body(verify)
+            .rules(MATCHER_RULES)
             .errors(&[400, 404, 413, 415, 422]),
         read("/requests/unmatched", "unmatchedRequests", "Calls no emulated operation answered"),
         Op::new("get", "/sandboxes", "listSandboxes", "Every sandbox").answers(200, schema::objects),
         Op::new("post", "/sandboxes", "createSandbox", "Create a sandbox (from a seed or a snapshot)")
             .body(create_sandbox)
+            .rules(&["snapshot is a document GET /snapshot gave (see putSnapshot)"])
             .answers(201, schema::object)
             .links(&[
                 Link { operation: "getSandbox", parameter: "name", expression: "$response.body#/name" },
@@ -141,12 +151,19 @@ pub static ADMIN: Api = Api {
         Op::new("get", "/sandboxes/{name}", "getSandbox", "One sandbox").errors(&[404]),
         Op::new("delete", "/sandboxes/{name}", "deleteSandbox", "Delete a sandbox")
             .answers(204, schema::none)
+            .rules(&["the default sandbox cannot be deleted"])
             .errors(&[400, 404]),
         read("/clock", "clock", "The sandbox clock").answers(200, clock),
-        write("post", "/clock", "setClock", "Freeze, set or advance the clock").answers(200, clock),
+        write("post", "/clock", "setClock", "Freeze, set or advance the clock")
+            .body(set_clock)
+            .rules(&["the clock stays between the years 1970 and 9999"])
+            .answers(200, clock),
         read("/snapshot", "getSnapshot", "The sandbox's whole state as a document")
             .query(&[Param::optional("sandbox", schema::string), Param::optional("journal", schema::boolean)]),
-        write("put", "/snapshot", "putSnapshot", "Replace the sandbox's state with a document"),
+        write("put", "/snapshot", "putSnapshot", "Replace the sandbox's state with a document").rules(&[
+            "the document is one GET /snapshot gave: format hr-sandbox-snapshot, version 1, each vendor's records \
+             whole and referring only to records the document holds",
+        ]),
         read("/scenarios", "scenarios", "Loaded scenarios").answers(200, schema::objects),
         Op::new("post", "/scenarios", "loadScenario", "Load a scenario (YAML or JSON text)")
             .query(&[
@@ -154,10 +171,19 @@ pub static ADMIN: Api = Api {
                 Param::optional("activate", schema::boolean),
                 Param::optional("name", schema::string),
             ])
-            .body(schema::object)
+            .body(scenario_file)
+            .rules(&[
+                "when.vendor is a vendor's id or *",
+                "then.error's kind is one the vendor renders; then holds one outcome besides delay",
+                "durations read as 1500ms, 2s or a number of milliseconds",
+                "a name not loaded yet",
+            ])
             .answers(201, schema::object)
             .errors(&[400, 404, 409, 413, 415]),
-        write("put", "/scenarios/active", "activateScenarios", "The active scenarios, in order"),
+        write("put", "/scenarios/active", "activateScenarios", "The active scenarios, in order")
+            .body(active_scenarios)
+            .answers(200, schema::objects)
+            .rules(&["names are loaded scenarios"]),
         Op::new("delete", "/scenarios/active", "deactivateScenarios", "Deactivate every scenario")
             .query(SANDBOX)
             .answers(204, schema::none)
@@ -201,7 +227,7 @@ fn direction() -> Value {
 }
 
 fn status() -> Value {
-    json!({"type": "integer", "minimum": 0})
+    json!({"type": "integer", "minimum": 0, "maximum": u16::MAX})
 }
 
 fn count() -> Value {
@@ -219,16 +245,50 @@ fn clock() -> Value {
     record(json!({"now": {"type": "string"}, "frozen": {"type": "boolean"}}), &["now", "frozen"])
 }
 
+/// What a matcher of find and verify may not state in its schema.
+const MATCHER_RULES: &[&str] = &["when.vendor is a vendor's id or *"];
+
+// The bodies are the serde types the handlers read, their schemas derived (schema::of).
+
 fn reset() -> Value {
-    record(
-        json!({"seed": {"type": "integer", "minimum": 0}, "vendors": {"type": "array", "items": {"type": "string"}}}),
-        &[],
-    )
+    let mut reset = schema::of::<ResetRequest>();
+    reset["properties"]["vendors"]["items"] = schema::seeded("vendors", json!({"type": "string"}));
+    reset
 }
 
 fn create_sandbox() -> Value {
-    record(
-        json!({"name": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "seed": {"type": "integer", "minimum": 0}, "snapshot": {"type": ["object", "null"]}}),
-        &["name"],
-    )
+    schema::of::<CreateSandbox>()
+}
+
+fn set_clock() -> Value {
+    schema::of::<ClockRequest>()
+}
+
+fn active_scenarios() -> Value {
+    schema::of::<ActiveScenarios>()
+}
+
+fn scenario_file() -> Value {
+    schema::of::<ScenarioFile>()
+}
+
+/// A matcher (a scenario's `when`) with the entry's `status` and `direction`.
+fn find() -> Value {
+    let mut matcher = schema::of::<WhenSpec>();
+    // `vendor` defaults to `*` here.
+    matcher["required"] = json!([]);
+    matcher["properties"]["status"] = json!({"type": "integer", "minimum": 100, "maximum": 999});
+    matcher["properties"]["direction"] = direction();
+    matcher
+}
+
+/// [`find`]'s matcher and the count wanted: `count`, or `at_least` and/or `at_most`.
+fn verify() -> Value {
+    let mut matcher = find();
+    let count = json!({"type": "integer", "minimum": 0});
+    for name in ["count", "at_least", "at_most"] {
+        matcher["properties"][name] = count.clone();
+    }
+    matcher["anyOf"] = json!([{"required": ["count"]}, {"required": ["at_least"]}, {"required": ["at_most"]}]);
+    matcher
 }

@@ -59,8 +59,10 @@ pub struct Op {
     pub auth: Auth,
     /// Query parameters.
     pub query: &'static [Param],
-    /// The JSON request body, when it takes one (`required`).
+    /// The request body, when it takes one (`required`).
     pub body: Option<Schema>,
+    /// The body's media type: JSON, or a form (`application/x-www-form-urlencoded`).
+    pub body_media: &'static str,
     /// The success status.
     pub ok: u16,
     /// The success body (`Value::Null`: no body).
@@ -73,6 +75,10 @@ pub struct Op {
     pub page_errors: bool,
     /// What a client can call next with what this answered (OpenAPI links: create, then read).
     pub links: &'static [Link],
+    /// The vendor's rules across fields or records that a schema cannot state ("contracts: to is
+    /// not before from"): a body the schema admits may still get the vendor's 400 naming one.
+    /// Written to the document as `x-hr-sandbox-rules`; the contract test reads it there.
+    pub rules: &'static [&'static str],
 }
 
 /// An OpenAPI link from an operation's success: `operation` called with `parameter` taken from
@@ -119,13 +125,20 @@ impl Op {
             auth: Auth::Scope(""),
             query: &[],
             body: None,
+            body_media: "application/json",
             ok: 200,
             answer: schema::object,
             media: &["application/json"],
             errors: &[],
             page_errors: false,
             links: &[],
+            rules: &[],
         }
+    }
+
+    /// Its rules beyond the schema (see [`Op::rules`]).
+    pub const fn rules(self, rules: &'static [&'static str]) -> Self {
+        Self { rules, ..self }
     }
 
     /// Who may call it.
@@ -141,6 +154,11 @@ impl Op {
     /// Its JSON body.
     pub const fn body(self, body: Schema) -> Self {
         Self { body: Some(body), ..self }
+    }
+
+    /// Its form body (`application/x-www-form-urlencoded`, as OAuth's endpoints take).
+    pub const fn form(self, body: Schema) -> Self {
+        Self { body: Some(body), body_media: "application/x-www-form-urlencoded", ..self }
     }
 
     /// Its success status and body.
@@ -170,7 +188,8 @@ impl Op {
 }
 
 /// The document of `api` at `server` (the absolute base URL) for the `served` routes, path
-/// parameters exemplified from `examples` (by name).
+/// parameters exemplified from `examples` (by name), [`schema::seeded`] values listed from its
+/// `enum:<kind>` arrays.
 pub fn document(api: &Api, server: &str, served: &[(Method, String)], examples: &Map<String, Value>) -> Value {
     let mut paths = Map::new();
     for (method, path) in served {
@@ -179,7 +198,7 @@ pub fn document(api: &Api, server: &str, served: &[(Method, String)], examples: 
         let item = paths.entry(path.clone()).or_insert_with(|| json!({}));
         item[lower.as_str()] = operation(api, op, examples);
     }
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version, "description": api.description},
         "servers": [{"url": server}],
@@ -188,7 +207,35 @@ pub fn document(api: &Api, server: &str, served: &[(Method, String)], examples: 
             "securitySchemes": (api.security_schemes)(server),
             "schemas": {"Error": (api.error)()},
         },
-    })
+    });
+    fill_seeded(&mut document, examples);
+    document
+}
+
+/// Fills each [`schema::SEEDED`] mark from `examples`: `enum:<kind>` (the ids the sandbox
+/// holds) becomes the schema's `enum`, `schema:<kind>` (bounds from its clock) is merged in.
+fn fill_seeded(value: &mut Value, examples: &Map<String, Value>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(kind)) = map.remove(schema::SEEDED) {
+                if let Some(Value::Array(ids)) = examples.get(&format!("enum:{kind}"))
+                    && !ids.is_empty()
+                {
+                    map.insert("enum".into(), Value::Array(ids.clone()));
+                    map.insert(
+                        "description".into(),
+                        json!(format!("One of this sandbox's {kind} (when the document was served)")),
+                    );
+                }
+                if let Some(Value::Object(bounds)) = examples.get(&format!("schema:{kind}")) {
+                    map.extend(bounds.clone());
+                }
+            }
+            map.values_mut().for_each(|v| fill_seeded(v, examples));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| fill_seeded(v, examples)),
+        _ => {}
+    }
 }
 
 /// The operations of `api` no served route answers, and the served routes `api` does not
@@ -258,13 +305,20 @@ fn operation(api: &Api, op: &Op, examples: &Map<String, Value>) -> Value {
         Auth::Public => operation["security"] = json!([]),
         Auth::Scope(scope) => operation["security"] = (api.requirement)(scope),
     }
+    if !op.rules.is_empty() {
+        operation["x-hr-sandbox-rules"] = json!(op.rules);
+    }
     if let Some(body) = op.body {
-        operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": body()}}});
+        operation["requestBody"] = json!({"required": true, "content": {op.body_media: {"schema": body()}}});
     }
     operation
 }
 
 fn error_response(api: &Api, status: u16, page: bool) -> Value {
+    if (300..400).contains(&status) {
+        return json!({"description": reason(status),
+            "headers": {"Location": {"description": "Where to go", "schema": {"type": "string"}}}});
+    }
     let content = if page || api.html_errors.contains(&status) {
         json!({"text/html": {"schema": {"type": "string"}}})
     } else {

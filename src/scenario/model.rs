@@ -1,12 +1,13 @@
 //! The scenario file schema, as QA writes it (YAML or JSON). Unknown keys are errors, so a typo
 //! never silently disables a rule.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A whole scenario file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// Defaults to the file stem.
@@ -19,7 +20,7 @@ pub struct ScenarioFile {
 }
 
 /// One rule: which requests, how often, what happens.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     /// Which requests the rule looks at.
@@ -32,7 +33,7 @@ pub struct RuleSpec {
 }
 
 /// Request matchers.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WhenSpec {
     /// Vendor id, or `*` for all.
@@ -52,7 +53,7 @@ pub struct WhenSpec {
 }
 
 /// Firing conditions; all given ones must hold.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FireSpec {
     /// Fire at most this many times.
@@ -62,13 +63,14 @@ pub struct FireSpec {
     /// Fire on every Nth match (after `after`).
     pub every: Option<u64>,
     /// Fire with this probability, drawn from the sandbox's seeded RNG.
+    #[schemars(range(min = 0, max = 1))]
     pub probability: Option<f64>,
     /// Fire only inside this window of sandbox-clock time after activation.
     pub window: Option<WindowSpec>,
 }
 
 /// A window on the sandbox clock, counted from the scenario's activation.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
     /// Seconds after activation the window opens.
@@ -80,7 +82,7 @@ pub struct WindowSpec {
 
 /// The outcome of a firing: one of `error`, `response`, `fault`, `item_error`; `delay` alone or
 /// with any of them.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThenSpec {
     /// An error in the vendor's own format.
@@ -96,7 +98,7 @@ pub struct ThenSpec {
 }
 
 /// `error: conflict` or `error: {kind: conflict, status: 409, message: ..., headers: {...}}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ErrorSpec {
     /// Just the kind.
@@ -116,7 +118,7 @@ pub enum ErrorSpec {
 }
 
 /// A raw response.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSpec {
     /// Status code.
@@ -131,7 +133,7 @@ pub struct ResponseSpec {
 }
 
 /// `delay: 1500ms`, `delay: {min: 100ms, max: 2s}` or `delay: {median: 200ms, p99: 2s}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum DelaySpec {
     /// A fixed delay.
@@ -153,7 +155,7 @@ pub enum DelaySpec {
 }
 
 /// `1500ms`, `2s`, `1.5s`, or a bare number of milliseconds.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum DurationSpec {
     /// Milliseconds.
@@ -163,7 +165,7 @@ pub enum DurationSpec {
 }
 
 /// `item_error: {where: {base_email: "*@fail.test"}, message: ..., status: ...}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemErrorSpec {
     /// Field -> glob; an item fails when every field matches.

@@ -1,8 +1,13 @@
 //! ChiefOnboarding's OpenAPI document: the four endpoints of its public API.
 
-use crate::openapi::schema::record;
+use super::model::{Category, role};
+use super::serializer::{LANGUAGES, common_timezones};
+use super::store::State;
+use crate::families::drf::schema as drf;
+use crate::openapi::schema::{date_after, record, seeded};
 use crate::openapi::{Api, Op};
-use serde_json::{Value, json};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
 
 /// The document's table.
 pub static API: Api = Api {
@@ -31,6 +36,7 @@ pub static API: Api = Api {
             .errors(&[403, 406]),
         Op::new("post", "/api/users/", "createUser", "Create a new hire")
             .body(new_user)
+            .rules(&["email is not already a user's (a user whose email differs only in case is the real 500)"])
             .answers(201, created_user)
             .errors(&[400, 403, 406, 413, 415, 500]),
         Op::new("post", "/api/offboarding/", "offboardUser", "Schedule offboarding")
@@ -52,15 +58,27 @@ fn sequences() -> Value {
 }
 
 fn new_user() -> Value {
+    let text = |max: usize| drf::char_field(true, Some(max));
     record(
-        json!({"first_name": {"type": "string", "minLength": 1}, "last_name": {"type": "string", "minLength": 1},
-               "email": {"type": "string", "format": "email"}, "role": {"type": "integer", "enum": [0, 1, 2, 3]},
-               "start_day": {"type": "string", "format": "date"}, "position": {"type": "string"},
-               "phone": {"type": "string"}, "buddy": {"type": ["integer", "null"]}, "manager": {"type": ["integer", "null"]},
-               "message": {"type": "string"}, "timezone": {"type": "string"}, "language": {"type": "string"},
-               "sequences": {"type": "array", "items": {"type": "integer"}}}),
+        json!({"first_name": name(), "last_name": name(),
+               "email": drf::email_field(200), "role": {"type": "integer", "enum": [0, 1, 2, 3]},
+               "start_day": drf::date_field(true), "position": text(300),
+               "phone": text(300), "buddy": seeded("users", json!({"type": ["integer", "null"]})),
+               "manager": seeded("users", json!({"type": ["integer", "null"]})), "message": drf::char_field(true, None),
+               "linkedin": text(100), "facebook": text(100), "twitter": text(100),
+               "timezone": {"type": "string", "enum": common_timezones()}, "language": {"type": "string", "enum": LANGUAGES},
+               "sequences": sequence_ids("sequences")}),
         &["first_name", "last_name", "email"],
     )
+}
+
+fn name() -> Value {
+    drf::char_field(false, Some(200))
+}
+
+/// Sequence ids, each once (a repeated id fails the view's count check).
+fn sequence_ids(kind: &str) -> Value {
+    json!({"type": "array", "uniqueItems": true, "items": seeded(kind, json!({"type": "integer"}))})
 }
 
 fn created_user() -> Value {
@@ -73,8 +91,32 @@ fn created_user() -> Value {
 
 fn offboarding() -> Value {
     record(
-        json!({"user": {"type": "integer"}, "termination_date": {"type": "string", "format": "date"},
-               "sequences": {"type": "array", "items": {"type": "integer"}}}),
+        json!({"user": seeded("users who are not admins", json!({"type": "integer"})),
+               "termination_date": seeded("dates from today", drf::date_field(false)),
+               "sequences": sequence_ids("offboarding sequences")}),
         &["user", "termination_date"],
     )
+}
+
+/// The ids the bodies may name, and the offboarding dates open at `now` (UTC, as the view
+/// compares), for the document.
+pub fn examples(state: &State, now: DateTime<Utc>) -> Map<String, Value> {
+    let users = |admit: fn(u8) -> bool| -> Value {
+        state.users.values().filter(|u| admit(u.role)).map(|u| json!(u.id)).collect()
+    };
+    let sequences = |offboarding: bool| -> Value {
+        state
+            .sequences
+            .values()
+            .filter(|s| !offboarding || s.category == Category::Offboarding)
+            .map(|s| json!(s.id))
+            .collect()
+    };
+    Map::from_iter([
+        ("enum:users".to_owned(), users(|_| true)),
+        ("enum:users who are not admins".to_owned(), users(|r| r != role::ADMIN)),
+        ("enum:sequences".to_owned(), sequences(false)),
+        ("enum:offboarding sequences".to_owned(), sequences(true)),
+        ("schema:dates from today".to_owned(), date_after(now.date_naive())),
+    ])
 }

@@ -19,6 +19,11 @@ pub const LANGUAGES: &[&str] = &["en", "nl", "fr", "de", "tr", "pt", "jp", "es",
 static COMMON_TIMEZONES: LazyLock<BTreeSet<&'static str>> =
     LazyLock::new(|| include_str!("../../../fixtures/chiefonboarding/common_timezones.txt").lines().collect());
 
+/// pytz's common timezones, in order.
+pub fn common_timezones() -> Vec<&'static str> {
+    COMMON_TIMEZONES.iter().copied().collect()
+}
+
 /// Whether `name` is one of pytz's common timezones.
 pub fn is_common_timezone(name: &str) -> bool {
     COMMON_TIMEZONES.contains(name)

@@ -43,11 +43,15 @@ impl Vendor for Directory {
         "Directory (Peoplelogic)"
     }
 
-    fn examples(&self, store: Arc<dyn VendorStore>) -> serde_json::Map<String, serde_json::Value> {
+    fn examples(
+        &self,
+        store: Arc<dyn VendorStore>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> serde_json::Map<String, serde_json::Value> {
         store
             .into_any()
             .downcast::<store::DirectoryStore>()
-            .map(|store| openapi::examples(&store.read()))
+            .map(|store| openapi::examples(&store.read(), now))
             .unwrap_or_default()
     }
 

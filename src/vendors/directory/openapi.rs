@@ -2,8 +2,9 @@
 //! accounts and their grants, employees (profile, managers), groups (profile, members) and
 //! entity memberships.
 
+use super::model::{EMPLOYEE_PROFILE, GROUP_PROFILE, ORGANIZATION_PROFILE};
 use super::store::State;
-use crate::openapi::schema;
+use crate::openapi::schema::{self, record};
 use crate::openapi::{Api, Link, Op};
 use serde_json::{Map, Value, json};
 
@@ -23,7 +24,7 @@ const fn write(method: &'static str, path: &'static str, id: &'static str, summa
 }
 
 /// Path-parameter examples from the sandbox's data: the first organization and its records.
-pub fn examples(state: &State) -> Map<String, Value> {
+pub fn examples(state: &State, _now: chrono::DateTime<chrono::Utc>) -> Map<String, Value> {
     let mut examples = Map::new();
     let mut put = |name: &str, value: Option<&String>| {
         if let Some(value) = value {
@@ -72,8 +73,9 @@ pub static API: Api = Api {
     html_errors: &[],
     operations: &[
         list("/api/v1/organization", "listOrganizations", "List the caller's organizations"),
-        write("post", "/api/v1/organization", "createOrganization", "Create an organization", 201),
-        write("patch", "/api/v1/organization", "updateCurrentOrganization", "Update the current organization", 200),
+        write("post", "/api/v1/organization", "createOrganization", "Create an organization", 201).body(organization),
+        write("patch", "/api/v1/organization", "updateCurrentOrganization", "Update the current organization", 200)
+            .body(organization),
         get("/api/v1/organization/profile", "getCurrentProfile", "Get the current organization's profile"),
         write(
             "post",
@@ -81,15 +83,17 @@ pub static API: Api = Api {
             "replaceCurrentProfile",
             "Replace the current organization's profile",
             201,
-        ),
+        )
+        .body(organization_profile),
         write(
             "patch",
             "/api/v1/organization/profile",
             "patchCurrentProfile",
             "Update the current organization's profile",
             200,
-        ),
-        write("post", "/api/v1/organization/keys", "createCurrentKey", "Create an API key", 201),
+        )
+        .body(organization_profile),
+        write("post", "/api/v1/organization/keys", "createCurrentKey", "Create an API key", 201).body(key),
         delete("/api/v1/organization/keys/{key}", "deleteCurrentKey", "Delete (revoke) an API key")
             .answers(200, schema::object),
         get("/api/v1/organization/alias/{alias}", "organizationByAlias", "Find an organization by alias"),
@@ -107,9 +111,11 @@ pub static API: Api = Api {
             "Organizations by app secret",
             200,
         )
+        .body(app_secret)
         .answers(200, schema::objects),
         get("/api/v1/organization/{organization}", "getOrganization", "Get an organization"),
-        write("patch", "/api/v1/organization/{organization}", "updateOrganization", "Update an organization", 200),
+        write("patch", "/api/v1/organization/{organization}", "updateOrganization", "Update an organization", 200)
+            .body(organization),
         get("/api/v1/organization/{organization}/profile", "getProfile", "Get an organization's profile"),
         write(
             "post",
@@ -117,36 +123,42 @@ pub static API: Api = Api {
             "replaceProfile",
             "Replace an organization's profile",
             201,
-        ),
+        )
+        .body(organization_profile),
         write(
             "patch",
             "/api/v1/organization/{organization}/profile",
             "patchProfile",
             "Update an organization's profile",
             200,
-        ),
-        write("post", "/api/v1/organization/{organization}/keys", "createKey", "Create an organization's API key", 201),
+        )
+        .body(organization_profile),
+        write("post", "/api/v1/organization/{organization}/keys", "createKey", "Create an organization's API key", 201)
+            .body(key),
         delete("/api/v1/organization/{organization}/keys/{key}", "deleteKey", "Delete an organization's API key")
             .answers(200, schema::object),
         list("/api/v1/account", "listAccounts", "List accounts of the organization"),
         write("post", "/api/v1/account", "createAccount", "Create an account", 201)
+            .body(account)
             .links(&[by_id("getAccount", "account")]),
         list("/api/v1/account/org-admins", "listOrgAdmins", "List the organization's admins"),
         list("/api/v1/account/for-org", "listAccountsForOrg", "List accounts of the organization"),
         get("/api/v1/account/{account}", "getAccount", "Get an account"),
-        write("patch", "/api/v1/account/{account}", "updateAccount", "Update an account", 200),
-        write("post", "/api/v1/account/{account}/grant", "grantRole", "Grant a role in the organization", 200),
+        write("patch", "/api/v1/account/{account}", "updateAccount", "Update an account", 200).body(account),
+        write("post", "/api/v1/account/{account}/grant", "grantRole", "Grant a role in the organization", 200)
+            .body(grant),
         list("/api/v1/account/{account}/employees", "accountEmployees", "An account's employees"),
         list("/api/v1/employee", "listEmployees", "List employees"),
         write("post", "/api/v1/employee", "createEmployee", "Create an employee", 201)
+            .body(employee)
             .links(&[by_id("getEmployee", "employee")]),
         list("/api/v1/employee/by-name/{name}", "employeesByName", "Employees by name"),
         get("/api/v1/employee/by-account/{account}", "employeeByAccount", "The employee of an account"),
         list("/api/v1/employee/by-manager/{manager}", "employeesByManager", "Reports of a manager"),
         get("/api/v1/employee/{employee}", "getEmployee", "Get an employee"),
-        write("patch", "/api/v1/employee/{employee}", "updateEmployee", "Update an employee", 200),
+        write("patch", "/api/v1/employee/{employee}", "updateEmployee", "Update an employee", 200).body(employee),
         list("/api/v1/employee/{employee}/managers", "listManagers", "An employee's managers"),
-        write("post", "/api/v1/employee/{employee}/managers", "addManager", "Add a manager", 200),
+        write("post", "/api/v1/employee/{employee}/managers", "addManager", "Add a manager", 200).body(manager),
         delete("/api/v1/employee/{employee}/managers/{manager}", "removeManager", "Remove a manager"),
         get("/api/v1/employee/{employee}/profile", "getEmployeeProfile", "Get an employee's profile"),
         write(
@@ -155,25 +167,116 @@ pub static API: Api = Api {
             "replaceEmployeeProfile",
             "Replace an employee's profile",
             201,
-        ),
+        )
+        .body(employee_profile),
         write(
             "patch",
             "/api/v1/employee/{employee}/profile",
             "patchEmployeeProfile",
             "Update an employee's profile",
             200,
-        ),
+        )
+        .body(employee_profile),
         list("/api/v1/group", "listGroups", "List groups"),
-        write("post", "/api/v1/group", "createGroup", "Create a group", 201).links(&[by_id("getGroup", "id")]),
+        write("post", "/api/v1/group", "createGroup", "Create a group", 201)
+            .body(group)
+            .links(&[by_id("getGroup", "id")]),
         get("/api/v1/group/{id}", "getGroup", "Get a group"),
-        write("patch", "/api/v1/group/{id}", "updateGroup", "Update a group", 200),
+        write("patch", "/api/v1/group/{id}", "updateGroup", "Update a group", 200).body(group),
         get("/api/v1/group/{group}/profile", "getGroupProfile", "Get a group's profile"),
-        write("post", "/api/v1/group/{group}/profile", "replaceGroupProfile", "Replace a group's profile", 201),
-        write("patch", "/api/v1/group/{group}/profile", "patchGroupProfile", "Update a group's profile", 200),
+        write("post", "/api/v1/group/{group}/profile", "replaceGroupProfile", "Replace a group's profile", 201)
+            .body(group_profile),
+        write("patch", "/api/v1/group/{group}/profile", "patchGroupProfile", "Update a group's profile", 200)
+            .body(group_profile),
         list("/api/v1/group/{group}/members", "groupMembers", "A group's members"),
         list("/api/v1/entity/{entity}/groups", "entityGroups", "The groups of an entity"),
-        write("post", "/api/v1/entity/{entity}/groups", "setEntityGroups", "Add an entity to groups", 200)
-            .answers(200, schema::objects),
+        write("post", "/api/v1/entity/{entity}/groups", "setEntityGroups", "Set an entity's groups", 200)
+            .body(memberships)
+            .answers(200, schema::none),
         delete("/api/v1/entity/{entity}/groups/{group}", "removeEntityGroup", "Remove an entity from a group"),
     ],
 };
+
+// The bodies, as the handlers read them: a required text must not be blank, enumerations are
+// UPPER_CASE names, ids are UUIDs.
+
+fn text() -> Value {
+    schema::not_blank()
+}
+
+fn optional_text() -> Value {
+    json!({"type": ["string", "null"]})
+}
+
+fn email() -> Value {
+    json!({"type": "string", "format": "email"})
+}
+
+fn upper() -> Value {
+    json!({"type": "string", "pattern": "^[A-Z0-9_]+$"})
+}
+
+fn uuid() -> Value {
+    json!({"type": "string", "format": "uuid"})
+}
+
+fn organization() -> Value {
+    record(json!({"name": text(), "alias": optional_text(), "ownerEmail": email()}), &["name"])
+}
+
+fn key() -> Value {
+    record(json!({"name": text(), "limitToRole": upper()}), &["name"])
+}
+
+fn app_secret() -> Value {
+    record(json!({"secret": text()}), &["secret"])
+}
+
+fn account() -> Value {
+    record(json!({"email": email(), "name": optional_text()}), &["email"])
+}
+
+fn grant() -> Value {
+    record(json!({"role": upper(), "orgId": uuid(), "employeeId": uuid()}), &["role"])
+}
+
+fn employee() -> Value {
+    record(json!({"name": text(), "email": email(), "account": uuid(), "role": upper()}), &["name", "email"])
+}
+
+fn manager() -> Value {
+    record(json!({"managerId": uuid(), "type": upper()}), &["managerId", "type"])
+}
+
+fn group() -> Value {
+    record(json!({"name": text(), "type": upper()}), &["name", "type"])
+}
+
+fn memberships() -> Value {
+    json!({"type": "array", "items": record(json!({"groupId": uuid(), "type": upper()}), &["groupId", "type"])})
+}
+
+/// A profile: string fields (`null` clears one), `dates` as `YYYY-MM-DD`.
+fn profile(fields: &[&str], dates: &[&str]) -> Value {
+    let properties: Map<String, Value> = fields
+        .iter()
+        .map(|f| {
+            let schema =
+                if dates.contains(f) { json!({"type": ["string", "null"], "format": "date"}) } else { optional_text() };
+            ((*f).to_owned(), schema)
+        })
+        .collect();
+    json!({"type": "object", "properties": properties})
+}
+
+fn organization_profile() -> Value {
+    profile(&ORGANIZATION_PROFILE, &[])
+}
+
+fn employee_profile() -> Value {
+    profile(&EMPLOYEE_PROFILE, &["birthDate", "joinDate"])
+}
+
+fn group_profile() -> Value {
+    profile(&GROUP_PROFILE, &[])
+}

@@ -1,10 +1,23 @@
 //! Joinup's OpenAPI document: the employee and cost-center lists, their bulk jobs and reports.
 
+use super::bulk::MAX_ITEMS;
+use super::model::ATTRIBUTES;
+use crate::families::drf::schema as drf;
 use crate::openapi::schema::{self, record};
 use crate::openapi::{Api, Link, Op, Param};
 use serde_json::{Value, json};
 
-const LIST: &[Param] = &[
+const COST_CENTERS: &[Param] = &[
+    Param::optional("page", schema::page),
+    Param::optional("page_size", page_size),
+    Param::optional("ordering", schema::string),
+    Param::optional("id", id_filter),
+    Param::optional("name", schema::string),
+    Param::optional("company_name", schema::string),
+    Param::optional("company_cif", schema::string),
+];
+
+const EMPLOYEES: &[Param] = &[
     Param::optional("page", schema::page),
     Param::optional("page_size", page_size),
     Param::optional("ordering", schema::string),
@@ -38,11 +51,11 @@ pub static API: Api = Api {
     html_errors: &[500],
     operations: &[
         Op::new("get", "/api/company/employees/", "listEmployees", "List employees")
-            .query(LIST)
+            .query(EMPLOYEES)
             .answers(200, employee_page)
             .errors(&[400, 403, 404, 406, 429]),
         Op::new("post", "/api/company/employees/", "bulkEmployees", "Onboard, offboard or update employees in bulk")
-            .body(bulk_items)
+            .body(employee_items)
             .answers(202, started)
             .links(&[Link {
                 operation: "checkEmployeeRequest",
@@ -51,11 +64,11 @@ pub static API: Api = Api {
             }])
             .errors(&[400, 403, 406, 413, 415, 429]),
         Op::new("get", "/api/company/cost-centers/", "listCostCenters", "List cost centers")
-            .query(LIST)
+            .query(COST_CENTERS)
             .answers(200, cost_center_page)
             .errors(&[400, 403, 404, 406, 429]),
         Op::new("post", "/api/company/cost-centers/", "bulkCostCenters", "Create or delete cost centers in bulk")
-            .body(bulk_items)
+            .body(cost_center_items)
             .answers(202, started)
             .links(&[Link {
                 operation: "checkCostCenterRequest",
@@ -97,8 +110,9 @@ fn id_filter() -> Value {
     json!({"anyOf": [{"type": "number"}, {"const": ""}]})
 }
 
+// django-filter's DateTimeFilter: an ISO 8601 date-time or date, or empty; anything else is a 400.
 fn date_filter() -> Value {
-    json!({"type": "string", "description": "An ISO 8601 date-time; anything else leaves the filter out"})
+    json!({"anyOf": [schema::date_time(), schema::date(), {"const": ""}]})
 }
 
 fn page_of(item: Value) -> Value {
@@ -121,13 +135,38 @@ fn cost_center_page() -> Value {
     page_of(record(json!({"id": {"type": "integer"}, "name": {"type": "string"}}), &["id", "name"]))
 }
 
-fn bulk_items() -> Value {
-    json!({"type": "array", "minItems": 1, "items": record(
-        json!({"operation": {"type": "string", "enum": ["onboarding", "offboarding", "updated"]},
-               "flexible": {"type": "boolean"}, "base_email": {"type": "string", "format": "email"},
-               "name": {"type": "string"}, "company_name": {"type": "string"}, "company_cif": {"type": "string"}}),
-        &["operation"],
-    )})
+fn employee_items() -> Value {
+    let mut properties = json!({"operation": operation(), "flexible": drf::boolean_field(),
+        "base_email": drf::email_field(254), "name": name()});
+    for attribute in ATTRIBUTES {
+        properties[attribute] = drf::char_field(true, None);
+    }
+    bulk_of(properties, &["operation", "base_email", "name"])
+}
+
+fn cost_center_items() -> Value {
+    bulk_of(json!({"operation": operation(), "flexible": drf::boolean_field(), "name": name()}), &["operation", "name"])
+}
+
+/// 1 to 50 items; in a company group each names its company by name or CIF (a one-company
+/// tenant ignores both, so the rule holds for every tenant).
+fn bulk_of(mut properties: Value, required: &[&str]) -> Value {
+    properties["company_name"] = drf::char_field(true, None);
+    properties["company_cif"] = drf::char_field(true, None);
+    let mut item = record(properties, required);
+    item["anyOf"] = json!([
+        {"required": ["company_name"], "properties": {"company_name": name()}},
+        {"required": ["company_cif"], "properties": {"company_cif": name()}}
+    ]);
+    json!({"type": "array", "minItems": 1, "maxItems": MAX_ITEMS, "items": item})
+}
+
+fn operation() -> Value {
+    json!({"type": "string", "enum": ["onboarding", "offboarding", "updated"]})
+}
+
+fn name() -> Value {
+    drf::char_field(false, None)
 }
 
 fn started() -> Value {

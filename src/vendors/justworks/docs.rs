@@ -3,14 +3,15 @@
 
 use super::scopes;
 use super::store::State;
-use crate::openapi::schema::{self, record};
+use crate::common::pagination::CursorPage;
+use crate::openapi::schema::{self, record, seeded};
 use crate::openapi::{Api, Auth, Link, Op, Param};
 use serde_json::{Map, Value, json};
 
-const PAGE: &[Param] = &[Param::optional("limit", limit), Param::optional("cursor", schema::string)];
+const PAGE: &[Param] = &[Param::optional("limit", limit), Param::optional("cursor", cursor)];
 const UPDATED: &[Param] = &[
     Param::optional("limit", limit),
-    Param::optional("cursor", schema::string),
+    Param::optional("cursor", cursor),
     Param::optional("status", member_status),
     Param::optional("updated_at", schema::date),
     Param::optional("updated_at_gt", schema::date),
@@ -23,7 +24,7 @@ const DATED: &[Param] = &[
     Param::required("start_date", schema::date),
     Param::required("end_date", schema::date),
     Param::optional("limit", limit),
-    Param::optional("cursor", schema::string),
+    Param::optional("cursor", cursor),
 ];
 const REQUESTS: &[Param] = &[
     Param::required("start_date", schema::date),
@@ -32,7 +33,7 @@ const REQUESTS: &[Param] = &[
     Param::optional("policy_id", schema::string),
     Param::optional("status", schema::string),
     Param::optional("limit", limit),
-    Param::optional("cursor", schema::string),
+    Param::optional("cursor", cursor),
 ];
 const DEDUCTIONS: &[Param] = &[
     Param::optional("deduction_type", schema::string),
@@ -40,7 +41,7 @@ const DEDUCTIONS: &[Param] = &[
     Param::optional("description", schema::string),
     Param::optional("member_id", schema::string),
     Param::optional("limit", limit),
-    Param::optional("cursor", schema::string),
+    Param::optional("cursor", cursor),
 ];
 const READ: &[u16] = &[400, 403, 404, 429];
 
@@ -111,14 +112,17 @@ pub static API: Api = Api {
         Op::new("post", "/v1/deductions", "createDeductions", "Create Deductions")
             .auth(Auth::Scope("deductions:write"))
             .body(items)
+            .answers(200, results)
             .errors(&[400, 403, 413, 415, 429]),
         Op::new("put", "/v1/deductions", "updateDeductions", "Update Deductions")
             .auth(Auth::Scope("deductions:write"))
             .body(items)
+            .answers(200, results)
             .errors(&[400, 403, 413, 415, 429]),
         Op::new("patch", "/v1/deductions/cancel", "cancelDeductions", "Cancel Deductions")
             .auth(Auth::Scope("deductions:write"))
-            .body(items)
+            .body(deduction_ids)
+            .answers(200, results)
             .errors(&[400, 403, 413, 415, 429]),
         read("/v1/payrolls", "listPayrolls", "List Payrolls", "payroll:read").query(DATED).answers(200, page),
         read("/v1/payrolls/{payroll_id}/fees", "listPayrollFees", "List Payroll Fees", "payroll:read")
@@ -132,7 +136,7 @@ pub static API: Api = Api {
             .query(&[
                 Param::optional("status", schema::string),
                 Param::optional("limit", limit),
-                Param::optional("cursor", schema::string),
+                Param::optional("cursor", cursor),
             ])
             .answers(200, page),
         read("/v1/time-off/requests", "listTimeOffRequests", "List Time Off Requests", "time_off:read")
@@ -151,9 +155,9 @@ pub static API: Api = Api {
         Op::new("get", "/oauth/authorize", "authorize", "Authorize (the consent page)")
             .auth(Auth::Public)
             .query(&[
-                Param::required("response_type", schema::string),
-                Param::required("client_id", schema::string),
-                Param::optional("redirect_uri", schema::string),
+                Param::optional("response_type", response_type),
+                Param::required("client_id", client_id),
+                Param::required("redirect_uri", redirect_uri),
                 Param::optional("scope", schema::string),
                 Param::optional("state", schema::string),
             ])
@@ -163,13 +167,21 @@ pub static API: Api = Api {
             .errors(&[302, 400]),
         Op::new("post", "/oauth/authorize", "decide", "Approve or deny (the consent page's form)")
             .auth(Auth::Public)
+            .form(decision)
             .answers(302, schema::none)
             .pages()
             .errors(&[400, 415]),
-        Op::new("post", "/oauth/token", "token", "Get OAuth Token").auth(Auth::Public).errors(&[400, 401, 415, 429]),
-        Op::new("post", "/v1/oauth/revoke", "revoke", "Revoke OAuth Token").auth(Auth::Public).errors(&[400, 401, 415]),
+        Op::new("post", "/oauth/token", "token", "Get OAuth Token")
+            .auth(Auth::Public)
+            .form(token_request)
+            .errors(&[400, 401, 415, 429]),
+        Op::new("post", "/v1/oauth/revoke", "revoke", "Revoke OAuth Token")
+            .auth(Auth::Public)
+            .form(revocation)
+            .errors(&[400, 401, 415]),
         Op::new("post", "/oauth/revoke", "revokeDeprecated", "Revoke OAuth Token (deprecated)")
             .auth(Auth::Public)
+            .form(revocation)
             .errors(&[400, 401, 415]),
         Op::new("get", "/v1/docs", "getDocs", "Get OpenAPI Docs")
             .auth(Auth::Public)
@@ -181,7 +193,7 @@ pub static API: Api = Api {
 };
 
 /// Path-parameter examples from the sandbox's data.
-pub fn examples(state: &State) -> Map<String, Value> {
+pub fn examples(state: &State, _now: chrono::DateTime<chrono::Utc>) -> Map<String, Value> {
     let mut examples = Map::new();
     if let Some(member) = state.members.first() {
         examples.insert("member_id".into(), json!(member.id));
@@ -190,6 +202,9 @@ pub fn examples(state: &State) -> Map<String, Value> {
     if let Some(payroll) = state.payrolls.first() {
         examples.insert("payroll_id".into(), json!(payroll.id));
     }
+    examples.insert("enum:client ids".into(), state.apps.iter().map(|a| json!(a.client_id)).collect());
+    let uris = state.apps.iter().flat_map(|a| a.redirect_uris.iter().map(|u| json!(u)));
+    examples.insert("enum:redirect URIs".into(), uris.collect());
     examples.insert("legacy_company_id".into(), json!(state.company.legacy_id));
     examples
 }
@@ -218,7 +233,71 @@ fn page() -> Value {
 
 /// A batch: each element gets its own result (a bad element is a failed row, not a 400).
 fn items() -> Value {
-    record(json!({"items": {"type": "array", "items": {}, "description": "one result per element"}}), &["items"])
+    record(
+        json!({"items": {"type": "array", "minItems": 1, "items": {},
+            "description": "Each item is checked on its own and answered by its own row (a bad item is a failed row, not a 400)"}}),
+        &["items"],
+    )
+}
+
+fn deduction_ids() -> Value {
+    record(
+        json!({"deduction_ids": {"type": "array", "minItems": 1, "items": {},
+            "description": "Deduction ids, each answered by its own row (an unknown one is a failed row)"}}),
+        &["deduction_ids"],
+    )
+}
+
+/// One row per item, in order: the deduction's ids, or the item's error.
+fn results() -> Value {
+    record(json!({"items": {"type": "array", "items": {"type": "object"}}}), &["items"])
+}
+
+/// The opaque cursor of `next_cursor` (any 64-bit key: a cursor past the end reads an empty page).
+fn cursor() -> Value {
+    json!({"type": "string", "pattern": CursorPage::PATTERN})
+}
+
+/// `code`; left out or anything else, the client is redirected with `unsupported_response_type`
+/// (RFC 6749 4.1.2.1: a redirect, not a 400), so any string is a request the server takes.
+fn response_type() -> Value {
+    json!({"type": "string", "examples": ["code"],
+           "description": "code; anything else redirects with error=unsupported_response_type"})
+}
+
+fn client_id() -> Value {
+    seeded("client ids", json!({"type": "string"}))
+}
+
+/// A redirect URI the client registered (exact match); anything else is a 400 page, not a redirect.
+fn redirect_uri() -> Value {
+    seeded("redirect URIs", json!({"type": "string", "format": "uri"}))
+}
+
+fn decision() -> Value {
+    record(
+        json!({"response_type": response_type(), "client_id": client_id(), "redirect_uri": redirect_uri(),
+               "scope": {"type": "string"}, "state": {"type": "string"},
+               "decision": {"type": "string", "examples": ["approve", "deny"], "description": "approve; anything else denies"}}),
+        &["client_id", "redirect_uri"],
+    )
+}
+
+fn token_request() -> Value {
+    record(
+        json!({"grant_type": {"type": "string", "enum": ["authorization_code", "refresh_token"]},
+               "code": {"type": "string"}, "redirect_uri": {"type": "string"}, "refresh_token": {"type": "string"},
+               "scope": {"type": "string"}, "client_id": {"type": "string"}, "client_secret": {"type": "string"}}),
+        &["grant_type"],
+    )
+}
+
+fn revocation() -> Value {
+    record(
+        json!({"token": {"type": "string", "minLength": 1, "maxLength": 255},
+               "client_id": {"type": "string"}, "client_secret": {"type": "string"}}),
+        &["token"],
+    )
 }
 
 /// A readable HTML rendering of the same operations.

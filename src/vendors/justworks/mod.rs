@@ -46,11 +46,15 @@ impl Vendor for Justworks {
         "Justworks"
     }
 
-    fn examples(&self, store: Arc<dyn VendorStore>) -> serde_json::Map<String, serde_json::Value> {
+    fn examples(
+        &self,
+        store: Arc<dyn VendorStore>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> serde_json::Map<String, serde_json::Value> {
         store
             .into_any()
             .downcast::<store::JustworksStore>()
-            .map(|store| docs::examples(&store.read()))
+            .map(|store| docs::examples(&store.read(), now))
             .unwrap_or_default()
     }
 

@@ -50,11 +50,15 @@ impl Vendor for Orquest {
         "Orquest"
     }
 
-    fn examples(&self, store: Arc<dyn VendorStore>) -> serde_json::Map<String, serde_json::Value> {
+    fn examples(
+        &self,
+        store: Arc<dyn VendorStore>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> serde_json::Map<String, serde_json::Value> {
         store
             .into_any()
             .downcast::<store::OrquestStore>()
-            .map(|store| openapi::examples(&store.read()))
+            .map(|store| openapi::examples(&store.read(), now))
             .unwrap_or_default()
     }
 

@@ -1,16 +1,30 @@
 //! Orquest's OpenAPI document: the employee imports (complex, simple, contracts, incidences), the
 //! reads by service and product, users, services and roles, and the form login.
 
+use super::import::{MAX_ELEMENTS, MAX_LAG, WEEKDAYS};
 use super::store::State;
-use crate::openapi::schema::{self, record};
+use crate::openapi::schema::{self, record, seeded};
 use crate::openapi::{Api, Auth, Link, Op, Param};
 use serde_json::{Map, Value, json};
 
 const IMPORT: &[u16] = &[400, 403, 404, 409, 413, 415, 429];
 const READ: &[u16] = &[400, 403, 404, 429];
 
+/// What an element of a complex import must hold beyond its schema.
+const COMPLEX_RULES: &[&str] = &[
+    "business equals the path's business",
+    "serviceAssociations and contracts: to is not before from",
+    "person.employeeId, when sent to a single-employee PUT, equals the path's employee",
+];
+
+/// A list import: 200 with a result per element (a bad element is its own failed row).
 const fn import(path: &'static str, id: &'static str, summary: &'static str, body: fn() -> Value) -> Op {
     Op::new("put", path, id, summary).body(body).answers(200, results).errors(IMPORT)
+}
+
+/// A single import: the element's result, its status also the response's.
+const fn import_one(path: &'static str, id: &'static str, summary: &'static str, body: fn() -> Value) -> Op {
+    Op::new("put", path, id, summary).body(body).answers(200, result).errors(IMPORT)
 }
 
 const fn read(path: &'static str, id: &'static str, summary: &'static str) -> Op {
@@ -38,39 +52,50 @@ pub static API: Api = Api {
     challenges: false,
     html_errors: &[],
     operations: &[
-        import("/api/v2/businesses/{business}/employees", "importEmployees", "Import employees (complex)", employees),
         import(
+            "/api/v2/businesses/{business}/employees",
+            "importEmployees",
+            "Import employees (complex)",
+            complex_list,
+        ),
+        import_one(
             "/api/v2/businesses/{business}/employees/{employee}",
             "importEmployee",
             "Import one employee (complex)",
-            employee,
+            complex_one,
         )
+        .rules(COMPLEX_RULES)
         .links(&[Link {
             operation: "getEmployee",
             parameter: "employee",
             expression: "$request.path.employee",
         }]),
-        import(
+        import_one(
             "/api/v2/businesses/{business}/employees/{employee}/contracts",
             "importContracts",
             "Import an employee's contracts",
-            schema::objects,
-        ),
+            contracts_import,
+        )
+        .rules(&["business equals the path's business", "contracts: to is not before from"]),
         import(
             "/api/v1/businesses/{business}/import/simple/employees",
             "importSimpleEmployees",
             "Import employees (simple)",
-            employees,
+            simple_list,
         ),
-        import(
+        import_one(
             "/api/v1/businesses/{business}/import/simple/employees/{employee}",
             "importSimpleEmployee",
             "Import one employee (simple)",
-            employee,
-        ),
+            simple_one,
+        )
+        .rules(&[
+            "serviceAssociations and contracts: to is not before from",
+            "person.employeeId, when sent, equals the path's employee",
+        ]),
         Op::new("post", "/api/v1/import/incidences", "importIncidences", "Import an employee's incidences")
             .body(incidences)
-            .answers(200, results)
+            .answers(200, result)
             .errors(IMPORT),
         read("/api/v2/businesses/{business}/employees/{employee}", "getEmployee", "Get an employee")
             .answers(200, schema::object),
@@ -111,10 +136,11 @@ pub static API: Api = Api {
 };
 
 /// Path-parameter examples from the sandbox's data: the first business and its records.
-pub fn examples(state: &State) -> Map<String, Value> {
+pub fn examples(state: &State, _now: chrono::DateTime<chrono::Utc>) -> Map<String, Value> {
     let mut examples = Map::new();
     let Some(business) = state.businesses.first() else { return examples };
     examples.insert("business".into(), json!(business.id));
+    examples.insert("enum:businesses".into(), state.businesses.iter().map(|b| json!(b.id)).collect());
     if let Some(id) = business.employees.keys().next() {
         examples.insert("employee".into(), json!(id));
     }
@@ -127,31 +153,168 @@ pub fn examples(state: &State) -> Map<String, Value> {
     examples
 }
 
-fn results() -> Value {
-    json!({"type": "array", "items": record(
+fn result() -> Value {
+    record(
         json!({"employeeId": {"type": "string"}, "status": {"type": "integer"}, "message": {"type": "string"}}),
         &["status", "message"],
-    )})
-}
-
-fn employee() -> Value {
-    record(
-        json!({"business": {"type": "string"}, "person": record(
-            json!({"name": {"type": "string"}, "surname": {"type": "string"}, "employeeId": {"type": "string"}}),
-            &["employeeId"],
-        ), "serviceAssociations": {"type": "array"}, "contracts": {"type": "array"}}),
-        &["person"],
     )
 }
 
-/// A batch: each element gets its own result (a bad element is a failed row, not a 400).
-fn employees() -> Value {
-    json!({"type": "array", "items": {}, "description": "employees as in the single import; one result per element"})
+fn results() -> Value {
+    json!({"type": "array", "items": result()})
+}
+
+fn complex_list() -> Value {
+    elements(element(true, true))
+}
+
+fn complex_one() -> Value {
+    element(true, false)
+}
+
+fn simple_list() -> Value {
+    elements(element(false, true))
+}
+
+fn simple_one() -> Value {
+    element(false, false)
+}
+
+/// A batch of up to 30 elements. Each is checked on its own and gets its own result, so the
+/// body takes any element (a bad one is a failed row, not a 400); `element` is what succeeds.
+fn elements(element: Value) -> Value {
+    json!({"type": "array", "maxItems": MAX_ELEMENTS, "items": {},
+           "description": "Elements, each answered by its own row; one that succeeds has this shape:",
+           "x-element": element})
+}
+
+/// An employee element: complex (business, lag and the flags; metadata) or simplified; in a
+/// list each names its employee, a single PUT's path does.
+fn element(complex: bool, listed: bool) -> Value {
+    let mut person = json!({"name": text(), "surname": text(), "email": {"type": "string", "format": "email"},
+        "group": {"type": "string"}, "birthday": date(), "seniority": date(), "aptitudes": aptitudes()});
+    if listed {
+        person["employeeId"] = text();
+    }
+    let person_required: &[&str] = if listed { &["name", "surname", "employeeId"] } else { &["name", "surname"] };
+    let mut properties = json!({"person": record(person, person_required),
+        "serviceAssociations": {"type": ["array", "null"], "items": association()},
+        "contracts": {"type": ["array", "null"], "items": contract()}});
+    if !complex {
+        return record(properties, &["person"]);
+    }
+    properties["business"] = seeded("businesses", json!({"type": "string"}));
+    properties["lag"] = json!({"type": "integer", "minimum": 0, "maximum": MAX_LAG});
+    for flag in ["partial", "ignoreWithoutOuterId", "ignoreServiceAssociations", "ignoreContracts"] {
+        properties[flag] = json!({"type": ["boolean", "null"]});
+    }
+    properties["person"]["properties"]["virtual"] = json!({"type": ["boolean", "null"]});
+    properties["user"] = json!({"type": ["object", "null"], "properties": {
+        "username": {"type": "string"}, "email": {"type": "string", "format": "email"},
+        "nodes": {"type": "array", "items": {"type": "string"}}, "roles": {"type": "array", "items": {"type": "string"}}}});
+    record(properties, &["business", "lag", "person"])
+}
+
+/// A text the importer trims and requires.
+fn text() -> Value {
+    schema::not_blank()
+}
+
+fn date() -> Value {
+    json!({"type": ["string", "null"], "format": "date"})
+}
+
+/// A whole number as Java's `long` reads it.
+fn long(minimum: i64) -> Value {
+    json!({"type": ["integer", "null"], "minimum": minimum, "maximum": i64::MAX})
+}
+
+/// Orquest's enumerations (UPPER_SNAKE_CASE names).
+fn enumeration() -> Value {
+    json!({"type": ["string", "null"], "pattern": "^[A-Z0-9_]+$"})
+}
+
+fn aptitudes() -> Value {
+    json!({"type": ["array", "null"], "items": record(
+        json!({"productId": {"type": "string"}, "aptitudes": {"type": "array", "items": record(
+            json!({"locationId": {"type": ["string", "integer"]}, "level": {"type": "integer", "minimum": 0, "maximum": i64::MAX}}),
+            &["locationId", "level"],
+        )}}),
+        &["productId", "aptitudes"],
+    )})
+}
+
+fn association() -> Value {
+    let weekday = json!({"type": "string", "enum": WEEKDAYS});
+    record(
+        json!({"ownerProduct": {"type": "string"}, "product": {"type": "string"}, "from": {"type": "string", "format": "date"},
+        "to": date(), "splitPresence": {"type": ["boolean", "null"]}, "unplannable": {"type": ["boolean", "null"]},
+        "roles": {"type": ["array", "null"], "items": {"type": "string"}},
+        "regularCessions": {"type": ["array", "null"], "items": record(
+            json!({"product": {"type": "string"}, "minutes": {"type": "integer", "minimum": 0, "maximum": i64::MAX},
+                   "days": {"type": "array", "items": weekday}}),
+            &["product"],
+        )},
+        "disponibility": {"type": ["array", "null"], "items": {"type": "object", "properties": {
+            "from": date(), "to": date(), "type": enumeration(), "blockedType": enumeration(),
+            "ranges": {"type": "array", "items": record(
+                json!({"dayType": {"type": "string", "enum": ["ALL", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]},
+                       "startMinuteDay": {"type": "integer", "minimum": 0, "maximum": 1439},
+                       "duration": {"type": "integer", "minimum": 0, "maximum": 1440}}),
+                &["dayType", "startMinuteDay", "duration"],
+            )}}}}}),
+        &["ownerProduct", "product", "from"],
+    )
+}
+
+fn contract() -> Value {
+    let mut properties = json!({"from": {"type": "string", "format": "date"}, "to": date(),
+        "regularPeriodStartDate": date(), "additionalPeriodStartDate": date(),
+        "costPerHour": {"type": ["number", "null"]}, "personCategory": {"type": ["string", "null"]},
+        "contractTypeId": {"type": ["string", "null"]}});
+    for field in [
+        "countingDays",
+        "regularControlPeriod",
+        "additionalControlPeriod",
+        "weeklyDaysInvolved",
+        "regularCountingDayType",
+        "additionalCountingDayType",
+    ] {
+        properties[field] = enumeration();
+    }
+    for field in [
+        "regularMinutes",
+        "additionalMinutes",
+        "regularPeriodMultiplier",
+        "additionalPeriodMultiplier",
+        "numberOfHolidays",
+        "numberOfPublicHolidays",
+    ] {
+        properties[field] = long(i64::MIN);
+    }
+    record(properties, &["from"])
+}
+
+fn contracts_import() -> Value {
+    record(
+        json!({"business": seeded("businesses", json!({"type": "string"})),
+               "contracts": {"type": "array", "items": contract()}}),
+        &["business", "contracts"],
+    )
 }
 
 fn incidences() -> Value {
+    let time = json!({"type": ["string", "null"], "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
     record(
-        json!({"business": {"type": "string"}, "employeeId": {"type": "string"}, "incidences": {"type": "array"}}),
-        &["business"],
+        json!({"business": seeded("businesses", json!({"type": "string", "minLength": 1})),
+        "lag": {"type": "integer", "minimum": 0, "maximum": MAX_LAG},
+        "employeeId": {"type": "string"},
+        "incidences": {"type": "array", "items": record(
+            json!({"type": {"type": "string"}, "initTime": time, "endTime": time,
+                   "workedMinutes": {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
+                   "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}}),
+            &["type", "workedMinutes", "from", "to"],
+        )}}),
+        &["business", "lag", "employeeId", "incidences"],
     )
 }

@@ -69,7 +69,7 @@ async fn docs(req: HttpRequest, jw: Jw) -> Answer {
             let info = req.connection_info();
             let base = format!("{}://{}{}", info.scheme(), info.host(), req.path().trim_end_matches("/v1/docs"));
             let served = crate::common::routing::served_by(super::configure);
-            let examples = docs::examples(&jw.store.read());
+            let examples = docs::examples(&jw.store.read(), jw.sandbox.clock.now());
             let document = crate::openapi::document(&docs::API, &base, &served, &examples);
             let yaml = crate::openapi::yaml(&document).map_err(|e| ApiError::with_message(ErrorKind::Internal, e))?;
             Ok(HttpResponse::Ok().content_type("application/yaml").body(yaml))
