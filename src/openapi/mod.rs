@@ -166,6 +166,11 @@ impl Op {
         Self { ok, answer, ..self }
     }
 
+    /// Its success body, at the status it has.
+    pub const fn returns(self, answer: Schema) -> Self {
+        Self { answer, ..self }
+    }
+
     /// The success body's media types, when not JSON (a page, a YAML document).
     pub const fn media(self, media: &'static [&'static str]) -> Self {
         Self { media, ..self }

@@ -2,7 +2,7 @@
 //! as the wire does (`schema::list_of(member)`), not as nested `json!` literals.
 
 use schemars::JsonSchema;
-use schemars::generate::SchemaSettings;
+use schemars::generate::{Contract, SchemaSettings};
 use serde_json::{Value, json};
 
 /// Any JSON object.
@@ -95,7 +95,26 @@ pub fn date_after(today: chrono::NaiveDate) -> Value {
 /// renames, optional and unknown fields follow the serde attributes), subschemas inlined so it
 /// can sit anywhere in a document.
 pub fn of<T: JsonSchema>() -> Value {
-    let generator = SchemaSettings::draft2020_12().with(|s| s.inline_subschemas = true).into_generator();
+    derived::<T>(Contract::Deserialize)
+}
+
+/// The JSON Schema of `T` as serde writes it: a response body's.
+pub fn written<T: JsonSchema>() -> Value {
+    derived::<T>(Contract::Serialize)
+}
+
+/// An array of what [`written`] gives for `T`.
+pub fn written_list<T: JsonSchema>() -> Value {
+    json!({"type": "array", "items": written::<T>()})
+}
+
+fn derived<T: JsonSchema>(contract: Contract) -> Value {
+    let generator = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.inline_subschemas = true;
+            s.contract = contract;
+        })
+        .into_generator();
     let mut schema = generator.into_root_schema_for::<T>().to_value();
     if let Value::Object(map) = &mut schema {
         map.remove("$schema");

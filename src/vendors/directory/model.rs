@@ -4,11 +4,12 @@
 
 use crate::common::snapshot;
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// `StatusInfo`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusInfo {
     /// `ACTIVE`, `INACTIVE`, ...
@@ -22,7 +23,7 @@ pub struct StatusInfo {
 }
 
 /// `CreationInfo`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreationInfo {
     /// When.
@@ -33,7 +34,7 @@ pub struct CreationInfo {
 }
 
 /// `NamespacedPreferences`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Preferences {
     /// Namespace.
     pub namespace: String,
@@ -68,7 +69,7 @@ pub const EMPLOYEE_PROFILE: [&str; 11] = [
 pub const GROUP_PROFILE: [&str; 2] = ["icon", "description"];
 
 /// An installed app of an organization.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct App {
     /// Id.
@@ -97,7 +98,7 @@ pub struct App {
 }
 
 /// `OrganizationKey`: an API key; its secret is shown once, at creation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationKey {
     /// Id.
@@ -113,7 +114,7 @@ pub struct OrganizationKey {
 }
 
 /// An organization (tenant).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
     /// Id.
@@ -143,7 +144,7 @@ pub struct Organization {
 }
 
 /// A role grant of an account in an organization.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Grant {
     /// Organization.
@@ -156,7 +157,7 @@ pub struct Grant {
 }
 
 /// An account (login identity).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Id.
@@ -188,7 +189,7 @@ impl Account {
 }
 
 /// A manager relation of an employee.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagerRelation {
     /// The manager's employee id.
@@ -199,7 +200,7 @@ pub struct ManagerRelation {
 }
 
 /// An employee of an organization.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Employee {
     /// Id.
@@ -233,11 +234,12 @@ pub struct Employee {
     pub preferences: Preferences,
     /// Managers (not part of the employee body; `GET .../managers` lists them).
     #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
+    #[schemars(skip)]
     pub managers: Vec<ManagerRelation>,
 }
 
 /// A group (team, department).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Group {
     /// Id.
@@ -260,7 +262,7 @@ pub struct Group {
 }
 
 /// A membership of an entity in a group.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Membership {
     /// The member (an employee, account or group id).

@@ -2,7 +2,10 @@
 //! accounts and their grants, employees (profile, managers), groups (profile, members) and
 //! entity memberships.
 
-use super::model::{EMPLOYEE_PROFILE, GROUP_PROFILE, ORGANIZATION_PROFILE};
+use super::model::{
+    Account, EMPLOYEE_PROFILE, Employee, GROUP_PROFILE, Group, ManagerRelation, Membership, ORGANIZATION_PROFILE,
+    Organization, OrganizationKey,
+};
 use super::store::State;
 use crate::openapi::schema::{self, record};
 use crate::openapi::{Api, Link, Op};
@@ -72,11 +75,15 @@ pub static API: Api = Api {
     challenges: true,
     html_errors: &[],
     operations: &[
-        list("/api/v1/organization", "listOrganizations", "List the caller's organizations"),
-        write("post", "/api/v1/organization", "createOrganization", "Create an organization", 201).body(organization),
+        list("/api/v1/organization", "listOrganizations", "List the caller's organizations").returns(organizations),
+        write("post", "/api/v1/organization", "createOrganization", "Create an organization", 201)
+            .body(organization)
+            .returns(organization_record),
         write("patch", "/api/v1/organization", "updateCurrentOrganization", "Update the current organization", 200)
-            .body(organization),
-        get("/api/v1/organization/profile", "getCurrentProfile", "Get the current organization's profile"),
+            .body(organization)
+            .returns(organization_record),
+        get("/api/v1/organization/profile", "getCurrentProfile", "Get the current organization's profile")
+            .returns(profile_map),
         write(
             "post",
             "/api/v1/organization/profile",
@@ -84,7 +91,8 @@ pub static API: Api = Api {
             "Replace the current organization's profile",
             201,
         )
-        .body(organization_profile),
+        .body(organization_profile)
+        .returns(profile_map),
         write(
             "patch",
             "/api/v1/organization/profile",
@@ -92,18 +100,24 @@ pub static API: Api = Api {
             "Update the current organization's profile",
             200,
         )
-        .body(organization_profile),
-        write("post", "/api/v1/organization/keys", "createCurrentKey", "Create an API key", 201).body(key),
-        delete("/api/v1/organization/keys/{key}", "deleteCurrentKey", "Delete (revoke) an API key")
-            .answers(200, schema::object),
-        get("/api/v1/organization/alias/{alias}", "organizationByAlias", "Find an organization by alias"),
-        list("/api/v1/organization/by-app/{type}", "organizationsByApp", "Organizations with an app"),
-        list("/api/v1/organization/by-app-id/{type}/{external}", "organizationsByAppId", "Organizations by app id"),
+        .body(organization_profile)
+        .returns(profile_map),
+        write("post", "/api/v1/organization/keys", "createCurrentKey", "Create an API key", 201)
+            .body(key)
+            .returns(key_record),
+        delete("/api/v1/organization/keys/{key}", "deleteCurrentKey", "Delete (revoke) an API key").returns(key_record),
+        get("/api/v1/organization/alias/{alias}", "organizationByAlias", "Find an organization by alias")
+            .returns(organization_record),
+        list("/api/v1/organization/by-app/{type}", "organizationsByApp", "Organizations with an app")
+            .returns(organizations),
+        list("/api/v1/organization/by-app-id/{type}/{external}", "organizationsByAppId", "Organizations by app id")
+            .returns(organizations),
         list(
             "/api/v1/organization/by-app-data/{type}/{key}/{value}",
             "organizationsByAppData",
             "Organizations by app data",
-        ),
+        )
+        .returns(organizations),
         write(
             "post",
             "/api/v1/organization/by-app-secret/{type}/{key}",
@@ -112,11 +126,14 @@ pub static API: Api = Api {
             200,
         )
         .body(app_secret)
-        .answers(200, schema::objects),
-        get("/api/v1/organization/{organization}", "getOrganization", "Get an organization"),
+        .returns(organizations),
+        get("/api/v1/organization/{organization}", "getOrganization", "Get an organization")
+            .returns(organization_record),
         write("patch", "/api/v1/organization/{organization}", "updateOrganization", "Update an organization", 200)
-            .body(organization),
-        get("/api/v1/organization/{organization}/profile", "getProfile", "Get an organization's profile"),
+            .body(organization)
+            .returns(organization_record),
+        get("/api/v1/organization/{organization}/profile", "getProfile", "Get an organization's profile")
+            .returns(profile_map),
         write(
             "post",
             "/api/v1/organization/{organization}/profile",
@@ -124,7 +141,8 @@ pub static API: Api = Api {
             "Replace an organization's profile",
             201,
         )
-        .body(organization_profile),
+        .body(organization_profile)
+        .returns(profile_map),
         write(
             "patch",
             "/api/v1/organization/{organization}/profile",
@@ -132,35 +150,49 @@ pub static API: Api = Api {
             "Update an organization's profile",
             200,
         )
-        .body(organization_profile),
+        .body(organization_profile)
+        .returns(profile_map),
         write("post", "/api/v1/organization/{organization}/keys", "createKey", "Create an organization's API key", 201)
-            .body(key),
+            .body(key)
+            .returns(key_record),
         delete("/api/v1/organization/{organization}/keys/{key}", "deleteKey", "Delete an organization's API key")
-            .answers(200, schema::object),
-        list("/api/v1/account", "listAccounts", "List accounts of the organization"),
+            .returns(key_record),
+        list("/api/v1/account", "listAccounts", "List accounts of the organization").returns(accounts),
         write("post", "/api/v1/account", "createAccount", "Create an account", 201)
             .body(account)
-            .links(&[by_id("getAccount", "account")]),
-        list("/api/v1/account/org-admins", "listOrgAdmins", "List the organization's admins"),
-        list("/api/v1/account/for-org", "listAccountsForOrg", "List accounts of the organization"),
-        get("/api/v1/account/{account}", "getAccount", "Get an account"),
-        write("patch", "/api/v1/account/{account}", "updateAccount", "Update an account", 200).body(account),
+            .links(&[by_id("getAccount", "account")])
+            .returns(account_record),
+        list("/api/v1/account/org-admins", "listOrgAdmins", "List the organization's admins").returns(accounts),
+        list("/api/v1/account/for-org", "listAccountsForOrg", "List accounts of the organization").returns(accounts),
+        get("/api/v1/account/{account}", "getAccount", "Get an account").returns(account_record),
+        write("patch", "/api/v1/account/{account}", "updateAccount", "Update an account", 200)
+            .body(account)
+            .returns(account_record),
         write("post", "/api/v1/account/{account}/grant", "grantRole", "Grant a role in the organization", 200)
-            .body(grant),
-        list("/api/v1/account/{account}/employees", "accountEmployees", "An account's employees"),
-        list("/api/v1/employee", "listEmployees", "List employees"),
+            .body(grant)
+            .returns(account_record),
+        list("/api/v1/account/{account}/employees", "accountEmployees", "An account's employees").returns(employees),
+        list("/api/v1/employee", "listEmployees", "List employees").returns(employees),
         write("post", "/api/v1/employee", "createEmployee", "Create an employee", 201)
             .body(employee)
-            .links(&[by_id("getEmployee", "employee")]),
-        list("/api/v1/employee/by-name/{name}", "employeesByName", "Employees by name"),
-        get("/api/v1/employee/by-account/{account}", "employeeByAccount", "The employee of an account"),
-        list("/api/v1/employee/by-manager/{manager}", "employeesByManager", "Reports of a manager"),
-        get("/api/v1/employee/{employee}", "getEmployee", "Get an employee"),
-        write("patch", "/api/v1/employee/{employee}", "updateEmployee", "Update an employee", 200).body(employee),
-        list("/api/v1/employee/{employee}/managers", "listManagers", "An employee's managers"),
-        write("post", "/api/v1/employee/{employee}/managers", "addManager", "Add a manager", 200).body(manager),
+            .links(&[by_id("getEmployee", "employee")])
+            .returns(employee_record),
+        list("/api/v1/employee/by-name/{name}", "employeesByName", "Employees by name").returns(employees),
+        get("/api/v1/employee/by-account/{account}", "employeeByAccount", "The employee of an account")
+            .returns(employee_record),
+        list("/api/v1/employee/by-manager/{manager}", "employeesByManager", "Reports of a manager").returns(employees),
+        get("/api/v1/employee/{employee}", "getEmployee", "Get an employee").returns(employee_record),
+        write("patch", "/api/v1/employee/{employee}", "updateEmployee", "Update an employee", 200)
+            .body(employee)
+            .returns(employee_record),
+        list("/api/v1/employee/{employee}/managers", "listManagers", "An employee's managers")
+            .returns(manager_relations),
+        write("post", "/api/v1/employee/{employee}/managers", "addManager", "Add a manager", 200)
+            .body(manager)
+            .returns(manager_relations),
         delete("/api/v1/employee/{employee}/managers/{manager}", "removeManager", "Remove a manager"),
-        get("/api/v1/employee/{employee}/profile", "getEmployeeProfile", "Get an employee's profile"),
+        get("/api/v1/employee/{employee}/profile", "getEmployeeProfile", "Get an employee's profile")
+            .returns(profile_map),
         write(
             "post",
             "/api/v1/employee/{employee}/profile",
@@ -168,7 +200,8 @@ pub static API: Api = Api {
             "Replace an employee's profile",
             201,
         )
-        .body(employee_profile),
+        .body(employee_profile)
+        .returns(profile_map),
         write(
             "patch",
             "/api/v1/employee/{employee}/profile",
@@ -176,20 +209,24 @@ pub static API: Api = Api {
             "Update an employee's profile",
             200,
         )
-        .body(employee_profile),
-        list("/api/v1/group", "listGroups", "List groups"),
+        .body(employee_profile)
+        .returns(profile_map),
+        list("/api/v1/group", "listGroups", "List groups").returns(groups),
         write("post", "/api/v1/group", "createGroup", "Create a group", 201)
             .body(group)
-            .links(&[by_id("getGroup", "id")]),
-        get("/api/v1/group/{id}", "getGroup", "Get a group"),
-        write("patch", "/api/v1/group/{id}", "updateGroup", "Update a group", 200).body(group),
-        get("/api/v1/group/{group}/profile", "getGroupProfile", "Get a group's profile"),
+            .links(&[by_id("getGroup", "id")])
+            .returns(group_record),
+        get("/api/v1/group/{id}", "getGroup", "Get a group").returns(group_record),
+        write("patch", "/api/v1/group/{id}", "updateGroup", "Update a group", 200).body(group).returns(group_record),
+        get("/api/v1/group/{group}/profile", "getGroupProfile", "Get a group's profile").returns(profile_map),
         write("post", "/api/v1/group/{group}/profile", "replaceGroupProfile", "Replace a group's profile", 201)
-            .body(group_profile),
+            .body(group_profile)
+            .returns(profile_map),
         write("patch", "/api/v1/group/{group}/profile", "patchGroupProfile", "Update a group's profile", 200)
-            .body(group_profile),
-        list("/api/v1/group/{group}/members", "groupMembers", "A group's members"),
-        list("/api/v1/entity/{entity}/groups", "entityGroups", "The groups of an entity"),
+            .body(group_profile)
+            .returns(profile_map),
+        list("/api/v1/group/{group}/members", "groupMembers", "A group's members").returns(memberships_list),
+        list("/api/v1/entity/{entity}/groups", "entityGroups", "The groups of an entity").returns(memberships_list),
         write("post", "/api/v1/entity/{entity}/groups", "setEntityGroups", "Set an entity's groups", 200)
             .body(memberships)
             .answers(200, schema::none),
@@ -279,4 +316,55 @@ fn employee_profile() -> Value {
 
 fn group_profile() -> Value {
     profile(&GROUP_PROFILE, &[])
+}
+
+// What the operations answer: the records as serde writes them (schemas derived with schemars).
+
+fn organization_record() -> Value {
+    schema::written::<Organization>()
+}
+
+fn organizations() -> Value {
+    schema::written_list::<Organization>()
+}
+
+fn key_record() -> Value {
+    schema::written::<OrganizationKey>()
+}
+
+fn account_record() -> Value {
+    schema::written::<Account>()
+}
+
+fn accounts() -> Value {
+    schema::written_list::<Account>()
+}
+
+fn employee_record() -> Value {
+    schema::written::<Employee>()
+}
+
+fn employees() -> Value {
+    schema::written_list::<Employee>()
+}
+
+fn manager_relations() -> Value {
+    schema::written_list::<ManagerRelation>()
+}
+
+fn group_record() -> Value {
+    schema::written::<Group>()
+}
+
+fn groups() -> Value {
+    schema::written_list::<Group>()
+}
+
+fn memberships_list() -> Value {
+    schema::written_list::<Membership>()
+}
+
+/// A profile as stored: its string fields.
+fn profile_map() -> Value {
+    json!({"type": "object", "additionalProperties": {"type": "string"}})
 }
