@@ -73,3 +73,43 @@ async fn each_document_is_served_for_the_sandbox_it_names() {
         "forwarded headers are not believed by default"
     );
 }
+
+/// The schema of `GET path`'s 200 in a served document.
+fn answer_schema(document: &Value, path: &str) -> Value {
+    document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"].clone()
+}
+
+/// Checks `body` against `schema`, naming what differs.
+fn assert_valid(schema: &Value, body: &Value, what: &str) {
+    let validator = jsonschema::draft202012::new(schema).unwrap_or_else(|e| panic!("{what}: a schema: {e}"));
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{what}: the body breaks its schema: {errors:?}");
+}
+
+#[tokio::test]
+async fn pre_rendered_list_bytes_match_the_schemas_derived_from_their_types() {
+    // Joinup's and ChiefOnboarding's lists are assembled from bytes kept per record; the
+    // document's schemas are derived from the view types those bytes were written from.
+    let app = spawn_app().await;
+    let joinup = app.get_json("/__admin/vendors/joinup/openapi", None, 200).await;
+    for identity in ["group_admin", "single_company"] {
+        let auth = app.auth("joinup", identity).await;
+        for (list, size) in [("employees", "100"), ("cost-centers", "100")] {
+            let path = format!("/api/company/{list}/");
+            let page = app.get_json(&format!("/joinup{path}?page_size={size}"), Some(&auth), 200).await;
+            assert!(page["results"].as_array().is_some_and(|r| !r.is_empty()), "{identity} {list}: rows to check");
+            assert_valid(&answer_schema(&joinup, &path), &page, &format!("Joinup {list} as {identity}"));
+        }
+    }
+    let chief = app.get_json("/__admin/vendors/chiefonboarding/openapi", None, 200).await;
+    let auth = app.auth("chiefonboarding", "admin").await;
+    for path in ["/api/employees/", "/api/sequences/"] {
+        let list = app.get_json(&format!("/chiefonboarding{path}"), Some(&auth), 200).await;
+        assert!(list.as_array().is_some_and(|l| !l.is_empty()), "{path}: rows to check");
+        assert_valid(&answer_schema(&chief, path), &list, &format!("ChiefOnboarding {path}"));
+    }
+    // A schema that is not just `object`: a row missing a field fails it.
+    let schema = answer_schema(&chief, "/api/sequences/");
+    let validator = jsonschema::draft202012::new(&schema).expect("schema");
+    assert!(!validator.is_valid(&serde_json::json!([{"id": 1}])), "a sequence without its name is refused");
+}

@@ -1,6 +1,7 @@
 //! ChiefOnboarding's records, with the field names of its Django models.
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `users.models.User.Role`.
@@ -93,7 +94,7 @@ pub struct Sequence {
 }
 
 /// `GET /api/employees/` item.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct EmployeeView<'a> {
     /// Primary key.
     pub id: u64,
@@ -106,7 +107,7 @@ pub struct EmployeeView<'a> {
 }
 
 /// `GET /api/sequences/` item.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct SequenceView<'a> {
     /// Primary key.
     pub id: u64,
@@ -115,7 +116,7 @@ pub struct SequenceView<'a> {
 }
 
 /// The `201` body of `POST /api/users/`: the serializer's fields minus `sequences`, no `id`.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct CreatedUserView<'a> {
     /// First name.
     pub first_name: &'a str,

@@ -32,6 +32,7 @@ pub mod settings;
 mod signup;
 mod snapshot;
 pub mod store;
+mod views;
 
 use crate::common::error::ApiError;
 use crate::vendor::{Vendor, VendorStore};

@@ -1,5 +1,5 @@
-//! Joinup's records and their wire views. Each record keeps its JSON bytes ready (rebuilt when it
-//! changes), so list pages are assembled, not serialized, per request.
+//! Joinup's records. Each record keeps its JSON bytes ready (rebuilt when it changes, from the
+//! views in `views.rs`), so list pages are assembled, not serialized, per request.
 
 use crate::common::jwt;
 use bytes::Bytes;
@@ -71,47 +71,6 @@ pub struct Employee {
     pub json: Bytes,
 }
 
-impl Employee {
-    /// Rebuilds the kept JSON; `company` is `Some` in group mode.
-    pub fn refresh(&mut self, company: Option<&Company>) {
-        // Written straight from the fields: seeding 100,000 employees renders 100,000 of these.
-        let mut json = Vec::with_capacity(self.json.len().max(768));
-        if serde_json::to_writer(&mut json, &EmployeeJson { employee: self, company }).is_ok() {
-            // `Bytes` keeps the whole allocation: exact size, or each record carries the slack.
-            json.shrink_to_fit();
-            self.json = Bytes::from(json);
-        }
-    }
-}
-
-/// An employee as the list shows it, serialized without an intermediate `Value`.
-struct EmployeeJson<'a> {
-    employee: &'a Employee,
-    company: Option<&'a Company>,
-}
-
-impl Serialize for EmployeeJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let e = self.employee;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &e.id)?;
-        map.serialize_entry("name", &e.name)?;
-        map.serialize_entry("base_email", &e.base_email)?;
-        map.serialize_entry("enabled", &e.enabled)?;
-        map.serialize_entry("enabled_date", &drf_datetime(e.enabled_date))?;
-        map.serialize_entry("disabled_date", &e.disabled_date.map(drf_datetime))?;
-        for (name, value) in ATTRIBUTES.iter().zip(&e.attributes) {
-            map.serialize_entry(name, value)?;
-        }
-        if let Some(company) = self.company {
-            map.serialize_entry("company_cif", &company.cif)?;
-            map.serialize_entry("company_name", &company.name)?;
-        }
-        map.end()
-    }
-}
-
 /// A cost center (`/api/company/cost-centers/`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CostCenter {
@@ -124,19 +83,6 @@ pub struct CostCenter {
     /// The record as the list returns it, kept ready.
     #[serde(skip)]
     pub json: Bytes,
-}
-
-impl CostCenter {
-    /// Rebuilds the kept JSON; `company` is `Some` when company fields are shown.
-    pub fn refresh(&mut self, company: Option<&Company>) {
-        let value = match company {
-            Some(company) => {
-                json!({"id": self.id, "name": self.name, "company_cif": company.cif, "company_name": company.name})
-            }
-            None => json!({"id": self.id, "name": self.name}),
-        };
-        self.json = to_bytes(&value);
-    }
 }
 
 /// What a bulk item asks for.
@@ -289,10 +235,6 @@ pub fn drf_datetime(at: DateTime<Utc>) -> String {
 /// The report's `created`: no zone, milliseconds padded to six digits (`.627000`), as the docs show.
 pub fn report_datetime(at: DateTime<Utc>) -> String {
     format!("{}.{:03}000", at.format("%Y-%m-%dT%H:%M:%S"), at.timestamp_subsec_millis())
-}
-
-fn to_bytes(value: &Value) -> Bytes {
-    Bytes::from(serde_json::to_vec(value).unwrap_or_default())
 }
 
 /// A customer of Joinup: a company group or a single company, with its own data.
