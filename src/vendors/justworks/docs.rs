@@ -1,6 +1,7 @@
 //! Justworks' OpenAPI document (served by `GET /__admin/vendors/justworks/openapi` and by the
 //! vendor's own `GET /v1/docs?format=html|yaml`), from one table of operations.
 
+use super::model::{Deduction, Name, Payroll, Paystub, PaystubSummary, Policy, Reference, TimeOffRequest};
 use super::scopes;
 use super::store::State;
 use crate::common::pagination::CursorPage;
@@ -70,7 +71,7 @@ pub static API: Api = Api {
     challenges: true,
     html_errors: &[],
     operations: &[
-        read("/v1/company", "getCompany", "Get Company", "company.basic:read"),
+        read("/v1/company", "getCompany", "Get Company", "company.basic:read").answers(200, company),
         read(
             "/v1/company/bank-account",
             "getCompanyBankAccount",
@@ -88,15 +89,17 @@ pub static API: Api = Api {
             "getCompanyCanonicalId",
             "Get Company Canonical ID",
             "company.basic:read",
-        ),
+        )
+        .answers(200, canonical_id),
         read(
             "/v1/legacy/members/{legacy_member_id}",
             "getMemberCanonicalId",
             "Get Member Canonical ID",
             "member.basic:read",
-        ),
-        read("/v1/members", "listMembers", "List Members", "member.basic:read").query(UPDATED).answers(200, page),
-        read("/v1/members/{member_id}", "getMember", "Get Member", "member.basic:read"),
+        )
+        .answers(200, canonical_id),
+        read("/v1/members", "listMembers", "List Members", "member.basic:read").query(UPDATED).answers(200, members),
+        read("/v1/members/{member_id}", "getMember", "Get Member", "member.basic:read").answers(200, member),
         read(
             "/v1/members/{member_id}/custom-field-values",
             "getMemberCustomFieldValues",
@@ -108,7 +111,7 @@ pub static API: Api = Api {
             .answers(200, schema::objects),
         read("/v1/deductions", "listDeductions", "List Deductions", "deductions:read")
             .query(DEDUCTIONS)
-            .answers(200, page),
+            .answers(200, page_of::<Deduction>),
         Op::new("post", "/v1/deductions", "createDeductions", "Create Deductions")
             .auth(Auth::Scope("deductions:write"))
             .body(items)
@@ -124,24 +127,27 @@ pub static API: Api = Api {
             .body(deduction_ids)
             .answers(200, results)
             .errors(&[400, 403, 413, 415, 429]),
-        read("/v1/payrolls", "listPayrolls", "List Payrolls", "payroll:read").query(DATED).answers(200, page),
+        read("/v1/payrolls", "listPayrolls", "List Payrolls", "payroll:read")
+            .query(DATED)
+            .answers(200, page_of::<Payroll>),
         read("/v1/payrolls/{payroll_id}/fees", "listPayrollFees", "List Payroll Fees", "payroll:read")
             .query(PAGE)
-            .answers(200, page),
+            .answers(200, fees),
         read("/v1/payrolls/{payroll_id}/paystubs", "listPaystubs", "List Paystubs", "paystub:read")
             .query(PAGE)
-            .answers(200, page),
-        read("/v1/paystubs/{paystub_id}", "getPaystub", "Get Paystub", "paystub:read"),
+            .answers(200, page_of::<PaystubSummary>),
+        read("/v1/paystubs/{paystub_id}", "getPaystub", "Get Paystub", "paystub:read")
+            .answers(200, schema::written::<Paystub>),
         read("/v1/time-off/policies", "listTimeOffPolicies", "List Time Off Policies", "time_off:read")
             .query(&[
                 Param::optional("status", schema::string),
                 Param::optional("limit", limit),
                 Param::optional("cursor", cursor),
             ])
-            .answers(200, page),
+            .answers(200, page_of::<Policy>),
         read("/v1/time-off/requests", "listTimeOffRequests", "List Time Off Requests", "time_off:read")
             .query(REQUESTS)
-            .answers(200, page),
+            .answers(200, page_of::<TimeOffRequest>),
         Op::new("post", "/v1/time-off/balances", "startTimeOffBalances", "Request Time Off Balances")
             .auth(Auth::Scope("time_off:read"))
             .answers(202, schema::object)
@@ -227,8 +233,70 @@ fn error() -> Value {
         "required": ["error"]})
 }
 
-fn page() -> Value {
-    record(json!({"items": {"type": "array", "items": {"type": "object"}}}), &["items"])
+/// A cursor page of `item`s.
+fn cursor_page(item: Value) -> Value {
+    let next = json!({"type": "string", "pattern": CursorPage::PATTERN, "description": "absent on the last page"});
+    record(json!({"items": {"type": "array", "items": item}, "next_cursor": next}), &["items"])
+}
+
+/// A cursor page of `T` as serde writes it (schema derived with schemars).
+fn page_of<T: schemars::JsonSchema>() -> Value {
+    cursor_page(schema::written::<T>())
+}
+
+fn fees() -> Value {
+    let fee = record(
+        json!({"reference_id": {"type": "string"}, "reference_type": {"type": "string"}, "name": {"type": "string"},
+               "type": {"type": "string"}, "amount": {"type": "integer"}, "currency": {"type": "string"}}),
+        &["name", "type", "amount", "currency"],
+    );
+    cursor_page(fee)
+}
+
+fn canonical_id() -> Value {
+    record(json!({"id": {"type": "string"}}), &["id"])
+}
+
+/// The company as a token sees it: `company.detail:read` adds `tax_id`, `country_data` and
+/// fills `addresses` and `phones` (views.rs builds it field by field, so written here).
+fn company() -> Value {
+    let objects = json!({"type": "array", "items": {"type": "object"}});
+    record(
+        json!({"id": {"type": "string"}, "tax_id": {"type": "string"}, "display_name": {"type": "string"},
+               "legal_name": {"type": "string"}, "addresses": objects, "departments": schema::written_list::<Reference>(),
+               "offices": objects, "phones": objects, "country_data": {"type": "object"},
+               "created_at": {"type": "string"}, "updated_at": {"type": "string"}}),
+        &[
+            "id",
+            "display_name",
+            "legal_name",
+            "addresses",
+            "departments",
+            "offices",
+            "phones",
+            "created_at",
+            "updated_at",
+        ],
+    )
+}
+
+/// A member as a token sees it: the optional scopes add fields and fill the arrays, which are
+/// always present (views.rs builds it field by field, so written here).
+fn member() -> Value {
+    let objects = json!({"type": "array", "items": {"type": "object"}});
+    record(
+        json!({"id": {"type": "string"}, "company_id": {"type": "string"}, "work_id": {"type": "string"},
+               "name": schema::written::<Name>(), "active": {"type": "boolean"},
+               "employment_location_type": {"type": "string", "enum": ["remote", "office"]},
+               "type": {"type": "string", "enum": ["employee", "contractor", "paid_owner", "unpaid_owner", "international_employee", "employee_eor"]},
+               "addresses": objects, "emails": objects, "employment_history": objects, "pay_history": objects,
+               "phones": objects, "current_employment": {"type": "object"}, "current_pay": {"type": "object"}}),
+        &["id", "name", "active", "type", "addresses", "emails", "employment_history", "pay_history", "phones"],
+    )
+}
+
+fn members() -> Value {
+    cursor_page(member())
 }
 
 /// A batch: each element gets its own result (a bad element is a failed row, not a 400).

@@ -2,6 +2,7 @@
 //! arrays always present, as the docs' formatting notes say; money is in cents.
 
 use crate::common::snapshot;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -33,7 +34,7 @@ pub struct App {
 }
 
 /// A `{id, name}` reference.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Reference {
     /// Id.
     pub id: String,
@@ -42,7 +43,7 @@ pub struct Reference {
 }
 
 /// A member's name.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Name {
     /// Given name.
     pub given_name: String,
@@ -120,7 +121,7 @@ impl Member {
 }
 
 /// A payroll deduction.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Deduction {
     /// `deduction_<ulid>`.
     pub id: String,
@@ -146,6 +147,7 @@ pub struct Deduction {
     pub end_date: Option<String>,
     /// Canceled deductions are no longer listed.
     #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
+    #[schemars(skip)]
     pub canceled: bool,
 }
 
@@ -183,7 +185,7 @@ pub struct Company {
 }
 
 /// A paystub line (earning, deduction, contribution).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Line {
     /// Name.
     pub name: String,
@@ -198,8 +200,47 @@ pub struct Line {
     pub currency: &'static str,
 }
 
+/// A paystub as a payroll's list shows it: without the three line arrays.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PaystubSummary {
+    /// UUID.
+    pub paystub_id: String,
+    /// Member.
+    pub member_id: String,
+    /// Gross pay.
+    pub gross_pay: i64,
+    /// Net pay.
+    pub net_pay: i64,
+    /// ISO 4217.
+    pub currency: &'static str,
+    /// Pay date.
+    pub pay_date: String,
+    /// Period start.
+    pub pay_period_start: String,
+    /// Period end.
+    pub pay_period_end: String,
+    /// Pay group.
+    pub pay_group: String,
+}
+
+impl From<Paystub> for PaystubSummary {
+    fn from(stub: Paystub) -> Self {
+        Self {
+            paystub_id: stub.paystub_id,
+            member_id: stub.member_id,
+            gross_pay: stub.gross_pay,
+            net_pay: stub.net_pay,
+            currency: stub.currency,
+            pay_date: stub.pay_date,
+            pay_period_start: stub.pay_period_start,
+            pay_period_end: stub.pay_period_end,
+            pay_group: stub.pay_group,
+        }
+    }
+}
+
 /// A member's paystub for one payroll.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Paystub {
     /// UUID.
     pub paystub_id: String,
@@ -231,7 +272,7 @@ pub struct Paystub {
 }
 
 /// A payroll: its totals are the sums of its paystubs, plus fees in the company debit.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Payroll {
     /// `payroll_<ulid>`.
     pub id: String,
@@ -255,14 +296,16 @@ pub struct Payroll {
     pub payment_method: String,
     /// First day of the pay period (on its paystubs, not on the payroll).
     #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
+    #[schemars(skip)]
     pub period_start: String,
     /// Fees (`GET .../fees`).
     #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
+    #[schemars(skip)]
     pub fees: Vec<Value>,
 }
 
 /// A time-off policy.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Policy {
     /// `policy_<ulid>`.
     pub id: String,
@@ -280,11 +323,12 @@ pub struct Policy {
     pub deactivation_date: Option<String>,
     /// Hours accrued per year (for balances; not on the wire).
     #[serde(default, skip_serializing_if = "snapshot::on_the_wire")]
+    #[schemars(skip)]
     pub yearly_hours: f64,
 }
 
 /// A time-off request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct TimeOffRequest {
     /// `request_<ulid>`.
     pub id: String,

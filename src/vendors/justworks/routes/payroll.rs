@@ -3,9 +3,8 @@
 use super::{Answer, Jw, authorize, bad, date, page, page_of, query};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::routing::endpoint;
-use crate::vendors::justworks::model::{Payroll, Paystub};
+use crate::vendors::justworks::model::{Payroll, PaystubSummary};
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::{Value, json};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/v1/payrolls").get(list))
@@ -47,16 +46,8 @@ async fn paystubs(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     let p = state.payrolls.iter().position(|p| p.id == *path).ok_or_else(payroll_not_found)?;
     let stubs = &state.paystubs;
     let pairs = query(&req);
-    let summaries = |k: usize| summary(&stubs.stub(&state.payrolls[p], p, k, &state.members[stubs.member_index(k)]));
-    page_of(&pairs, stubs.per_payroll(), summaries)
-}
-
-fn summary(stub: &Paystub) -> Value {
-    json!({
-        "paystub_id": stub.paystub_id, "member_id": stub.member_id, "gross_pay": stub.gross_pay, "net_pay": stub.net_pay,
-        "currency": stub.currency, "pay_date": stub.pay_date, "pay_period_start": stub.pay_period_start,
-        "pay_period_end": stub.pay_period_end, "pay_group": stub.pay_group,
-    })
+    let stub = |k: usize| stubs.stub(&state.payrolls[p], p, k, &state.members[stubs.member_index(k)]);
+    page_of(&pairs, stubs.per_payroll(), |k| PaystubSummary::from(stub(k)))
 }
 
 /// `GET /v1/paystubs/{paystub_id}` (`paystub:read`).
