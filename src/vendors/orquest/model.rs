@@ -4,6 +4,7 @@
 
 use crate::common::snapshot;
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -77,7 +78,7 @@ pub struct MetadataKeys {
 }
 
 /// The `person` object (`GET .../employees/{employeeId}`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     /// Given name.
@@ -155,7 +156,7 @@ pub struct Employee {
 }
 
 /// An Orquest app user.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// Login name; never changed through the importer.

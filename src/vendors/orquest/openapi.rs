@@ -2,6 +2,7 @@
 //! reads by service and product, users, services and roles, and the form login.
 
 use super::import::{MAX_ELEMENTS, MAX_LAG, WEEKDAYS};
+use super::model::{Person, User};
 use super::store::State;
 use crate::openapi::schema::{self, record, seeded};
 use crate::openapi::{Api, Auth, Link, Op, Param};
@@ -27,8 +28,8 @@ const fn import_one(path: &'static str, id: &'static str, summary: &'static str,
     Op::new("put", path, id, summary).body(body).answers(200, result).errors(IMPORT)
 }
 
-const fn read(path: &'static str, id: &'static str, summary: &'static str) -> Op {
-    Op::new("get", path, id, summary).answers(200, schema::objects).errors(READ)
+const fn read(path: &'static str, id: &'static str, summary: &'static str, answer: fn() -> Value) -> Op {
+    Op::new("get", path, id, summary).answers(200, answer).errors(READ)
 }
 
 /// The document's table.
@@ -97,37 +98,41 @@ pub static API: Api = Api {
             .body(incidences)
             .answers(200, result)
             .errors(IMPORT),
-        read("/api/v2/businesses/{business}/employees/{employee}", "getEmployee", "Get an employee")
-            .answers(200, schema::object),
+        read("/api/v2/businesses/{business}/employees/{employee}", "getEmployee", "Get an employee", person),
         read(
             "/api/v2/businesses/{business}/services/{service}/employees",
             "serviceEmployees",
             "Employees of a service",
+            people,
         ),
         read(
             "/api/v2/businesses/{business}/services/{service}/employees/between",
             "serviceEmployeesBetween",
             "Employees of a service in a period",
+            people,
         )
         .query(&[Param::required("from", schema::date), Param::required("to", schema::date)]),
         read(
             "/api/v2/businesses/{business}/products/{product}/employees",
             "productEmployees",
             "Employees of a product",
+            people,
         ),
         read(
             "/api/v1/business/{business}/person/{employee}/service-associations",
             "serviceAssociations",
             "An employee's service associations",
+            associations,
         ),
-        read("/api/v1/businesses/{business}/users", "listUsers", "List users"),
+        read("/api/v1/businesses/{business}/users", "listUsers", "List users", users),
         read(
             "/api/v1/businesses/{business}/services/{service}/employee-roles",
             "employeeRoles",
             "Employee roles of a service",
+            employee_roles,
         ),
-        read("/api/v1/business/{business}/services", "listServicesV1", "List services (v1)"),
-        read("/api/v2/businesses/{business}/services", "listServices", "List services"),
+        read("/api/v1/business/{business}/services", "listServicesV1", "List services (v1)", services),
+        read("/api/v2/businesses/{business}/services", "listServices", "List services", services),
         Op::new("post", "/login", "login", "Form login: a JSESSIONID session cookie")
             .auth(Auth::Public)
             .answers(200, schema::none)
@@ -317,4 +322,45 @@ fn incidences() -> Value {
         )}}),
         &["business", "lag", "employeeId", "incidences"],
     )
+}
+
+// The reads' answers: the person and user records as serde writes them (derived with
+// schemars); the views assembled per request are written here.
+
+fn person() -> Value {
+    schema::written::<Person>()
+}
+
+fn people() -> Value {
+    schema::written_list::<Person>()
+}
+
+fn users() -> Value {
+    schema::written_list::<User>()
+}
+
+/// Each association as imported (nulls dropped), with its `service` and the `person`.
+fn associations() -> Value {
+    let association = record(
+        json!({"ownerProduct": {"type": "string"}, "product": {"type": "string"}, "from": schema::date(),
+               "service": {"type": "string"}, "person": person()}),
+        &["product", "from", "person"],
+    );
+    json!({"type": "array", "items": association})
+}
+
+fn employee_roles() -> Value {
+    let role = record(
+        json!({"id": {"type": "string"}, "orquestId": {"type": "integer"}, "name": {"type": "string"}, "color": {"type": "string"}}),
+        &["orquestId", "name", "color"],
+    );
+    json!({"type": "array", "items": role})
+}
+
+fn services() -> Value {
+    let service = record(
+        json!({"id": {"type": "string"}, "name": {"type": "string"}, "products": {"type": "array", "items": {"type": "object"}}}),
+        &["id", "name", "products"],
+    );
+    json!({"type": "array", "items": service})
 }
