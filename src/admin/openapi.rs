@@ -106,6 +106,7 @@ pub static ADMIN: Api = Api {
     error,
     challenges: true,
     html_errors: &[],
+    path_param: crate::openapi::schema::segment,
     operations: &[
         Op::new("get", "/health", "health", "Health, version, seed, vendors").answers(200, health),
         read("/credentials", "credentials", "Credentials per vendor and identity"),
@@ -230,8 +231,9 @@ fn status() -> Value {
     json!({"type": "integer", "minimum": 0, "maximum": u16::MAX})
 }
 
+/// `limit`: read into a `usize`.
 fn count() -> Value {
-    json!({"type": "integer", "minimum": 0})
+    json!({"type": "integer", "minimum": 0, "maximum": usize::MAX})
 }
 
 fn health() -> Value {

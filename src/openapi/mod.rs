@@ -32,6 +32,8 @@ pub struct Api {
     pub challenges: bool,
     /// Statuses the vendor answers with an HTML page, not its JSON error (Django's 404 and 500).
     pub html_errors: &'static [u16],
+    /// The schema of the path parameter `name` of `path` (a UUID where the vendor parses one).
+    pub path_param: fn(path: &str, name: &str) -> Value,
     /// Every operation.
     pub operations: &'static [Op],
 }
@@ -192,9 +194,10 @@ impl Op {
     }
 }
 
-/// The document of `api` at `server` (the absolute base URL) for the `served` routes, path
-/// parameters exemplified from `examples` (by name), [`schema::seeded`] values listed from its
-/// `enum:<kind>` arrays.
+/// The document of `api` at `server` (the absolute base URL) for the `served` routes, from the
+/// sandbox's data in `examples`: path parameter examples (by name), [`schema::seeded`] values
+/// (`enum:<kind>`, `schema:<kind>`), and the request and success bodies of an operation
+/// (`body:<operationId>`, `answer:<operationId>`).
 pub fn document(api: &Api, server: &str, served: &[(Method, String)], examples: &Map<String, Value>) -> Value {
     let mut paths = Map::new();
     for (method, path) in served {
@@ -261,7 +264,7 @@ fn operation(api: &Api, op: &Op, examples: &Map<String, Value>) -> Value {
         .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(|name| {
             let mut parameter =
-                json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}});
+                json!({"name": name, "in": "path", "required": true, "schema": (api.path_param)(op.path, name)});
             if let Some(example) = examples.get(name) {
                 parameter["examples"] = json!({"seeded": {"summary": "from this sandbox's data", "value": example}});
             }
@@ -289,6 +292,11 @@ fn operation(api: &Api, op: &Op, examples: &Map<String, Value>) -> Value {
             .collect();
         success["links"] = Value::Object(links);
     }
+    if let (Some(example), Some(Value::Object(content))) =
+        (examples.get(&format!("answer:{}", op.id)), success.get_mut("content"))
+    {
+        content.values_mut().for_each(|media| media["example"] = example.clone());
+    }
     responses.insert(op.ok.to_string(), success);
     let mut errors: Vec<u16> = op.errors.to_vec();
     if let Auth::Scope(_) = op.auth {
@@ -314,7 +322,11 @@ fn operation(api: &Api, op: &Op, examples: &Map<String, Value>) -> Value {
         operation["x-hr-sandbox-rules"] = json!(op.rules);
     }
     if let Some(body) = op.body {
-        operation["requestBody"] = json!({"required": true, "content": {op.body_media: {"schema": body()}}});
+        let mut media = json!({"schema": body()});
+        if let Some(example) = examples.get(&format!("body:{}", op.id)) {
+            media["example"] = example.clone();
+        }
+        operation["requestBody"] = json!({"required": true, "content": {op.body_media: media}});
     }
     operation
 }

@@ -51,6 +51,34 @@ pub fn not_blank() -> Value {
            "pattern": "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"})
 }
 
+/// An email address as `common::email::valid_email` (Django's validator) reads one. The
+/// pattern says it, not `format: email`: that format (an annotation in JSON Schema, an
+/// assertion for some tools) is RFC 5321's, which is not the set Django takes. IPv6 literals,
+/// which it also takes, are left out.
+pub fn email() -> Value {
+    json!({"type": "string", "maxLength": 320, "pattern": EMAIL_PATTERN,
+           "description": "An email address (Django's EmailValidator)"})
+}
+
+/// The addresses [`email`] admits.
+pub const EMAIL_PATTERN: &str = r#"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(localhost|([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{1,62}[A-Za-z0-9]|\[(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}\])$"#;
+
+/// A path segment: any non-empty text.
+pub fn segment(_path: &str, _name: &str) -> Value {
+    json!({"type": "string", "minLength": 1})
+}
+
+/// A UUID as Java's `UUID.fromString` (and the sandbox) reads one.
+pub fn uuid() -> Value {
+    json!({"type": "string", "format": "uuid",
+           "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"})
+}
+
+/// `schema` or `null` (a field the vendor reads as absent when null).
+pub fn nullable(schema: Value) -> Value {
+    json!({"anyOf": [schema, {"type": "null"}]})
+}
+
 /// A positive page size up to 100.
 pub fn page_size() -> Value {
     json!({"type": "integer", "minimum": 1, "maximum": 100})

@@ -113,3 +113,45 @@ async fn pre_rendered_list_bytes_match_the_schemas_derived_from_their_types() {
     let validator = jsonschema::draft202012::new(&schema).expect("schema");
     assert!(!validator.is_valid(&serde_json::json!([{"id": 1}])), "a sequence without its name is refused");
 }
+
+#[tokio::test]
+async fn every_example_from_the_sandbox_data_fits_its_schema() {
+    let app = spawn_app().await;
+    let mut documents = Vec::new();
+    for vendor in ["joinup", "justworks", "directory", "orquest", "chiefonboarding"] {
+        documents.push((vendor, app.get_json(&format!("/__admin/vendors/{vendor}/openapi"), None, 200).await));
+    }
+    documents.push(("admin", app.get_json("/__admin/openapi", None, 200).await));
+    let mut checked = 0;
+    for (name, document) in &documents {
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("operations") {
+                let what = format!("{name} {method} {path}");
+                let bodies = operation["requestBody"]["content"].as_object().into_iter().flatten();
+                let answers = operation["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(status, _)| status.starts_with('2'))
+                    .flat_map(|(_, response)| response["content"].as_object().into_iter().flatten());
+                for (media, content) in bodies.chain(answers) {
+                    if let Some(example) = content.get("example") {
+                        assert_valid(&content["schema"], example, &format!("{what} {media} example"));
+                        checked += 1;
+                    }
+                }
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    if let Some(seeded) = parameter["examples"]["seeded"]["value"].as_str() {
+                        assert_valid(
+                            &parameter["schema"],
+                            &Value::from(seeded),
+                            &format!("{what} {}", parameter["name"]),
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 40, "examples were found: {checked}");
+}

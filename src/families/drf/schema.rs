@@ -20,7 +20,9 @@ pub fn char_field(blank: bool, max_length: Option<usize>) -> Value {
 
 /// An `EmailField` of at most `max_length` characters.
 pub fn email_field(max_length: usize) -> Value {
-    json!({"type": "string", "format": "email", "maxLength": max_length})
+    let mut email = crate::openapi::schema::email();
+    email["maxLength"] = json!(max_length);
+    email
 }
 
 /// A `DateField` (ISO 8601 `YYYY-MM-DD`), `null` too when `nullable`.

@@ -6,7 +6,7 @@ use super::store::State;
 use crate::families::drf::schema as drf;
 use crate::openapi::schema::{self, date_after, record, seeded};
 use crate::openapi::{Api, Op};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde_json::{Map, Value, json};
 
 /// The document's table.
@@ -27,6 +27,7 @@ pub static API: Api = Api {
     error: crate::families::drf::view::error_schema,
     challenges: true,
     html_errors: &[404, 500],
+    path_param: crate::openapi::schema::segment,
     operations: &[
         Op::new("get", "/api/employees/", "listEmployees", "List employees")
             .answers(200, employees)
@@ -108,11 +109,38 @@ pub fn examples(state: &State, now: DateTime<Utc>) -> Map<String, Value> {
             .map(|s| json!(s.id))
             .collect()
     };
+    let today = now.date_naive();
+    let first_user = state.users.values().next();
+    let leaver = state.users.values().find(|u| u.role != role::ADMIN);
+    let employees: Vec<EmployeeView> = state
+        .users
+        .values()
+        .take(2)
+        .map(|u| EmployeeView { id: u.id, first_name: &u.first_name, last_name: &u.last_name, email: &u.email })
+        .collect();
+    let sequences_shown: Vec<SequenceView> =
+        state.sequences.values().take(2).map(|s| SequenceView { id: s.id, name: &s.name }).collect();
+    let first_sequence = |offboarding: bool| sequences(offboarding).as_array().and_then(|ids| ids.first().cloned());
+    let new_hire = json!({
+        "first_name": "Grace", "last_name": "Hopper", "email": "grace.hopper@example.com", "role": role::NEW_HIRE,
+        "start_day": (today + chrono::Days::new(14)).to_string(), "buddy": first_user.map(|u| u.id),
+        "timezone": state.organization.timezone, "language": state.organization.language,
+        "sequences": first_sequence(false).into_iter().collect::<Vec<_>>(),
+    });
+    let offboarding = json!({
+        // In the years `date_after` admits.
+        "user": leaver.map(|u| u.id), "termination_date": format!("{}-01-15", today.year() + 1),
+        "sequences": first_sequence(true).into_iter().collect::<Vec<_>>(),
+    });
     Map::from_iter([
         ("enum:users".to_owned(), users(|_| true)),
         ("enum:users who are not admins".to_owned(), users(|r| r != role::ADMIN)),
         ("enum:sequences".to_owned(), sequences(false)),
         ("enum:offboarding sequences".to_owned(), sequences(true)),
-        ("schema:dates from today".to_owned(), date_after(now.date_naive())),
+        ("schema:dates from today".to_owned(), date_after(today)),
+        ("answer:listEmployees".to_owned(), json!(employees)),
+        ("answer:listSequences".to_owned(), json!(sequences_shown)),
+        ("body:createUser".to_owned(), new_hire),
+        ("body:offboardUser".to_owned(), offboarding),
     ])
 }

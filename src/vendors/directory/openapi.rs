@@ -26,7 +26,8 @@ const fn write(method: &'static str, path: &'static str, id: &'static str, summa
     Op::new(method, path, id, summary).body(schema::object).answers(ok, schema::object).errors(WRITE)
 }
 
-/// Path-parameter examples from the sandbox's data: the first organization and its records.
+/// Examples from the sandbox's data: path parameters name the first organization and its
+/// records, reads answer those records, creates send a new one.
 pub fn examples(state: &State, _now: chrono::DateTime<chrono::Utc>) -> Map<String, Value> {
     let mut examples = Map::new();
     let mut put = |name: &str, value: Option<&String>| {
@@ -46,6 +47,20 @@ pub fn examples(state: &State, _now: chrono::DateTime<chrono::Utc>) -> Map<Strin
     put("group", group);
     put("id", group);
     put("key", state.keys.first().map(|k| &k.id));
+    let record = |value: Option<Value>| value.unwrap_or(Value::Null);
+    let answers = [
+        ("getOrganization", record(state.organizations.first().map(|o| json!(o)))),
+        ("getAccount", record(state.accounts.first().map(|a| json!(a)))),
+        ("getEmployee", record(state.employees.first().map(|e| json!(e)))),
+        ("listEmployees", json!(state.employees.iter().take(2).collect::<Vec<_>>())),
+        ("getGroup", record(state.groups.first().map(|g| json!(g)))),
+    ];
+    for (operation, answer) in answers.into_iter().filter(|(_, a)| !a.is_null()) {
+        examples.insert(format!("answer:{operation}"), answer);
+    }
+    examples.insert("body:createEmployee".into(), json!({"name": "Grace Hopper", "email": "grace.hopper@example.com"}));
+    examples.insert("body:createGroup".into(), json!({"name": "Platform", "type": "TEAM"}));
+    examples.insert("body:createAccount".into(), json!({"email": "ada@example.com", "name": "Ada Lovelace"}));
     examples
 }
 
@@ -74,6 +89,7 @@ pub static API: Api = Api {
     error: crate::families::spring::error_schema,
     challenges: true,
     html_errors: &[],
+    path_param,
     operations: &[
         list("/api/v1/organization", "listOrganizations", "List the caller's organizations").returns(organizations),
         write("post", "/api/v1/organization", "createOrganization", "Create an organization", 201)
@@ -246,7 +262,7 @@ fn optional_text() -> Value {
 }
 
 fn email() -> Value {
-    json!({"type": "string", "format": "email"})
+    schema::email()
 }
 
 fn upper() -> Value {
@@ -254,7 +270,14 @@ fn upper() -> Value {
 }
 
 fn uuid() -> Value {
-    json!({"type": "string", "format": "uuid"})
+    schema::uuid()
+}
+
+/// Record ids are UUIDs (Spring converts them: anything else is a 400 or, for a lookup, a 404);
+/// names, aliases, app types, keys and values of the lookups are text.
+fn path_param(path: &str, name: &str) -> Value {
+    let record = matches!(name, "organization" | "employee" | "manager" | "account" | "group" | "id" | "entity");
+    if record || (name == "key" && path.contains("/keys/")) { schema::uuid() } else { schema::segment(path, name) }
 }
 
 fn organization() -> Value {

@@ -55,6 +55,18 @@ impl Vendor for Joinup {
         Some(&openapi::API)
     }
 
+    fn examples(
+        &self,
+        store: Arc<dyn VendorStore>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        store
+            .into_any()
+            .downcast::<store::JoinupStore>()
+            .map(|store| openapi::examples(&store.read(now)))
+            .unwrap_or_default()
+    }
+
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
         Arc::new(store::JoinupStore::new(seed))
     }

@@ -2,11 +2,12 @@
 
 use super::bulk::MAX_ITEMS;
 use super::model::ATTRIBUTES;
+use super::store::State;
 use super::views::{CostCenterJson, EmployeeJson};
 use crate::families::drf::schema as drf;
 use crate::openapi::schema::{self, record};
 use crate::openapi::{Api, Link, Op, Param};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 const COST_CENTERS: &[Param] = &[
     Param::optional("page", schema::page),
@@ -50,6 +51,7 @@ pub static API: Api = Api {
     error: crate::families::drf::view::error_schema,
     challenges: true,
     html_errors: &[500],
+    path_param: crate::openapi::schema::segment,
     operations: &[
         Op::new("get", "/api/company/employees/", "listEmployees", "List employees")
             .query(EMPLOYEES)
@@ -181,4 +183,26 @@ fn report() -> Value {
         json!({"status": {"type": "string", "enum": ["pending", "finished"]}, "created": {"type": "string"}, "id": {"type": "string"}}),
         &["status", "created", "id"],
     )
+}
+
+/// Examples from the sandbox's data: the first tenant's first employees as its list shows them
+/// (their kept bytes), and a bulk item updating the first one.
+pub fn examples(state: &State) -> Map<String, Value> {
+    let mut examples = Map::new();
+    let Some(tenant) = state.tenants.first() else { return examples };
+    let rows: Vec<Value> =
+        tenant.employees.iter().take(2).filter_map(|e| serde_json::from_slice(&e.json).ok()).collect();
+    let page = json!({"count": tenant.employees.len(), "next": null, "previous": null, "results": rows});
+    examples.insert("answer:listEmployees".into(), page);
+    if let Some(employee) = tenant.employees.first() {
+        let mut item = json!({"operation": "updated", "base_email": employee.base_email, "name": employee.name});
+        if let Some(company) = tenant.company(employee.company) {
+            // A company created by name only has no CIF.
+            let (key, value) =
+                if company.cif.is_empty() { ("company_name", &company.name) } else { ("company_cif", &company.cif) };
+            item[key] = json!(value);
+        }
+        examples.insert("body:bulkEmployees".into(), json!([item]));
+    }
+    examples
 }

@@ -70,6 +70,7 @@ pub static API: Api = Api {
     error,
     challenges: true,
     html_errors: &[],
+    path_param: crate::openapi::schema::segment,
     operations: &[
         read("/v1/company", "getCompany", "Get Company", "company.basic:read").answers(200, company),
         read(
@@ -212,6 +213,11 @@ pub fn examples(state: &State, _now: chrono::DateTime<chrono::Utc>) -> Map<Strin
     let uris = state.apps.iter().flat_map(|a| a.redirect_uris.iter().map(|u| json!(u)));
     examples.insert("enum:redirect URIs".into(), uris.collect());
     examples.insert("legacy_company_id".into(), json!(state.company.legacy_id));
+    let first = |items: Value| json!({"items": items});
+    examples
+        .insert("answer:listTimeOffPolicies".into(), first(json!(state.policies.iter().take(2).collect::<Vec<_>>())));
+    let deductions: Vec<_> = state.deductions.iter().filter(|d| !d.canceled).take(2).collect();
+    examples.insert("answer:listDeductions".into(), first(json!(deductions)));
     examples
 }
 

@@ -9,6 +9,7 @@ use crate::openapi::{Api, Auth, Link, Op, Param};
 use serde_json::{Map, Value, json};
 
 const IMPORT: &[u16] = &[400, 403, 404, 409, 413, 415, 429];
+const IMPORT_ONE: &[u16] = &[400, 403, 404, 406, 409, 413, 415, 429];
 const READ: &[u16] = &[400, 403, 404, 429];
 
 /// What an element of a complex import must hold beyond its schema.
@@ -23,9 +24,10 @@ const fn import(path: &'static str, id: &'static str, summary: &'static str, bod
     Op::new("put", path, id, summary).body(body).answers(200, results).errors(IMPORT)
 }
 
-/// A single import: the element's result, its status also the response's.
+/// A single import: the element's result, its status also the response's (406 for a user's
+/// invalid email, as Orquest answers it).
 const fn import_one(path: &'static str, id: &'static str, summary: &'static str, body: fn() -> Value) -> Op {
-    Op::new("put", path, id, summary).body(body).answers(200, result).errors(IMPORT)
+    Op::new("put", path, id, summary).body(body).answers(200, result).errors(IMPORT_ONE)
 }
 
 const fn read(path: &'static str, id: &'static str, summary: &'static str, answer: fn() -> Value) -> Op {
@@ -52,6 +54,7 @@ pub static API: Api = Api {
     error: crate::families::spring::error_schema,
     challenges: false,
     html_errors: &[],
+    path_param: crate::openapi::schema::segment,
     operations: &[
         import(
             "/api/v2/businesses/{business}/employees",
@@ -146,8 +149,20 @@ pub fn examples(state: &State, _now: chrono::DateTime<chrono::Utc>) -> Map<Strin
     let Some(business) = state.businesses.first() else { return examples };
     examples.insert("business".into(), json!(business.id));
     examples.insert("enum:businesses".into(), state.businesses.iter().map(|b| json!(b.id)).collect());
-    if let Some(id) = business.employees.keys().next() {
+    if let Some((id, employee)) = business.employees.iter().next() {
         examples.insert("employee".into(), json!(id));
+        let person = &employee.person;
+        examples.insert("answer:getEmployee".into(), json!(person));
+        // The path names the employee; the element updates its name.
+        examples.insert(
+            "body:importEmployee".into(),
+            json!({"business": business.id, "lag": 0, "person": {"name": person.name, "surname": person.surname}}),
+        );
+        examples.insert(
+            "body:importEmployees".into(),
+            json!([{"business": business.id, "lag": 0, "partial": true,
+                    "person": {"name": person.name, "surname": person.surname, "employeeId": id}}]),
+        );
     }
     if let Some(service) = business.services.first() {
         examples.insert("service".into(), json!(service.id));
@@ -196,8 +211,8 @@ fn elements(element: Value) -> Value {
 /// An employee element: complex (business, lag and the flags; metadata) or simplified; in a
 /// list each names its employee, a single PUT's path does.
 fn element(complex: bool, listed: bool) -> Value {
-    let mut person = json!({"name": text(), "surname": text(), "email": {"type": "string", "format": "email"},
-        "group": {"type": "string"}, "birthday": date(), "seniority": date(), "aptitudes": aptitudes()});
+    let mut person = json!({"name": text(), "surname": text(), "email": schema::nullable(schema::email()),
+        "group": jtext(), "birthday": date(), "seniority": date(), "aptitudes": aptitudes()});
     if listed {
         person["employeeId"] = text();
     }
@@ -215,18 +230,26 @@ fn element(complex: bool, listed: bool) -> Value {
     }
     properties["person"]["properties"]["virtual"] = json!({"type": ["boolean", "null"]});
     properties["user"] = json!({"type": ["object", "null"], "properties": {
-        "username": {"type": "string"}, "email": {"type": "string", "format": "email"},
-        "nodes": {"type": "array", "items": {"type": "string"}}, "roles": {"type": "array", "items": {"type": "string"}}}});
+        "username": jtext(), "email": schema::nullable(schema::email()),
+        "nodes": {"type": ["array", "null"], "items": {"type": ["string", "number"]}},
+        "roles": {"type": ["array", "null"], "items": {"type": "string"}}}});
     record(properties, &["business", "lag", "person"])
 }
 
-/// A text the importer trims and requires.
+/// A text the importer trims and requires: a string, or a number (Jackson coerces it).
 fn text() -> Value {
-    schema::not_blank()
+    let mut text = schema::not_blank();
+    text["type"] = json!(["string", "number"]);
+    text
+}
+
+/// An optional text (a number is coerced to one).
+fn jtext() -> Value {
+    json!({"type": ["string", "number", "null"]})
 }
 
 fn date() -> Value {
-    json!({"type": ["string", "null"], "format": "date"})
+    schema::nullable(schema::date())
 }
 
 /// A whole number as Java's `long` reads it.
@@ -242,7 +265,7 @@ fn enumeration() -> Value {
 fn aptitudes() -> Value {
     json!({"type": ["array", "null"], "items": record(
         json!({"productId": {"type": "string"}, "aptitudes": {"type": "array", "items": record(
-            json!({"locationId": {"type": ["string", "integer"]}, "level": {"type": "integer", "minimum": 0, "maximum": i64::MAX}}),
+            json!({"locationId": {"type": ["string", "number"]}, "level": {"type": "integer", "minimum": 0, "maximum": i64::MAX}}),
             &["locationId", "level"],
         )}}),
         &["productId", "aptitudes"],
@@ -252,7 +275,7 @@ fn aptitudes() -> Value {
 fn association() -> Value {
     let weekday = json!({"type": "string", "enum": WEEKDAYS});
     record(
-        json!({"ownerProduct": {"type": "string"}, "product": {"type": "string"}, "from": {"type": "string", "format": "date"},
+        json!({"ownerProduct": {"type": ["string", "number"]}, "product": {"type": ["string", "number"]}, "from": schema::date(),
         "to": date(), "splitPresence": {"type": ["boolean", "null"]}, "unplannable": {"type": ["boolean", "null"]},
         "roles": {"type": ["array", "null"], "items": {"type": "string"}},
         "regularCessions": {"type": ["array", "null"], "items": record(
@@ -273,10 +296,10 @@ fn association() -> Value {
 }
 
 fn contract() -> Value {
-    let mut properties = json!({"from": {"type": "string", "format": "date"}, "to": date(),
+    let mut properties = json!({"from": schema::date(), "to": date(),
         "regularPeriodStartDate": date(), "additionalPeriodStartDate": date(),
-        "costPerHour": {"type": ["number", "null"]}, "personCategory": {"type": ["string", "null"]},
-        "contractTypeId": {"type": ["string", "null"]}});
+        "costPerHour": {"type": ["number", "null"]}, "personCategory": jtext(),
+        "contractTypeId": jtext()});
     for field in [
         "countingDays",
         "regularControlPeriod",
@@ -313,11 +336,11 @@ fn incidences() -> Value {
     record(
         json!({"business": seeded("businesses", json!({"type": "string", "minLength": 1})),
         "lag": {"type": "integer", "minimum": 0, "maximum": MAX_LAG},
-        "employeeId": {"type": "string"},
+        "employeeId": {"type": ["string", "number"]},
         "incidences": {"type": "array", "items": record(
-            json!({"type": {"type": "string"}, "initTime": time, "endTime": time,
+            json!({"type": {"type": ["string", "number"]}, "initTime": time, "endTime": time,
                    "workedMinutes": {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
-                   "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}}),
+                   "from": schema::date(), "to": schema::date()}),
             &["type", "workedMinutes", "from", "to"],
         )}}),
         &["business", "lag", "employeeId", "incidences"],

@@ -53,11 +53,14 @@ pub(super) fn period(map: &Map<String, Value>, what: &str) -> Checked<(NaiveDate
 
 /// Enumerations: Orquest's lists are not all public; any UPPER_SNAKE_CASE value is accepted.
 pub(super) fn enumeration(map: &Map<String, Value>, field: &str) -> Checked<()> {
-    match text(map, field)? {
-        Some(v) if v.is_empty() || !v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') => {
-            Err(bad(format!("{field}: {v:?} is not a valid value")))
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(v))
+            if !v.is_empty() && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') =>
+        {
+            Ok(())
         }
-        _ => Ok(()),
+        Some(other) => Err(bad(format!("{field}: {other} is not a valid value"))),
     }
 }
 
