@@ -17,6 +17,7 @@ pub struct SandboxQuery {
 pub struct ResetRequest {
     /// Reseed with this seed instead of the current one.
     #[serde(default, deserialize_with = "whole")]
+    #[schemars(extend("maximum" = u64::MAX))]
     pub seed: Option<u64>,
     /// Reset only these vendors (data only; clock and journal stay).
     pub vendors: Option<Vec<String>>,
@@ -32,6 +33,7 @@ pub struct CreateSandbox {
     pub name: String,
     /// Seed of its data; the server's seed when absent.
     #[serde(default, deserialize_with = "whole")]
+    #[schemars(extend("maximum" = u64::MAX))]
     pub seed: Option<u64>,
     /// A snapshot document to start from (and reset back to) instead of a seed.
     pub snapshot: Option<serde_json::Value>,
@@ -47,6 +49,7 @@ pub struct ClockRequest {
     pub set: Option<String>,
     /// Move forward this many seconds.
     #[serde(default, deserialize_with = "whole")]
+    #[schemars(extend("minimum" = i64::MIN, "maximum" = i64::MAX))]
     pub advance_seconds: Option<i64>,
     /// Stop or restart the clock.
     pub frozen: Option<bool>,

@@ -137,7 +137,9 @@ pub static ADMIN: Api = Api {
         write("post", "/requests/verify", "verifyRequests", "Assert a count of matching requests")
             .body(verify)
             .rules(MATCHER_RULES)
-            .errors(&[400, 404, 413, 415, 422]),
+            .answers(200, verification)
+            .also(&[(422, verification)])
+            .errors(&[400, 404, 413, 415]),
         read("/requests/unmatched", "unmatchedRequests", "Calls no emulated operation answered"),
         Op::new("get", "/sandboxes", "listSandboxes", "Every sandbox").answers(200, schema::objects),
         Op::new("post", "/sandboxes", "createSandbox", "Create a sandbox (from a seed or a snapshot)")
@@ -282,6 +284,15 @@ fn find() -> Value {
     matcher["properties"]["status"] = json!({"type": "integer", "minimum": 100, "maximum": 999});
     matcher["properties"]["direction"] = direction();
     matcher
+}
+
+/// A verification's answer: 200 when the count holds, 422 (with the near misses) when not.
+fn verification() -> Value {
+    record(
+        json!({"ok": {"type": "boolean"}, "count": {"type": "integer", "minimum": 0}, "expected": {"type": "object"},
+               "near_misses": {"type": "array"}, "evicted": {"type": "integer"}, "evicted_note": {"type": "string"}}),
+        &["ok", "count"],
+    )
 }
 
 /// [`find`]'s matcher and the count wanted: `count`, or `at_least` and/or `at_most`.

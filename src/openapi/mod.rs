@@ -77,6 +77,8 @@ pub struct Op {
     pub page_errors: bool,
     /// What a client can call next with what this answered (OpenAPI links: create, then read).
     pub links: &'static [Link],
+    /// Other answers that are not errors, with their own bodies (a failed verification's 422).
+    pub also: &'static [(u16, Schema)],
     /// The vendor's rules across fields or records that a schema cannot state ("contracts: to is
     /// not before from"): a body the schema admits may still get the vendor's 400 naming one.
     /// Written to the document as `x-hr-sandbox-rules`; the contract test reads it there.
@@ -134,8 +136,14 @@ impl Op {
             errors: &[],
             page_errors: false,
             links: &[],
+            also: &[],
             rules: &[],
         }
+    }
+
+    /// Other answers with their own bodies (see [`Op::also`]).
+    pub const fn also(self, also: &'static [(u16, Schema)]) -> Self {
+        Self { also, ..self }
     }
 
     /// Its rules beyond the schema (see [`Op::rules`]).
@@ -307,6 +315,12 @@ fn operation(api: &Api, op: &Op, examples: &Map<String, Value>) -> Value {
     errors.dedup();
     for status in errors {
         responses.insert(status.to_string(), error_response(api, status, op.page_errors));
+    }
+    for (status, body) in op.also {
+        responses.insert(
+            status.to_string(),
+            json!({"description": reason(*status), "content": {"application/json": {"schema": body()}}}),
+        );
     }
     let mut operation = json!({
         "operationId": op.id,

@@ -321,8 +321,7 @@ fn profile(fields: &[&str], dates: &[&str]) -> Value {
     let properties: Map<String, Value> = fields
         .iter()
         .map(|f| {
-            let schema =
-                if dates.contains(f) { json!({"type": ["string", "null"], "format": "date"}) } else { optional_text() };
+            let schema = if dates.contains(f) { schema::nullable(schema::date()) } else { optional_text() };
             ((*f).to_owned(), schema)
         })
         .collect();
