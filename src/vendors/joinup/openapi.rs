@@ -104,7 +104,8 @@ fn page_size() -> Value {
 }
 
 // django-filter leaves a filter sent empty out, so `""` is valid for every filter.
-// Divergence: a value the filter cannot read leaves the filter out instead of a 400.
+// django-filter's BooleanFilter reads with NullBooleanField: anything it cannot read is None,
+// which leaves the filter out (no 400).
 fn enabled() -> Value {
     json!({"type": "string", "description": "true or false (True, 1, False, 0); anything else leaves the filter out"})
 }
