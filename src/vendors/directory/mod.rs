@@ -21,6 +21,7 @@ mod error;
 pub mod model;
 mod openapi;
 mod routes;
+mod schemas;
 mod seed;
 mod settings;
 mod snapshot;

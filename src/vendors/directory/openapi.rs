@@ -2,12 +2,13 @@
 //! accounts and their grants, employees (profile, managers), groups (profile, members) and
 //! entity memberships.
 
-use super::model::{
-    Account, EMPLOYEE_PROFILE, Employee, GROUP_PROFILE, Group, ManagerRelation, Membership, ORGANIZATION_PROFILE,
-    Organization, OrganizationKey,
+use super::schemas::{
+    account, account_record, accounts, app_secret, employee, employee_profile, employee_record, employees, grant,
+    group, group_profile, group_record, groups, key, key_record, manager, manager_relations, memberships,
+    memberships_list, organization, organization_profile, organization_record, organizations, path_param, profile_map,
 };
 use super::store::State;
-use crate::openapi::schema::{self, record};
+use crate::openapi::schema::{self};
 use crate::openapi::{Api, Link, Op};
 use serde_json::{Map, Value, json};
 
@@ -249,144 +250,3 @@ pub static API: Api = Api {
         delete("/api/v1/entity/{entity}/groups/{group}", "removeEntityGroup", "Remove an entity from a group"),
     ],
 };
-
-// The bodies, as the handlers read them: a required text must not be blank, enumerations are
-// UPPER_CASE names, ids are UUIDs.
-
-fn text() -> Value {
-    schema::not_blank()
-}
-
-fn optional_text() -> Value {
-    json!({"type": ["string", "null"]})
-}
-
-fn email() -> Value {
-    schema::email()
-}
-
-fn upper() -> Value {
-    json!({"type": "string", "pattern": "^[A-Z0-9_]+$"})
-}
-
-fn uuid() -> Value {
-    schema::uuid()
-}
-
-/// Record ids are UUIDs (Spring converts them: anything else is a 400 or, for a lookup, a 404);
-/// names, aliases, app types, keys and values of the lookups are text.
-fn path_param(path: &str, name: &str) -> Value {
-    let record = matches!(name, "organization" | "employee" | "manager" | "account" | "group" | "id" | "entity");
-    if record || (name == "key" && path.contains("/keys/")) { schema::uuid() } else { schema::segment(path, name) }
-}
-
-fn organization() -> Value {
-    record(json!({"name": text(), "alias": optional_text(), "ownerEmail": email()}), &["name"])
-}
-
-fn key() -> Value {
-    record(json!({"name": text(), "limitToRole": upper()}), &["name"])
-}
-
-fn app_secret() -> Value {
-    record(json!({"secret": text()}), &["secret"])
-}
-
-fn account() -> Value {
-    record(json!({"email": email(), "name": optional_text()}), &["email"])
-}
-
-fn grant() -> Value {
-    record(json!({"role": upper(), "orgId": uuid(), "employeeId": uuid()}), &["role"])
-}
-
-fn employee() -> Value {
-    record(json!({"name": text(), "email": email(), "account": uuid(), "role": upper()}), &["name", "email"])
-}
-
-fn manager() -> Value {
-    record(json!({"managerId": uuid(), "type": upper()}), &["managerId", "type"])
-}
-
-fn group() -> Value {
-    record(json!({"name": text(), "type": upper()}), &["name", "type"])
-}
-
-fn memberships() -> Value {
-    json!({"type": "array", "items": record(json!({"groupId": uuid(), "type": upper()}), &["groupId", "type"])})
-}
-
-/// A profile: string fields (`null` clears one), `dates` as `YYYY-MM-DD`.
-fn profile(fields: &[&str], dates: &[&str]) -> Value {
-    let properties: Map<String, Value> = fields
-        .iter()
-        .map(|f| {
-            let schema = if dates.contains(f) { schema::nullable(schema::date()) } else { optional_text() };
-            ((*f).to_owned(), schema)
-        })
-        .collect();
-    json!({"type": "object", "properties": properties})
-}
-
-fn organization_profile() -> Value {
-    profile(&ORGANIZATION_PROFILE, &[])
-}
-
-fn employee_profile() -> Value {
-    profile(&EMPLOYEE_PROFILE, &["birthDate", "joinDate"])
-}
-
-fn group_profile() -> Value {
-    profile(&GROUP_PROFILE, &[])
-}
-
-// What the operations answer: the records as serde writes them (schemas derived with schemars).
-
-fn organization_record() -> Value {
-    schema::written::<Organization>()
-}
-
-fn organizations() -> Value {
-    schema::written_list::<Organization>()
-}
-
-fn key_record() -> Value {
-    schema::written::<OrganizationKey>()
-}
-
-fn account_record() -> Value {
-    schema::written::<Account>()
-}
-
-fn accounts() -> Value {
-    schema::written_list::<Account>()
-}
-
-fn employee_record() -> Value {
-    schema::written::<Employee>()
-}
-
-fn employees() -> Value {
-    schema::written_list::<Employee>()
-}
-
-fn manager_relations() -> Value {
-    schema::written_list::<ManagerRelation>()
-}
-
-fn group_record() -> Value {
-    schema::written::<Group>()
-}
-
-fn groups() -> Value {
-    schema::written_list::<Group>()
-}
-
-fn memberships_list() -> Value {
-    schema::written_list::<Membership>()
-}
-
-/// A profile as stored: its string fields.
-fn profile_map() -> Value {
-    json!({"type": "object", "additionalProperties": {"type": "string"}})
-}

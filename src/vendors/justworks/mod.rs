@@ -22,6 +22,7 @@ pub mod model;
 mod oauth;
 pub mod paystubs;
 mod routes;
+mod schemas;
 pub mod scopes;
 mod seed;
 mod settings;

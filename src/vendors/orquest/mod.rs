@@ -28,6 +28,7 @@ mod import;
 pub mod model;
 mod openapi;
 mod routes;
+mod schemas;
 mod seed;
 mod settings;
 mod snapshot;
