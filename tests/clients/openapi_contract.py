@@ -32,6 +32,20 @@ POSITIVE = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 NEGATIVE = ["400", "401", "403", "404", "405", "406", "409", "415", "422", "428", "429", "5xx"]
 
 
+def checks_run(events):
+    """How many checks schemathesis ran, from its NDJSON event stream (then removed)."""
+    count = 0
+    if os.path.exists(events):
+        with open(events) as stream:
+            for line in stream:
+                finished = json.loads(line).get("ScenarioFinished")
+                if finished:
+                    checks = finished.get("recorder", {}).get("checks", {})
+                    count += sum(len(results) for results in checks.values())
+        os.unlink(events)
+    return count
+
+
 def is_error(response):
     """Whether a documented response is the API's error (its one error schema, or a page)."""
     content = response.get("content", {})
@@ -71,7 +85,7 @@ def main(binary):
     server = subprocess.Popen([binary, "--port", "0", "--workers", "2", "--rate-limits", "off"],
                               stdout=subprocess.PIPE, text=True)
     failed = False
-    totals = {"cases": 0, "failures": 0}
+    totals = {"cases": 0, "checks": 0, "failures": 0}
     try:
         root = server.stdout.readline().strip().rsplit(" ", 1)[-1]
         documents = {vendor: f"{root}/__admin/vendors/{vendor}/openapi" for vendor, _ in VENDORS}
@@ -87,12 +101,15 @@ def main(binary):
             config = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
             config.write(declared(fetch(documents[name])))
             config.close()
+            events = config.name + ".ndjson"
             command = [sys.executable, "-m", "schemathesis.cli", "--config-file", config.name, "run", documents[name],
-                       "--max-examples", "10", "--seed", "1"]
+                       "--max-examples", "10", "--seed", "1", "--report", "ndjson", "--report-ndjson-path", events]
             if authorization:
                 command += ["-H", f"Authorization: {authorization}"]
             run = subprocess.run(command, capture_output=True, text=True, timeout=240)
             os.unlink(config.name)
+            checks = checks_run(events)
+            totals["checks"] += checks
             summary = re.search(r"(\d+) generated, (?:(\d+) passed|(\d+) found (\d+) unique failures?)", run.stdout)
             cases = int(summary.group(1)) if summary else 0
             failures = int(summary.group(4)) if summary and summary.group(4) else 0
@@ -102,8 +119,8 @@ def main(binary):
                 failed = True
                 print(f"FAIL {name}: schemathesis\n{run.stdout[-6000:]}\n{run.stderr[-2000:]}")
             else:
-                print(f"ok   {name}: schemathesis, {cases} cases, every check passed")
-        print(f"schemathesis totals: {totals['cases']} cases, {totals['failures']} failures")
+                print(f"ok   {name}: schemathesis, {cases} cases, {checks} checks, every one passed")
+        print(f"schemathesis totals: {totals['cases']} cases, {totals['checks']} checks, {totals['failures']} failures")
     finally:
         server.terminate()
         server.wait(timeout=10)
