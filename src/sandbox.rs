@@ -136,7 +136,7 @@ impl Sandbox {
 
     /// A vendor's store as its concrete type `T`, for handlers (seeds only that vendor).
     pub fn typed_store<T: Send + Sync + 'static>(&self, vendor_id: &str) -> Option<Arc<T>> {
-        Arc::clone(self.store(vendor_id)?).into_any().downcast::<T>().ok()
+        crate::vendor::downcast(Arc::clone(self.store(vendor_id)?))
     }
 
     /// Seeds under the seed lock, which `reset` holds throughout: a store is built either

@@ -64,6 +64,11 @@ impl<T: Any + Send + Sync> AnyArc for T {
     }
 }
 
+/// `store` as the vendor's own store type `T` (`None` for another vendor's).
+pub fn downcast<T: Send + Sync + 'static>(store: Arc<dyn VendorStore>) -> Option<Arc<T>> {
+    store.into_any().downcast::<T>().ok()
+}
+
 /// One vendor's state inside one sandbox, as the admin API sees it.
 pub trait VendorStore: AnyArc + Send + Sync {
     /// Back to the start state for `seed` (data and settings), atomically.

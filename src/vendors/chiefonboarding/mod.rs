@@ -56,9 +56,7 @@ impl Vendor for ChiefOnboarding {
         store: Arc<dyn VendorStore>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> serde_json::Map<String, serde_json::Value> {
-        store
-            .into_any()
-            .downcast::<store::ChiefOnboardingStore>()
+        crate::vendor::downcast::<store::ChiefOnboardingStore>(store)
             .map(|store| openapi::examples(&store.read(), now))
             .unwrap_or_default()
     }

@@ -49,9 +49,7 @@ impl Vendor for Directory {
         store: Arc<dyn VendorStore>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> serde_json::Map<String, serde_json::Value> {
-        store
-            .into_any()
-            .downcast::<store::DirectoryStore>()
+        crate::vendor::downcast::<store::DirectoryStore>(store)
             .map(|store| openapi::examples(&store.read(), now))
             .unwrap_or_default()
     }

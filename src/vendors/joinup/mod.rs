@@ -60,9 +60,7 @@ impl Vendor for Joinup {
         store: Arc<dyn VendorStore>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> serde_json::Map<String, serde_json::Value> {
-        store
-            .into_any()
-            .downcast::<store::JoinupStore>()
+        crate::vendor::downcast::<store::JoinupStore>(store)
             .map(|store| openapi::examples(&store.read(now)))
             .unwrap_or_default()
     }

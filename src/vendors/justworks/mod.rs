@@ -52,9 +52,7 @@ impl Vendor for Justworks {
         store: Arc<dyn VendorStore>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> serde_json::Map<String, serde_json::Value> {
-        store
-            .into_any()
-            .downcast::<store::JustworksStore>()
+        crate::vendor::downcast::<store::JustworksStore>(store)
             .map(|store| docs::examples(&store.read(), now))
             .unwrap_or_default()
     }

@@ -56,9 +56,7 @@ impl Vendor for Orquest {
         store: Arc<dyn VendorStore>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> serde_json::Map<String, serde_json::Value> {
-        store
-            .into_any()
-            .downcast::<store::OrquestStore>()
+        crate::vendor::downcast::<store::OrquestStore>(store)
             .map(|store| openapi::examples(&store.read(), now))
             .unwrap_or_default()
     }
