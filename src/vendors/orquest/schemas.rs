@@ -1,7 +1,7 @@
 //! The JSON Schemas of Orquest's OpenAPI document (openapi.rs): the import elements as the
 //! importer reads them, and the reads' answers.
 
-use super::import::{MAX_ELEMENTS, MAX_LAG, WEEKDAYS};
+use super::import::{CONTRACT_ENUMERATIONS, CONTRACT_WHOLE_NUMBERS, MAX_ELEMENTS, MAX_LAG, WEEKDAYS};
 use super::model::{Person, User};
 use crate::openapi::schema::{self, record, seeded};
 use serde_json::{Value, json};
@@ -133,24 +133,10 @@ pub(super) fn contract() -> Value {
         "regularPeriodStartDate": date(), "additionalPeriodStartDate": date(),
         "costPerHour": {"type": ["number", "null"]}, "personCategory": jtext(),
         "contractTypeId": jtext()});
-    for field in [
-        "countingDays",
-        "regularControlPeriod",
-        "additionalControlPeriod",
-        "weeklyDaysInvolved",
-        "regularCountingDayType",
-        "additionalCountingDayType",
-    ] {
+    for field in CONTRACT_ENUMERATIONS {
         properties[field] = enumeration();
     }
-    for field in [
-        "regularMinutes",
-        "additionalMinutes",
-        "regularPeriodMultiplier",
-        "additionalPeriodMultiplier",
-        "numberOfHolidays",
-        "numberOfPublicHolidays",
-    ] {
+    for field in CONTRACT_WHOLE_NUMBERS {
         properties[field] = long(i64::MIN);
     }
     record(properties, &["from"])

@@ -9,7 +9,7 @@ mod validate;
 
 pub use contracts::contracts_only;
 pub use incidences::incidences;
-pub(super) use validate::WEEKDAYS;
+pub(super) use validate::{CONTRACT_ENUMERATIONS, CONTRACT_WHOLE_NUMBERS, WEEKDAYS};
 
 use super::model::{Business, Dated, Employee, IntegrationUser, Person, User};
 use crate::scenario::ItemError;

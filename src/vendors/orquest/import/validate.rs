@@ -218,27 +218,33 @@ pub(super) fn check_disponibility(windows: &Value) -> Checked<()> {
     Ok(())
 }
 
+/// A contract's enumerations (UPPER_SNAKE_CASE names).
+pub(crate) const CONTRACT_ENUMERATIONS: [&str; 6] = [
+    "countingDays",
+    "regularControlPeriod",
+    "additionalControlPeriod",
+    "weeklyDaysInvolved",
+    "regularCountingDayType",
+    "additionalCountingDayType",
+];
+
+/// A contract's whole numbers.
+pub(crate) const CONTRACT_WHOLE_NUMBERS: [&str; 6] = [
+    "regularMinutes",
+    "additionalMinutes",
+    "regularPeriodMultiplier",
+    "additionalPeriodMultiplier",
+    "numberOfHolidays",
+    "numberOfPublicHolidays",
+];
+
 pub(super) fn contract(business: &Business, value: &Value, complex: bool) -> Checked<Dated> {
     let map = value.as_object().ok_or_else(|| bad("each contract must be an object"))?;
     let (from, to) = period(map, "contracts")?;
-    for field in [
-        "countingDays",
-        "regularControlPeriod",
-        "additionalControlPeriod",
-        "weeklyDaysInvolved",
-        "regularCountingDayType",
-        "additionalCountingDayType",
-    ] {
+    for field in CONTRACT_ENUMERATIONS {
         enumeration(map, field)?;
     }
-    for field in [
-        "regularMinutes",
-        "additionalMinutes",
-        "regularPeriodMultiplier",
-        "additionalPeriodMultiplier",
-        "numberOfHolidays",
-        "numberOfPublicHolidays",
-    ] {
+    for field in CONTRACT_WHOLE_NUMBERS {
         if map.get(field).is_some_and(|v| !v.is_null() && whole(v).is_none()) {
             return Err(bad(format!("contracts.{field} must be a whole number")));
         }
