@@ -201,54 +201,12 @@ pub struct Line {
 }
 
 /// A paystub as a payroll's list shows it: without the three line arrays.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PaystubSummary {
     /// UUID.
     pub paystub_id: String,
     /// Member.
     pub member_id: String,
-    /// Gross pay.
-    pub gross_pay: i64,
-    /// Net pay.
-    pub net_pay: i64,
-    /// ISO 4217.
-    pub currency: &'static str,
-    /// Pay date.
-    pub pay_date: String,
-    /// Period start.
-    pub pay_period_start: String,
-    /// Period end.
-    pub pay_period_end: String,
-    /// Pay group.
-    pub pay_group: String,
-}
-
-impl From<Paystub> for PaystubSummary {
-    fn from(stub: Paystub) -> Self {
-        Self {
-            paystub_id: stub.paystub_id,
-            member_id: stub.member_id,
-            gross_pay: stub.gross_pay,
-            net_pay: stub.net_pay,
-            currency: stub.currency,
-            pay_date: stub.pay_date,
-            pay_period_start: stub.pay_period_start,
-            pay_period_end: stub.pay_period_end,
-            pay_group: stub.pay_group,
-        }
-    }
-}
-
-/// A member's paystub for one payroll.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct Paystub {
-    /// UUID.
-    pub paystub_id: String,
-    /// Member.
-    pub member_id: String,
-    /// Payroll (not on the wire).
-    #[serde(skip)]
-    pub payroll_id: String,
     /// Gross pay (the sum of the earnings).
     pub gross_pay: i64,
     /// Net pay (gross minus employee deductions).
@@ -263,6 +221,14 @@ pub struct Paystub {
     pub pay_period_end: String,
     /// Pay group.
     pub pay_group: String,
+}
+
+/// A member's paystub for one payroll: its summary and its lines.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Paystub {
+    /// What the payroll's list shows of it.
+    #[serde(flatten)]
+    pub summary: PaystubSummary,
     /// Earnings.
     pub earnings: Vec<Line>,
     /// Employee deductions (taxes included).

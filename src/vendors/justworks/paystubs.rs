@@ -5,7 +5,7 @@
 //! look random) plus a keyed check, so `GET /v1/paystubs/{id}` finds it without an index and a
 //! made-up id is a 404.
 
-use super::model::{Line, Member, Payroll, Paystub};
+use super::model::{Line, Member, Payroll, Paystub, PaystubSummary};
 
 /// Which members are paid, and the key of this seed's ids and overtime.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -87,6 +87,25 @@ impl Paystubs {
         }
     }
 
+    /// Payroll `p`'s paystub summary for paid member `k` (what the payroll's list shows).
+    pub fn summary(&self, payroll: &Payroll, p: usize, k: usize, member: &Member) -> PaystubSummary {
+        self.summary_with(payroll, p, k, member, &self.amounts(p, k, member))
+    }
+
+    fn summary_with(&self, payroll: &Payroll, p: usize, k: usize, member: &Member, a: &Amounts) -> PaystubSummary {
+        PaystubSummary {
+            paystub_id: self.id(p, k),
+            member_id: member.id.clone(),
+            gross_pay: a.gross(),
+            net_pay: a.net(),
+            currency: "USD",
+            pay_date: payroll.pay_date.clone(),
+            pay_period_start: payroll.period_start.clone(),
+            pay_period_end: payroll.pay_date.clone(),
+            pay_group: "semimonthly".into(),
+        }
+    }
+
     /// Payroll `p`'s paystub for paid member `k`.
     pub fn stub(&self, payroll: &Payroll, p: usize, k: usize, member: &Member) -> Paystub {
         let a = self.amounts(p, k, member);
@@ -98,16 +117,7 @@ impl Paystubs {
             currency: "USD",
         };
         Paystub {
-            paystub_id: self.id(p, k),
-            member_id: member.id.clone(),
-            payroll_id: payroll.id.clone(),
-            gross_pay: a.gross(),
-            net_pay: a.net(),
-            currency: "USD",
-            pay_date: payroll.pay_date.clone(),
-            pay_period_start: payroll.period_start.clone(),
-            pay_period_end: payroll.pay_date.clone(),
-            pay_group: "semimonthly".into(),
+            summary: self.summary_with(payroll, p, k, member, &a),
             earnings: std::iter::once(line("Regular salary", "salary", "earnings", a.salary))
                 .chain((a.overtime > 0).then(|| line("Overtime", "overtime", "earnings", a.overtime)))
                 .collect(),

@@ -3,7 +3,7 @@
 use super::{Answer, Jw, authorize, bad, date, page, page_of, query};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::routing::endpoint;
-use crate::vendors::justworks::model::{Payroll, PaystubSummary};
+use crate::vendors::justworks::model::Payroll;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
@@ -46,8 +46,9 @@ async fn paystubs(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     let p = state.payrolls.iter().position(|p| p.id == *path).ok_or_else(payroll_not_found)?;
     let stubs = &state.paystubs;
     let pairs = query(&req);
-    let stub = |k: usize| stubs.stub(&state.payrolls[p], p, k, &state.members[stubs.member_index(k)]);
-    page_of(&pairs, stubs.per_payroll(), |k| PaystubSummary::from(stub(k)))
+    page_of(&pairs, stubs.per_payroll(), |k| {
+        stubs.summary(&state.payrolls[p], p, k, &state.members[stubs.member_index(k)])
+    })
 }
 
 /// `GET /v1/paystubs/{paystub_id}` (`paystub:read`).
