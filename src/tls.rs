@@ -3,6 +3,7 @@
 //! `--tls-names`, written to `--tls-dir` and reused on the next start (a new CA only when the CA
 //! files are gone, so a client that trusts it keeps trusting it).
 
+use crate::common::bounded_file;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use rustls::ServerConfig;
 use rustls::pki_types::pem::PemObject;
@@ -42,13 +43,17 @@ pub fn prepare(settings: &TlsSettings) -> Result<Tls, String> {
         }
         _ => return Err("--tls-cert and --tls-key go together".into()),
     };
-    let chain = CertificateDer::pem_file_iter(&cert)
-        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+    let cert_pem = bounded_file::read(&cert, bounded_file::PEM_LIMIT)
+        .map_err(|e| format!("--tls-cert {}: {e}", cert.display()))?;
+    let chain = CertificateDer::pem_slice_iter(&cert_pem)
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("--tls-cert {}: {e}", cert.display()))?;
     if chain.is_empty() {
         return Err(format!("--tls-cert {}: no certificate in the file", cert.display()));
     }
-    let private = PrivateKeyDer::from_pem_file(&key).map_err(|e| format!("--tls-key {}: {e}", key.display()))?;
+    let key_pem =
+        bounded_file::read(&key, bounded_file::PEM_LIMIT).map_err(|e| format!("--tls-key {}: {e}", key.display()))?;
+    let private = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| format!("--tls-key {}: {e}", key.display()))?;
     let config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?

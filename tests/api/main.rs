@@ -6,6 +6,7 @@ mod chiefonboarding;
 mod console;
 mod directory;
 mod exposure;
+mod flags;
 mod fuzz;
 mod helpers;
 mod hostile;
