@@ -7,7 +7,7 @@
 #   mkdir -p dist && cp target/x86_64-unknown-linux-musl/release/hr-sandbox dist/
 #   docker build --build-context build=dist -t hr-sandbox .
 # The named build context `build` replaces the build stage: `COPY --from=build` then takes
-# dist/hr-sandbox. Run: docker run --rm -p 8080:8080 hr-sandbox
+# dist/hr-sandbox. Run: docker run --rm -p 8080:8080 -e HR_SANDBOX_ADMIN_TOKEN="$TOKEN" hr-sandbox
 
 FROM rust:1.95-alpine AS build
 # The Alpine toolchain targets musl and links statically, so the binary runs FROM scratch;
@@ -31,7 +31,9 @@ LABEL org.opencontainers.image.title="hr-sandbox" \
 COPY --from=build /hr-sandbox /hr-sandbox
 COPY scenarios /scenarios
 # The admin API answers any Host in the container: requests arrive by the service or host name
-# the CI job gives it. Set HR_SANDBOX_ADMIN_TOKEN when the port is reachable by others.
+# the CI job gives it. Web pages of other sites are still refused (Origin), but a DNS-rebinding
+# page's reads are stopped only by a token: run with -e HR_SANDBOX_ADMIN_TOKEN=... (the
+# HEALTHCHECK reads it too; the server warns at start without one).
 # One access-log line per request, without colours: what a CI log wants.
 ENV HR_SANDBOX_HOST=0.0.0.0 \
     HR_SANDBOX_PORT=8080 \

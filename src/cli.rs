@@ -47,13 +47,13 @@ pub struct ServeArgs {
     #[arg(long, env = "HR_SANDBOX_VENDORS", value_delimiter = ',', value_parser = vendor_id)]
     pub vendors: Vec<String>,
     /// Requests kept in each sandbox's journal.
-    #[arg(long, env = "HR_SANDBOX_JOURNAL_LIMIT", default_value_t = 1000)]
+    #[arg(long, env = "HR_SANDBOX_JOURNAL_LIMIT", default_value_t = 1000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1_000_000))]
     pub journal_limit: usize,
     /// Largest request body accepted, in bytes (larger ones get the vendor's 413).
-    #[arg(long, env = "HR_SANDBOX_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "HR_SANDBOX_BODY_LIMIT", default_value_t = 1024 * 1024, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1 << 30))]
     pub body_limit: usize,
-    /// HTTP worker threads; one per core when omitted.
-    #[arg(long, env = "HR_SANDBOX_WORKERS")]
+    /// HTTP worker threads (1 to 1024); one per core when omitted.
+    #[arg(long, env = "HR_SANDBOX_WORKERS", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
     pub workers: Option<usize>,
     /// Log line format.
     #[arg(long, env = "HR_SANDBOX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
@@ -77,8 +77,8 @@ pub struct ServeArgs {
     /// Host names the admin API answers besides localhost, 127.0.0.1 and [::1] (comma-separated; `*` for any).
     #[arg(long, env = "HR_SANDBOX_ADMIN_HOSTS", value_delimiter = ',')]
     pub admin_hosts: Vec<String>,
-    /// Require `Authorization: Bearer <token>` on every admin route.
-    #[arg(long, env = "HR_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
+    /// Require `Authorization: Bearer <token>` on every admin route (never empty).
+    #[arg(long, env = "HR_SANDBOX_ADMIN_TOKEN", hide_env_values = true, value_parser = admin_token)]
     pub admin_token: Option<String>,
     /// Believe Forwarded / X-Forwarded-Host / X-Forwarded-Proto (behind a proxy you run).
     #[arg(long, env = "HR_SANDBOX_TRUST_FORWARDED")]
@@ -125,7 +125,7 @@ impl ServeArgs {
             rate_limits: self.rate_limits,
             max_sandboxes: self.max_sandboxes as usize,
             admin_hosts: self.admin_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
-            admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
+            admin_token: self.admin_token.clone(),
             trust_forwarded: self.trust_forwarded,
             access_log: self.access_log,
             outbound_ca: self.outbound_ca.clone(),
@@ -154,7 +154,7 @@ pub struct DumpArgs {
 #[derive(Debug, Args)]
 pub struct HealthcheckArgs {
     /// Port the server listens on (always checked on 127.0.0.1).
-    #[arg(long, env = "HR_SANDBOX_PORT", default_value_t = 8080)]
+    #[arg(long, env = "HR_SANDBOX_PORT", default_value_t = 8080, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: u16,
     /// The server's admin token, when it has one.
     #[arg(long, env = "HR_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
@@ -183,6 +183,17 @@ pub struct CheckScenariosArgs {
     /// Where scenario names are looked up.
     #[arg(long, env = "HR_SANDBOX_SCENARIOS_DIR", default_value = "scenarios")]
     pub scenarios_dir: PathBuf,
+}
+
+/// An empty token would leave the admin API open without saying so (a CI file's
+/// `-e HR_SANDBOX_ADMIN_TOKEN=$SECRET` with `$SECRET` unset): it is a start-up error.
+fn admin_token(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        return Err("the admin token is empty (--admin-token / HR_SANDBOX_ADMIN_TOKEN): give a token, \
+                    or leave both out to run without one"
+            .into());
+    }
+    Ok(value.to_owned())
 }
 
 fn vendor_id(value: &str) -> Result<String, String> {

@@ -136,8 +136,10 @@ impl Trust {
     pub fn new(extra_ca: Option<&Path>) -> Result<Self, String> {
         let mut extra = Vec::new();
         if let Some(path) = extra_ca {
-            extra = CertificateDer::pem_file_iter(path)
-                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            let pem = crate::common::bounded_file::read(path, crate::common::bounded_file::PEM_LIMIT)
+                .map_err(|e| format!("--outbound-ca {}: {e}", path.display()))?;
+            extra = CertificateDer::pem_slice_iter(&pem)
+                .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("--outbound-ca {}: {e}", path.display()))?;
             if extra.is_empty() {
                 return Err(format!("--outbound-ca {}: no certificate in the file", path.display()));

@@ -20,8 +20,9 @@ use std::sync::Arc;
 
 /// The JSON document of `--snapshot FILE`.
 fn read_snapshot(file: &std::path::Path) -> io::Result<serde_json::Value> {
-    let text =
-        std::fs::read(file).map_err(|e| io::Error::new(e.kind(), format!("--snapshot {}: {e}", file.display())))?;
+    // The same bound as a snapshot PUT to the admin API.
+    let text = crate::common::bounded_file::read(file, crate::admin::snapshot::BODY_LIMIT)
+        .map_err(|e| io::Error::new(e.kind(), format!("--snapshot {}: {e}", file.display())))?;
     serde_json::from_slice(&text).map_err(|e| {
         io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: invalid JSON: {e}", file.display()))
     })
@@ -70,7 +71,8 @@ impl Application {
                 io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: {problem}", file.display()))
             })?,
         });
-        let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
+            .map_err(|e| io::Error::new(e.kind(), format!("--host {} --port {}: {e}", settings.host, settings.port)))?;
         let port = listener.local_addr()?.port();
         let admin_state = web::Data::new(AdminState {
             registry: Arc::clone(&registry),
@@ -89,6 +91,16 @@ impl Application {
             .collect();
         let body_limit = settings.body_limit;
         let access = AdminAccess { hosts: settings.admin_hosts.clone(), token: settings.admin_token.clone() };
+        if access.token.as_deref().is_some_and(|token| token.trim().is_empty()) {
+            let message = "the admin token is empty (--admin-token / HR_SANDBOX_ADMIN_TOKEN)";
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+        }
+        if access.rebinding_can_read() {
+            tracing::warn!(
+                "--admin-hosts '*' answers any Host: a web page that rebinds its DNS name to this server can read \
+                 the admin API (GET /__admin/credentials); set --admin-token (HR_SANDBOX_ADMIN_TOKEN) too"
+            );
+        }
         let trust_forwarded = settings.trust_forwarded;
         let mut server = HttpServer::new(move || {
             let mut app = App::new()

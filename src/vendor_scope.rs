@@ -247,6 +247,9 @@ async fn buffer_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, Ap
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     // HTTP/1.1 has a body only with Content-Length or Transfer-Encoding.
     if declared == Some(0) || (declared.is_none() && !req.headers().contains_key(TRANSFER_ENCODING)) {
+        // What actix still streams then is no body: after a CONNECT it is the tunnel, which a
+        // handler's `Bytes` would wait on until the client half-closes. (No allocation.)
+        req.set_payload(Payload::None);
         return Ok(Bytes::new());
     }
     if declared.is_some_and(|len| len > limit) {

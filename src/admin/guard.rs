@@ -1,7 +1,8 @@
 //! Who may use the admin API. It is local by default: only loopback `Host`s (or the
 //! `--admin-hosts` list) are answered, which stops a DNS-rebinding page from reading
-//! `/__admin/credentials`; a page of another site (`Origin`) is refused; a typed write must be
-//! JSON (a cross-site form or `text/plain` "simple" POST cannot be one); and with
+//! `/__admin/credentials`; a page of another site (`Origin`) is refused even when `*` allows
+//! any `Host`; a typed write must be JSON (a cross-site form or `text/plain` "simple" POST
+//! cannot be one) and a browser's write must be typed; and with
 //! `--admin-token` every route needs `Authorization: Bearer <token>`.
 //! It also gives every error raised below it (extractors, body limit) the admin shape.
 
@@ -24,24 +25,39 @@ pub struct AdminAccess {
 }
 
 impl AdminAccess {
+    /// Whether reads are open to a DNS-rebinding page: with `*` any `Host` is answered, and a
+    /// same-origin GET carries no `Origin`, so only a token stands in its way.
+    pub fn rebinding_can_read(&self) -> bool {
+        self.token.is_none() && self.hosts.iter().any(|h| h == "*")
+    }
+
     /// Whether a host name (lower-case, no port) may use the admin API.
     fn allows(&self, name: &str) -> bool {
         is_loopback(name) || self.hosts.iter().any(|h| h == "*" || h == name)
     }
 
     fn host_allowed(&self, req: &ServiceRequest) -> bool {
-        // The raw `Host` (never `X-Forwarded-Host`); HTTP/2 carries it in the URI.
-        let host = req.headers().get(HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host());
+        let host = request_host(req);
         // No Host at all (an HTTP/1.0 probe) is never a browser, so never a rebinding page.
         host.is_none_or(|host| self.allows(&host_name(host)))
     }
 
-    /// A browser names the page that sent a request in `Origin`; a page of another site (a
-    /// cross-site form or `fetch`) is refused whatever it sends. Tools send no `Origin`.
+    /// A browser names the page that sent a request in `Origin`; only the page's own server
+    /// (its host is the request's `Host`), a loopback page or a host listed by name may use the
+    /// admin API. `*` in `--admin-hosts` means any `Host`, never any `Origin`: a page of another
+    /// site (a cross-site form or `no-cors` `fetch`) is refused whatever it sends. Tools send no
+    /// `Origin`.
     fn origin_allowed(&self, req: &ServiceRequest) -> bool {
-        let Some(origin) = req.headers().get(ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+        let Some(origin) = req.headers().get(ORIGIN) else { return true };
+        // An `Origin` that is not text is no page this server knows: refused, not ignored.
+        let Ok(origin) = origin.to_str() else { return false };
         let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-        self.allows(&host_name(authority.split('/').next().unwrap_or_default()))
+        let authority = authority.split('/').next().unwrap_or_default();
+        let name = host_name(authority);
+        let listed = self.hosts.iter().any(|h| h != "*" && *h == name);
+        is_loopback(&name)
+            || listed
+            || request_host(req).is_some_and(|host| host.eq_ignore_ascii_case(authority.trim()))
     }
 
     /// Why this request may not use the admin API, if it may not.
@@ -60,8 +76,13 @@ impl AdminAccess {
             return refuse(StatusCode::UNAUTHORIZED, "unauthorized", message);
         }
         let write = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
-        // A write without any `Content-Type` (`curl -X POST .../reset`, a script's raw body) is a
-        // tool's: a browser's cross-site request would carry an `Origin`, refused above.
+        if write && !req.headers().contains_key(CONTENT_TYPE) && req.headers().contains_key(ORIGIN) {
+            // A write without any `Content-Type` (`curl -X POST .../reset`, a script's raw body)
+            // is a tool's; with an `Origin` it is a browser's (a `no-cors` `fetch` of a Blob sends
+            // no type), which must say it sends JSON like the console does.
+            let message = "a browser's admin write (it carries an Origin) must send Content-Type: application/json";
+            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message);
+        }
         if write && req.headers().contains_key(CONTENT_TYPE) && !readable_content_type(req) {
             let message = "admin writes take Content-Type: application/json (scenario uploads also application/yaml)";
             return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message);
@@ -79,6 +100,11 @@ impl AdminAccess {
         let given = given.strip_prefix(b"Bearer ").unwrap_or_default();
         constant_time_eq(given, token.as_bytes())
     }
+}
+
+/// The raw `Host` (never `X-Forwarded-Host`); HTTP/2 carries it in the URI.
+fn request_host(req: &ServiceRequest) -> Option<&str> {
+    req.headers().get(HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host()).map(str::trim)
 }
 
 /// `Host` without its port, lower-case: `LOCALHOST:8080` -> `localhost`, `[::1]:80` -> `[::1]`.

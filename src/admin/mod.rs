@@ -9,7 +9,7 @@ pub mod model;
 mod openapi;
 pub mod routes;
 mod scenarios;
-mod snapshot;
+pub(crate) mod snapshot;
 mod verify;
 
 /// The admin API's OpenAPI table (for the route/document equality test).

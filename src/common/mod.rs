@@ -1,8 +1,10 @@
 //! Vendor-neutral building blocks any vendor may use: error kinds, clock, RNG, JWT, the
-//! `Authorization` header split, JSON media types, email and URL checks, query pagination, the memo, wildcards, snapshots.
+//! `Authorization` header split, JSON media types, email and URL checks, query pagination, the memo, wildcards, snapshots,
+//! bounded reads of files named by flags.
 //! What belongs to one web framework lives in `crate::families`.
 
 pub mod auth_header;
+pub mod bounded_file;
 pub mod clock;
 pub mod email;
 pub mod error;

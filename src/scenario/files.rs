@@ -2,13 +2,16 @@
 //! of those shipped in the directory (the console's "load a shipped scenario").
 
 use super::compiled::Scenario;
-use super::loader::{KnownVendor, LoadError, compile_text};
+use super::loader::{KnownVendor, LoadError, MAX_FILE_BYTES, compile_text};
+use crate::common::bounded_file;
 use std::path::Path;
 
 /// `<dir>/<name>.yaml|.yml|.json`.
 pub fn load_file(name_or_path: &str, dir: &Path, vendors: &[KnownVendor]) -> Result<Scenario, LoadError> {
     let direct = Path::new(name_or_path);
-    let path = if direct.is_file() {
+    // Anything at that path but a directory is the file meant (a device or FIFO is then refused
+    // by the bounded read rather than looked up as a name).
+    let path = if direct.metadata().is_ok_and(|m| !m.is_dir()) {
         direct.to_path_buf()
     } else {
         ["yaml", "yml", "json"]
@@ -22,7 +25,7 @@ pub fn load_file(name_or_path: &str, dir: &Path, vendors: &[KnownVendor]) -> Res
             })?
     };
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| LoadError {
+    let text = bounded_file::read_text(&path, MAX_FILE_BYTES).map_err(|e| LoadError {
         file: file.clone(),
         rule: None,
         reason: e.to_string(),

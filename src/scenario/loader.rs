@@ -33,7 +33,7 @@ impl fmt::Display for LoadError {
 }
 
 /// Files larger than this are refused before parsing.
-const MAX_FILE_BYTES: usize = 1024 * 1024;
+pub(super) const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// Rules in one scenario: every request is matched against each active rule.
 pub const MAX_RULES: usize = 256;
 /// JSON values in a JSON scenario, like the YAML budget's node count.

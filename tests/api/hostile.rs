@@ -173,7 +173,8 @@ async fn the_admin_api_answers_only_loopback_hosts_and_json_writes() {
     let refused = app.execute(cross_site).await;
     assert_eq!(refused.status(), 403);
     assert_eq!(refused.json::<Value>().await.expect("admin json")["error"]["code"], "forbidden_origin");
-    let same_site = app.request(Method::POST, "/__admin/reset").header("Origin", "http://localhost:8080");
+    let same_site =
+        app.request(Method::POST, "/__admin/reset").header("Origin", "http://localhost:8080").json(&json!({}));
     assert_eq!(app.execute(same_site).await.status(), 200);
     let too_big = app.request(Method::POST, "/__admin/reset").json(&json!({"seed": "x".repeat(2_000_000)}));
     let response = app.execute(too_big).await;

@@ -5,6 +5,8 @@ mod architecture;
 mod chiefonboarding;
 mod console;
 mod directory;
+mod exposure;
+mod flags;
 mod fuzz;
 mod helpers;
 mod hostile;

@@ -81,3 +81,16 @@ fn the_readme_recipes_wait_on_the_health_route_the_server_has() {
         assert!(readme.contains(needle), "README lacks {needle}");
     }
 }
+
+#[test]
+fn the_docker_recipes_give_the_admin_api_a_token() {
+    // The image answers any Host, so only a token keeps a DNS-rebinding page from its reads.
+    let compose = yaml("examples/compose.yaml");
+    assert!(compose["services"]["hr-sandbox"]["environment"]["HR_SANDBOX_ADMIN_TOKEN"].is_string());
+    let workflow = yaml("examples/github-actions.yml");
+    assert!(workflow["jobs"]["integration"]["services"]["hr-sandbox"]["env"]["HR_SANDBOX_ADMIN_TOKEN"].is_string());
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let runs: Vec<&str> = readme.lines().filter(|l| l.starts_with("docker run ")).collect();
+    assert!(!runs.is_empty() && runs.iter().all(|l| l.contains("HR_SANDBOX_ADMIN_TOKEN")), "{runs:?}");
+    assert!(readme.contains("Authorization: Bearer $HR_SANDBOX_ADMIN_TOKEN"));
+}
