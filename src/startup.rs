@@ -71,11 +71,13 @@ impl Application {
             })?,
         });
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
-        let port = listener.local_addr()?.port();
+        let bound = listener.local_addr()?;
+        let port = bound.port();
         let admin_state = web::Data::new(AdminState {
             registry: Arc::clone(&registry),
             scenarios_dir: settings.scenarios_dir.clone(),
             outbound_trust,
+            this_server: crate::outbound::ThisServer::new(bound),
         });
         let mounts: Vec<Mount> = registry
             .vendors()

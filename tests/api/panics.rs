@@ -30,7 +30,7 @@ impl VendorStore for NoState {
     fn settings(&self) -> Value {
         json!({})
     }
-    fn update_settings(&self, _: &Value) -> Result<Value, ApiError> {
+    fn update_settings(&self, _: &Value, _: &hr_sandbox::outbound::ThisServer) -> Result<Value, ApiError> {
         Ok(json!({}))
     }
     fn export(&self) -> Value {

@@ -217,7 +217,7 @@ impl VendorStore for ChiefOnboardingStore {
         json!(self.read().settings)
     }
 
-    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
         let canonical = Settings::canonical(patch);
         let state = self.reconfigure(|state| vendor_settings::patched(&state.settings, &canonical, &()))?;
         Ok(json!(state.settings))

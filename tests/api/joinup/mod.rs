@@ -3,6 +3,7 @@
 mod auth;
 mod bulk;
 mod lists;
+mod loops;
 mod rate_limits;
 mod signup;
 
