@@ -9,7 +9,7 @@
 //! loop through another server stops after one hop.
 
 use crate::common::clock::Clock;
-use crate::journal::{Answer, Journal, JournalEntry};
+use crate::journal::{Answer, Cut, Journal, JournalEntry};
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
@@ -178,6 +178,7 @@ pub async fn send(
         uri: uri.unwrap_or_default(),
         prefix_len: 0,
         headers,
+        cut: Cut::default(),
         body_len: body.len(),
         body,
         panic: None,

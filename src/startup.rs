@@ -54,6 +54,7 @@ impl Application {
         let setup = SandboxSetup {
             vendors,
             journal_limit: settings.journal_limit,
+            journal_bytes: settings.journal_bytes,
             scenarios,
             rate_limits,
             max_sandboxes: settings.max_sandboxes,

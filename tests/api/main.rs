@@ -9,6 +9,7 @@ mod fuzz;
 mod helpers;
 mod hostile;
 mod joinup;
+mod journal_budget;
 mod justworks;
 mod memory;
 mod named_sandbox;
