@@ -18,6 +18,7 @@ mod orquest;
 mod panics;
 mod process;
 mod recipes;
+mod record_caps;
 mod sandboxes;
 mod scale;
 mod scenarios;

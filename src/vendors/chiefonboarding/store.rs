@@ -85,6 +85,7 @@ impl State {
     /// insert then fails, the email is lower-cased on save, and the unique constraint applies to
     /// the lower-cased value (the serializer's own check is case-sensitive).
     pub fn insert_user(&mut self, mut user: User) -> Result<&User, ApiError> {
+        crate::common::records::room_for("users", self.users.len(), 1)?;
         let id = self.next_user_id;
         self.next_user_id += 1;
         user.email = user.email.to_lowercase();

@@ -144,7 +144,8 @@ impl State {
         kind: JobKind,
         items: Vec<super::model::BulkItem>,
         now: DateTime<Utc>,
-    ) -> String {
+    ) -> Result<String, crate::common::error::ApiError> {
+        crate::common::records::room_for("bulk jobs", self.jobs.len(), 1)?;
         // The docs' `created` has millisecond precision.
         let created = now - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos() % 1_000_000));
         let id = self.object_id(created);
@@ -152,7 +153,7 @@ impl State {
         let span = i64::try_from(self.settings.bulk_processing_seconds).ok().and_then(clock::span);
         let due = created + span.unwrap_or_default();
         self.jobs.push(Job { id: id.clone(), kind, tenant, created, due, items, report: None });
-        id
+        Ok(id)
     }
 
     /// A tenant's job of one kind (another tenant's, or the other endpoint's, is not found).
