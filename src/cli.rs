@@ -49,6 +49,9 @@ pub struct ServeArgs {
     /// Requests kept in each sandbox's journal.
     #[arg(long, env = "HR_SANDBOX_JOURNAL_LIMIT", default_value_t = 1000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1_000_000))]
     pub journal_limit: usize,
+    /// Bytes kept in each sandbox's journal (the oldest entries go past it; at least 64 KiB).
+    #[arg(long, env = "HR_SANDBOX_JOURNAL_BYTES", default_value_t = crate::journal::DEFAULT_BYTES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(65_536..=1 << 40))]
+    pub journal_bytes: usize,
     /// Largest request body accepted, in bytes (larger ones get the vendor's 413).
     #[arg(long, env = "HR_SANDBOX_BODY_LIMIT", default_value_t = 1024 * 1024, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1 << 30))]
     pub body_limit: usize,
@@ -117,6 +120,7 @@ impl ServeArgs {
             seed: self.seed,
             vendors: self.vendors.clone(),
             journal_limit: self.journal_limit,
+            journal_bytes: self.journal_bytes,
             body_limit: self.body_limit,
             workers: self.workers,
             scenarios: self.scenarios.clone(),

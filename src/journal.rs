@@ -1,4 +1,7 @@
-//! A bounded ring buffer of the requests a sandbox answered, newest last.
+//! A bounded ring buffer of the requests a sandbox answered, newest last: at most a count of
+//! entries and a byte budget (`--journal-limit`, `--journal-bytes`), the oldest evicted first.
+//! Each entry's parts are cut to fixed sizes (body, URI, headers) and marked where cut, so an
+//! entry costs at most [`MAX_ENTRY_BYTES`] and a sandbox's journal at most its budget plus one.
 
 use crate::common::wildcard::wildcard_match;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -13,13 +16,38 @@ use std::collections::{BTreeMap, VecDeque};
 pub const BODY_LIMIT: usize = 8 * 1024;
 
 /// Request headers kept per entry (the first ones, in the order sent), so a verification can
-/// match any header a client sends; a value longer than [`HEADER_VALUE_LIMIT`] is not kept.
+/// match any header a client sends; a value longer than [`HEADER_VALUE_LIMIT`] is cut.
 pub const MAX_RECORDED_HEADERS: usize = 32;
-/// Bytes of one kept header value.
+/// Bytes of one kept header value (a longer one is cut, and the entry marked).
 pub const HEADER_VALUE_LIMIT: usize = 4096;
+/// Bytes of request header names and values kept per entry; the headers past it are not kept
+/// (the entry is marked).
+pub const HEADERS_LIMIT: usize = 16 * 1024;
+/// Bytes of the request URI kept (a longer one is cut, and the entry marked).
+pub const URI_LIMIT: usize = 8 * 1024;
+/// Default byte budget of one sandbox's journal (`--journal-bytes`).
+pub const DEFAULT_BYTES: usize = 16 * 1024 * 1024;
+/// What the budget counts for one entry at most: its fixed parts, the cut URI, request headers
+/// and body, and an answer's headers (the server's own, at most [`MAX_RECORDED_HEADERS`]) and cut body.
+pub const MAX_ENTRY_BYTES: usize = ENTRY_OVERHEAD
+    + URI_LIMIT
+    + HEADERS_LIMIT
+    + MAX_RECORDED_HEADERS * HEADER_OVERHEAD
+    + BODY_LIMIT
+    + ANSWER_HEADERS_LIMIT
+    + BODY_LIMIT;
+/// Bytes of answer header names and values kept per entry (the sandbox's own headers, and a
+/// scenario's).
+const ANSWER_HEADERS_LIMIT: usize = 16 * 1024;
+/// An entry's fixed parts (the struct, its boxed answer, a scenario label, a request id).
+const ENTRY_OVERHEAD: usize = 512;
+/// A kept header's own parts, beside its name and value bytes.
+const HEADER_OVERHEAD: usize = 2 * std::mem::size_of::<HeaderValue>();
 
 /// Distinct unmatched (vendor, method, path) groups kept; later new ones are only counted.
 const MAX_UNMATCHED_GROUPS: usize = 1000;
+/// Bytes of the paths of the unmatched groups kept; later new groups are only counted.
+const UNMATCHED_PATH_BYTES: usize = 256 * 1024;
 
 /// One request and what answered it. Holds the request's own parts (their clones are reference
 /// counts, not copies) and becomes JSON only when someone reads the journal.
@@ -43,6 +71,8 @@ pub struct JournalEntry {
     pub prefix_len: usize,
     /// The recorded request headers (see [`MAX_RECORDED_HEADERS`]).
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// What was cut from the request's URI and headers to keep the entry bounded.
+    pub cut: Cut,
     /// The first [`BODY_LIMIT`] bytes of the request body, in their own allocation (see
     /// [`JournalEntry::keep_body`]).
     pub body: Bytes,
@@ -62,6 +92,16 @@ pub struct JournalEntry {
     pub answer: Option<Box<Answer>>,
 }
 
+/// What of a journaled request was cut (shown as `"uri_truncated"`, `"headers_truncated"`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cut {
+    /// The URI was longer than [`URI_LIMIT`].
+    pub uri: bool,
+    /// A header value was longer than [`HEADER_VALUE_LIMIT`], or headers were left out (past
+    /// [`MAX_RECORDED_HEADERS`] or [`HEADERS_LIMIT`]).
+    pub headers: bool,
+}
+
 /// The answer to a journaled request: its first headers and the start of its body, copied.
 #[derive(Debug, Clone, Default)]
 pub struct Answer {
@@ -79,8 +119,17 @@ impl Answer {
     /// refcounted buffer); only the start of a body past [`BODY_LIMIT`] is copied, so an entry
     /// never keeps a large body alive.
     pub fn keep(headers: &HeaderMap, body: Option<&Bytes>) -> Self {
-        let headers =
-            headers.iter().take(MAX_RECORDED_HEADERS).map(|(name, value)| (name.clone(), value.clone())).collect();
+        let mut room = ANSWER_HEADERS_LIMIT;
+        let headers = headers
+            .iter()
+            .take(MAX_RECORDED_HEADERS)
+            .take_while(|(name, value)| {
+                let fits = name.as_str().len() + value.len() <= room;
+                room = room.saturating_sub(name.as_str().len() + value.len());
+                fits
+            })
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
         let kept = match body {
             Some(body) if body.len() <= BODY_LIMIT => body.clone(),
             Some(body) => Bytes::copy_from_slice(&body[..BODY_LIMIT]),
@@ -90,15 +139,39 @@ impl Answer {
     }
 }
 
-/// The headers a journal entry keeps: the first [`MAX_RECORDED_HEADERS`] whose values fit in
-/// [`HEADER_VALUE_LIMIT`], copied (a slice would keep a whole read buffer alive).
-pub fn keep_headers(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
-    headers
-        .iter()
-        .filter(|(_, value)| value.len() <= HEADER_VALUE_LIMIT)
-        .take(MAX_RECORDED_HEADERS)
-        .filter_map(|(name, value)| Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?)))
-        .collect()
+/// The headers a journal entry keeps, copied (a slice would keep a whole read buffer alive):
+/// the first [`MAX_RECORDED_HEADERS`] within [`HEADERS_LIMIT`] bytes, each value cut at
+/// [`HEADER_VALUE_LIMIT`]; and whether anything was cut or left out.
+pub fn keep_headers(headers: &HeaderMap) -> (Vec<(HeaderName, HeaderValue)>, bool) {
+    let mut room = HEADERS_LIMIT;
+    let mut cut = headers.len() > MAX_RECORDED_HEADERS;
+    let mut kept = Vec::with_capacity(headers.len().min(MAX_RECORDED_HEADERS));
+    for (name, value) in headers.iter().take(MAX_RECORDED_HEADERS) {
+        let bytes = value.as_bytes();
+        let len = bytes.len().min(HEADER_VALUE_LIMIT).min(room.saturating_sub(name.as_str().len()));
+        if name.as_str().len() + len > room || (len == 0 && !bytes.is_empty()) {
+            cut = true;
+            break;
+        }
+        cut |= len < bytes.len();
+        // A prefix of a valid value is valid (no byte of a value is special).
+        if let Ok(value) = HeaderValue::from_bytes(&bytes[..len]) {
+            room -= name.as_str().len() + len;
+            kept.push((name.clone(), value));
+        }
+    }
+    (kept, cut)
+}
+
+/// The URI a journal entry keeps, copied: at most [`URI_LIMIT`] bytes; and whether it was cut.
+pub fn keep_uri(uri: &Uri) -> (Uri, bool) {
+    let text = uri.to_string();
+    if text.len() <= URI_LIMIT {
+        return (text.parse().unwrap_or_else(|_| uri.clone()), false);
+    }
+    // A URI's characters are ASCII, so any cut is at a character boundary.
+    let cut = text.get(..URI_LIMIT).and_then(|cut| cut.parse().ok());
+    (cut.unwrap_or_else(|| Uri::from_static("/")), true)
 }
 
 /// Headers as the journal shows them: name to value (the last of repeated names).
@@ -112,6 +185,24 @@ impl JournalEntry {
     pub fn keep_body(&mut self, body: &[u8]) {
         self.body = Bytes::copy_from_slice(&body[..body.len().min(BODY_LIMIT)]);
         self.body_len = body.len();
+    }
+
+    /// Bytes the journal's budget counts for this entry (at most [`MAX_ENTRY_BYTES`] plus its
+    /// scenario label and panic message): what it holds, whether or not shared with the server
+    /// (an answer's headers are the server's own).
+    pub fn weight(&self) -> usize {
+        let headers = |headers: &[(HeaderName, HeaderValue)]| {
+            headers.iter().map(|(name, value)| name.as_str().len() + value.len() + HEADER_OVERHEAD).sum::<usize>()
+        };
+        let answer = self.answer.as_ref().map_or(0, |a| headers(&a.headers) + a.body.len());
+        let text = self.scenario.as_ref().map_or(0, String::len) + self.panic.as_ref().map_or(0, String::len);
+        ENTRY_OVERHEAD
+            + self.uri.path_and_query().map_or(0, |p| p.as_str().len())
+            + self.uri.authority().map_or(0, |a| a.as_str().len())
+            + headers(&self.headers)
+            + self.body.len()
+            + answer
+            + text
     }
 
     /// The path relative to the vendor prefix, e.g. `/api/employees/`.
@@ -139,6 +230,12 @@ impl Serialize for JournalEntry {
             map.serialize_entry("url", &self.uri.to_string())?;
         }
         map.serialize_entry("headers", &headers)?;
+        if self.cut.headers {
+            map.serialize_entry("headers_truncated", &true)?;
+        }
+        if self.cut.uri {
+            map.serialize_entry("uri_truncated", &true)?;
+        }
         map.serialize_entry("body", &body)?;
         map.serialize_entry("body_truncated", &body_truncated)?;
         map.serialize_entry("status", &self.status)?;
@@ -196,6 +293,7 @@ impl JournalFilter {
 #[derive(Debug)]
 pub struct Journal {
     limit: usize,
+    bytes: usize,
     inner: Mutex<Ring>,
 }
 
@@ -203,10 +301,14 @@ pub struct Journal {
 struct Ring {
     next_seq: u64,
     entries: VecDeque<JournalEntry>,
+    /// What the budget counts for the kept entries (the sum of their weights).
+    bytes: usize,
     /// Requests that reached no emulated operation, by (vendor, method, path); kept past the
     /// ring's eviction.
     unmatched: BTreeMap<(&'static str, String, String), Unmatched>,
-    /// Unmatched requests of groups past [`MAX_UNMATCHED_GROUPS`].
+    /// Bytes of the paths in `unmatched`.
+    unmatched_bytes: usize,
+    /// Unmatched requests of groups past [`MAX_UNMATCHED_GROUPS`] or [`UNMATCHED_PATH_BYTES`].
     unmatched_overflow: u64,
 }
 
@@ -218,25 +320,29 @@ struct Unmatched {
 }
 
 impl Journal {
-    /// A journal keeping at most `limit` entries (0 keeps none).
-    pub fn new(limit: usize) -> Self {
-        Self { limit, inner: Mutex::new(Ring::default()) }
+    /// A journal keeping at most `limit` entries (0 keeps none) weighing at most `bytes` (see
+    /// [`JournalEntry::weight`]; the newest entry is kept even if it alone weighs more).
+    pub fn new(limit: usize, bytes: usize) -> Self {
+        Self { limit, bytes, inner: Mutex::new(Ring::default()) }
     }
 
-    /// Appends an entry, numbering it and dropping the oldest past the limit.
+    /// Appends an entry, numbering it and dropping the oldest past the count or the budget.
     pub fn record(&self, mut entry: JournalEntry) {
         if self.limit == 0 {
             return;
         }
+        let weight = entry.weight();
         let mut ring = self.inner.lock();
         ring.next_seq += 1;
         entry.seq = ring.next_seq;
         if entry.unmatched && entry.direction == "inbound" {
             ring.note_unmatched(&entry);
         }
-        if ring.entries.len() == self.limit {
-            ring.entries.pop_front();
+        while ring.entries.len() >= self.limit || (!ring.entries.is_empty() && ring.bytes + weight > self.bytes) {
+            let Some(oldest) = ring.entries.pop_front() else { break };
+            ring.bytes = ring.bytes.saturating_sub(oldest.weight());
         }
+        ring.bytes += weight;
         ring.entries.push_back(entry);
     }
 
@@ -290,7 +396,10 @@ impl Ring {
         if let Some(seen) = self.unmatched.get_mut(&key) {
             seen.count += 1;
             seen.last_seen = entry.at;
-        } else if self.unmatched.len() < MAX_UNMATCHED_GROUPS {
+        } else if self.unmatched.len() < MAX_UNMATCHED_GROUPS
+            && self.unmatched_bytes + key.2.len() <= UNMATCHED_PATH_BYTES
+        {
+            self.unmatched_bytes += key.2.len();
             self.unmatched.insert(key, Unmatched { count: 1, last_seen: entry.at });
         } else {
             self.unmatched_overflow += 1;

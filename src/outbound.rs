@@ -2,9 +2,14 @@
 //! over `http://` or `https://`, bounded in time, journaled as an `outbound` entry of the
 //! sandbox. HTTPS trusts the system's roots plus `--outbound-ca`. Vendors describe the call and
 //! read its result; they never touch the network or the journal themselves.
+//!
+//! No call loops: a URL that addresses this server is refused (when a hook is set, from its
+//! literal address or a `localhost` name; when called, from what the name resolves to then), and
+//! every call carries [`HOP_HEADER`]; a request that carries it never makes another call, so a
+//! loop through another server stops after one hop.
 
 use crate::common::clock::Clock;
-use crate::journal::{Answer, Journal, JournalEntry};
+use crate::journal::{Answer, Cut, Journal, JournalEntry};
 use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
@@ -12,12 +17,18 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use rustls::{ClientConfig, RootCertStore};
 use serde_json::Value;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Largest answer body read from a client.
 const ANSWER_LIMIT: usize = 1024 * 1024;
+
+/// The header every outbound call carries (`x-sandbox-hop: 1`, the call's depth in a chain of
+/// sandbox calls). A request to the sandbox that carries it came from a sandbox's call: it is
+/// answered, but the call it would trigger is not made.
+pub const HOP_HEADER: HeaderName = HeaderName::from_static("x-sandbox-hop");
 
 /// A JSON POST the sandbox makes on a vendor's behalf.
 #[derive(Debug, Clone)]
@@ -48,15 +59,102 @@ pub enum OutboundResult {
     TimedOut,
     /// No connection (refused, unresolvable, bad URL), with the reason.
     Unreachable(String),
+    /// Not made, so that no call loops (the URL is this server, or the request that triggered it
+    /// came from a sandbox's call), with the reason.
+    Refused(String),
 }
 
-/// Makes the call and journals it, at the time `clock` gives, in the sandbox's `journal`.
+/// The address this server listens on, which no outbound call may reach.
+#[derive(Debug, Clone, Copy)]
+pub struct ThisServer {
+    bound: SocketAddr,
+}
+
+impl ThisServer {
+    /// The server bound on `bound` (an unspecified IP means every local address).
+    pub fn new(bound: SocketAddr) -> Self {
+        Self { bound }
+    }
+
+    /// Refuses a URL that names this server without asking DNS: a literal address, or
+    /// `localhost` (and `*.localhost`, which resolve to loopback), at the server's port.
+    pub fn check_url(&self, url: &str) -> Result<(), String> {
+        let Some((host, port)) = host_and_port(url) else { return Ok(()) };
+        let name = host.trim_end_matches('.').to_ascii_lowercase();
+        let ips: Vec<IpAddr> = if name == "localhost" || name.ends_with(".localhost") {
+            vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from(std::net::Ipv6Addr::LOCALHOST)]
+        } else {
+            host.trim_start_matches('[').trim_end_matches(']').parse().into_iter().collect()
+        };
+        self.check_addresses(url, ips.into_iter().map(|ip| SocketAddr::new(ip, port)))
+    }
+
+    /// Refuses a URL whose host resolves, now, to this server (DNS may have changed since the
+    /// URL was set). An unresolvable name passes: the call itself then reports it.
+    async fn check_resolved(&self, url: &str) -> Result<(), String> {
+        self.check_url(url)?;
+        let Some((host, port)) = host_and_port(url) else { return Ok(()) };
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        let resolved = actix_web::web::block(move || (host.as_str(), port).to_socket_addrs().map(Vec::from_iter)).await;
+        match resolved {
+            Ok(Ok(addresses)) => self.check_addresses(url, addresses.into_iter()),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_addresses(&self, url: &str, mut addresses: impl Iterator<Item = SocketAddr>) -> Result<(), String> {
+        match addresses.find(|target| self.reaches_me(*target)) {
+            Some(target) => Err(format!(
+                "{url} addresses this server ({target}, listening on {}): a hook calling the sandbox would loop",
+                self.bound
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether a connection to `target` would reach this server's listener.
+    fn reaches_me(&self, target: SocketAddr) -> bool {
+        if target.port() != self.bound.port() {
+            return false;
+        }
+        let ip = target.ip().to_canonical();
+        let bound = self.bound.ip().to_canonical();
+        if ip == bound || ip.is_unspecified() || (bound.is_loopback() && ip.is_loopback()) {
+            return true;
+        }
+        // Bound to every address: any loopback one, or one this machine holds (binding to it works).
+        bound.is_unspecified() && (ip.is_loopback() || UdpSocket::bind((ip, 0)).is_ok())
+    }
+}
+
+/// The host and port (the scheme's default when absent) of an `http(s)://` URL.
+fn host_and_port(url: &str) -> Option<(String, u16)> {
+    let uri: Uri = url.parse().ok()?;
+    let default = if uri.scheme_str() == Some("https") { 443 } else { 80 };
+    Some((uri.host()?.to_owned(), uri.port_u16().unwrap_or(default)))
+}
+
+/// Why a request must not trigger an outbound call: it came from a sandbox's own call.
+pub fn hop_refusal(incoming: &actix_web::http::header::HeaderMap) -> Option<String> {
+    let hop = incoming.get(&HOP_HEADER)?;
+    Some(format!(
+        "the request carries {HOP_HEADER}: {} (it came from a sandbox's outbound call), so it makes no call of its own: a loop stops here",
+        String::from_utf8_lossy(hop.as_bytes())
+    ))
+}
+
+/// Makes the call and journals it, at the time `clock` gives, in the sandbox's `journal`; a
+/// call to this server is refused (logged, not journaled: nothing was sent).
 pub async fn send(
     call: &OutboundCall,
     (clock, journal): (&Clock, &Journal),
     request_id: HeaderValue,
-    trust: &Trust,
+    (trust, this): (&Trust, &ThisServer),
 ) -> OutboundResult {
+    if let Err(reason) = this.check_resolved(&call.url).await {
+        tracing::warn!(vendor = call.vendor, url = %call.url, "outbound call refused: {reason}");
+        return OutboundResult::Refused(reason);
+    }
     let started = Instant::now();
     let at = clock.now();
     let body = Bytes::from(serde_json::to_vec(&call.body).unwrap_or_default());
@@ -66,7 +164,7 @@ pub async fn send(
         _ => OutboundResult::Unreachable(format!("not an http(s):// URL: {}", call.url)),
     };
     let mut headers: Vec<(HeaderName, HeaderValue)> =
-        vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+        vec![(CONTENT_TYPE, HeaderValue::from_static("application/json")), (HOP_HEADER, HeaderValue::from_static("1"))];
     if let Some(value) = call.authorization.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
         headers.push((AUTHORIZATION, value));
     }
@@ -80,6 +178,7 @@ pub async fn send(
         uri: uri.unwrap_or_default(),
         prefix_len: 0,
         headers,
+        cut: Cut::default(),
         body_len: body.len(),
         body,
         panic: None,
@@ -101,7 +200,8 @@ pub async fn send(
 async fn post(call: &OutboundCall, body: Bytes, trust: &Trust) -> OutboundResult {
     let connector = awc::Connector::new().rustls_0_23(trust.config());
     let client = awc::Client::builder().connector(connector).timeout(call.timeout).disable_redirects().finish();
-    let mut request = client.post(&call.url).insert_header((CONTENT_TYPE, "application/json"));
+    let mut request =
+        client.post(&call.url).insert_header((CONTENT_TYPE, "application/json")).insert_header((HOP_HEADER, "1"));
     if let Some(authorization) = &call.authorization {
         request = request.insert_header((AUTHORIZATION, authorization.as_str()));
     }

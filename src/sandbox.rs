@@ -59,7 +59,7 @@ impl Sandbox {
             name: name.to_owned(),
             seed: Mutex::new(seed),
             clock,
-            journal: Journal::new(setup.journal_limit),
+            journal: Journal::new(setup.journal_limit, setup.journal_bytes),
             scenarios,
             rate_limits: RateLimiter::new(setup.rate_limits),
             stores,
@@ -222,6 +222,8 @@ pub struct SandboxSetup {
     pub vendors: Vec<Arc<dyn Vendor>>,
     /// Journal entries kept.
     pub journal_limit: usize,
+    /// Journal bytes kept (see `Journal::new`).
+    pub journal_bytes: usize,
     /// Scenarios loaded and active at start (and after a reset).
     pub scenarios: Vec<Arc<Scenario>>,
     /// Whether rate limits are enforced (`--rate-limits`).

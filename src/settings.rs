@@ -33,6 +33,8 @@ pub struct Settings {
     pub vendors: Vec<String>,
     /// Journal entries kept per sandbox.
     pub journal_limit: usize,
+    /// Journal bytes kept per sandbox (the oldest entries go past it).
+    pub journal_bytes: usize,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
     /// HTTP worker threads; `None` uses one per core.
@@ -69,6 +71,7 @@ impl Default for Settings {
             seed: 42,
             vendors: Vec::new(),
             journal_limit: 1000,
+            journal_bytes: crate::journal::DEFAULT_BYTES,
             body_limit: 1024 * 1024,
             workers: None,
             scenarios: Vec::new(),

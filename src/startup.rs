@@ -55,6 +55,7 @@ impl Application {
         let setup = SandboxSetup {
             vendors,
             journal_limit: settings.journal_limit,
+            journal_bytes: settings.journal_bytes,
             scenarios,
             rate_limits,
             max_sandboxes: settings.max_sandboxes,
@@ -73,11 +74,13 @@ impl Application {
         });
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .map_err(|e| io::Error::new(e.kind(), format!("--host {} --port {}: {e}", settings.host, settings.port)))?;
-        let port = listener.local_addr()?.port();
+        let bound = listener.local_addr()?;
+        let port = bound.port();
         let admin_state = web::Data::new(AdminState {
             registry: Arc::clone(&registry),
             scenarios_dir: settings.scenarios_dir.clone(),
             outbound_trust,
+            this_server: crate::outbound::ThisServer::new(bound),
         });
         let mounts: Vec<Mount> = registry
             .vendors()

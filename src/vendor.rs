@@ -5,7 +5,7 @@
 use crate::common::error::ApiError;
 use crate::common::snapshot::Problem;
 pub use crate::common::snapshot::Swap;
-use crate::outbound::{OutboundCall, OutboundResult};
+use crate::outbound::{OutboundCall, OutboundResult, ThisServer};
 use crate::scenario::loader::KnownVendor;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -81,8 +81,9 @@ pub trait VendorStore: AnyArc + Send + Sync {
     fn credentials(&self) -> Value;
     /// The vendor switches.
     fn settings(&self) -> Value;
-    /// Applies a partial update of the switches; a bad patch changes nothing.
-    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError>;
+    /// Applies a partial update of the switches; a bad patch (one whose hook URL addresses
+    /// `this_server`, too) changes nothing.
+    fn update_settings(&self, patch: &Value, this_server: &ThisServer) -> Result<Value, ApiError>;
     /// This vendor's part of a snapshot, `{"settings", "state"}`: everything
     /// [`VendorStore::restore`] needs to answer every request byte for byte as now.
     fn export(&self) -> Value;

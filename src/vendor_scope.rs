@@ -326,8 +326,8 @@ fn to_api_error(err: &Error) -> ApiError {
 }
 
 fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, prefix_len: usize) -> JournalEntry {
-    let headers = journal::keep_headers(req.headers());
-    let uri = req.uri().to_string().parse().unwrap_or_else(|_| req.uri().clone());
+    let (headers, headers_cut) = journal::keep_headers(req.headers());
+    let (uri, uri_cut) = journal::keep_uri(req.uri());
     JournalEntry {
         seq: 0,
         request_id: req.extensions().get::<RequestId>().map_or(HeaderValue::from_static(""), |id| id.0.clone()),
@@ -338,6 +338,7 @@ fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, 
         uri,
         prefix_len,
         headers,
+        cut: journal::Cut { uri: uri_cut, headers: headers_cut },
         body: Bytes::new(),
         body_len: 0,
         status: 0,

@@ -16,6 +16,8 @@ pub struct AdminState {
     pub scenarios_dir: std::path::PathBuf,
     /// What outbound HTTPS calls (the signup hook) trust.
     pub outbound_trust: crate::outbound::Trust,
+    /// Where this server listens: no outbound call may go there.
+    pub this_server: crate::outbound::ThisServer,
 }
 
 /// The admin state as handlers extract it.

@@ -9,7 +9,7 @@ use super::{console, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
-use crate::outbound;
+use crate::outbound::{self, OutboundResult};
 use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
 use crate::vendor::ActionOutcome;
@@ -188,7 +188,7 @@ async fn patch_settings(
     if !patch.is_object() {
         return Err(AdminError::bad_request("settings patch must be a JSON object"));
     }
-    Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.update_settings(&patch)?))
+    Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.update_settings(&patch, &admin.this_server)?))
 }
 
 /// `POST /__admin/vendors/{id}/{action}`: vendor-specific operations (minting tokens, simulating
@@ -206,12 +206,16 @@ async fn vendor_action(
     let answer = match store(&sandbox, &id)?.admin_action(&action, &body, sandbox.clock.now())? {
         ActionOutcome::Done(answer) => answer,
         ActionOutcome::Call { call, finish } => {
+            if let Some(reason) = outbound::hop_refusal(req.headers()) {
+                tracing::warn!(vendor = call.vendor, url = %call.url, "outbound call skipped: {reason}");
+                return Ok(HttpResponse::Ok().json(finish(&OutboundResult::Refused(reason), sandbox.clock.now())));
+            }
             let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
             let result = outbound::send(
                 &call,
                 (&sandbox.clock, &sandbox.journal),
                 request_id.unwrap_or(HeaderValue::from_static("")),
-                &admin.outbound_trust,
+                (&admin.outbound_trust, &admin.this_server),
             )
             .await;
             finish(&result, sandbox.clock.now())

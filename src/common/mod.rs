@@ -15,6 +15,7 @@ pub mod memo;
 pub mod names;
 pub mod pagination;
 pub mod rate_limit;
+pub mod records;
 pub mod rng;
 pub mod routing;
 pub mod seeded;

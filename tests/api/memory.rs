@@ -94,3 +94,33 @@ async fn the_journal_keeps_8_kib_of_each_body_not_the_request_buffer() {
     eprintln!("RSS: {start:.1} MiB, after 200 journaled 1 MB POSTs {after:.1} MiB");
     assert!(after - start < 50.0, "200 journaled 1 MB bodies grew RSS by {:.1} MiB", after - start);
 }
+
+/// One request as large as the server reads: a 30 KB URI, 23 headers of 4 KB and a 9 KB body.
+fn maximal_request(client: &reqwest::Client, base: &str, n: usize) -> reqwest::RequestBuilder {
+    let query = "q".repeat(30_000);
+    let mut request = client.post(format!("{base}/chiefonboarding/api/employees/{n}/?{query}"));
+    for h in 0..23 {
+        request = request.header(format!("x-filler-{h}"), "v".repeat(4000));
+    }
+    request.body("b".repeat(9000))
+}
+
+#[tokio::test]
+async fn the_journal_of_maximal_requests_stays_within_its_byte_budget() {
+    let server = start_with(&["--port", "0", "--workers", "1"], &[], "42");
+    let client = reqwest::Client::new();
+    for n in 0..50 {
+        let answer = maximal_request(&client, &server.base, n).send().await.expect("answered");
+        assert!(answer.status().as_u16() < 500, "{}", answer.status());
+    }
+    let start = rss_mib(&server);
+    for n in 0..1500 {
+        maximal_request(&client, &server.base, n).send().await.expect("answered");
+    }
+    let after = rss_mib(&server);
+    let journal: serde_json::Value =
+        client.get(format!("{}/__admin/requests", server.base)).send().await.expect("up").json().await.expect("json");
+    let kept = journal.as_array().map_or(0, Vec::len);
+    eprintln!("RSS: {start:.1} MiB, after 1500 maximal requests {after:.1} MiB ({kept} journaled)");
+    assert!(after - start < 40.0, "1500 maximal requests grew RSS by {:.1} MiB", after - start);
+}

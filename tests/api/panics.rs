@@ -30,7 +30,7 @@ impl VendorStore for NoState {
     fn settings(&self) -> Value {
         json!({})
     }
-    fn update_settings(&self, _: &Value) -> Result<Value, ApiError> {
+    fn update_settings(&self, _: &Value, _: &hr_sandbox::outbound::ThisServer) -> Result<Value, ApiError> {
         Ok(json!({}))
     }
     fn export(&self) -> Value {
@@ -69,6 +69,7 @@ async fn a_panicking_handler_answers_the_vendors_500_and_the_server_keeps_servin
     let setup = SandboxSetup {
         vendors: vec![Arc::clone(&vendor)],
         journal_limit: 10,
+        journal_bytes: 1 << 20,
         scenarios: vec![],
         rate_limits: true,
         max_sandboxes: 2,

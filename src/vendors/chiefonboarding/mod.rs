@@ -16,6 +16,7 @@
 //! - The organization row always exists, so the `/setup/` 302 of a fresh install never happens.
 //! - The unique-email message's field label is translated for `nl` only.
 //! - Reset also returns `api_access` to its default.
+//! - `message` (a TextField upstream) is refused past 10,000 characters; at most 100,000 users (409).
 
 mod auth;
 mod error;

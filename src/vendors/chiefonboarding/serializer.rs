@@ -59,6 +59,9 @@ fn non_field(message: &str) -> ApiError {
     ApiError::validation(json!({"non_field_errors": [message]}))
 }
 
+/// Characters of a user's `message` kept (refused past it with DRF's max-length message).
+pub const MESSAGE_LIMIT: usize = 10_000;
+
 /// `UserSerializer.is_valid()`.
 pub fn validate_user(input: &Input, state: &State) -> Result<UserDraft, ApiError> {
     let mut e = Errors::default();
@@ -79,7 +82,8 @@ pub fn validate_user(input: &Input, state: &State) -> Result<UserDraft, ApiError
     let phone = text(&mut e, "phone", Empty::OPTIONAL_BLANK, Some(300));
     let buddy = pk_field(input, &mut e, "buddy", Empty::NULLABLE, user_exists);
     let manager = pk_field(input, &mut e, "manager", Empty::NULLABLE, user_exists);
-    let message = text(&mut e, "message", Empty::OPTIONAL_BLANK, None);
+    // Divergence: `message` is a TextField (no max_length); the sandbox keeps at most MESSAGE_LIMIT.
+    let message = text(&mut e, "message", Empty::OPTIONAL_BLANK, Some(MESSAGE_LIMIT));
     let linkedin = text(&mut e, "linkedin", Empty::OPTIONAL_BLANK, Some(100));
     let facebook = text(&mut e, "facebook", Empty::OPTIONAL_BLANK, Some(100));
     let twitter = text(&mut e, "twitter", Empty::OPTIONAL_BLANK, Some(100));

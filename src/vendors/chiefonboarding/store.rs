@@ -85,6 +85,7 @@ impl State {
     /// insert then fails, the email is lower-cased on save, and the unique constraint applies to
     /// the lower-cased value (the serializer's own check is case-sensitive).
     pub fn insert_user(&mut self, mut user: User) -> Result<&User, ApiError> {
+        crate::common::records::room_for("users", self.users.len(), 1)?;
         let id = self.next_user_id;
         self.next_user_id += 1;
         user.email = user.email.to_lowercase();
@@ -217,7 +218,7 @@ impl VendorStore for ChiefOnboardingStore {
         json!(self.read().settings)
     }
 
-    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
         let canonical = Settings::canonical(patch);
         let state = self.reconfigure(|state| vendor_settings::patched(&state.settings, &canonical, &()))?;
         Ok(json!(state.settings))

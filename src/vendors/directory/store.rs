@@ -191,7 +191,7 @@ impl VendorStore for DirectoryStore {
         json!(Settings { seed_employees: self.read().seed_employees })
     }
 
-    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
         let current = Settings { seed_employees: self.read().seed_employees };
         let next = vendor_settings::patched(&current, patch, &())?;
         // A new count takes effect at once: the data is seeded again.

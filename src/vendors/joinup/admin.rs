@@ -9,6 +9,7 @@ use super::store::{JoinupStore, State, seeded_expiry};
 use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::snapshot::Problem;
+use crate::outbound::ThisServer;
 use crate::vendor::{ActionOutcome, Swap, VendorStore};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -72,13 +73,15 @@ impl VendorStore for JoinupStore {
         state.settings.to_json(&state.tenants)
     }
 
-    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+    fn update_settings(&self, patch: &Value, this_server: &ThisServer) -> Result<Value, ApiError> {
         let state = self.seeded.reconfigure(|state| {
             let known = Known {
                 tenants: state.tenants.iter().map(|t| t.identity.clone()).collect(),
                 users: state.users.iter().map(|u| u.identity.clone()).collect(),
             };
-            state.settings.patched(patch, &state.tenants, &known)
+            let next = state.settings.patched(patch, &state.tenants, &known)?;
+            next.check_hook_targets(this_server)?;
+            Ok(next)
         })?;
         Ok(state.settings.to_json(&state.tenants))
     }

@@ -3,6 +3,7 @@
 //! report's success lists and error map.
 
 use super::model::{BulkItem, Company, CostCenter, Employee, Job, JobKind, Mode, Operation, Report, Tenant};
+use crate::common::records;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -70,6 +71,9 @@ fn employee_item(
         (Operation::Offboarding, None) if !item.flexible => return Err(EMPLOYEE_NOT_FOUND.into()),
         (_, Some(index)) => index,
         (_, None) => {
+            if records::room_for("employees", tenant.employees.len(), 1).is_err() {
+                return Err(records::full("employees"));
+            }
             let company = resolve_company(tenant, ids, item, report).unwrap_or(tenant.companies[0].id);
             tenant.employees.push(Employee {
                 id: ids.employee,
@@ -142,6 +146,9 @@ fn cost_center_item(tenant: &mut Tenant, ids: &mut Ids, item: &BulkItem, report:
             Ok(())
         }
         (_, None) => {
+            if records::room_for("cost centers", tenant.cost_centers.len(), 1).is_err() {
+                return Err(records::full("cost centers"));
+            }
             let company = if by_company { resolve_company(tenant, ids, item, report) } else { None };
             tenant.cost_centers.push(CostCenter {
                 id: ids.cost_center,

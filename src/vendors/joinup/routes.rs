@@ -96,7 +96,7 @@ fn list_or_bulk(req: &HttpRequest, body: &Bytes, ju: &Ju, kind: JobKind) -> Answ
             let data = view::parse_json_only(req, body)?;
             let hook = req.extensions().get::<Arc<ItemError>>().cloned();
             let items = bulk::validate(&data, kind, &state.tenants[tenant], hook.as_deref())?;
-            let request_id = state.submit(tenant, kind, items, now);
+            let request_id = state.submit(tenant, kind, items, now)?;
             Ok(HttpResponse::Accepted().json(json!({"message": "Bulk task started!", "request_id": request_id})))
         }
         _ => other_method(req, &ju.store.read(now), &ju.sandbox, now, view),

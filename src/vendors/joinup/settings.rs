@@ -3,8 +3,10 @@
 
 use super::model::Tenant;
 use crate::common::clock::MAX_SPAN_SECONDS;
-use crate::common::error::ApiError;
+use crate::common::error::{ApiError, ErrorKind};
 use crate::common::vendor_settings::{self, VendorSettings, in_range};
+use crate::outbound::ThisServer;
+use actix_web::http::header::HeaderValue;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -89,6 +91,16 @@ impl Settings {
         Ok(next)
     }
 
+    /// Refuses a hook whose URL addresses this server: it would call itself forever.
+    pub fn check_hook_targets(&self, this_server: &ThisServer) -> Result<(), ApiError> {
+        for (tenant, hook) in &self.signup_hooks {
+            this_server.check_url(&hook.url).map_err(|reason| {
+                ApiError::with_message(ErrorKind::BadRequest, format!("signup_hooks.{tenant}: \"url\": {reason}"))
+            })?;
+        }
+        Ok(())
+    }
+
     fn with_sharing_of(&self, tenants: &[Tenant]) -> Self {
         let shared = tenants.iter().map(|t| (t.identity.clone(), t.shared_cost_centers)).collect();
         Self { shared_cost_centers: shared, ..self.clone() }
@@ -109,6 +121,12 @@ impl VendorSettings for Settings {
         for (tenant, hook) in &self.signup_hooks {
             if !crate::common::url::is_web_url(&hook.url) {
                 return Err(format!("signup_hooks.{tenant}: \"url\" must be an http:// or https:// URL"));
+            }
+            // A value no header may carry (a line break, NUL) would fail every call later.
+            if hook.authorization.as_deref().is_some_and(|a| HeaderValue::from_str(a).is_err()) {
+                return Err(format!(
+                    "signup_hooks.{tenant}: \"authorization\" must be a valid header value (visible ASCII, spaces and tabs; no line breaks or NUL)"
+                ));
             }
             if !(hook.timeout_seconds > 0.0 && hook.timeout_seconds <= 300.0) {
                 return Err(format!("signup_hooks.{tenant}: \"timeout_seconds\" must be in (0, 300]"));

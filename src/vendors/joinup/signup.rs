@@ -16,6 +16,9 @@ use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Signups the state keeps (the vendor state's `signups`), the newest; older ones are dropped.
+pub const SIGNUPS_KEPT: usize = 1000;
+
 /// Starts a simulated signup: the call to make, and how its answer changes the state.
 pub fn start(state: &Arc<RwLock<State>>, body: &Value) -> Result<ActionOutcome, ApiError> {
     let email = body
@@ -52,13 +55,17 @@ pub fn start(state: &Arc<RwLock<State>>, body: &Value) -> Result<ActionOutcome, 
         if let OutboundResult::Answered { status, .. } = result {
             answer["status"] = json!(status);
         }
-        if let OutboundResult::Unreachable(reason) = result {
+        if let OutboundResult::Unreachable(reason) | OutboundResult::Refused(reason) = result {
             answer["detail"] = json!(reason);
         }
         let mut state = state.write();
         let mut record = answer.clone();
         record["at"] = json!(now.to_rfc3339());
-        state.signups.push(record);
+        // Divergence: the sandbox's own record of signups keeps the newest SIGNUPS_KEPT.
+        if state.signups.len() >= SIGNUPS_KEPT {
+            state.signups.pop_front();
+        }
+        state.signups.push_back(record);
         answer
     });
     Ok(ActionOutcome::Call { call, finish })
@@ -79,6 +86,7 @@ fn apply(
         OutboundResult::Answered { .. } => return "unexpected_status",
         OutboundResult::TimedOut => return "timeout",
         OutboundResult::Unreachable(_) => return "connection_failed",
+        OutboundResult::Refused(_) => return "loop_refused",
     };
     let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
         return "invalid_answer";

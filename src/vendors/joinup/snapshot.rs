@@ -43,6 +43,8 @@ impl State {
         for (i, user) in self.users.iter().enumerate() {
             refers(user.tenant < tenants, || format!("users[{i}].tenant"), || format!("no tenant {}", user.tenant))?;
         }
+        let kept = super::signup::SIGNUPS_KEPT;
+        refers(self.signups.len() <= kept, || "signups".into(), || format!("at most {kept} are kept"))?;
         for (i, job) in self.jobs.iter().enumerate() {
             refers(job.tenant < tenants, || format!("jobs[{i}].tenant"), || format!("no tenant {}", job.tenant))?;
         }

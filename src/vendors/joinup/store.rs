@@ -16,6 +16,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 use rand::Rng;
 use serde_json::{Value, json};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// Seeded tokens expire at 2036-01-01: Joinup's private tokens have no refresh flow.
@@ -41,8 +42,8 @@ pub struct State {
     pub secret: String,
     /// Email domains registered per tenant at seed time.
     pub domains: Vec<Vec<String>>,
-    /// What each simulated signup did, oldest first.
-    pub signups: Vec<Value>,
+    /// What each simulated signup did, oldest first (the newest `signup::SIGNUPS_KEPT`).
+    pub signups: VecDeque<Value>,
     /// Id counters.
     pub ids: Ids,
     /// List bodies by tenant and URL; cleared whenever the state may have changed.
@@ -76,7 +77,7 @@ impl State {
             jobs: Vec::new(),
             secret: hex_string(&mut rng_for(seed, "joinup/jwt-secret"), 64),
             domains: seeded.domains,
-            signups: Vec::new(),
+            signups: VecDeque::new(),
             ids: Ids {
                 employee: FIRST_EMPLOYEE_ID + employees,
                 cost_center: FIRST_COST_CENTER_ID + cost_centers,
@@ -143,7 +144,8 @@ impl State {
         kind: JobKind,
         items: Vec<super::model::BulkItem>,
         now: DateTime<Utc>,
-    ) -> String {
+    ) -> Result<String, crate::common::error::ApiError> {
+        crate::common::records::room_for("bulk jobs", self.jobs.len(), 1)?;
         // The docs' `created` has millisecond precision.
         let created = now - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos() % 1_000_000));
         let id = self.object_id(created);
@@ -151,7 +153,7 @@ impl State {
         let span = i64::try_from(self.settings.bulk_processing_seconds).ok().and_then(clock::span);
         let due = created + span.unwrap_or_default();
         self.jobs.push(Job { id: id.clone(), kind, tenant, created, due, items, report: None });
-        id
+        Ok(id)
     }
 
     /// A tenant's job of one kind (another tenant's, or the other endpoint's, is not found).

@@ -318,7 +318,7 @@ impl VendorStore for JustworksStore {
         json!(self.read().settings())
     }
 
-    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
         let (current, apps) = {
             let state = self.read();
             (state.settings(), state.apps.iter().map(|a| a.client_id.clone()).collect::<Vec<_>>())

@@ -157,7 +157,7 @@ impl VendorStore for OrquestStore {
         json!(self.read().settings)
     }
 
-    fn update_settings(&self, patch: &Value) -> Result<Value, ApiError> {
+    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
         let state = self.reconfigure(|state| vendor_settings::patched(&state.settings, patch, &()))?;
         Ok(json!(state.settings))
     }

@@ -3,6 +3,7 @@
 mod auth;
 mod bulk;
 mod lists;
+mod loops;
 mod methods;
 mod rate_limits;
 mod signup;

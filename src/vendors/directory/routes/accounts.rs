@@ -55,6 +55,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
     if state.account(&email).is_some() {
         return Err(conflict(format!("an Account with email {email} already exists")));
     }
+    crate::common::records::room_for("accounts", state.accounts.len(), 1)?;
     let id = state.new_id();
     state.accounts.push(Account {
         id,

@@ -99,6 +99,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
     caller.require_admin()?;
     let (name, email, account, role) = fields(&req, &state, &caller, &body, None)?;
     let role = linked_role(&mut state, &caller, account.as_deref(), role, None)?;
+    crate::common::records::room_for("employees", state.employees.len(), 1)?;
     let id = state.new_id();
     state.employees.push(Employee {
         id,

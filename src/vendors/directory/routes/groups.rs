@@ -74,6 +74,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
     let body = object(&req, &body)?;
     let name = text(&body, "name", true)?.unwrap_or_default();
     let kind = upper(&body, "type", true)?.unwrap_or_default();
+    crate::common::records::room_for("groups", state.groups.len(), 1)?;
     let id = state.new_id();
     state.groups.push(Group {
         id,

@@ -95,6 +95,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
     if state.organizations.iter().any(|o| o.alias == alias) {
         return Err(conflict(format!("alias {alias} is already taken")));
     }
+    crate::common::records::room_for("organizations", state.organizations.len(), 1)?;
     let id = state.new_id();
     let created_at = now(&dir);
     let organization = Organization {
@@ -291,6 +292,7 @@ fn add_key(req: &HttpRequest, org: Option<&str>, body: &[u8], dir: &Dir) -> Answ
     if limit_to_role.as_deref().map_or(rank("OWNER"), rank) > rank(&caller.role) {
         return Err(bad("limitToRole: must not exceed the caller's own role"));
     }
+    crate::common::records::room_for("API keys", state.keys.len(), 1)?;
     let (id, secret) = (state.new_id(), state.new_secret());
     let key = OrganizationKey { id: id.clone(), name, secret_base64: None, limit_to_role: limit_to_role.clone() };
     state.organizations[index].keys.push(key.clone());

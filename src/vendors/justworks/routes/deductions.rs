@@ -167,7 +167,9 @@ async fn create(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
             end_date: None,
             canceled: false,
         };
-        match apply(&state, map, &mut deduction, true) {
+        let room = crate::common::records::room_for("deductions", state.deductions.len(), 1)
+            .map_err(|_| crate::common::records::full("deductions"));
+        match room.and_then(|()| apply(&state, map, &mut deduction, true)) {
             Ok(()) => {
                 deduction.id = state.new_id("deduction");
                 results.push(row(&operation_id, Some(&deduction.id), Some(&deduction.member_id), None));

@@ -77,6 +77,7 @@ async fn start_balances(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
         }
         Some(_) => return Err(bad("as_of_date must be a date")),
     };
+    crate::common::records::room_for("balance reports", state.reports.len(), 1)?;
     let report_id = state.new_id("r").trim_start_matches("r_").to_uppercase();
     let ready_at = now + chrono::Duration::seconds(state.balance_report_seconds);
     state.reports.push(BalanceReport { report_id: report_id.clone(), ready_at, member_id, policy_id, as_of_date });

@@ -100,6 +100,11 @@ fn apply(business: &mut Business, element: Element, ctx: &Context<'_>) -> Checke
     // the calendar's start keeps everything.
     let cutoff = ctx.today.checked_sub_signed(Duration::days(element.lag)).unwrap_or(NaiveDate::MIN);
     let employee_id = element.person.employee_id.clone();
+    if !business.employees.contains_key(&employee_id)
+        && crate::common::records::room_for("employees", business.employees.len(), 1).is_err()
+    {
+        return Err(conflict(crate::common::records::full("employees")));
+    }
     let user_index = match &element.user {
         Some(input) => Some(link_user(business, input, &employee_id)?),
         None => None,

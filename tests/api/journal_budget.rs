@@ -1,0 +1,57 @@
+//! The journal's per-entry cuts (URI, headers, body), each marked, and its byte budget per
+//! sandbox beside its count.
+
+use crate::helpers::{spawn_app, spawn_with};
+use hr_sandbox::settings::Settings;
+use serde_json::Value;
+
+async fn journal(app: &crate::helpers::TestApp) -> Vec<Value> {
+    app.get_json("/__admin/requests", None, 200).await.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn journal_cuts_a_long_uri_and_marks_it() {
+    let app = spawn_app().await;
+    let query = "q".repeat(20_000);
+    app.client.get(app.url(&format!("/chiefonboarding/api/employees/?{query}"))).send().await.expect("answered");
+    let entries = journal(&app).await;
+    let entry = entries.last().expect("journaled");
+    assert_eq!(entry["uri_truncated"], true);
+    assert_eq!(entry["path"], "/api/employees/");
+    let query = entry["query"].as_str().expect("query");
+    assert!(query.len() < 8 * 1024 && query.starts_with("qqq"), "{}", query.len());
+}
+
+#[tokio::test]
+async fn journal_cuts_long_header_values_and_marks_them() {
+    let app = spawn_app().await;
+    let long = "v".repeat(10_000);
+    let request = app.client.get(app.url("/chiefonboarding/api/employees/")).header("x-long", &long);
+    request.send().await.expect("answered");
+    let entries = journal(&app).await;
+    let entry = entries.last().expect("journaled");
+    assert_eq!(entry["headers_truncated"], true);
+    assert_eq!(entry["headers"]["x-long"].as_str().map(str::len), Some(4096), "cut like a body, not dropped");
+    assert!(entry.get("uri_truncated").is_none());
+}
+
+#[tokio::test]
+async fn journal_leaves_ordinary_requests_unmarked() {
+    let app = spawn_app().await;
+    app.client.get(app.url("/chiefonboarding/api/employees/")).send().await.expect("answered");
+    let entries = journal(&app).await;
+    let entry = entries.last().expect("journaled");
+    assert!(entry.get("headers_truncated").is_none() && entry.get("uri_truncated").is_none(), "{entry}");
+}
+
+#[tokio::test]
+async fn journal_evicts_the_oldest_entries_past_its_byte_budget() {
+    let app = spawn_with(Settings { journal_bytes: 64 * 1024, ..Settings::default() }).await;
+    for _ in 0..40 {
+        let request = app.client.post(app.url("/chiefonboarding/api/employees/")).body("b".repeat(8192));
+        request.send().await.expect("answered");
+    }
+    let entries = journal(&app).await;
+    assert!(entries.len() < 10, "about 64 KiB of 8 KiB bodies: {} kept", entries.len());
+    assert_eq!(entries.last().and_then(|e| e["seq"].as_u64()), Some(40), "the newest stays");
+}
