@@ -3,46 +3,21 @@
 //! Each entry's parts are cut to fixed sizes (body, URI, headers) and marked where cut, so an
 //! entry costs at most [`MAX_ENTRY_BYTES`] and a sandbox's journal at most its budget plus one.
 
+mod capture;
+
 use crate::common::wildcard::wildcard_match;
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
+pub use capture::{
+    Answer, BODY_LIMIT, Cut, DEFAULT_BYTES, HEADER_VALUE_LIMIT, HEADERS_LIMIT, MAX_ENTRY_BYTES, MAX_RECORDED_HEADERS,
+    URI_LIMIT, keep_headers, keep_uri,
+};
+use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, journal_body};
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
-
-/// Request bodies longer than this are cut in the journal (the request itself is not).
-pub const BODY_LIMIT: usize = 8 * 1024;
-
-/// Request headers kept per entry (the first ones, in the order sent), so a verification can
-/// match any header a client sends; a value longer than [`HEADER_VALUE_LIMIT`] is cut.
-pub const MAX_RECORDED_HEADERS: usize = 32;
-/// Bytes of one kept header value (a longer one is cut, and the entry marked).
-pub const HEADER_VALUE_LIMIT: usize = 4096;
-/// Bytes of request header names and values kept per entry; the headers past it are not kept
-/// (the entry is marked).
-pub const HEADERS_LIMIT: usize = 16 * 1024;
-/// Bytes of the request URI kept (a longer one is cut, and the entry marked).
-pub const URI_LIMIT: usize = 8 * 1024;
-/// Default byte budget of one sandbox's journal (`--journal-bytes`).
-pub const DEFAULT_BYTES: usize = 16 * 1024 * 1024;
-/// What the budget counts for one entry at most: its fixed parts, the cut URI, request headers
-/// and body, and an answer's headers (the server's own, at most [`MAX_RECORDED_HEADERS`]) and cut body.
-pub const MAX_ENTRY_BYTES: usize = ENTRY_OVERHEAD
-    + URI_LIMIT
-    + HEADERS_LIMIT
-    + MAX_RECORDED_HEADERS * HEADER_OVERHEAD
-    + BODY_LIMIT
-    + ANSWER_HEADERS_LIMIT
-    + BODY_LIMIT;
-/// Bytes of answer header names and values kept per entry (the sandbox's own headers, and a
-/// scenario's).
-const ANSWER_HEADERS_LIMIT: usize = 16 * 1024;
-/// An entry's fixed parts (the struct, its boxed answer, a scenario label, a request id).
-const ENTRY_OVERHEAD: usize = 512;
-/// A kept header's own parts, beside its name and value bytes.
-const HEADER_OVERHEAD: usize = 2 * std::mem::size_of::<HeaderValue>();
 
 /// Distinct unmatched (vendor, method, path) groups kept; later new ones are only counted.
 const MAX_UNMATCHED_GROUPS: usize = 1000;
@@ -90,88 +65,6 @@ pub struct JournalEntry {
     pub unmatched: bool,
     /// What answered: the sandbox's response (inbound) or the client's (outbound), when known.
     pub answer: Option<Box<Answer>>,
-}
-
-/// What of a journaled request was cut (shown as `"uri_truncated"`, `"headers_truncated"`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cut {
-    /// The URI was longer than [`URI_LIMIT`].
-    pub uri: bool,
-    /// A header value was longer than [`HEADER_VALUE_LIMIT`], or headers were left out (past
-    /// [`MAX_RECORDED_HEADERS`] or [`HEADERS_LIMIT`]).
-    pub headers: bool,
-}
-
-/// The answer to a journaled request: its first headers and the start of its body, copied.
-#[derive(Debug, Clone, Default)]
-pub struct Answer {
-    /// The recorded headers (see [`keep_headers`]); none for an outbound call's answer.
-    pub headers: Vec<(HeaderName, HeaderValue)>,
-    /// The first [`BODY_LIMIT`] bytes of the body.
-    pub body: Bytes,
-    /// The whole body's length; `None` when it was streamed and not seen.
-    pub body_len: Option<usize>,
-}
-
-impl Answer {
-    /// An answer with these headers and body (`None`: a streamed body, not seen). The answer's
-    /// own parts are shared, not copied (its headers are the server's values, its body a
-    /// refcounted buffer); only the start of a body past [`BODY_LIMIT`] is copied, so an entry
-    /// never keeps a large body alive.
-    pub fn keep(headers: &HeaderMap, body: Option<&Bytes>) -> Self {
-        let mut room = ANSWER_HEADERS_LIMIT;
-        let headers = headers
-            .iter()
-            .take(MAX_RECORDED_HEADERS)
-            .take_while(|(name, value)| {
-                let fits = name.as_str().len() + value.len() <= room;
-                room = room.saturating_sub(name.as_str().len() + value.len());
-                fits
-            })
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect();
-        let kept = match body {
-            Some(body) if body.len() <= BODY_LIMIT => body.clone(),
-            Some(body) => Bytes::copy_from_slice(&body[..BODY_LIMIT]),
-            None => Bytes::new(),
-        };
-        Self { headers, body: kept, body_len: body.map(Bytes::len) }
-    }
-}
-
-/// The headers a journal entry keeps, copied (a slice would keep a whole read buffer alive):
-/// the first [`MAX_RECORDED_HEADERS`] within [`HEADERS_LIMIT`] bytes, each value cut at
-/// [`HEADER_VALUE_LIMIT`]; and whether anything was cut or left out.
-pub fn keep_headers(headers: &HeaderMap) -> (Vec<(HeaderName, HeaderValue)>, bool) {
-    let mut room = HEADERS_LIMIT;
-    let mut cut = headers.len() > MAX_RECORDED_HEADERS;
-    let mut kept = Vec::with_capacity(headers.len().min(MAX_RECORDED_HEADERS));
-    for (name, value) in headers.iter().take(MAX_RECORDED_HEADERS) {
-        let bytes = value.as_bytes();
-        let len = bytes.len().min(HEADER_VALUE_LIMIT).min(room.saturating_sub(name.as_str().len()));
-        if name.as_str().len() + len > room || (len == 0 && !bytes.is_empty()) {
-            cut = true;
-            break;
-        }
-        cut |= len < bytes.len();
-        // A prefix of a valid value is valid (no byte of a value is special).
-        if let Ok(value) = HeaderValue::from_bytes(&bytes[..len]) {
-            room -= name.as_str().len() + len;
-            kept.push((name.clone(), value));
-        }
-    }
-    (kept, cut)
-}
-
-/// The URI a journal entry keeps, copied: at most [`URI_LIMIT`] bytes; and whether it was cut.
-pub fn keep_uri(uri: &Uri) -> (Uri, bool) {
-    let text = uri.to_string();
-    if text.len() <= URI_LIMIT {
-        return (text.parse().unwrap_or_else(|_| uri.clone()), false);
-    }
-    // A URI's characters are ASCII, so any cut is at a character boundary.
-    let cut = text.get(..URI_LIMIT).and_then(|cut| cut.parse().ok());
-    (cut.unwrap_or_else(|| Uri::from_static("/")), true)
 }
 
 /// Headers as the journal shows them: name to value (the last of repeated names).
@@ -404,42 +297,5 @@ impl Ring {
         } else {
             self.unmatched_overflow += 1;
         }
-    }
-}
-
-/// Cuts a body for the journal at a char boundary at or below [`BODY_LIMIT`] (a kept body may
-/// end inside a character, which the lossy decoding would otherwise show).
-fn journal_body(body: &[u8]) -> (Option<String>, bool) {
-    if body.is_empty() {
-        return (None, false);
-    }
-    let text = match std::str::from_utf8(body) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        // A cut inside the last character is not a decoding error worth a U+FFFD.
-        Err(e) if e.error_len().is_none() => {
-            std::borrow::Cow::Borrowed(std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default())
-        }
-        Err(_) => String::from_utf8_lossy(body),
-    };
-    if text.len() <= BODY_LIMIT {
-        return (Some(text.into_owned()), false);
-    }
-    let mut cut = BODY_LIMIT;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    (Some(text[..cut].to_owned()), true)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn journal_body_cuts_at_char_boundary() {
-        let long = "é".repeat(BODY_LIMIT);
-        let (body, cut) = journal_body(long.as_bytes());
-        assert!(cut);
-        assert!(body.is_some_and(|b| b.len() <= BODY_LIMIT));
     }
 }

@@ -5,6 +5,15 @@ use crate::chiefonboarding::post_as_admin;
 use crate::helpers::spawn_app;
 use serde_json::{Value, json};
 
+/// Seeds a vendor up to the cap. On its own client: the seeding takes long enough under load that
+/// the server closes that connection once it answers, and a pooled one would then be reset.
+async fn seed_to_the_cap(app: &crate::helpers::TestApp, vendor: &str, setting: &str) {
+    let url = app.url(&format!("/__admin/vendors/{vendor}/settings"));
+    let patch = json!({setting: 100_000});
+    let response = reqwest::Client::new().patch(url).json(&patch).send().await.expect("answered");
+    assert_eq!(response.status(), 200);
+}
+
 fn new_user(message: &str) -> Value {
     json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@acme.test", "role": 3, "message": message})
 }
@@ -12,7 +21,7 @@ fn new_user(message: &str) -> Value {
 #[tokio::test]
 async fn create_user_past_the_record_cap_is_409_in_drfs_format() {
     let app = spawn_app().await;
-    app.admin_patch("/__admin/vendors/chiefonboarding/settings", json!({"seed_users": 100_000}), 200).await;
+    seed_to_the_cap(&app, "chiefonboarding", "seed_users").await;
     let response = post_as_admin(&app, "/api/users/", new_user("")).await;
     assert_eq!(response.status(), 409);
     let body: Value = response.json().await.expect("JSON");
@@ -36,7 +45,7 @@ async fn create_user_refuses_a_message_past_10000_characters() {
 #[tokio::test]
 async fn import_employee_past_the_record_cap_fails_that_element_with_409() {
     let app = spawn_app().await;
-    app.admin_patch("/__admin/vendors/orquest/settings", json!({"seed_employees": 100_000}), 200).await;
+    seed_to_the_cap(&app, "orquest", "seed_employees").await;
     let list = "/api/v2/businesses/ACME/employees";
     let (status, results) = app
         .vendor("orquest")
@@ -49,7 +58,7 @@ async fn import_employee_past_the_record_cap_fails_that_element_with_409() {
 #[tokio::test]
 async fn bulk_onboarding_past_the_record_cap_fails_that_item_in_the_report() {
     let app = crate::joinup::spawn_unthrottled().await;
-    app.admin_patch("/__admin/vendors/joinup/settings", json!({"seed_employees": 100_000}), 200).await;
+    seed_to_the_cap(&app, "joinup", "seed_employees").await;
     let joinup = app.vendor("joinup");
     let items = json!([{"base_email": "ana.nueva@acme-iberia.test", "name": "Ana Nueva", "operation": "onboarding"}]);
     let (status, started) =
