@@ -20,6 +20,7 @@ mod recipes;
 mod sandboxes;
 mod scale;
 mod scenarios;
+mod state_bounds;
 mod state_snapshots;
 mod tls;
 mod verify;
