@@ -21,6 +21,7 @@ mod sandboxes;
 mod scale;
 mod scenarios;
 mod state_bounds;
+mod state_property;
 mod state_snapshots;
 mod tls;
 mod verify;
