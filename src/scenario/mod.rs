@@ -279,8 +279,7 @@ impl ScenarioEngine {
 }
 
 /// Whether `saved` fits the scenario compiled from its source: same name, one counter per rule
-/// (each a tally within [`ids::JSON_SAFE_INTEGER`], as counting keeps it), activated exactly
-/// when it has a place in the order. `Err` names the field.
+/// (each within [`ids::JSON_SAFE_INTEGER`]), activated exactly when placed. `Err` names the field.
 pub fn restorable(scenario: &Scenario, saved: &Saved) -> Result<(), (&'static str, String)> {
     if scenario.name != saved.name {
         return Err(("name", format!("the source names the scenario '{}'", scenario.name)));
