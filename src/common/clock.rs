@@ -46,6 +46,12 @@ fn now_at(real: DateTime<Utc>, offset: Duration) -> Result<DateTime<Utc>, ClockE
     real.checked_add_signed(offset).ok_or(ClockError)
 }
 
+/// A running clock's reading at real time `real`: never past [`LATEST`] (`apply` keeps it
+/// after [`EARLIEST`], and real time only moves on).
+fn running(real: DateTime<Utc>, offset: Duration) -> DateTime<Utc> {
+    now_at(real, offset).map_or(LATEST, |at| at.min(LATEST))
+}
+
 /// Whether `at` is a time the sandbox clock may show.
 pub fn in_range(at: DateTime<Utc>) -> bool {
     (EARLIEST..=LATEST).contains(&at)
@@ -70,11 +76,11 @@ struct ClockState {
 }
 
 impl Clock {
-    /// The current sandbox time.
+    /// The current sandbox time. A running clock stops at [`LATEST`]: it shows that instant
+    /// (still not frozen) until it is set, advanced back or reset.
     pub fn now(&self) -> DateTime<Utc> {
         let state = *self.state.lock();
-        // `apply` keeps `real + offset` within [EARLIEST, LATEST], so this cannot overflow.
-        state.frozen_at.unwrap_or_else(|| Utc::now() + state.offset)
+        state.frozen_at.unwrap_or_else(|| running(Utc::now(), state.offset))
     }
 
     /// Whether the clock is frozen.
@@ -89,6 +95,10 @@ impl Clock {
         let mut state = self.state.lock();
         let real = Utc::now();
         let mut next = *state;
+        if next.frozen_at.is_none() && running(real, next.offset) == LATEST {
+            // A clock stopped at the bound moves on from there, not from where it would be.
+            next.offset = LATEST.signed_duration_since(real);
+        }
         match (change.frozen, next.frozen_at) {
             (Some(true), None) => next.frozen_at = Some(now_at(real, next.offset)?),
             (Some(false), Some(at)) => {

@@ -1,6 +1,6 @@
 //! Vendor-neutral building blocks any vendor may use: error kinds, clock, RNG, JWT, the
 //! `Authorization` header split, JSON media types, email and URL checks, query pagination, the memo, wildcards, snapshots,
-//! bounded reads of files named by flags.
+//! id counters, record caps, bounded reads of files named by flags.
 //! What belongs to one web framework lives in `crate::families`.
 
 pub mod auth_header;
@@ -9,6 +9,7 @@ pub mod clock;
 pub mod email;
 pub mod error;
 pub mod expiring;
+pub mod ids;
 pub mod jwt;
 pub mod media;
 pub mod memo;

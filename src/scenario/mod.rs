@@ -10,6 +10,7 @@ pub mod matcher;
 pub mod model;
 
 use crate::common::error::ErrorKind;
+use crate::common::ids;
 use crate::common::rng::{SandboxRng, rng_for};
 use actix_web::http::header::RETRY_AFTER;
 use chrono::{DateTime, Utc};
@@ -263,9 +264,9 @@ impl ScenarioEngine {
             let Some(activated_at) = entry.activated_at else { continue };
             let rule = &scenario.rules[rule_index];
             let counters = &mut entry.counters[rule_index];
-            counters.matched += 1;
+            ids::tally(&mut counters.matched);
             let Some(retry_after) = fires(&rule.fire, counters, activated_at, now, rng) else { continue };
-            counters.fired += 1;
+            ids::tally(&mut counters.fired);
             let delay = rule.delay.map(|d| sample(d, rng));
             return Some(Decision {
                 label: format!("{}#{rule_index}", scenario.name),
@@ -277,14 +278,17 @@ impl ScenarioEngine {
     }
 }
 
-/// Whether `saved` fits the scenario compiled from its source: same name, one counter per rule,
-/// activated exactly when it has a place in the order. `Err` names the field.
+/// Whether `saved` fits the scenario compiled from its source: same name, one counter per rule
+/// (each within [`ids::JSON_SAFE_INTEGER`]), activated exactly when placed. `Err` names the field.
 pub fn restorable(scenario: &Scenario, saved: &Saved) -> Result<(), (&'static str, String)> {
     if scenario.name != saved.name {
         return Err(("name", format!("the source names the scenario '{}'", scenario.name)));
     }
     if saved.rules.len() != scenario.rules.len() {
         return Err(("rules", format!("needs one counter per rule ({})", scenario.rules.len())));
+    }
+    if let Some(rule) = saved.rules.iter().position(|c| c.matched.max(c.fired) > ids::JSON_SAFE_INTEGER) {
+        return Err(("rules", format!("rule {rule}: a counter must be at most {}", ids::JSON_SAFE_INTEGER)));
     }
     if saved.activation_order.is_some() != saved.activated_at.is_some() {
         return Err(("activated_at", "is set exactly when activation_order is".to_owned()));

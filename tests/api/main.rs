@@ -24,6 +24,8 @@ mod record_caps;
 mod sandboxes;
 mod scale;
 mod scenarios;
+mod state_bounds;
+mod state_property;
 mod state_snapshots;
 mod tls;
 mod verify;

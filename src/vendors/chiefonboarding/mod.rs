@@ -5,7 +5,8 @@
 //! `POST /api/offboarding/`; DRF's dispatch order (406/`?format` 404, 401 with
 //! `WWW-Authenticate: Token`, 403, 405, 415, JSON parse errors with Python's messages, 400 field
 //! errors); `Allow` on every answer; HEAD and OPTIONS; APPEND_SLASH 301s; Django's HTML 404/500
-//! pages; both real 500s (missing `role`; a case-only duplicate email); `start_day: null` for a
+//! pages; the real 500s (missing `role`; a case-only duplicate email; user ids past PostgreSQL's
+//! `integer`, 2,147,483,647); `start_day: null` for a
 //! new hire saving the user and then answering 500; `Accept-Language` translations;
 //! `API_ACCESS` as the setting `api_access`; JSON, form and multipart bodies; removing a user (an
 //! admin action) revokes its token.

@@ -3,6 +3,7 @@
 
 use super::settings::Settings;
 use super::store::State;
+use crate::common::ids;
 use crate::common::snapshot::{self, Problem, refers};
 use crate::common::vendor_settings;
 use serde_json::{Value, json};
@@ -23,8 +24,9 @@ impl State {
     }
 
     /// Every reference of a restored state names something that exists; ids are unique and
-    /// below the next one.
+    /// below the next one, which is within PostgreSQL's `integer`.
     fn check_references(&self) -> Result<(), Problem> {
+        ids::check_counter(self.next_user_id, ids::POSTGRES_INTEGER, || "next_user_id".into())?;
         for (key, user) in &self.users {
             let at = |field: &str| format!("users.{key}.{field}");
             refers(*key == user.id, || at("id"), || format!("must equal its key {key}"))?;

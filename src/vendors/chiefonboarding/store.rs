@@ -4,6 +4,7 @@ use super::model::{EmployeeView, Organization, Sequence, SequenceView, User};
 use super::seed;
 use super::settings::Settings;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::ids;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
 use crate::common::snapshot::Problem;
@@ -86,8 +87,13 @@ impl State {
     /// the lower-cased value (the serializer's own check is case-sensitive).
     pub fn insert_user(&mut self, mut user: User) -> Result<&User, ApiError> {
         crate::common::records::room_for("users", self.users.len(), 1)?;
-        let id = self.next_user_id;
-        self.next_user_id += 1;
+        let id = ids::allocate(&mut self.next_user_id, ids::POSTGRES_INTEGER).map_err(|e| {
+            // What PostgreSQL raises once the `integer` sequence is used up; Django answers its 500.
+            ApiError::with_message(
+                ErrorKind::Internal,
+                format!("nextval: reached maximum value of sequence \"users_user_id_seq\" ({})", e.largest),
+            )
+        })?;
         user.email = user.email.to_lowercase();
         if self.users.values().any(|u| u.email == user.email) {
             return Err(ApiError::with_message(

@@ -3,13 +3,15 @@
 //! report's success lists and error map.
 
 use super::model::{BulkItem, Company, CostCenter, Employee, Job, JobKind, Mode, Operation, Report, Tenant};
+use crate::common::ids::{self, JSON_SAFE_INTEGER};
 use crate::common::records;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-/// The next ids to hand out (shared by every tenant, as in one database).
+/// The next ids to hand out (shared by every tenant, as in one database), each up to
+/// [`LARGEST_ID`].
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Ids {
     /// Next employee id.
@@ -18,6 +20,17 @@ pub struct Ids {
     pub cost_center: u64,
     /// Next company id.
     pub company: u64,
+}
+
+/// The largest id Joinup hands out.
+// Divergence: Joinup does not document its id column; the sandbox stops at the largest integer
+// every JSON client reads exactly (2^53 - 1), and an item that needs an id past it fails in the
+// report with `ids_exhausted`'s text.
+pub const LARGEST_ID: u64 = JSON_SAFE_INTEGER;
+
+/// The next id of `counter`, or the report's text for a used-up counter.
+fn next_id(counter: &mut u64, what: &str) -> Result<u64, String> {
+    ids::allocate(counter, LARGEST_ID).map_err(|e| format!("No {what} id left (ids stop at {})", e.largest))
 }
 
 // Divergence: Joinup does not document its report texts; these are the sandbox's own.
@@ -74,9 +87,12 @@ fn employee_item(
             if records::room_for("employees", tenant.employees.len(), 1).is_err() {
                 return Err(records::full("employees"));
             }
-            let company = resolve_company(tenant, ids, item, report).unwrap_or(tenant.companies[0].id);
+            // The id first, as a database's sequence: a failure after it burns it, never a
+            // company made for an employee that then cannot be.
+            let id = next_id(&mut ids.employee, "employee")?;
+            let company = resolve_company(tenant, ids, item, report)?.unwrap_or(tenant.companies[0].id);
             tenant.employees.push(Employee {
-                id: ids.employee,
+                id,
                 name: item.name.clone(),
                 base_email: item.key.clone(),
                 enabled: true,
@@ -86,12 +102,11 @@ fn employee_item(
                 attributes: Default::default(),
                 json: Bytes::new(),
             });
-            ids.employee += 1;
             tenant.employees.len() - 1
         }
     };
     if found.is_some()
-        && let Some(company) = resolve_company(tenant, ids, item, report)
+        && let Some(company) = resolve_company(tenant, ids, item, report)?
     {
         tenant.employees[target].company = company;
     }
@@ -139,7 +154,7 @@ fn cost_center_item(tenant: &mut Tenant, ids: &mut Ids, item: &BulkItem, report:
         // Nothing to delete: a flexible offboarding is already where it wants to be.
         (Operation::Offboarding, None) => Ok(()),
         (_, Some(index)) => {
-            if by_company && let Some(company) = resolve_company(tenant, ids, item, report) {
+            if by_company && let Some(company) = resolve_company(tenant, ids, item, report)? {
                 tenant.cost_centers[index].company = Some(company);
             }
             tenant.refresh_cost_center(index);
@@ -149,14 +164,9 @@ fn cost_center_item(tenant: &mut Tenant, ids: &mut Ids, item: &BulkItem, report:
             if records::room_for("cost centers", tenant.cost_centers.len(), 1).is_err() {
                 return Err(records::full("cost centers"));
             }
-            let company = if by_company { resolve_company(tenant, ids, item, report) } else { None };
-            tenant.cost_centers.push(CostCenter {
-                id: ids.cost_center,
-                name: item.key.clone(),
-                company,
-                json: Bytes::new(),
-            });
-            ids.cost_center += 1;
+            let id = next_id(&mut ids.cost_center, "cost center")?;
+            let company = if by_company { resolve_company(tenant, ids, item, report)? } else { None };
+            tenant.cost_centers.push(CostCenter { id, name: item.key.clone(), company, json: Bytes::new() });
             let index = tenant.cost_centers.len() - 1;
             tenant.refresh_cost_center(index);
             Ok(())
@@ -180,21 +190,28 @@ fn find_company(tenant: &Tenant, item: &BulkItem) -> Option<u64> {
     by_cif.or_else(by_name).map(|c| c.id)
 }
 
-/// Group mode: the item's company, created in the group (and reported) when unknown.
-fn resolve_company(tenant: &mut Tenant, ids: &mut Ids, item: &BulkItem, report: &mut Report) -> Option<u64> {
+/// Group mode: the item's company, created in the group (and reported) when unknown; the
+/// report's text when a company is needed and no company id is left.
+fn resolve_company(
+    tenant: &mut Tenant,
+    ids: &mut Ids,
+    item: &BulkItem,
+    report: &mut Report,
+) -> Result<Option<u64>, String> {
     if tenant.mode != Mode::Group {
-        return None;
+        return Ok(None);
     }
     if let Some(id) = find_company(tenant, item) {
-        return Some(id);
+        return Ok(Some(id));
     }
     let name = item.company_name.clone().filter(|n| !n.is_empty());
     let cif = item.company_cif.clone().filter(|c| !c.is_empty());
-    let label = name.clone().or_else(|| cif.clone())?;
-    let company =
-        Company { id: ids.company, name: name.unwrap_or_else(|| label.clone()), cif: cif.unwrap_or_default() };
-    ids.company += 1;
-    tenant.companies.push(company);
+    let Some(label) = name.clone().or_else(|| cif.clone()) else { return Ok(None) };
+    if records::room_for("companies", tenant.companies.len(), 1).is_err() {
+        return Err(records::full("companies"));
+    }
+    let id = next_id(&mut ids.company, "company")?;
+    tenant.companies.push(Company { id, name: name.unwrap_or_else(|| label.clone()), cif: cif.unwrap_or_default() });
     report.company_created.push(label);
-    tenant.companies.last().map(|c| c.id)
+    Ok(Some(id))
 }

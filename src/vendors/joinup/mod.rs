@@ -12,6 +12,8 @@
 //! Divergences (also in the README):
 //! - Report error texts, the 413 text and the group-mode "company_name or company_cif" text are
 //!   the sandbox's own (Joinup documents none of them).
+//! - Ids stop at 2^53 - 1 (Joinup documents no range); an item needing one past it fails in the
+//!   report with the sandbox's own text.
 //! - `flexible` offboarding of an unknown employee creates it disabled; onboarding a disabled
 //!   employee re-enables it.
 //! - Ties in `ordering` are broken by id; NULL dates sort last ascending (PostgreSQL).

@@ -2,8 +2,10 @@
 //! their items and reports, signups, id counters, the JWT secret) and the switches as the admin
 //! API shows them. Reading one back checks every reference before anything is swapped in.
 
+use super::jobs::LARGEST_ID;
 use super::settings::{Known, Settings};
 use super::store::State;
+use crate::common::ids;
 use crate::common::snapshot::{self, Problem, refers};
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -32,8 +34,15 @@ impl State {
         Ok(state)
     }
 
-    /// Every index and id names something that exists, and ids are unique and below their counters.
+    /// Every index and id names something that exists, and ids are unique and below their
+    /// counters, which are within their bounds.
     fn check_references(&self) -> Result<(), Problem> {
+        for (name, next) in
+            [("employee", self.ids.employee), ("cost_center", self.ids.cost_center), ("company", self.ids.company)]
+        {
+            ids::check_counter(next, LARGEST_ID, || format!("ids.{name}"))?;
+        }
+        self.check_object_ids()?;
         let tenants = self.tenants.len();
         refers(
             self.domains.len() == tenants,

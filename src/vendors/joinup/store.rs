@@ -11,6 +11,7 @@ use crate::common::clock;
 use crate::common::memo::Memo;
 use crate::common::rng::{hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
+use crate::common::snapshot::Problem;
 use bytes::Bytes;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
@@ -60,6 +61,11 @@ pub struct State {
     object_id_counter: u32,
 }
 
+/// An ObjectId's per-process part: this many lowercase hex digits.
+const OBJECT_ID_PROCESS_DIGITS: usize = 10;
+/// An ObjectId's counter is three bytes; it wraps as MongoDB's does.
+const OBJECT_ID_COUNTER_MASK: u32 = 0x00ff_ffff;
+
 impl State {
     pub(super) fn from_seed(seed: u64, settings: Settings) -> Self {
         let counts = Counts { employees: settings.seed_employees, cost_centers: settings.seed_cost_centers };
@@ -68,8 +74,8 @@ impl State {
         let employees: u64 = seeded.tenants.iter().map(|t| t.employees.len() as u64).sum();
         let cost_centers: u64 = seeded.tenants.iter().map(|t| t.cost_centers.len() as u64).sum();
         let mut object_id_rng = rng_for(seed, "joinup/object-ids");
-        let object_id_process = hex_string(&mut object_id_rng, 10);
-        let object_id_counter = object_id_rng.next_u32() & 0x00ff_ffff;
+        let object_id_process = hex_string(&mut object_id_rng, OBJECT_ID_PROCESS_DIGITS);
+        let object_id_counter = object_id_rng.next_u32() & OBJECT_ID_COUNTER_MASK;
         let mut state = Self {
             settings,
             tenants: seeded.tenants,
@@ -132,9 +138,25 @@ impl State {
 
     /// A MongoDB ObjectId: creation second, a per-sandbox value, a counter.
     fn object_id(&mut self, now: DateTime<Utc>) -> String {
-        self.object_id_counter = (self.object_id_counter + 1) & 0x00ff_ffff;
+        self.object_id_counter = self.object_id_counter.wrapping_add(1) & OBJECT_ID_COUNTER_MASK;
         let seconds = u32::try_from(now.timestamp()).unwrap_or(u32::MAX);
         format!("{seconds:08x}{}{:06x}", self.object_id_process, self.object_id_counter)
+    }
+
+    /// A snapshot's ObjectId parts are what [`State::object_id`] makes: 24 hex digits in all.
+    pub(super) fn check_object_ids(&self) -> Result<(), Problem> {
+        let process = &self.object_id_process;
+        if process.len() != OBJECT_ID_PROCESS_DIGITS || !process.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
+            return Err(Problem::at(
+                "object_id_process",
+                format!("must be {OBJECT_ID_PROCESS_DIGITS} lowercase hex digits"),
+            ));
+        }
+        if self.object_id_counter > OBJECT_ID_COUNTER_MASK {
+            return Err(Problem::at("object_id_counter", format!("must be at most {OBJECT_ID_COUNTER_MASK}")));
+        }
+        Ok(())
     }
 
     /// Queues a bulk job that finishes `bulk_processing_seconds` from `now`; its `request_id`.
