@@ -3,6 +3,7 @@
 use crate::admin::context::AdminState;
 use crate::admin::guard::AdminAccess;
 use crate::admin::routes as admin;
+use crate::body_deadline;
 use crate::forwarded;
 use crate::request_id;
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
@@ -76,6 +77,7 @@ impl Application {
             registry: Arc::clone(&registry),
             scenarios_dir: settings.scenarios_dir.clone(),
             outbound_trust,
+            snapshot_limit: settings.snapshot_limit,
         });
         let mounts: Vec<Mount> = registry
             .vendors()
@@ -90,6 +92,7 @@ impl Application {
         let body_limit = settings.body_limit;
         let access = AdminAccess { hosts: settings.admin_hosts.clone(), token: settings.admin_token.clone() };
         let trust_forwarded = settings.trust_forwarded;
+        let body_timeout = settings.body_timeout;
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(admin_state.clone())
@@ -102,6 +105,7 @@ impl Application {
             }
             app.default_service(web::to(admin::unknown_prefix))
                 .wrap(from_fn(move |req, next| forwarded::unless_trusted(trust_forwarded, req, next)))
+                .wrap(from_fn(move |req, next| body_deadline::limit(body_timeout, req, next)))
                 .wrap(from_fn(request_id::attach))
         })
         .on_connect(scenario::fault::record_socket)

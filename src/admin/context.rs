@@ -16,6 +16,8 @@ pub struct AdminState {
     pub scenarios_dir: std::path::PathBuf,
     /// What outbound HTTPS calls (the signup hook) trust.
     pub outbound_trust: crate::outbound::Trust,
+    /// Largest snapshot document read, in bytes (`--snapshot-limit`).
+    pub snapshot_limit: usize,
 }
 
 /// The admin state as handlers extract it.

@@ -3,6 +3,7 @@
 
 mod console;
 pub mod context;
+mod document;
 pub mod error;
 pub mod guard;
 pub mod model;

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod email;
 pub mod error;
 pub mod expiring;
+pub mod json_budget;
 pub mod jwt;
 pub mod media;
 pub mod memo;
