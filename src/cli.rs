@@ -1,6 +1,6 @@
 //! The command line. Every flag can also come from an `HR_SANDBOX_*` environment variable.
 
-use crate::settings::{LogFormat, RateLimits, Settings};
+use crate::settings::{DEFAULT_BODY_TIMEOUT_SECONDS, DEFAULT_SNAPSHOT_LIMIT, LogFormat, RateLimits, Settings};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -55,6 +55,15 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes (larger ones get the vendor's 413).
     #[arg(long, env = "HR_SANDBOX_BODY_LIMIT", default_value_t = 1024 * 1024, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1 << 30))]
     pub body_limit: usize,
+    /// Largest snapshot document accepted by PUT /__admin/snapshot and POST /__admin/sandboxes,
+    /// in bytes (larger ones get 413).
+    #[arg(long, env = "HR_SANDBOX_SNAPSHOT_LIMIT", default_value_t = DEFAULT_SNAPSHOT_LIMIT as u64,
+          value_parser = clap::value_parser!(u64).range(1..=(1 << 32)))]
+    pub snapshot_limit: u64,
+    /// Seconds a request body may take to arrive, headers to last byte (past it: 408, connection closed).
+    #[arg(long, env = "HR_SANDBOX_BODY_TIMEOUT", default_value_t = DEFAULT_BODY_TIMEOUT_SECONDS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
     /// HTTP worker threads (1 to 1024); one per core when omitted.
     #[arg(long, env = "HR_SANDBOX_WORKERS", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
     pub workers: Option<usize>,
@@ -122,6 +131,8 @@ impl ServeArgs {
             journal_limit: self.journal_limit,
             journal_bytes: self.journal_bytes,
             body_limit: self.body_limit,
+            snapshot_limit: usize::try_from(self.snapshot_limit).unwrap_or(usize::MAX),
+            body_timeout: std::time::Duration::from_secs(self.body_timeout),
             workers: self.workers,
             scenarios: self.scenarios.clone(),
             scenarios_dir: self.scenarios_dir.clone(),

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod admin;
+pub mod body_deadline;
 pub mod cli;
 pub mod common;
 pub mod families;

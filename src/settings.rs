@@ -20,6 +20,14 @@ pub enum RateLimits {
     Off,
 }
 
+/// Default `--snapshot-limit`: 256 MiB. The default sandbox's document is 0.7 MB; 100,000
+/// records in each of the five vendors is a few hundred MB at most, and a document costs several
+/// times its size in memory once read.
+pub const DEFAULT_SNAPSHOT_LIMIT: usize = 256 << 20;
+
+/// Default `--body-timeout`: 30 s for a whole request body (a 256 MiB snapshot needs 9 MB/s).
+pub const DEFAULT_BODY_TIMEOUT_SECONDS: u64 = 30;
+
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -37,6 +45,10 @@ pub struct Settings {
     pub journal_bytes: usize,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Largest snapshot document accepted (`PUT /__admin/snapshot`, `POST /__admin/sandboxes`), in bytes.
+    pub snapshot_limit: usize,
+    /// Longest a request body may take to arrive, from its headers to its last byte.
+    pub body_timeout: std::time::Duration,
     /// HTTP worker threads; `None` uses one per core.
     pub workers: Option<usize>,
     /// Scenario files or names (looked up in `scenarios_dir`), active from the start.
@@ -73,6 +85,8 @@ impl Default for Settings {
             journal_limit: 1000,
             journal_bytes: crate::journal::DEFAULT_BYTES,
             body_limit: 1024 * 1024,
+            snapshot_limit: DEFAULT_SNAPSHOT_LIMIT,
+            body_timeout: std::time::Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECONDS),
             workers: None,
             scenarios: Vec::new(),
             scenarios_dir: "scenarios".into(),

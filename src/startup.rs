@@ -3,6 +3,7 @@
 use crate::admin::context::AdminState;
 use crate::admin::guard::AdminAccess;
 use crate::admin::routes as admin;
+use crate::body_deadline;
 use crate::forwarded;
 use crate::request_id;
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
@@ -18,14 +19,15 @@ use std::io;
 use std::net::TcpListener;
 use std::sync::Arc;
 
-/// The JSON document of `--snapshot FILE`.
-fn read_snapshot(file: &std::path::Path) -> io::Result<serde_json::Value> {
-    // The same bound as a snapshot PUT to the admin API.
-    let text = crate::common::bounded_file::read(file, crate::admin::snapshot::BODY_LIMIT)
+/// The JSON document of `--snapshot FILE`, read with the bounds of a snapshot `PUT` to the
+/// admin API (`--snapshot-limit` and the same work budget).
+fn read_snapshot(file: &std::path::Path, limit: usize) -> io::Result<serde_json::Value> {
+    let invalid =
+        |why: String| io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: {why}", file.display()));
+    let text = crate::common::bounded_file::read(file, limit)
         .map_err(|e| io::Error::new(e.kind(), format!("--snapshot {}: {e}", file.display())))?;
-    serde_json::from_slice(&text).map_err(|e| {
-        io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: invalid JSON: {e}", file.display()))
-    })
+    crate::admin::document::budget(text.len()).check(&text).map_err(|e| invalid(e.to_string()))?;
+    serde_json::from_slice(&text).map_err(|e| invalid(format!("invalid JSON: {e}")))
 }
 
 /// A bound, not yet running server.
@@ -65,7 +67,7 @@ impl Application {
         let registry = Arc::new(match &settings.snapshot {
             None => SandboxRegistry::new(setup, settings.seed),
             Some(file) => {
-                let document = read_snapshot(file)?;
+                let document = read_snapshot(file, settings.snapshot_limit)?;
                 SandboxRegistry::with_default(setup, |name, setup| crate::snapshot::sandbox_from(name, document, setup))
             }
             .map_err(|problem| {
@@ -81,6 +83,7 @@ impl Application {
             scenarios_dir: settings.scenarios_dir.clone(),
             outbound_trust,
             this_server: crate::outbound::ThisServer::new(bound),
+            snapshot_limit: settings.snapshot_limit,
         });
         let mounts: Vec<Mount> = registry
             .vendors()
@@ -105,6 +108,7 @@ impl Application {
             );
         }
         let trust_forwarded = settings.trust_forwarded;
+        let body_timeout = settings.body_timeout;
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(admin_state.clone())
@@ -117,6 +121,7 @@ impl Application {
             }
             app.default_service(web::to(admin::unknown_prefix))
                 .wrap(from_fn(move |req, next| forwarded::unless_trusted(trust_forwarded, req, next)))
+                .wrap(from_fn(move |req, next| body_deadline::limit(body_timeout, req, next)))
                 .wrap(from_fn(request_id::attach))
         })
         .on_connect(scenario::fault::record_socket)

@@ -18,6 +18,8 @@ pub struct AdminState {
     pub outbound_trust: crate::outbound::Trust,
     /// Where this server listens: no outbound call may go there.
     pub this_server: crate::outbound::ThisServer,
+    /// Largest snapshot document read, in bytes (`--snapshot-limit`).
+    pub snapshot_limit: usize,
 }
 
 /// The admin state as handlers extract it.

@@ -3,13 +3,14 @@
 
 mod console;
 pub mod context;
+pub(crate) mod document;
 pub mod error;
 pub mod guard;
 pub mod model;
 mod openapi;
 pub mod routes;
 mod scenarios;
-pub(crate) mod snapshot;
+mod snapshot;
 mod verify;
 
 /// The admin API's OpenAPI table (for the route/document equality test).

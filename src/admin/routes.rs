@@ -5,7 +5,7 @@ use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, 
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery};
-use super::{console, openapi, scenarios, snapshot, verify};
+use super::{console, document, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
@@ -49,14 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/requests/find", [post(verify::find)]))
         .service(resource("/requests/verify", [post(verify::verify)]))
         .service(resource("/requests/unmatched", [get(verify::unmatched)]))
-        .service(
-            resource("/sandboxes", [get(list_sandboxes), post(create_sandbox)])
-                .app_data(web::PayloadConfig::new(snapshot::BODY_LIMIT)),
-        )
-        .service(
-            resource("/snapshot", [get(snapshot::get), put(snapshot::put)])
-                .app_data(web::PayloadConfig::new(snapshot::BODY_LIMIT)),
-        )
+        .service(resource("/sandboxes", [get(list_sandboxes), post(create_sandbox)]))
+        .service(resource("/snapshot", [get(snapshot::get), put(snapshot::put)]))
         .service(resource("/sandboxes/{name}", [get(get_sandbox), delete(delete_sandbox)]))
         .service(resource("/clock", [get(clock), post(set_clock)]))
         .service(resource("/scenarios", [get(scenarios::list), post(scenarios::add)]))
@@ -255,8 +249,10 @@ async fn list_sandboxes(admin: Admin) -> AdminResult {
 }
 
 /// `POST /__admin/sandboxes`: 201 with the new sandbox, seeded or made from a snapshot.
-async fn create_sandbox(admin: Admin, body: Bytes) -> AdminResult {
-    let request: CreateSandbox = required_json(&body)?;
+async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> AdminResult {
+    // A snapshot may come along: read under the snapshot limit and budget, off the worker.
+    let body = document::read_body(&req, body, admin.snapshot_limit).await?;
+    let request: CreateSandbox = document::parse(body).await?;
     let created = match (request.seed, request.snapshot) {
         (Some(_), Some(_)) => {
             return Err(AdminError::bad_request("give a seed or a snapshot (which has its own seed), not both"));

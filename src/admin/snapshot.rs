@@ -1,16 +1,13 @@
 //! `GET`/`PUT /__admin/snapshot`: a sandbox's whole state as one document, and back (the
 //! document itself is described in `crate::snapshot`).
 
-use super::context::{Admin, AdminResult, required_json, sandbox};
+use super::context::{Admin, AdminResult, sandbox};
+use super::document;
 use super::error::AdminError;
 use crate::snapshot;
-use actix_web::{HttpResponse, web};
-use bytes::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-/// A snapshot body may be far larger than a vendor request (100,000 records per vendor).
-pub const BODY_LIMIT: usize = 1 << 30;
 
 /// `?sandbox=&journal=`.
 #[derive(Debug, Deserialize)]
@@ -36,9 +33,10 @@ pub async fn get(admin: Admin, query: web::Query<SnapshotQuery>) -> AdminResult 
 
 /// `PUT /__admin/snapshot`: the sandbox's state replaced by the document; 400 with the JSON path
 /// of the first problem, and nothing changed, for a bad one.
-pub async fn put(admin: Admin, query: web::Query<SnapshotQuery>, body: Bytes) -> AdminResult {
+pub async fn put(admin: Admin, query: web::Query<SnapshotQuery>, req: HttpRequest, body: web::Payload) -> AdminResult {
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
-    let document: Value = required_json(&body)?;
+    let body = document::read_body(&req, body, admin.snapshot_limit).await?;
+    let document: Value = document::parse(body).await?;
     let restored = web::block(move || snapshot::restore(&sandbox, &document).map(|()| sandbox))
         .await
         .map_err(|e| AdminError::internal(e.to_string()))?;

@@ -10,6 +10,7 @@ pub mod email;
 pub mod error;
 pub mod expiring;
 pub mod ids;
+pub mod json_budget;
 pub mod jwt;
 pub mod media;
 pub mod memo;

@@ -2,6 +2,7 @@
 
 mod admin;
 mod architecture;
+mod bodies;
 mod chiefonboarding;
 mod console;
 mod directory;

@@ -1,0 +1,67 @@
+//! Snapshot documents as the admin API reads them (`PUT /__admin/snapshot`, `POST
+//! /__admin/sandboxes`): the body read once, up to `--snapshot-limit`, then checked against a
+//! work budget and parsed on a blocking thread, so a large or hostile document never stalls an
+//! async worker (`/__admin/health` keeps answering) and a refused one is never built.
+
+use super::error::AdminError;
+use crate::common::json_budget::Budget;
+use crate::common::snapshot::Problem;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, web};
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+/// Deepest nesting a snapshot may have: an export has 15 levels, a scenario's rules a few more.
+const MAX_DEPTH: usize = 64;
+/// Tokens (values and keys) a small document may hold regardless of its size.
+const TOKEN_ALLOWANCE: usize = 1 << 16;
+/// Bytes of document per token past the allowance. An export spends about 11; `[0,0,...]`
+/// spends 2 and would cost 40 times its size once parsed.
+const BYTES_PER_TOKEN: usize = 4;
+
+/// The budget of a document of `len` bytes: what a real export needs, and a bound on what
+/// parsing it may cost (about 80 bytes a token, so at most 20 times the document past 64 Ki
+/// tokens).
+pub fn budget(len: usize) -> Budget {
+    Budget { max_depth: MAX_DEPTH, max_tokens: TOKEN_ALLOWANCE + len / BYTES_PER_TOKEN }
+}
+
+/// The request's body, read once into one buffer (sized from `Content-Length` when given), or
+/// 413 `payload_too_large` past `limit` (`--snapshot-limit`) without reading the rest.
+pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes, AdminError> {
+    let too_large = || {
+        AdminError::with_status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("a snapshot document is at most {limit} bytes (--snapshot-limit)"),
+        )
+    };
+    let declared =
+        req.headers().get(actix_web::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AdminError::bad_request(format!("reading the body: {e}")))?;
+        if buf.len().saturating_add(chunk.len()) > limit {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// `body` as `T`, checked against [`budget`] first and parsed on a blocking thread: 400
+/// `invalid_snapshot` past the budget, 400 `bad_request` for malformed JSON.
+pub async fn parse<T: DeserializeOwned + Send + 'static>(body: Bytes) -> Result<T, AdminError> {
+    web::block(move || {
+        budget(body.len()).check(&body).map_err(|exceeded| {
+            AdminError::invalid_snapshot(&Problem::at("", format!("the document is {exceeded}")))
+        })?;
+        serde_json::from_slice(&body).map_err(|e| AdminError::bad_request(format!("invalid JSON body: {e}")))
+    })
+    .await
+    .map_err(|e| AdminError::internal(e.to_string()))?
+}

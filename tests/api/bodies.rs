@@ -1,0 +1,157 @@
+//! Request bodies are bounded in size, work and time: a large or hostile snapshot document is
+//! refused before it is built (measured as the real process's peak RSS), is read off the async
+//! workers, and no body may trickle in forever.
+
+use crate::helpers::spawn_with;
+use crate::process::{Server, start_with};
+use hr_sandbox::settings::Settings;
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::time::Duration;
+
+/// The process's peak resident memory (VmHWM), in bytes.
+fn peak_bytes(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).expect("proc status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    kib * 1024
+}
+
+/// A snapshot whose Joinup tenants are `items` (a valid header around a hostile part).
+fn with_tenants(items: &str, count: usize) -> Vec<u8> {
+    let head = r#"{"format":"hr-sandbox-snapshot","version":1,"seed":1,"clock":{"now":"2026-01-01T00:00:00Z","frozen":true},"vendors":{"joinup":{"settings":{},"state":{"tenants":["#;
+    let mut body = Vec::with_capacity(head.len() + count * (items.len() + 1) + 8);
+    body.extend_from_slice(head.as_bytes());
+    for i in 0..count {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(items.as_bytes());
+    }
+    body.extend_from_slice(b"]}}}}");
+    body
+}
+
+/// PUTs `body` as a snapshot; the peak RSS growth it caused (bytes) and the answer.
+async fn put_measured(body: Vec<u8>) -> (u64, u16, Value) {
+    let server = start_with(&["--port", "0", "--workers", "1"], &[], "42");
+    let before = peak_bytes(&server);
+    let client = reqwest::Client::new();
+    let res = client
+        .put(format!("{}/__admin/snapshot", server.base))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("answered");
+    let status = res.status().as_u16();
+    let answer: Value = res.json().await.expect("json");
+    (peak_bytes(&server).saturating_sub(before), status, answer)
+}
+
+#[tokio::test]
+async fn put_snapshot_refuses_a_30_mb_flat_array_within_3x_its_size() {
+    let body = format!("[{}0]", "0,".repeat(15_000_000)).into_bytes();
+    let size = body.len() as u64;
+    let (growth, status, answer) = put_measured(body).await;
+    assert_eq!((status, answer["error"]["code"].as_str()), (400, Some("invalid_snapshot")), "{answer}");
+    assert!(growth < 3 * size, "peak grew {growth} bytes for a {size}-byte document");
+}
+
+#[tokio::test]
+async fn put_snapshot_refuses_a_30_mb_wide_vendor_part_within_3x_its_size() {
+    let body = with_tenants("0", 15_000_000);
+    let size = body.len() as u64;
+    let (growth, status, answer) = put_measured(body).await;
+    assert_eq!((status, answer["error"]["code"].as_str()), (400, Some("invalid_snapshot")), "{answer}");
+    assert!(growth < 3 * size, "peak grew {growth} bytes for a {size}-byte document");
+}
+
+#[tokio::test]
+async fn put_snapshot_refuses_a_deep_document_as_invalid_snapshot() {
+    let app = spawn_with(Settings::default()).await;
+    let body = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    let res = app.client.put(format!("{}/__admin/snapshot", app.base)).body(body).send().await.expect("answered");
+    assert_eq!(res.status(), 400);
+    let answer: Value = res.json().await.expect("json");
+    assert_eq!(answer["error"]["code"], "invalid_snapshot", "{answer}");
+}
+
+#[tokio::test]
+async fn put_snapshot_past_the_snapshot_limit_answers_413() {
+    let app = spawn_with(Settings { snapshot_limit: 1000, ..Settings::default() }).await;
+    let body = format!("[{}0]", "0,".repeat(1000));
+    let res = app.client.put(format!("{}/__admin/snapshot", app.base)).body(body).send().await.expect("answered");
+    assert_eq!(res.status(), 413);
+    let answer: Value = res.json().await.expect("json");
+    assert_eq!(answer["error"]["code"], "payload_too_large", "{answer}");
+}
+
+#[tokio::test]
+async fn create_sandbox_past_the_snapshot_limit_answers_413() {
+    let app = spawn_with(Settings { snapshot_limit: 1000, ..Settings::default() }).await;
+    let body = format!(r#"{{"name": "big", "snapshot": {{"pad": "{}"}}}}"#, "x".repeat(2000));
+    let res = app.client.post(format!("{}/__admin/sandboxes", app.base)).body(body).send().await.expect("answered");
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn health_answers_while_a_large_snapshot_is_parsed() {
+    // Within the budget (5 bytes a value), so it is really parsed: seconds of work in a debug build.
+    let body = with_tenants("1000", 4_000_000);
+    let app = spawn_with(Settings::default()).await;
+    let put = app.client.put(format!("{}/__admin/snapshot", app.base)).body(body).send();
+    let put = tokio::spawn(put);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let health = app.client.get(format!("{}/__admin/health", app.base)).send().await.expect("answered");
+    assert_eq!(health.status(), 200);
+    assert!(!put.is_finished(), "health answered while the snapshot was still being read");
+    let refused = put.await.expect("joined").expect("answered");
+    assert_eq!(refused.status(), 400);
+}
+
+/// Sends a request's head and the first byte of its body on a raw socket, then a byte every
+/// 100 ms: what the server answers, and whether it then closed the connection.
+fn trickle(base: &str, head: &str) -> (String, bool) {
+    let address = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).expect("connects");
+    stream.set_read_timeout(Some(Duration::from_millis(100))).expect("timeout set");
+    stream.write_all(head.as_bytes()).expect("head sent");
+    let mut received = Vec::new();
+    for _ in 0..100 {
+        if stream.write_all(b" ").is_err() {
+            break;
+        }
+        let mut chunk = [0u8; 4096];
+        match stream.read(&mut chunk) {
+            Ok(0) => return (String::from_utf8_lossy(&received).into_owned(), true),
+            Ok(n) => received.extend_from_slice(&chunk[..n]),
+            Err(_) => {}
+        }
+    }
+    (String::from_utf8_lossy(&received).into_owned(), false)
+}
+
+#[tokio::test]
+async fn slow_vendor_body_answers_408_and_closes_the_connection() {
+    let app = spawn_with(Settings { body_timeout: Duration::from_secs(1), ..Settings::default() }).await;
+    let base = app.base.clone();
+    let head = "POST /chiefonboarding/api/users/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+    let (answer, closed) = tokio::task::spawn_blocking(move || trickle(&base, head)).await.expect("joined");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(closed, "the connection is closed after the 408");
+}
+
+#[tokio::test]
+async fn slow_admin_body_answers_408_and_closes_the_connection() {
+    let app = spawn_with(Settings { body_timeout: Duration::from_secs(1), ..Settings::default() }).await;
+    let base = app.base.clone();
+    let head = "PUT /__admin/snapshot HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+    let (answer, closed) = tokio::task::spawn_blocking(move || trickle(&base, head)).await.expect("joined");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(r#""code":"request_timeout""#), "{answer}");
+    assert!(closed, "the connection is closed after the 408");
+}
