@@ -39,7 +39,9 @@ pub struct JournalEntry {
     pub method: Method,
     /// The request URI as received.
     pub uri: Uri,
-    /// Length of the vendor prefix at the start of the URI's path.
+    /// The path as the router saw it (percent-decoded), when that differs from the URI's.
+    pub decoded_path: Option<Box<str>>,
+    /// Length of the vendor prefix at the start of the (decoded) path.
     pub prefix_len: usize,
     /// The recorded request headers (see [`MAX_RECORDED_HEADERS`]).
     pub headers: Vec<(HeaderName, HeaderValue)>,
@@ -114,9 +116,10 @@ impl JournalEntry {
         self.body_len = body.len();
     }
 
-    /// The path relative to the vendor prefix, e.g. `/api/employees/`.
+    /// The path relative to the vendor prefix, decoded as the router saw it, e.g. `/api/employees/`.
     pub fn path(&self) -> &str {
-        self.uri.path().get(self.prefix_len..).unwrap_or(self.uri.path())
+        let full = self.decoded_path.as_deref().unwrap_or(self.uri.path());
+        full.get(self.prefix_len..).unwrap_or(full)
     }
 }
 

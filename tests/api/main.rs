@@ -5,6 +5,7 @@ mod architecture;
 mod chiefonboarding;
 mod console;
 mod directory;
+mod encoded_paths;
 mod fuzz;
 mod helpers;
 mod hostile;
