@@ -195,14 +195,8 @@ pub const SCENARIO_HEADER: HeaderName = HeaderName::from_static("x-sandbox-scena
 /// What the scenario engine sees of a request: the path the router matched (percent-decoded,
 /// so `/%63hiefonboarding/...` is the request `/chiefonboarding/...` is), relative to the prefix.
 fn facts<'a>(req: &'a ServiceRequest, vendor: &'a str, prefix_len: usize, body: &'a [u8]) -> RequestFacts<'a> {
-    RequestFacts {
-        vendor,
-        method: req.method(),
-        path: routed_path(req).get(prefix_len..).unwrap_or(""),
-        query: req.query_string(),
-        headers: req.headers(),
-        body,
-    }
+    let path = routed_path(req).get(prefix_len..).unwrap_or("");
+    RequestFacts::new(vendor, req.method(), path, req.query_string(), req.headers(), body)
 }
 
 /// The path as the router saw it: percent-decoded except `%2F`, `%25` and `%2B`. The same

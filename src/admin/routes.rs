@@ -9,6 +9,7 @@ use super::{console, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
+use crate::scenario::matcher::check_glob;
 use crate::outbound;
 use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
@@ -226,6 +227,9 @@ async fn requests(admin: Admin, query: web::Query<RequestsQuery>) -> AdminResult
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     if query.direction.as_deref().is_some_and(|d| d != "inbound" && d != "outbound") {
         return Err(AdminError::bad_request("direction is inbound or outbound"));
+    }
+    if let Some(path) = &query.path {
+        check_glob("path", path).map_err(AdminError::bad_request)?;
     }
     let filter = JournalFilter {
         vendor: query.vendor,

@@ -1,7 +1,7 @@
 //! Reads scenario files (YAML or JSON) and compiles them, refusing anything doubtful with
 //! `file:rule N: reason`. Nothing half-loaded ever reaches an engine.
 
-use super::matcher::{Matcher, PathGlob};
+use super::matcher::{MAX_BODY_CONTAINS_CHARS, MAX_PAIRS, Matcher, PathGlob, check_glob};
 use super::model::{DelaySpec, DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec, WhenSpec};
 use super::{Action, Delay, Fault, Fire, ItemError, Rule, Scenario};
 use crate::common::error::{ApiError, ErrorKind};
@@ -159,6 +159,15 @@ pub fn compile_when(when: WhenSpec, vendors: &[KnownVendor]) -> Result<Matcher, 
             return Err(format!("unknown vendor '{id}' (known: {}, or *)", known.join(", ")));
         }
     };
+    for (field, count) in [("query", when.query.len()), ("headers", when.headers.len())] {
+        if count > MAX_PAIRS {
+            return Err(format!("{field}: {count} matchers; at most {MAX_PAIRS}"));
+        }
+    }
+    let needle = when.body_contains.as_deref().map_or(0, |needle| needle.chars().count());
+    if needle > MAX_BODY_CONTAINS_CHARS {
+        return Err(format!("body_contains: {needle} characters; at most {MAX_BODY_CONTAINS_CHARS}"));
+    }
     let method = when
         .method
         .map(|m| Method::from_bytes(m.to_ascii_uppercase().as_bytes()).map_err(|_| format!("bad method '{m}'")))
@@ -216,6 +225,12 @@ fn compile_then(
         let bulk = vendors.iter().filter(|v| vendor.is_none_or(|id| v.id == id)).any(|v| v.has_bulk_items);
         if !bulk {
             return Err(format!("item_error needs a vendor with bulk endpoints; {} has none", vendor.unwrap_or("*")));
+        }
+        if item.matching.len() > MAX_PAIRS {
+            return Err(format!("item_error.where: {} fields; at most {MAX_PAIRS}", item.matching.len()));
+        }
+        for (field, glob) in &item.matching {
+            check_glob(&format!("item_error.where.{field}"), glob)?;
         }
         Action::ItemError(Arc::new(ItemError { matching: item.matching, message: item.message, status: item.status }))
     } else if delay.is_some() {

@@ -11,6 +11,7 @@ mod helpers;
 mod hostile;
 mod joinup;
 mod justworks;
+mod matcher_budget;
 mod memory;
 mod named_sandbox;
 mod openapi;
