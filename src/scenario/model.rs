@@ -159,7 +159,7 @@ pub enum DelaySpec {
     },
 }
 
-/// `1500ms`, `2s`, `1.5s`, or a bare number of milliseconds.
+/// `1500ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number of milliseconds; at most an hour.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum DurationSpec {

@@ -21,6 +21,7 @@ mod process;
 mod recipes;
 mod sandboxes;
 mod scale;
+mod scenario_checks;
 mod scenarios;
 mod state_snapshots;
 mod tls;
