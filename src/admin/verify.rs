@@ -102,7 +102,8 @@ struct NearMisses<'e> {
 impl<'e> NearMisses<'e> {
     fn offer(&mut self, entry: &'e JournalEntry, mismatches: Vec<Mismatch>) {
         // More failed fields than the farthest kept: not closer, whatever its path.
-        if self.closest.len() == NEAR_MISSES && self.closest.last().is_some_and(|(far, _, _)| mismatches.len() > far.0) {
+        if self.closest.len() == NEAR_MISSES && self.closest.last().is_some_and(|(far, _, _)| mismatches.len() > far.0)
+        {
             return;
         }
         let closeness = (mismatches.len(), path_distance(&mismatches), std::cmp::Reverse(entry.seq));

@@ -1,8 +1,8 @@
 //! Reads scenario files (YAML or JSON) and compiles them, refusing anything doubtful with
 //! `file:rule N: reason`. Nothing half-loaded ever reaches an engine.
 
-use super::matcher::{MAX_BODY_CONTAINS_CHARS, MAX_PAIRS, Matcher, PathGlob, check_glob};
 use super::delay::{compile_delay, duration};
+use super::matcher::{MAX_BODY_CONTAINS_CHARS, MAX_PAIRS, Matcher, PathGlob, check_glob};
 use super::model::{DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec, WhenSpec};
 use super::{Action, Delay, Fault, Fire, ItemError, Rule, Scenario};
 use crate::common::error::{ApiError, ErrorKind};

@@ -222,7 +222,8 @@ impl PathGlob {
         let path = path.strip_prefix('/').unwrap_or(path);
         if !self.any_depth {
             let mut parts = path.split('/');
-            let all_match = self.segments.iter().all(|glob| parts.next().is_some_and(|part| glob.matches_segment(part)));
+            let all_match =
+                self.segments.iter().all(|glob| parts.next().is_some_and(|part| glob.matches_segment(part)));
             return all_match && parts.next().is_none();
         }
         let parts: Vec<&str> = path.split('/').collect();

@@ -14,8 +14,7 @@ const FORMS: [(&str, &str); 6] = [
     ("ci-42", "/sandboxes/ci%2D42/%63hiefonboarding/api/%65mployees/"),
 ];
 
-const UNAVAILABLE: &str =
-    "name: outage\nrules:\n  - when: {vendor: chiefonboarding, method: GET, path: /api/employees/}\n    then: {error: unavailable}\n";
+const UNAVAILABLE: &str = "name: outage\nrules:\n  - when: {vendor: chiefonboarding, method: GET, path: /api/employees/}\n    then: {error: unavailable}\n";
 
 async fn app_with_ci_42() -> TestApp {
     let app = spawn_app().await;
@@ -92,5 +91,8 @@ async fn unmatched_groups_encoded_requests_by_their_decoded_path() {
     }
     let unmatched = admin_get(&app, "/__admin/requests/unmatched").await;
     assert_eq!(unmatched["unmatched"].as_array().map(Vec::len), Some(1), "{unmatched}");
-    assert_eq!((&unmatched["unmatched"][0]["path"], &unmatched["unmatched"][0]["count"]), (&json!("/api/nope/"), &json!(3)));
+    assert_eq!(
+        (&unmatched["unmatched"][0]["path"], &unmatched["unmatched"][0]["count"]),
+        (&json!("/api/nope/"), &json!(3))
+    );
 }

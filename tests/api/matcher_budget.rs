@@ -53,7 +53,10 @@ async fn find_refuses_more_query_matchers_than_the_budget() {
 async fn verify_refuses_a_body_contains_past_the_budget() {
     let app = spawn_app().await;
     let (status, answer) = verify(&app, json!({"body_contains": "x".repeat(8193), "count": 1})).await;
-    assert_eq!((status, answer["error"]["message"].clone()), (400, json!("matcher: body_contains: 8193 characters; at most 8192")));
+    assert_eq!(
+        (status, answer["error"]["message"].clone()),
+        (400, json!("matcher: body_contains: 8193 characters; at most 8192"))
+    );
 }
 
 #[tokio::test]

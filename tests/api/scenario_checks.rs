@@ -25,7 +25,11 @@ async fn scenario_load_refuses_a_body_on_a_status_without_one() {
         ("{error: {kind: internal, status: 100}}", "error status 100 cannot carry the vendor's error body"),
     ] {
         let (status, answer) = load(&app, &rule(then)).await;
-        assert_eq!((status, answer["error"]["message"].clone()), (400, json!(format!("<body>:rule 0: {reason}"))), "{then}");
+        assert_eq!(
+            (status, answer["error"]["message"].clone()),
+            (400, json!(format!("<body>:rule 0: {reason}"))),
+            "{then}"
+        );
     }
     assert_eq!(app.get_json("/__admin/scenarios", None, 200).await, json!([]), "nothing was loaded");
 }
@@ -49,7 +53,8 @@ async fn scenario_load_refuses_the_names_of_fixed_routes() {
     for name in ["active", "shipped", "schema"] {
         let yaml = format!("name: {name}\nrules:\n  - when: {{vendor: '*'}}\n    then: {{error: internal}}\n");
         let (status, answer) = load(&app, &yaml).await;
-        let reason = format!("<body>: scenario name '{name}' is reserved: /__admin/scenarios/{name} is a fixed admin route");
+        let reason =
+            format!("<body>: scenario name '{name}' is reserved: /__admin/scenarios/{name} is a fixed admin route");
         assert_eq!((status, answer["error"]["message"].clone()), (400, json!(reason)));
         let unnamed = "rules:\n  - when: {vendor: '*'}\n    then: {error: internal}\n";
         let by_query = app.post_scenario(&format!("/__admin/scenarios?name={name}"), unnamed).await;
