@@ -11,7 +11,7 @@ use actix_web::http::{Method, Uri};
 use bytes::Bytes;
 pub use capture::{
     Answer, BODY_LIMIT, Cut, DEFAULT_BYTES, HEADER_VALUE_LIMIT, HEADERS_LIMIT, MAX_ENTRY_BYTES, MAX_RECORDED_HEADERS,
-    URI_LIMIT, keep_headers, keep_uri,
+    URI_LIMIT, keep_decoded_path, keep_headers, keep_uri,
 };
 use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, journal_body};
 use chrono::{DateTime, Utc};
@@ -42,7 +42,9 @@ pub struct JournalEntry {
     pub method: Method,
     /// The request URI as received.
     pub uri: Uri,
-    /// Length of the vendor prefix at the start of the URI's path.
+    /// The path as the router saw it (percent-decoded), when that differs from the URI's.
+    pub decoded_path: Option<Box<str>>,
+    /// Length of the vendor prefix at the start of the (decoded) path.
     pub prefix_len: usize,
     /// The recorded request headers (see [`MAX_RECORDED_HEADERS`]).
     pub headers: Vec<(HeaderName, HeaderValue)>,
@@ -92,15 +94,17 @@ impl JournalEntry {
         ENTRY_OVERHEAD
             + self.uri.path_and_query().map_or(0, |p| p.as_str().len())
             + self.uri.authority().map_or(0, |a| a.as_str().len())
+            + self.decoded_path.as_ref().map_or(0, |p| p.len())
             + headers(&self.headers)
             + self.body.len()
             + answer
             + text
     }
 
-    /// The path relative to the vendor prefix, e.g. `/api/employees/`.
+    /// The path relative to the vendor prefix, decoded as the router saw it, e.g. `/api/employees/`.
     pub fn path(&self) -> &str {
-        self.uri.path().get(self.prefix_len..).unwrap_or(self.uri.path())
+        let full = self.decoded_path.as_deref().unwrap_or(self.uri.path());
+        full.get(self.prefix_len..).unwrap_or(full)
     }
 }
 

@@ -176,6 +176,7 @@ pub async fn send(
         vendor: call.vendor,
         method: Method::POST,
         uri: uri.unwrap_or_default(),
+        decoded_path: None,
         prefix_len: 0,
         headers,
         cut: Cut::default(),

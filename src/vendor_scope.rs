@@ -192,16 +192,17 @@ fn take_sandbox_segment(req: &mut ServiceRequest) -> Option<String> {
 /// The response header naming the scenario rule that shaped a response.
 pub const SCENARIO_HEADER: HeaderName = HeaderName::from_static("x-sandbox-scenario");
 
-/// What the scenario engine sees of a request.
+/// What the scenario engine sees of a request: the path the router matched (percent-decoded,
+/// so `/%63hiefonboarding/...` is the request `/chiefonboarding/...` is), relative to the prefix.
 fn facts<'a>(req: &'a ServiceRequest, vendor: &'a str, prefix_len: usize, body: &'a [u8]) -> RequestFacts<'a> {
-    RequestFacts {
-        vendor,
-        method: req.method(),
-        path: req.path().get(prefix_len..).unwrap_or(""),
-        query: req.query_string(),
-        headers: req.headers(),
-        body,
-    }
+    let path = routed_path(req).get(prefix_len..).unwrap_or("");
+    RequestFacts::new(vendor, req.method(), path, req.query_string(), req.headers(), body)
+}
+
+/// The path as the router saw it: percent-decoded except `%2F`, `%25` and `%2B`. The same
+/// string as the URI's path (no copy) unless the client percent-encoded something.
+fn routed_path(req: &ServiceRequest) -> &str {
+    req.match_info().as_str()
 }
 
 /// Carries out a firing rule's action; errors come back as error responses for the renderer.
@@ -328,6 +329,8 @@ fn to_api_error(err: &Error) -> ApiError {
 fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, prefix_len: usize) -> JournalEntry {
     let (headers, headers_cut) = journal::keep_headers(req.headers());
     let (uri, uri_cut) = journal::keep_uri(req.uri());
+    // Only a percent-encoded path costs a copy; the prefix length counts in the routed path.
+    let decoded_path = journal::keep_decoded_path(routed_path(req), req.uri().path());
     JournalEntry {
         seq: 0,
         request_id: req.extensions().get::<RequestId>().map_or(HeaderValue::from_static(""), |id| id.0.clone()),
@@ -336,6 +339,7 @@ fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, 
         vendor,
         method: req.method().clone(),
         uri,
+        decoded_path,
         prefix_len,
         headers,
         cut: journal::Cut { uri: uri_cut, headers: headers_cut },

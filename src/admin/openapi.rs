@@ -9,6 +9,7 @@ use crate::common::routing;
 use crate::openapi::schema::{self, record};
 use crate::openapi::{self, Api, Auth, Link, Op, Param};
 use crate::sandbox::DEFAULT_SANDBOX;
+use crate::scenario::matcher::MAX_GLOB_CHARS;
 use crate::scenario::model::{ScenarioFile, WhenSpec};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -79,7 +80,7 @@ const JOURNAL: &[Param] = &[
     Param::optional("vendor", schema::string),
     Param::optional("direction", direction),
     Param::optional("method", schema::string),
-    Param::optional("path", schema::string),
+    Param::optional("path", path_filter),
     Param::optional("status", status),
     Param::optional("limit", count),
 ];
@@ -227,6 +228,11 @@ fn doc_format() -> Value {
 
 fn direction() -> Value {
     json!({"type": "string", "enum": ["inbound", "outbound"]})
+}
+
+/// The journal's `path` filter: a glob within the matchers' budget.
+fn path_filter() -> Value {
+    json!({"type": "string", "maxLength": MAX_GLOB_CHARS})
 }
 
 fn status() -> Value {

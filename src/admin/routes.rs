@@ -12,6 +12,7 @@ use crate::journal::JournalFilter;
 use crate::outbound::{self, OutboundResult};
 use crate::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
+use crate::scenario::matcher::check_glob;
 use crate::vendor::ActionOutcome;
 use actix_web::HttpMessage;
 use actix_web::dev::HttpServiceFactory;
@@ -224,6 +225,9 @@ async fn requests(admin: Admin, query: web::Query<RequestsQuery>) -> AdminResult
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     if query.direction.as_deref().is_some_and(|d| d != "inbound" && d != "outbound") {
         return Err(AdminError::bad_request("direction is inbound or outbound"));
+    }
+    if let Some(path) = &query.path {
+        check_glob("path", path).map_err(AdminError::bad_request)?;
     }
     let filter = JournalFilter {
         vendor: query.vendor,

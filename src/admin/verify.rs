@@ -54,18 +54,17 @@ impl Wanted {
         Ok(Self { when, status, direction })
     }
 
-    /// Every way `entry` differs from what is wanted.
+    /// Whether `entry` is one that is wanted.
+    fn matches(&self, entry: &JournalEntry) -> bool {
+        self.status.is_none_or(|s| s == entry.status)
+            && self.direction.as_deref().is_none_or(|d| d == entry.direction)
+            && self.when.matches(&facts(entry, &entry_headers(entry)))
+    }
+
+    /// Every way `entry` differs from what is wanted (at most one per field of the matcher,
+    /// which the budget bounds).
     fn mismatches(&self, entry: &JournalEntry) -> Vec<Mismatch> {
-        let headers: HeaderMap = entry.headers.iter().cloned().collect();
-        let facts = RequestFacts {
-            vendor: entry.vendor,
-            method: &entry.method,
-            path: entry.path(),
-            query: entry.uri.query().unwrap_or(""),
-            headers: &headers,
-            body: &entry.body,
-        };
-        let mut found = self.when.mismatches(&facts);
+        let mut found = self.when.mismatches(&facts(entry, &entry_headers(entry)));
         if let Some(status) = self.status.filter(|s| *s != entry.status) {
             found.push(Mismatch { field: "status".into(), expected: json!(status), actual: json!(entry.status) });
         }
@@ -80,20 +79,53 @@ impl Wanted {
     }
 }
 
-/// The journal split by a matcher: the matching entries (oldest first), the others with their
-/// mismatches, and how many entries were evicted before anyone could look.
-struct Split<'e> {
-    matching: Vec<&'e JournalEntry>,
-    missing: Vec<(&'e JournalEntry, Vec<Mismatch>)>,
+fn entry_headers(entry: &JournalEntry) -> HeaderMap {
+    entry.headers.iter().cloned().collect()
 }
 
-fn split<'e>(wanted: &Wanted, entries: &'e [JournalEntry]) -> Split<'e> {
-    let mut split = Split { matching: Vec::new(), missing: Vec::new() };
-    for entry in entries {
-        let mismatches = wanted.mismatches(entry);
-        if mismatches.is_empty() { split.matching.push(entry) } else { split.missing.push((entry, mismatches)) }
+fn facts<'e>(entry: &'e JournalEntry, headers: &'e HeaderMap) -> RequestFacts<'e> {
+    let query = entry.uri.query().unwrap_or("");
+    RequestFacts::new(entry.vendor, &entry.method, entry.path(), query, headers, &entry.body)
+}
+
+/// How close a near miss is; smaller is closer: fewest failed fields, then the closest path,
+/// then the newest.
+type Closeness = (usize, usize, std::cmp::Reverse<u64>);
+
+/// The [`NEAR_MISSES`] closest entries that do not match, kept while the journal is scanned, so
+/// a verification holds at most that many entries' mismatches whatever the journal's size.
+#[derive(Default)]
+struct NearMisses<'e> {
+    closest: Vec<(Closeness, &'e JournalEntry, Vec<Mismatch>)>,
+}
+
+impl<'e> NearMisses<'e> {
+    fn offer(&mut self, entry: &'e JournalEntry, mismatches: Vec<Mismatch>) {
+        // More failed fields than the farthest kept: not closer, whatever its path.
+        if self.closest.len() == NEAR_MISSES && self.closest.last().is_some_and(|(far, _, _)| mismatches.len() > far.0)
+        {
+            return;
+        }
+        let closeness = (mismatches.len(), path_distance(&mismatches), std::cmp::Reverse(entry.seq));
+        let at = self.closest.partition_point(|(kept, _, _)| *kept <= closeness);
+        if at < NEAR_MISSES {
+            self.closest.insert(at, (closeness, entry, mismatches));
+            self.closest.truncate(NEAR_MISSES);
+        }
     }
-    split
+
+    fn into_json(self) -> Vec<Value> {
+        let shown = self.closest.into_iter();
+        shown.map(|(_, entry, mismatches)| json!({"request": entry, "mismatches": mismatches})).collect()
+    }
+}
+
+/// How far the path a near miss had is from the glob wanted (0 when the path matched).
+fn path_distance(mismatches: &[Mismatch]) -> usize {
+    mismatches.iter().find(|m| m.field == "path").map_or(0, |m| {
+        let (expected, actual) = (m.expected.as_str().unwrap_or(""), m.actual.as_str().unwrap_or(""));
+        edit_distance(expected, actual)
+    })
 }
 
 fn object(body: &Bytes) -> Result<Map<String, Value>, AdminError> {
@@ -129,7 +161,7 @@ pub async fn find(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) ->
     let limit = count_field(&mut body, "limit")?.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
     let wanted = Wanted::parse(body, &admin)?;
     let (entries, evicted) = sandbox.journal.all();
-    let matching = split(&wanted, &entries).matching;
+    let matching: Vec<&JournalEntry> = entries.iter().filter(|entry| wanted.matches(entry)).collect();
     let shown = &matching[matching.len().saturating_sub(limit)..];
     Ok(HttpResponse::Ok().json(with_evicted(json!({"count": matching.len(), "requests": shown}), evicted)))
 }
@@ -156,35 +188,20 @@ pub async fn verify(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) 
     }
     let wanted = Wanted::parse(body, &admin)?;
     let (entries, evicted) = sandbox.journal.all();
-    let split = split(&wanted, &entries);
-    let count = split.matching.len() as u64;
+    let (mut count, mut near_misses) = (0_u64, NearMisses::default());
+    for entry in &entries {
+        let mismatches = wanted.mismatches(entry);
+        if mismatches.is_empty() { count += 1 } else { near_misses.offer(entry, mismatches) }
+    }
     let holds =
         exact.is_none_or(|n| count == n) && at_least.is_none_or(|n| count >= n) && at_most.is_none_or(|n| count <= n);
     if holds {
         return Ok(HttpResponse::Ok().json(with_evicted(json!({"ok": true, "count": count}), evicted)));
     }
     let answer = json!({
-        "ok": false, "count": count, "expected": expected, "near_misses": near_misses(split.missing),
+        "ok": false, "count": count, "expected": expected, "near_misses": near_misses.into_json(),
     });
     Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).json(with_evicted(answer, evicted)))
-}
-
-/// The entries closest to the matcher: fewest failed fields first, then the closest path, then
-/// the newest.
-fn near_misses(mut missing: Vec<(&JournalEntry, Vec<Mismatch>)>) -> Vec<Value> {
-    let path_distance = |mismatches: &[Mismatch]| {
-        mismatches.iter().find(|m| m.field == "path").map_or(0, |m| {
-            let (expected, actual) = (m.expected.as_str().unwrap_or(""), m.actual.as_str().unwrap_or(""));
-            edit_distance(expected, actual)
-        })
-    };
-    missing
-        .sort_by_cached_key(|(entry, mismatches)| (mismatches.len(), path_distance(mismatches), u64::MAX - entry.seq));
-    missing
-        .into_iter()
-        .take(NEAR_MISSES)
-        .map(|(entry, mismatches)| json!({"request": entry, "mismatches": mismatches}))
-        .collect()
 }
 
 /// Levenshtein distance over bytes, on at most the first 256 of each (paths are short).

@@ -21,8 +21,9 @@ pub const URI_LIMIT: usize = 8 * 1024;
 /// Default byte budget of one sandbox's journal (`--journal-bytes`).
 pub const DEFAULT_BYTES: usize = 16 * 1024 * 1024;
 /// What the budget counts for one entry at most: its fixed parts, the cut URI, request headers
-/// and body, and an answer's headers (the server's own, at most [`MAX_RECORDED_HEADERS`]) and cut body.
+/// and body, its decoded path, and an answer's headers (the server's own, at most [`MAX_RECORDED_HEADERS`]) and cut body.
 pub const MAX_ENTRY_BYTES: usize = ENTRY_OVERHEAD
+    + URI_LIMIT
     + URI_LIMIT
     + HEADERS_LIMIT
     + MAX_RECORDED_HEADERS * HEADER_OVERHEAD
@@ -117,6 +118,19 @@ pub fn keep_uri(uri: &Uri) -> (Uri, bool) {
     // A URI's characters are ASCII, so any cut is at a character boundary.
     let cut = text.get(..URI_LIMIT).and_then(|cut| cut.parse().ok());
     (cut.unwrap_or_else(|| Uri::from_static("/")), true)
+}
+
+/// The path the router saw, kept beside the URI only when percent-decoding changed it, and cut
+/// like the URI at [`URI_LIMIT`] (at a character boundary).
+pub fn keep_decoded_path(routed: &str, raw: &str) -> Option<Box<str>> {
+    if routed == raw {
+        return None;
+    }
+    let mut cut = routed.len().min(URI_LIMIT);
+    while !routed.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Some(routed[..cut].into())
 }
 
 /// Cuts a body for the journal at a char boundary at or below [`BODY_LIMIT`] (a kept body may

@@ -1,8 +1,9 @@
 //! Reads scenario files (YAML or JSON) and compiles them, refusing anything doubtful with
 //! `file:rule N: reason`. Nothing half-loaded ever reaches an engine.
 
-use super::matcher::{Matcher, PathGlob};
-use super::model::{DelaySpec, DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec, WhenSpec};
+use super::delay::{compile_delay, duration};
+use super::matcher::{MAX_BODY_CONTAINS_CHARS, MAX_PAIRS, Matcher, PathGlob, check_glob};
+use super::model::{DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec, WhenSpec};
 use super::{Action, Delay, Fault, Fire, ItemError, Rule, Scenario};
 use crate::common::error::{ApiError, ErrorKind};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -38,6 +39,14 @@ pub(super) const MAX_FILE_BYTES: usize = 1024 * 1024;
 pub const MAX_RULES: usize = 256;
 /// JSON values in a JSON scenario, like the YAML budget's node count.
 const MAX_JSON_NODES: usize = 20_000;
+
+/// Names a scenario may not take: the fixed routes under `/__admin/scenarios/`, which
+/// `DELETE /__admin/scenarios/{name}` could never reach (`schema` is the schema's route).
+pub const RESERVED_NAMES: &[&str] = &["active", "shipped", "schema"];
+
+/// Longest `window.start_after_s` or `window.duration_s`: ten years, like the other time spans
+/// a client sends (the window is counted in milliseconds, which this keeps far from overflow).
+const MAX_WINDOW_SECONDS: u64 = 10 * 366 * 24 * 3600;
 
 /// The error kinds a rule may ask for.
 const ERROR_KINDS: &[(&str, ErrorKind)] = &[
@@ -95,6 +104,12 @@ pub fn compile_text(
     };
     if !crate::common::names::valid_name(&name) {
         return Err(fail(None, format!("scenario name '{name}' must be 1 to 64 of A-Z a-z 0-9 - _ .")));
+    }
+    if RESERVED_NAMES.contains(&name.as_str()) {
+        return Err(fail(
+            None,
+            format!("scenario name '{name}' is reserved: /__admin/scenarios/{name} is a fixed admin route"),
+        ));
     }
     if parsed.rules.is_empty() {
         return Err(fail(None, "a scenario needs at least one rule".to_owned()));
@@ -159,6 +174,15 @@ pub fn compile_when(when: WhenSpec, vendors: &[KnownVendor]) -> Result<Matcher, 
             return Err(format!("unknown vendor '{id}' (known: {}, or *)", known.join(", ")));
         }
     };
+    for (field, count) in [("query", when.query.len()), ("headers", when.headers.len())] {
+        if count > MAX_PAIRS {
+            return Err(format!("{field}: {count} matchers; at most {MAX_PAIRS}"));
+        }
+    }
+    let needle = when.body_contains.as_deref().map_or(0, |needle| needle.chars().count());
+    if needle > MAX_BODY_CONTAINS_CHARS {
+        return Err(format!("body_contains: {needle} characters; at most {MAX_BODY_CONTAINS_CHARS}"));
+    }
     let method = when
         .method
         .map(|m| Method::from_bytes(m.to_ascii_uppercase().as_bytes()).map_err(|_| format!("bad method '{m}'")))
@@ -184,8 +208,15 @@ fn compile_fire(spec: &super::model::FireSpec) -> Result<Fire, String> {
     if spec.every == Some(0) {
         return Err("every must be at least 1".to_owned());
     }
-    if spec.window.as_ref().is_some_and(|window| window.duration_s == 0) {
-        return Err("window.duration_s must be at least 1".to_owned());
+    if let Some(window) = &spec.window {
+        if window.duration_s == 0 {
+            return Err("window.duration_s must be at least 1".to_owned());
+        }
+        for (field, seconds) in [("start_after_s", window.start_after_s), ("duration_s", window.duration_s)] {
+            if seconds > MAX_WINDOW_SECONDS {
+                return Err(format!("window.{field} is at most {MAX_WINDOW_SECONDS} (ten years)"));
+            }
+        }
     }
     Ok(Fire {
         times: spec.times,
@@ -216,6 +247,12 @@ fn compile_then(
         let bulk = vendors.iter().filter(|v| vendor.is_none_or(|id| v.id == id)).any(|v| v.has_bulk_items);
         if !bulk {
             return Err(format!("item_error needs a vendor with bulk endpoints; {} has none", vendor.unwrap_or("*")));
+        }
+        if item.matching.len() > MAX_PAIRS {
+            return Err(format!("item_error.where: {} fields; at most {MAX_PAIRS}", item.matching.len()));
+        }
+        for (field, glob) in &item.matching {
+            check_glob(&format!("item_error.where.{field}"), glob)?;
         }
         Action::ItemError(Arc::new(ItemError { matching: item.matching, message: item.message, status: item.status }))
     } else if delay.is_some() {
@@ -271,6 +308,10 @@ fn compile_error(spec: ErrorSpec) -> Result<ApiError, String> {
     let mut error = ApiError::new(kind);
     error.message = message;
     error.status = status.map(status_code).transpose()?;
+    if let Some(status) = error.status.filter(|s| !may_carry_body(*s)) {
+        // An error is rendered with the vendor's body, which such a status cannot carry.
+        return Err(format!("error status {} cannot carry the vendor's error body", status.as_u16()));
+    }
     error.headers = compile_headers(headers)?;
     Ok(error)
 }
@@ -283,6 +324,12 @@ fn compile_response(spec: super::model::ResponseSpec) -> Result<Action, String> 
         (None, Some(text)) => (Bytes::from(text), false),
         (None, None) => (Bytes::new(), false),
     };
+    if status == StatusCode::SWITCHING_PROTOCOLS {
+        return Err("status 101 is never allowed: the connection would switch protocols".to_owned());
+    }
+    if !body.is_empty() && !may_carry_body(status) {
+        return Err(format!("status {} has no body in HTTP; drop body/body_text", status.as_u16()));
+    }
     Ok(Action::Response { status, headers: compile_headers(spec.headers)?, body, json })
 }
 
@@ -306,55 +353,8 @@ fn status_code(code: u16) -> Result<StatusCode, String> {
         .ok_or_else(|| format!("bad status {code}"))
 }
 
-fn compile_delay(spec: DelaySpec) -> Result<Delay, String> {
-    match spec {
-        DelaySpec::Fixed(d) => Ok(Delay::Fixed(duration(&d)?)),
-        DelaySpec::Uniform { min, max } => {
-            let (min, max) = (duration(&min)?, duration(&max)?);
-            if min > max {
-                return Err("delay min is larger than max".to_owned());
-            }
-            Ok(Delay::Uniform(min, max))
-        }
-        DelaySpec::LogNormal { median, p99 } => {
-            let (median, p99) = (duration(&median)?, duration(&p99)?);
-            if median.is_zero() || p99 < median {
-                return Err("delay needs 0 < median <= p99".to_owned());
-            }
-            // p99 = exp(mu + z99 * sigma), z99 = 2.3263 (the standard normal's 99th percentile).
-            let mu = median.as_secs_f64().ln();
-            let sigma = (p99.as_secs_f64().ln() - mu) / 2.326_347_874;
-            Ok(Delay::LogNormal { mu, sigma })
-        }
-    }
-}
-
-/// `1500ms`, `2s`, `1.5s`, `250us`, or a bare number of milliseconds; at most an hour.
-pub fn duration(spec: &DurationSpec) -> Result<Duration, String> {
-    let parsed = match spec {
-        DurationSpec::Millis(ms) => Some(Duration::from_millis(*ms)),
-        DurationSpec::Text(text) => {
-            let t = text.trim();
-            let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
-                (n, 1e-3)
-            } else if let Some(n) = t.strip_suffix("us") {
-                (n, 1e-6)
-            } else if let Some(n) = t.strip_suffix('s') {
-                (n, 1.0)
-            } else if let Some(n) = t.strip_suffix('m') {
-                (n, 60.0)
-            } else {
-                (t, 1e-3)
-            };
-            number
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite() && *n >= 0.0)
-                .and_then(|n| Duration::try_from_secs_f64(n * scale).ok())
-        }
-    };
-    parsed
-        .filter(|d| *d <= Duration::from_secs(3600))
-        .ok_or_else(|| format!("bad duration {spec:?} (like 1500ms, 2s; at most 1h)"))
+/// Whether a response with this status may have a body: 1xx, 204 and 304 never do (RFC 9110
+/// 6.4.1), and bytes sent after one would be read as the start of the connection's next response.
+fn may_carry_body(status: StatusCode) -> bool {
+    !(status.is_informational() || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED)
 }

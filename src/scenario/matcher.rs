@@ -1,9 +1,30 @@
 //! Which requests a rule looks at. Compiled once at load, so matching costs a few comparisons.
+//!
+//! A matcher's size is bounded (the budget below), the same for scenario `when`s and for the
+//! journal's find and verify, since each is matched against every request or journal entry.
 
 use actix_web::http::Method;
 use actix_web::http::header::HeaderMap;
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::cell::OnceCell;
+
+/// Query parameters, or headers, one matcher may name (real rules name a handful).
+pub const MAX_PAIRS: usize = 64;
+/// Characters of a `body_contains` (the journal keeps 8 KiB of a body, so a longer one never
+/// matches there). Lengths are counted in characters, as JSON Schema's `maxLength` counts them.
+pub const MAX_BODY_CONTAINS_CHARS: usize = 8 * 1024;
+/// Characters of a glob: a path glob, a journal `path` filter, an `item_error` field glob.
+pub const MAX_GLOB_CHARS: usize = 1024;
+
+/// Refuses a glob past [`MAX_GLOB_CHARS`], naming `what` (the glob itself is not echoed).
+pub fn check_glob(what: &str, glob: &str) -> Result<(), String> {
+    let length = glob.chars().count();
+    if length > MAX_GLOB_CHARS {
+        return Err(format!("{what}: {length} characters; a glob has at most {MAX_GLOB_CHARS}"));
+    }
+    Ok(())
+}
 
 /// What the engine knows of a request when it decides.
 pub struct RequestFacts<'a> {
@@ -11,7 +32,7 @@ pub struct RequestFacts<'a> {
     pub vendor: &'a str,
     /// HTTP method.
     pub method: &'a Method,
-    /// Path relative to the vendor prefix.
+    /// Path relative to the vendor prefix, percent-decoded as the router saw it.
     pub path: &'a str,
     /// Raw query string.
     pub query: &'a str,
@@ -19,6 +40,28 @@ pub struct RequestFacts<'a> {
     pub headers: &'a HeaderMap,
     /// The buffered body.
     pub body: &'a [u8],
+    /// The query's pairs, parsed the first time a matcher needs them and then shared by every
+    /// rule: nothing is parsed (or allocated) for a request no query matcher looks at.
+    pairs: OnceCell<Vec<(String, String)>>,
+}
+
+impl<'a> RequestFacts<'a> {
+    /// The facts of one request; its query is parsed only if a matcher asks.
+    pub fn new(
+        vendor: &'a str,
+        method: &'a Method,
+        path: &'a str,
+        query: &'a str,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+    ) -> Self {
+        Self { vendor, method, path, query, headers, body, pairs: OnceCell::new() }
+    }
+
+    /// The query's `(name, value)` pairs, decoded, parsed once.
+    fn query_pairs(&self) -> &[(String, String)] {
+        self.pairs.get_or_init(|| serde_urlencoded::from_str(self.query).unwrap_or_default())
+    }
 }
 
 /// A compiled `when`.
@@ -57,7 +100,7 @@ impl Matcher {
             && self.path.as_ref().is_none_or(|glob| glob.matches(facts.path))
             && self.headers.iter().all(|(name, value)| header(facts, name) == Some(value.as_str()))
             && self.body_ok(facts)
-            && (self.query.is_empty() || self.query.iter().all(|wanted| query_pairs(facts).contains(wanted)))
+            && (self.query.is_empty() || self.query.iter().all(|wanted| facts.query_pairs().contains(wanted)))
     }
 
     /// Every way the request differs from this matcher (none when it matches), in the order
@@ -76,7 +119,7 @@ impl Matcher {
         if let Some(glob) = self.path.as_ref().filter(|glob| !glob.matches(facts.path)) {
             differ("path".into(), json!(glob.text()), json!(facts.path));
         }
-        let pairs = if self.query.is_empty() { Vec::new() } else { query_pairs(facts) };
+        let pairs = if self.query.is_empty() { &[][..] } else { facts.query_pairs() };
         for (name, value) in self.query.iter().filter(|wanted| !pairs.contains(wanted)) {
             let actual = pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
             differ(format!("query.{name}"), json!(value), json!(actual));
@@ -106,10 +149,6 @@ fn header<'f>(facts: &RequestFacts<'f>, name: &str) -> Option<&'f str> {
     facts.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn query_pairs(facts: &RequestFacts<'_>) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(facts.query).unwrap_or_default()
-}
-
 /// The start of a body, for a near miss's `actual` (a whole body would drown the answer).
 fn body_excerpt(body: &[u8]) -> Option<String> {
     const SHOWN: usize = 200;
@@ -132,6 +171,8 @@ const MAX_GLOB_SEGMENTS: usize = 64;
 #[derive(Debug, Clone)]
 pub struct PathGlob {
     segments: Vec<Part>,
+    /// Whether a segment is `**`; without one, a path matches only with as many segments.
+    any_depth: bool,
     text: String,
 }
 
@@ -145,15 +186,16 @@ enum Part {
 }
 
 impl PathGlob {
-    /// Compiles a glob; `Err` says why it is not one.
+    /// Compiles a glob; `Err` says why it is not one (without echoing a glob past the budget).
     pub fn parse(glob: &str) -> Result<Self, String> {
+        check_glob("path", glob)?;
         if !glob.starts_with('/') {
             return Err(format!("path glob '{glob}' must start with '/'"));
         }
         if glob.split('/').count() > MAX_GLOB_SEGMENTS {
             return Err(format!("path glob '{glob}' has more than {MAX_GLOB_SEGMENTS} segments"));
         }
-        let segments = glob[1..]
+        let segments: Vec<Part> = glob[1..]
             .split('/')
             .map(|s| match s {
                 "**" => Ok(Part::AnyDepth),
@@ -163,7 +205,8 @@ impl PathGlob {
                 s => Ok(Part::Literal(s.to_owned())),
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { segments, text: glob.to_owned() })
+        let any_depth = segments.contains(&Part::AnyDepth);
+        Ok(Self { segments, any_depth, text: glob.to_owned() })
     }
 
     /// The glob as written.
@@ -171,16 +214,24 @@ impl PathGlob {
         &self.text
     }
 
-    /// Whether a path (relative to the vendor prefix) matches. One pass over the glob keeps
-    /// the set of path positions reachable so far, so matching costs O(glob x path) whatever
+    /// Whether a path (relative to the vendor prefix) matches. A glob without `**` compares
+    /// segment by segment, allocating nothing; one with `**` keeps the set of path positions
+    /// reachable so far in one pass over the glob, so matching costs O(glob x path) whatever
     /// the `**`s: no backtracking, however hostile the rule or the path.
     pub fn matches(&self, path: &str) -> bool {
-        let parts: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
+        let path = path.strip_prefix('/').unwrap_or(path);
+        if !self.any_depth {
+            let mut parts = path.split('/');
+            let all_match =
+                self.segments.iter().all(|glob| parts.next().is_some_and(|part| glob.matches_segment(part)));
+            return all_match && parts.next().is_none();
+        }
+        let parts: Vec<&str> = path.split('/').collect();
         // reachable[i]: the globs so far can consume exactly the first i parts.
         let mut reachable = vec![false; parts.len() + 1];
         reachable[0] = true;
+        let mut next = vec![false; parts.len() + 1];
         for glob in &self.segments {
-            let mut next = vec![false; parts.len() + 1];
             match glob {
                 Part::AnyDepth => {
                     let mut seen = false;
@@ -190,12 +241,13 @@ impl PathGlob {
                     }
                 }
                 one => {
+                    next[0] = false;
                     for (i, part) in parts.iter().enumerate() {
                         next[i + 1] = reachable[i] && one.matches_segment(part);
                     }
                 }
             }
-            reachable = next;
+            std::mem::swap(&mut reachable, &mut next);
         }
         reachable[parts.len()]
     }
@@ -231,6 +283,12 @@ mod tests {
         assert!(PathGlob::parse("/a**b").is_err());
         assert!(!glob("/api/**/x").matches("/api/a/b/x/y"));
         assert!(glob("/**/x/**").matches("/a/x/b"));
+    }
+
+    #[test]
+    fn path_glob_past_the_budget_is_refused_without_echoing_it() {
+        let error = PathGlob::parse(&format!("/{}", "*a".repeat(600))).expect_err("too long");
+        assert!(error.contains("at most 1024") && error.len() < 100, "{error}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! active set and the probability RNG belong to the sandbox, so reset restores them.
 
 mod compiled;
+mod delay;
 pub mod fault;
 pub mod files;
 pub mod loader;

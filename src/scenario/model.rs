@@ -1,6 +1,7 @@
 //! The scenario file schema, as QA writes it (YAML or JSON). Unknown keys are errors, so a typo
 //! never silently disables a rule.
 
+use super::matcher::{MAX_BODY_CONTAINS_CHARS, MAX_GLOB_CHARS, MAX_PAIRS};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -41,14 +42,18 @@ pub struct WhenSpec {
     /// HTTP method; any when absent.
     pub method: Option<String>,
     /// Glob relative to the vendor prefix: `*` one segment, `**` any number.
+    #[schemars(length(max = MAX_GLOB_CHARS))]
     pub path: Option<String>,
     /// Query parameters that must be present with exactly these values.
     #[serde(default)]
+    #[schemars(extend("maxProperties" = MAX_PAIRS))]
     pub query: BTreeMap<String, String>,
     /// Headers that must be present with exactly these values (names case-insensitive).
     #[serde(default)]
+    #[schemars(extend("maxProperties" = MAX_PAIRS))]
     pub headers: BTreeMap<String, String>,
     /// A substring the request body must contain.
+    #[schemars(length(max = MAX_BODY_CONTAINS_CHARS))]
     pub body_contains: Option<String>,
 }
 
@@ -154,7 +159,7 @@ pub enum DelaySpec {
     },
 }
 
-/// `1500ms`, `2s`, `1.5s`, or a bare number of milliseconds.
+/// `1500ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number of milliseconds; at most an hour.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum DurationSpec {
@@ -170,6 +175,7 @@ pub enum DurationSpec {
 pub struct ItemErrorSpec {
     /// Field -> glob; an item fails when every field matches.
     #[serde(rename = "where")]
+    #[schemars(extend("maxProperties" = MAX_PAIRS, "additionalProperties" = {"type": "string", "maxLength": MAX_GLOB_CHARS}))]
     pub matching: BTreeMap<String, String>,
     /// The message in the vendor's per-item report.
     pub message: String,

@@ -1,0 +1,64 @@
+//! Durations as a scenario writes them (`1500ms`, `2s`, `1h`) and the delays built from them.
+
+use super::Delay;
+use super::model::{DelaySpec, DurationSpec};
+use std::time::Duration;
+
+/// Compiles a `delay`: fixed, uniform or lognormal, each bound a [`duration`].
+pub(super) fn compile_delay(spec: DelaySpec) -> Result<Delay, String> {
+    match spec {
+        DelaySpec::Fixed(d) => Ok(Delay::Fixed(duration(&d)?)),
+        DelaySpec::Uniform { min, max } => {
+            let (min, max) = (duration(&min)?, duration(&max)?);
+            if min > max {
+                return Err("delay min is larger than max".to_owned());
+            }
+            Ok(Delay::Uniform(min, max))
+        }
+        DelaySpec::LogNormal { median, p99 } => {
+            let (median, p99) = (duration(&median)?, duration(&p99)?);
+            if median.is_zero() || p99 < median {
+                return Err("delay needs 0 < median <= p99".to_owned());
+            }
+            // p99 = exp(mu + z99 * sigma), z99 = 2.3263 (the standard normal's 99th percentile).
+            let mu = median.as_secs_f64().ln();
+            let sigma = (p99.as_secs_f64().ln() - mu) / 2.326_347_874;
+            Ok(Delay::LogNormal { mu, sigma })
+        }
+    }
+}
+
+/// Longest delay, timeout hold or other duration a scenario may give.
+const MAX_DURATION: Duration = Duration::from_secs(3600);
+
+/// `1500ms`, `2s`, `1.5s`, `250us`, `5m`, `1h`, or a bare number of milliseconds; at most an
+/// hour (`1h` and `3600000` included).
+pub fn duration(spec: &DurationSpec) -> Result<Duration, String> {
+    let (parsed, shown) = match spec {
+        DurationSpec::Millis(ms) => (Some(Duration::from_millis(*ms)), ms.to_string()),
+        DurationSpec::Text(text) => (parse_duration(text.trim()), format!("'{text}'")),
+    };
+    match parsed {
+        Some(d) if d <= MAX_DURATION => Ok(d),
+        Some(_) => Err(format!("duration {shown} is longer than 1h (at most 1h)")),
+        None => Err(format!("bad duration {shown} (like 1500ms, 2s, 5m, 1h; at most 1h)")),
+    }
+}
+
+fn parse_duration(text: &str) -> Option<Duration> {
+    let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 1e-3)
+    } else if let Some(n) = text.strip_suffix("us") {
+        (n, 1e-6)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('m') {
+        (n, 60.0)
+    } else if let Some(n) = text.strip_suffix('h') {
+        (n, 3600.0)
+    } else {
+        (text, 1e-3)
+    };
+    let number = number.trim().parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0)?;
+    Duration::try_from_secs_f64(number * scale).ok()
+}
