@@ -9,6 +9,7 @@ mod fuzz;
 mod helpers;
 mod hostile;
 mod joinup;
+mod json_depth;
 mod justworks;
 mod memory;
 mod named_sandbox;
