@@ -13,6 +13,7 @@ mod fuzz;
 mod helpers;
 mod hostile;
 mod joinup;
+mod json_depth;
 mod journal_budget;
 mod justworks;
 mod matcher_budget;

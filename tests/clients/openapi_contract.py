@@ -3,7 +3,11 @@
 runs against every vendor (credentials from /__admin/credentials; Justworks with `all_scopes`;
 rate limits off) and the admin API, with its checks.
 
-    python3 tests/clients/openapi_contract.py target/debug/hr-sandbox
+    python3 tests/clients/openapi_contract.py target/debug/hr-sandbox [--seed N] [--max-examples N] [--only NAME,...]
+
+Each run draws a new random seed (or takes `--seed`, or HR_SANDBOX_CONTRACT_SEED) and prints it with the
+command that reproduces the run: the documents must hold under any seed, so a failure under some seed is a
+real disagreement between a document and its handler, never flakiness.
 
 Every check runs. What a vendor faithfully answers beyond them is declared in its document, and
 only there; this script reads it and tells schemathesis, operation by operation:
@@ -16,12 +20,15 @@ only there; this script reads it and tells schemathesis, operation by operation:
   misses), is an outcome of valid data.
 Exits non-zero on any failure.
 """
+import argparse
 import json
 import os
+import random
 import re
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 from openapi_spec_validator import validate
@@ -81,7 +88,7 @@ def fetch(url):
         return json.load(answer)
 
 
-def main(binary):
+def main(binary, seed, max_examples, only, reproduce):
     server = subprocess.Popen([binary, "--port", "0", "--workers", "2", "--rate-limits", "off"],
                               stdout=subprocess.PIPE, text=True)
     failed = False
@@ -97,16 +104,19 @@ def main(binary):
             print(f"ok   {name}: a valid OpenAPI {document['openapi']} document, {count} operations")
         credentials = fetch(f"{root}/__admin/credentials")
         runs = [(vendor, credentials[vendor][identity]["authorization"]) for vendor, identity in VENDORS] + [("admin", None)]
+        runs = [(name, authorization) for name, authorization in runs if not only or name in only]
         for name, authorization in runs:
             config = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
             config.write(declared(fetch(documents[name])))
             config.close()
             events = config.name + ".ndjson"
             command = [sys.executable, "-m", "schemathesis.cli", "--config-file", config.name, "run", documents[name],
-                       "--max-examples", "10", "--seed", "1", "--report", "ndjson", "--report-ndjson-path", events]
+                       "--max-examples", str(max_examples), "--seed", str(seed), "--report", "ndjson", "--report-ndjson-path", events]
             if authorization:
                 command += ["-H", f"Authorization: {authorization}"]
-            run = subprocess.run(command, capture_output=True, text=True, timeout=240)
+            started = time.monotonic()
+            run = subprocess.run(command, capture_output=True, text=True, timeout=24 * max(10, max_examples))
+            seconds = time.monotonic() - started
             os.unlink(config.name)
             checks = checks_run(events)
             totals["checks"] += checks
@@ -119,8 +129,9 @@ def main(binary):
                 failed = True
                 print(f"FAIL {name}: schemathesis\n{run.stdout[-6000:]}\n{run.stderr[-2000:]}")
             else:
-                print(f"ok   {name}: schemathesis, {cases} cases, {checks} checks, every one passed")
+                print(f"ok   {name}: schemathesis, {cases} cases, {checks} checks, every one passed ({seconds:.0f} s)")
         print(f"schemathesis totals: {totals['cases']} cases, {totals['checks']} checks, {totals['failures']} failures")
+        print(f"schemathesis seed {seed}; to reproduce: {reproduce}")
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -129,4 +140,17 @@ def main(binary):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("binary")
+    parser.add_argument("--seed", type=int, default=os.environ.get("HR_SANDBOX_CONTRACT_SEED") or None,
+                        help="schemathesis seed (default: a new random one, printed)")
+    parser.add_argument("--max-examples", type=int, default=10, help="examples per operation (default 10)")
+    parser.add_argument("--only", default="", help="comma-separated runs to do (vendors, admin); default all")
+    arguments = parser.parse_args()
+    seed = arguments.seed if arguments.seed is not None else random.SystemRandom().randrange(2**32)
+    only = [name for name in arguments.only.split(",") if name]
+    reproduce = " ".join(["python3", sys.argv[0], arguments.binary, "--seed", str(seed)]
+                         + (["--max-examples", str(arguments.max_examples)] if arguments.max_examples != 10 else [])
+                         + (["--only", ",".join(only)] if only else []))
+    print(f"schemathesis seed {seed} (reproduce: {reproduce})", flush=True)
+    main(arguments.binary, seed, arguments.max_examples, only, reproduce)

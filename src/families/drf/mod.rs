@@ -24,15 +24,17 @@ pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
         let at = e.valid_up_to();
         malformed(format!("'utf-8' codec can't decode byte 0x{:02x} in position {at}: invalid start byte", body[at]))
     })?;
-    serde_json::from_str(text).map_err(|e| match pyjson::decode_error(text) {
-        Some(PyJsonError::Decode(message)) => malformed(message),
+    serde_json::from_str(text).or_else(|e| match pyjson::decode_error(text) {
+        Some(PyJsonError::Decode(message)) => Err(malformed(message)),
         // `RecursionError` is no `ValueError`: DRF's parser does not catch it and Django answers 500.
-        Some(PyJsonError::Recursion) => ApiError::with_message(
+        Some(PyJsonError::Recursion) => Err(ApiError::with_message(
             ErrorKind::Internal,
             "RecursionError: maximum recursion depth exceeded while decoding a JSON document",
-        ),
-        // Python accepts what serde_json refused (nesting between serde_json's 128 and Python's limit).
-        None => malformed(e.to_string()),
+        )),
+        // Python accepts what serde_json refused: nesting between serde_json's 128 and Python's
+        // limit is read again without serde_json's limit (whatever else, such as a lone surrogate
+        // or `1e400`, stays refused with serde_json's text).
+        None => pyjson::loads_deep(text).map_err(|_| malformed(e.to_string())),
     })
 }
 

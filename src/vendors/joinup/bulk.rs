@@ -12,15 +12,20 @@ use serde_json::{Value, json};
 /// Items accepted per request.
 pub const MAX_ITEMS: usize = 50;
 
-/// Validates a bulk body for a tenant: the items ready to queue, or DRF's 400 / the 413.
+/// Validates a bulk body for a tenant: the items ready to queue, or DRF's 400 / the 413. The body
+/// is taken whole: its items are read in place, never copied (a value may nest as deep as
+/// CPython allows, too deep to copy on a worker's stack).
 pub fn validate(
-    body: &Value,
+    body: Value,
     kind: JobKind,
     tenant: &Tenant,
     hook: Option<&ItemError>,
 ) -> Result<Vec<BulkItem>, ApiError> {
-    let Value::Array(items) = body else {
-        return Err(non_field(&format!("Expected a list of items but got type \"{}\".", py_type(body))));
+    let items = match body {
+        Value::Array(items) => items,
+        other => {
+            return Err(non_field(&format!("Expected a list of items but got type \"{}\".", py_type(&other))));
+        }
     };
     if items.len() > MAX_ITEMS {
         let noun = match kind {
@@ -36,19 +41,21 @@ pub fn validate(
     if items.is_empty() {
         return Err(non_field("This list may not be empty."));
     }
-    let mut validated = Vec::with_capacity(items.len());
-    let mut reports = Vec::with_capacity(items.len());
+    let count = items.len();
+    let mut validated = Vec::with_capacity(count);
+    let mut reports = Vec::with_capacity(count);
     for raw in items {
+        let forced_error = hook.filter(|h| h.applies_to(&raw)).map(|h| h.message.clone());
         match item(raw, kind, tenant) {
             Ok(mut item) => {
-                item.forced_error = hook.filter(|h| h.applies_to(raw)).map(|h| h.message.clone());
+                item.forced_error = forced_error;
                 validated.push(item);
                 reports.push(json!({}));
             }
             Err(errors) => reports.push(errors),
         }
     }
-    if validated.len() == items.len() { Ok(validated) } else { Err(ApiError::validation(Value::Array(reports))) }
+    if validated.len() == count { Ok(validated) } else { Err(ApiError::validation(Value::Array(reports))) }
 }
 
 fn non_field(message: &str) -> ApiError {
@@ -56,13 +63,14 @@ fn non_field(message: &str) -> ApiError {
 }
 
 /// One item's serializer; `Err` holds its field-keyed errors.
-fn item(raw: &Value, kind: JobKind, tenant: &Tenant) -> Result<BulkItem, Value> {
-    let Value::Object(map) = raw else {
-        return Err(
-            json!({"non_field_errors": [format!("Invalid data. Expected a dictionary, but got {}.", py_type(raw))]}),
-        );
+fn item(raw: Value, kind: JobKind, tenant: &Tenant) -> Result<BulkItem, Value> {
+    let input = match raw {
+        Value::Object(map) => Input::Json(map),
+        other => {
+            let message = format!("Invalid data. Expected a dictionary, but got {}.", py_type(&other));
+            return Err(json!({"non_field_errors": [message]}));
+        }
     };
-    let input = Input::Json(map.clone());
     let mut errors = Errors::default();
     let operation =
         choice_field(&input, &mut errors, "operation", Empty::REQUIRED, |op| Operation::parse(op).is_some());

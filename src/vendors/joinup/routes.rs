@@ -95,7 +95,7 @@ fn list_or_bulk(req: &HttpRequest, body: &Bytes, ju: &Ju, kind: JobKind) -> Answ
             let tenant = gate(req, &state, &ju.sandbox, Some((bulk_scope, BULK_RATE)), now)?;
             let data = view::parse_json_only(req, body)?;
             let hook = req.extensions().get::<Arc<ItemError>>().cloned();
-            let items = bulk::validate(&data, kind, &state.tenants[tenant], hook.as_deref())?;
+            let items = bulk::validate(data, kind, &state.tenants[tenant], hook.as_deref())?;
             let request_id = state.submit(tenant, kind, items, now)?;
             Ok(HttpResponse::Accepted().json(json!({"message": "Bulk task started!", "request_id": request_id})))
         }

@@ -9,6 +9,7 @@ use crate::common::email::valid_email;
 use chrono::NaiveDate;
 use python::{drf_integer, py_int, py_number};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// `"This field is required."`
 pub const REQUIRED: &str = "This field is required.";
@@ -30,11 +31,12 @@ pub enum Input {
     Form(Vec<(String, String)>),
 }
 
-/// One field's raw value after DRF's `get_value`.
-enum Raw {
+/// One field's raw value after DRF's `get_value`: borrowed from a JSON body (a value may nest as
+/// deep as CPython allows, too deep to copy on a worker's stack), made from a form's text.
+enum Raw<'a> {
     Missing,
     Null,
-    Value(Value),
+    Value(Cow<'a, Value>),
 }
 
 /// What reading a field produced.
@@ -72,30 +74,30 @@ impl Empty {
 
 impl Input {
     /// DRF's `Field.get_value`, including its HTML-form rules for `""`.
-    fn get(&self, name: &str, empty: Empty) -> Raw {
+    fn get(&self, name: &str, empty: Empty) -> Raw<'_> {
         match self {
             Self::Json(map) => match map.get(name) {
                 None => Raw::Missing,
                 Some(Value::Null) => Raw::Null,
-                Some(value) => Raw::Value(value.clone()),
+                Some(value) => Raw::Value(Cow::Borrowed(value)),
             },
             Self::Form(pairs) => match pairs.iter().rev().find(|(k, _)| k == name) {
                 None => Raw::Missing,
                 Some((_, v)) if v.is_empty() && empty.allow_null && !empty.allow_blank => Raw::Null,
                 Some((_, v)) if v.is_empty() && !empty.required && !empty.allow_blank => Raw::Missing,
-                Some((_, v)) => Raw::Value(Value::String(v.clone())),
+                Some((_, v)) => Raw::Value(Cow::Owned(Value::String(v.clone()))),
             },
         }
     }
 
     /// `ListField.get_value`: every value of a repeated form key.
-    fn get_list(&self, name: &str) -> Raw {
+    fn get_list(&self, name: &str) -> Raw<'_> {
         match self {
             Self::Json(_) => self.get(name, Empty::OPTIONAL),
             Self::Form(pairs) => {
                 let values: Vec<Value> =
                     pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| Value::String(v.clone())).collect();
-                if values.is_empty() { Raw::Missing } else { Raw::Value(Value::Array(values)) }
+                if values.is_empty() { Raw::Missing } else { Raw::Value(Cow::Owned(Value::Array(values))) }
             }
         }
     }
@@ -131,7 +133,13 @@ impl Errors {
 }
 
 /// Resolves missing / null per the field's rules; `Some(value)` when there is one to coerce.
-fn present<T>(raw: Raw, name: &str, empty: Empty, errors: &mut Errors, null: T) -> Result<Value, Got<T>> {
+fn present<'a, T>(
+    raw: Raw<'a>,
+    name: &str,
+    empty: Empty,
+    errors: &mut Errors,
+    null: T,
+) -> Result<Cow<'a, Value>, Got<T>> {
     match raw {
         Raw::Missing if empty.required => {
             errors.push(name, REQUIRED);
@@ -153,7 +161,7 @@ pub fn char_field(input: &Input, errors: &mut Errors, name: &str, empty: Empty, 
         Ok(value) => value,
         Err(got) => return got,
     };
-    let text = match &value {
+    let text = match &*value {
         Value::String(s) => s.clone(),
         Value::Number(n) => py_number(n),
         _ => {
@@ -232,7 +240,7 @@ pub fn boolean_field(input: &Input, errors: &mut Errors, name: &str, empty: Empt
         Ok(value) => value,
         Err(got) => return got,
     };
-    let parsed = match &value {
+    let parsed = match &*value {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => match n.as_f64() {
             Some(1.0) => Some(true),
@@ -286,7 +294,7 @@ pub fn pk_field(
         Ok(value) => value,
         Err(got) => return got,
     };
-    let pk = match &value {
+    let pk = match &*value {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.trunc() as i64)),
         Value::String(s) => match py_int(s) {
             Some(pk) => Some(pk),
@@ -316,7 +324,7 @@ pub fn int_list_field(input: &Input, errors: &mut Errors, name: &str) -> Got<Vec
         Ok(value) => value,
         Err(got) => return got,
     };
-    let Value::Array(items) = value else {
+    let Value::Array(items) = &*value else {
         errors.push(name, format!("Expected a list of items but got type \"{}\".", py_type(&value)));
         return Got::Invalid;
     };

@@ -43,18 +43,64 @@ pub fn py_str(value: &Value) -> String {
     }
 }
 
+/// Python's `repr()`, written without recursion: a body may nest as deep as CPython's limit,
+/// deeper than a worker's stack holds for a recursive walk. What is left to write is a stack.
 fn py_repr(value: &Value) -> String {
-    match value {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => py_number(n),
-        Value::String(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
-        Value::Array(items) => format!("[{}]", items.iter().map(py_repr).collect::<Vec<_>>().join(", ")),
-        Value::Object(map) => {
-            format!("{{{}}}", map.iter().map(|(k, v)| format!("'{k}': {}", py_repr(v))).collect::<Vec<_>>().join(", "))
+    enum Next<'a> {
+        Value(&'a Value),
+        Key(&'a str),
+        Text(&'static str),
+    }
+    let mut out = String::new();
+    let mut next = vec![Next::Value(value)];
+    while let Some(step) = next.pop() {
+        let value = match step {
+            Next::Text(text) => {
+                out.push_str(text);
+                continue;
+            }
+            Next::Key(key) => {
+                out.push('\'');
+                out.push_str(key);
+                out.push_str("': ");
+                continue;
+            }
+            Next::Value(value) => value,
+        };
+        match value {
+            Value::Null => out.push_str("None"),
+            Value::Bool(true) => out.push_str("True"),
+            Value::Bool(false) => out.push_str("False"),
+            Value::Number(n) => out.push_str(&py_number(n)),
+            Value::String(s) => {
+                out.push('\'');
+                out.push_str(&s.replace('\\', "\\\\").replace('\'', "\\'"));
+                out.push('\'');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                next.push(Next::Text("]"));
+                for (index, item) in items.iter().enumerate().rev() {
+                    next.push(Next::Value(item));
+                    if index > 0 {
+                        next.push(Next::Text(", "));
+                    }
+                }
+            }
+            Value::Object(map) => {
+                out.push('{');
+                next.push(Next::Text("}"));
+                for (index, (key, item)) in map.iter().enumerate().rev() {
+                    next.push(Next::Value(item));
+                    next.push(Next::Key(key));
+                    if index > 0 {
+                        next.push(Next::Text(", "));
+                    }
+                }
+            }
         }
     }
+    out
 }
 
 /// Python's `repr(float)` / `str(int)`.
@@ -157,6 +203,7 @@ mod tests {
         assert_eq!(py_str(&json!(1e20)), "1e+20");
         assert_eq!(py_str(&json!([1, "a"])), "[1, 'a']");
         assert_eq!(py_str(&json!({"a": null})), "{'a': None}");
+        assert_eq!(py_str(&json!([[1, {"a": "x", "b": []}], {}, [true]])), "[[1, {'a': 'x', 'b': []}], {}, [True]]");
     }
 
     #[test]
