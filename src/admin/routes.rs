@@ -183,7 +183,13 @@ async fn patch_settings(
     if !patch.is_object() {
         return Err(AdminError::bad_request("settings patch must be a JSON object"));
     }
-    Ok(HttpResponse::Ok().json(store(&sandbox, &id)?.update_settings(&patch, &admin.this_server)?))
+    // A seed count may reseed a vendor with up to 100,000 records: seconds of work kept off the
+    // async worker, so the other connections it serves (health probes) are not held up.
+    let (store, this_server) = (std::sync::Arc::clone(store(&sandbox, &id)?), admin.this_server);
+    let updated = web::block(move || store.update_settings(&patch, &this_server))
+        .await
+        .map_err(|e| AdminError::internal(e.to_string()))??;
+    Ok(HttpResponse::Ok().json(updated))
 }
 
 /// `POST /__admin/vendors/{id}/{action}`: vendor-specific operations (minting tokens, simulating

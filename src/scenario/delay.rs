@@ -2,6 +2,8 @@
 
 use super::Delay;
 use super::model::{DelaySpec, DurationSpec};
+use crate::common::rng::SandboxRng;
+use rand::RngExt;
 use std::time::Duration;
 
 /// Compiles a `delay`: fixed, uniform or lognormal, each bound a [`duration`].
@@ -61,4 +63,48 @@ fn parse_duration(text: &str) -> Option<Duration> {
     };
     let number = number.trim().parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0)?;
     Duration::try_from_secs_f64(number * scale).ok()
+}
+
+/// One wait drawn from a compiled delay with the sandbox's seeded RNG (a lognormal one capped at 1h).
+pub(super) fn sample(delay: Delay, rng: &mut SandboxRng) -> Duration {
+    match delay {
+        Delay::Fixed(d) => d,
+        Delay::Uniform(min, max) => min + (max - min).mul_f64(rng.random::<f64>()),
+        Delay::LogNormal { mu, sigma } => {
+            // Box-Muller: one standard normal from two uniforms.
+            let (u1, u2) = (rng.random::<f64>().max(f64::MIN_POSITIVE), rng.random::<f64>());
+            let z = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+            Duration::try_from_secs_f64((mu + sigma * z).exp())
+                .unwrap_or(Duration::from_secs(3600))
+                .min(Duration::from_secs(3600))
+        }
+    }
+}
+
+#[cfg(test)]
+mod sample_tests {
+    use super::{Delay, sample};
+    use crate::common::rng::rng_for;
+    use std::time::Duration;
+
+    #[test]
+    fn lognormal_delays_have_the_requested_median_and_p99() {
+        let median = Duration::from_millis(200);
+        let p99 = Duration::from_millis(2000);
+        let mu = median.as_secs_f64().ln();
+        let delay = Delay::LogNormal { mu, sigma: (p99.as_secs_f64().ln() - mu) / 2.326_347_874 };
+        let mut rng = rng_for(42, "test");
+        let mut samples: Vec<Duration> = (0..20_000).map(|_| sample(delay, &mut rng)).collect();
+        samples.sort();
+        let (got_median, got_p99) = (samples[10_000].as_secs_f64(), samples[19_800].as_secs_f64());
+        assert!((got_median / 0.2 - 1.0).abs() < 0.05, "median {got_median}");
+        assert!((got_p99 / 2.0 - 1.0).abs() < 0.15, "p99 {got_p99}");
+    }
+
+    #[test]
+    fn uniform_delays_stay_within_bounds() {
+        let mut rng = rng_for(1, "test");
+        let (min, max) = (Duration::from_millis(100), Duration::from_millis(300));
+        assert!((0..1000).map(|_| sample(Delay::Uniform(min, max), &mut rng)).all(|d| d >= min && d <= max));
+    }
 }
