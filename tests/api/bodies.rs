@@ -11,13 +11,7 @@ use std::time::Duration;
 
 /// The process's peak resident memory (VmHWM), in bytes.
 fn peak_bytes(server: &Server) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).expect("proc status");
-    let kib: u64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM");
-    kib * 1024
+    server.status_kib("VmHWM:") * 1024
 }
 
 /// A snapshot whose Joinup tenants are `items` (a valid header around a hostile part).

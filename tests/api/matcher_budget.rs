@@ -124,13 +124,7 @@ async fn scenario_query_matchers_at_the_budget_fire_on_a_matching_request() {
 }
 
 fn vm_mib(server: &Server, field: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).expect("proc status");
-    let kib: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("a /proc/<pid>/status field");
-    kib / 1024.0
+    server.status_kib(field) as f64 / 1024.0
 }
 
 /// 1,000 journal entries of 28 headers each, then verifications with many header matchers: the

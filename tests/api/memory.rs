@@ -5,13 +5,7 @@ use crate::process::{Server, start_with};
 use serde_json::json;
 
 fn rss_mib(server: &Server) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).expect("proc status");
-    let kib: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS");
-    kib / 1024.0
+    server.status_kib("VmRSS:") as f64 / 1024.0
 }
 
 async fn create(client: &reqwest::Client, base: &str, name: &str) {

@@ -12,6 +12,19 @@ pub struct Server {
     pub base: String,
 }
 
+impl Server {
+    /// A memory figure of the process from `/proc/<pid>/status` (`"VmRSS:"`, `"VmHWM:"`), in KiB:
+    /// measured from outside, as an operator would.
+    pub fn status_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(field))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("a /proc/<pid>/status field")
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
