@@ -285,7 +285,10 @@ fn operation(api: &Api, op: &Op, examples: &Map<String, Value>) -> Value {
     let mut responses = Map::new();
     let answer = (op.answer)();
     let mut success = json!({"description": reason(op.ok)});
-    if !answer.is_null() {
+    if answer.is_null() {
+        // Without `content` a 2xx reads as "undocumented"; say that the answer really is empty.
+        success["description"] = Value::from(format!("{}: the answer has no body", reason(op.ok)));
+    } else {
         let content: Map<String, Value> =
             op.media.iter().map(|m| ((*m).to_owned(), json!({"schema": answer}))).collect();
         success["content"] = Value::Object(content);

@@ -155,3 +155,36 @@ async fn every_example_from_the_sandbox_data_fits_its_schema() {
     }
     assert!(checked >= 40, "examples were found: {checked}");
 }
+
+#[tokio::test]
+async fn every_success_without_a_body_says_the_body_is_empty() {
+    // A 2xx documented without `content` reads as "not documented" unless its description says
+    // the answer really has no body (Directory's removals, Orquest's login, ChiefOnboarding's
+    // offboarding).
+    let app = spawn_app().await;
+    let mut documents = Vec::new();
+    for vendor in ["joinup", "justworks", "directory", "orquest", "chiefonboarding"] {
+        documents.push((vendor, app.get_json(&format!("/__admin/vendors/{vendor}/openapi"), None, 200).await));
+    }
+    documents.push(("admin", app.get_json("/__admin/openapi", None, 200).await));
+    let mut bodiless = Vec::new();
+    for (name, document) in &documents {
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("operations") {
+                let successes =
+                    operation["responses"].as_object().into_iter().flatten().filter(|(s, _)| s.starts_with('2'));
+                for (status, response) in successes.filter(|(_, r)| r.get("content").is_none()) {
+                    let description = response["description"].as_str().unwrap_or_default();
+                    assert!(
+                        description.contains("no body"),
+                        "{name} {method} {path} {status}: {description:?} does not say the body is empty"
+                    );
+                    bodiless.push(format!("{name} {method} {path}"));
+                }
+            }
+        }
+    }
+    for expected in ["directory delete", "orquest post /login", "chiefonboarding"] {
+        assert!(bodiless.iter().any(|b| b.starts_with(expected)), "{expected} is among {bodiless:?}");
+    }
+}

@@ -15,6 +15,8 @@
 //! - An account created through the API joins the caller's organization as EMPLOYEE.
 //! - Deleting a key answers the deleted key (without its secret).
 //! - `by-name` matches a case-insensitive substring.
+//! - Setting an entity's groups skips an item without `groupId` (optional in the reference, with
+//!   no meaning given); a missing `type` is `MEMBER`.
 
 mod auth;
 mod error;

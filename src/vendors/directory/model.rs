@@ -261,6 +261,9 @@ pub struct Group {
     pub profile: Map<String, Value>,
 }
 
+/// The membership type of an item that sends none (the reference marks `type` optional).
+pub const DEFAULT_MEMBERSHIP: &str = "MEMBER";
+
 /// A membership of an entity in a group.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]

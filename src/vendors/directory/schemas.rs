@@ -70,8 +70,11 @@ pub(super) fn group() -> Value {
     record(json!({"name": text(), "type": upper()}), &["name", "type"])
 }
 
+/// `[{groupId, type}]`, both optional (`null` reads as absent): `type` defaults to `MEMBER`, an
+/// item without `groupId` is skipped.
 pub(super) fn memberships() -> Value {
-    json!({"type": "array", "items": record(json!({"groupId": uuid(), "type": upper()}), &["groupId", "type"])})
+    let properties = json!({"groupId": schema::nullable(uuid()), "type": schema::nullable(upper())});
+    json!({"type": "array", "items": record(properties, &[])})
 }
 
 /// A profile: string fields (`null` clears one), `dates` as `YYYY-MM-DD`.

@@ -2,7 +2,9 @@
 //! `flexible` upserts, company resolution (CIF, then name, else created in the group) and the
 //! report's success lists and error map.
 
-use super::model::{BulkItem, Company, CostCenter, Employee, Job, JobKind, Mode, Operation, Report, Tenant};
+use super::model::{
+    BulkItem, COMPANY_REQUIRED, Company, CostCenter, Employee, Job, JobKind, Mode, Operation, Report, Tenant,
+};
 use crate::common::ids::{self, JSON_SAFE_INTEGER};
 use crate::common::records;
 use bytes::Bytes;
@@ -138,6 +140,10 @@ fn employee_item(
 
 fn cost_center_item(tenant: &mut Tenant, ids: &mut Ids, item: &BulkItem, report: &mut Report) -> Result<(), String> {
     let by_company = tenant.cost_centers_by_company();
+    if by_company && !item.names_company() {
+        // Per-company cost centers: without a company the item names no cost center to change.
+        return Err(COMPANY_REQUIRED.into());
+    }
     let wanted_company = if by_company { find_company(tenant, item) } else { None };
     let found = tenant
         .cost_centers

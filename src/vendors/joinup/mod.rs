@@ -11,7 +11,8 @@
 //!
 //! Divergences (also in the README):
 //! - Report error texts, the 413 text and the group-mode "company_name or company_cif" text are
-//!   the sandbox's own (Joinup documents none of them).
+//!   the sandbox's own (Joinup documents none of them); a per-company cost-center item without
+//!   a company (both fields optional in the docs) fails in the report with that text.
 //! - Ids stop at 2^53 - 1 (Joinup documents no range); an item needing one past it fails in the
 //!   report with the sandbox's own text.
 //! - `flexible` offboarding of an unknown employee creates it disabled; onboarding a disabled

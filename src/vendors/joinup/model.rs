@@ -119,6 +119,11 @@ pub enum JobKind {
     CostCenters,
 }
 
+/// The text for a group item that names no company (a 400 for employees, the item's report
+/// error for cost centers).
+// Divergence: the docs require one of the two in group mode but do not give the message.
+pub const COMPANY_REQUIRED: &str = "company_name or company_cif is required.";
+
 /// One validated bulk item.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BulkItem {
@@ -138,6 +143,13 @@ pub struct BulkItem {
     pub attributes: Vec<(usize, String)>,
     /// Set by a scenario `item_error` rule: the item fails with this message.
     pub forced_error: Option<String>,
+}
+
+impl BulkItem {
+    /// Whether the item names a company (by a non-blank name or CIF).
+    pub fn names_company(&self) -> bool {
+        [&self.company_name, &self.company_cif].into_iter().flatten().any(|v| !v.is_empty())
+    }
 }
 
 /// The per-operation part of a report.

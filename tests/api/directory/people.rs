@@ -254,3 +254,25 @@ async fn groups_profiles_members_and_entity_groups() {
     assert_eq!(call(&app, Method::DELETE, &remove, "owner", None).await.0, 404);
     assert_eq!(call(&app, Method::GET, &groups, "owner", None).await.1, json!([]));
 }
+
+#[tokio::test]
+async fn set_entity_groups_defaults_the_type_to_member_and_ignores_items_without_a_group() {
+    // The reference marks both `groupId` and `type` optional on each membership.
+    let app = spawn_app().await;
+    let (_, team) =
+        call(&app, Method::POST, "/api/v1/group", "admin", Some(json!({"name": "Robotics Guild", "type": "TEAM"})))
+            .await;
+    let team_id = team["id"].as_str().expect("id").to_owned();
+    let (_, me) = owner_ids(&app).await;
+    let groups = format!("/api/v1/entity/{me}/groups");
+    let items = json!([{"groupId": team_id}, {"type": "LEAD"}, {}, {"groupId": null, "type": null}]);
+    let document = app.get_json("/__admin/vendors/directory/openapi", None, 200).await;
+    let schema = &document["paths"]["/api/v1/entity/{entity}/groups"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    assert!(jsonschema::draft202012::is_valid(schema, &items), "the document admits the items: {schema}");
+    assert_eq!(call(&app, Method::POST, &groups, "owner", Some(items)).await, (200, Value::Null));
+    assert_eq!(
+        call(&app, Method::GET, &groups, "owner", None).await.1,
+        json!([{"entity": me, "groupId": team_id, "type": "MEMBER"}])
+    );
+}

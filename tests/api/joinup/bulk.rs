@@ -81,6 +81,42 @@ async fn bulk_cost_centers_create_update_and_delete_by_name() {
 }
 
 #[tokio::test]
+async fn bulk_cost_centers_without_a_company_fails_that_item_in_the_report() {
+    // The docs mark company_name and company_cif optional on cost-center items (both may be
+    // omitted when the group shares its cost centers): the request is accepted, as the published
+    // schema says, and a group that keeps cost centers per company fails only the item that
+    // names no company.
+    let app = spawn_unthrottled().await;
+    let items = json!([
+        {"name": "SIN EMPRESA", "operation": "onboarding"},
+        {"name": "CON EMPRESA", "operation": "onboarding", "company_name": "Acme Iberia SL"},
+        {"name": "MKT", "operation": "offboarding", "company_name": ""},
+    ]);
+    let document = app.get_json("/__admin/vendors/joinup/openapi", None, 200).await;
+    let schema = &document["paths"]["/api/company/cost-centers/"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    assert!(jsonschema::draft202012::is_valid(schema, &items), "the document admits the items: {schema}");
+    let (status, started) = post(&app, "cost-centers", "group_admin", items).await;
+    assert_eq!(status, 202, "{started}");
+    advance(&app, 5).await;
+    let id = started["request_id"].as_str().expect("id");
+    let (_, report) = get(&app, &format!("/api/company/cost-centers/check-request/{id}/"), "group_admin").await;
+    let missing = "company_name or company_cif is required.";
+    assert_eq!(
+        (&report["onboarding"], &report["offboarding"]),
+        (
+            &json!({"success": ["CON EMPRESA"], "error": {"SIN EMPRESA": missing}}),
+            &json!({"success": [], "error": {"MKT": missing}})
+        ),
+        "{report}"
+    );
+    let (_, none) = get(&app, "/api/company/cost-centers/?name=SIN", "group_admin").await;
+    assert_eq!(none["count"], 0, "the failed item created nothing");
+    let (_, kept) = get(&app, "/api/company/cost-centers/?name=MKT", "group_admin").await;
+    assert!(kept["count"].as_u64().is_some_and(|c| c > 0), "the failed offboarding deleted nothing: {kept}");
+}
+
+#[tokio::test]
 async fn bulk_in_single_company_mode_ignores_company_fields_and_reports_without_company_created() {
     let app = spawn_unthrottled().await;
     let items = json!([{"base_email": "nora@solana.test", "name": "Nora Díaz", "operation": "onboarding", "company_name": "Ignored SL"}]);

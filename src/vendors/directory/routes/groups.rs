@@ -5,7 +5,7 @@ use super::{Answer, Dir, caller, created, not_found, now, object, ok, text, upda
 use crate::common::error::ApiError;
 use crate::common::routing::endpoint;
 use crate::vendors::directory::auth::Caller;
-use crate::vendors::directory::model::{CreationInfo, GROUP_PROFILE, Group, Membership};
+use crate::vendors::directory::model::{CreationInfo, DEFAULT_MEMBERSHIP, GROUP_PROFILE, Group, Membership};
 use crate::vendors::directory::seed::active;
 use crate::vendors::directory::store::State;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -165,7 +165,8 @@ async fn entity_groups(req: HttpRequest, path: web::Path<String>, dir: Dir) -> A
 }
 
 /// `POST /api/v1/entity/{entity}/groups` `[{groupId, type}]`: replaces the entity's
-/// memberships; an unknown group is 404 and nothing changes.
+/// memberships; an unknown group is 404 and nothing changes. Both fields are optional in the
+/// reference: `type` defaults to `MEMBER`, an item without `groupId` is skipped.
 async fn set_entity_groups(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
@@ -181,8 +182,14 @@ async fn set_entity_groups(req: HttpRequest, path: web::Path<String>, body: Byte
     let mut next = Vec::with_capacity(items.len());
     for item in &items {
         let map = item.as_object().ok_or_else(|| super::bad("each membership must be an object"))?;
-        let group = super::uuid_field(map, "groupId", true)?.unwrap_or_default();
-        let kind = upper(map, "type", true)?.unwrap_or_default();
+        // Divergence: the reference lists "groupId string · uuid Optional" without saying what
+        // an item without one means; it names no group to join, so the sandbox skips it.
+        let Some(group) = super::uuid_field(map, "groupId", false)? else { continue };
+        let kind = match upper(map, "type", false)? {
+            None => DEFAULT_MEMBERSHIP.to_owned(),
+            Some(kind) if kind.is_empty() => return Err(super::bad("type: must not be blank")),
+            Some(kind) => kind,
+        };
         find(&state, &caller, &group)?;
         next.push(Membership { entity: entity.clone(), group_id: group, kind });
     }
