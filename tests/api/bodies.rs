@@ -65,6 +65,16 @@ async fn put_snapshot_refuses_a_30_mb_wide_vendor_part_within_3x_its_size() {
 }
 
 #[tokio::test]
+async fn put_snapshot_refuses_a_30_mb_vendor_part_within_the_budget_within_3x_its_size() {
+    // 5 bytes a value: within the work budget, so only typed reading keeps it cheap.
+    let body = with_tenants("1000", 6_000_000);
+    let size = body.len() as u64;
+    let (growth, status, answer) = put_measured(body).await;
+    assert_eq!((status, answer["error"]["code"].as_str()), (400, Some("invalid_snapshot")), "{answer}");
+    assert!(growth < 3 * size, "peak grew {growth} bytes for a {size}-byte document");
+}
+
+#[tokio::test]
 async fn put_snapshot_refuses_a_deep_document_as_invalid_snapshot() {
     let app = spawn_with(Settings::default()).await;
     let body = format!("{}{}", "[".repeat(100), "]".repeat(100));
