@@ -18,6 +18,8 @@ use crate::sandbox::{Sandbox, SandboxSetup, Start};
 use crate::scenario::{self, Scenario, loader};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -53,8 +55,9 @@ pub fn export(sandbox: &Sandbox, journal: bool) -> Value {
 pub fn restore(sandbox: &Sandbox, document: &Value) -> Result<(), Problem> {
     let header = Header::read(document)?;
     let scenarios = compile_scenarios(&header.scenarios, &sandbox.known_vendors())?;
-    let vendors = document.get("vendors").and_then(Value::as_object).cloned().unwrap_or_default();
-    sandbox.restore_stores(header.seed, &vendors)?;
+    let none = Map::new();
+    let vendors = document.get("vendors").and_then(Value::as_object).unwrap_or(&none);
+    sandbox.restore_stores(header.seed, vendors)?;
     // Checked by `Header::read`: the clock is within range.
     let _ = sandbox.clock.apply(ClockChange {
         frozen: Some(header.clock.frozen),
@@ -81,7 +84,8 @@ fn start(document: Arc<Value>) -> Start {
     Arc::new(move |sandbox: &Sandbox, vendors: Option<&[String]>| {
         let Some(list) = vendors else { return restore(sandbox, &document) };
         let seed = document.get("seed").and_then(Value::as_u64).unwrap_or_else(|| sandbox.seed());
-        let parts = document.get("vendors").and_then(Value::as_object).cloned().unwrap_or_default();
+        let none = Map::new();
+        let parts = document.get("vendors").and_then(Value::as_object).unwrap_or(&none);
         for (id, store) in sandbox.stores().filter(|(id, _)| list.iter().any(|v| v == id)) {
             match parts.get(id) {
                 Some(part) => store.restore(part, seed).map_err(|p| p.under(&format!("vendors.{id}")))?(),
@@ -110,34 +114,151 @@ struct Header {
     version: u64,
     seed: u64,
     clock: SavedClock,
-    #[allow(dead_code)] // Read by each vendor.
-    vendors: Map<String, Value>,
+    #[allow(dead_code)] // Read by each vendor (not copied here: an object is checked).
+    vendors: AnObject,
     #[serde(default)]
     scenarios: Vec<scenario::Saved>,
     #[serde(default, rename = "journal")]
-    _journal: Option<Value>,
+    _journal: Option<IgnoredAny>,
     #[serde(default, rename = "journal_evicted")]
-    _journal_evicted: Option<Value>,
+    _journal_evicted: Option<IgnoredAny>,
+}
+
+/// The problem of a document that is not an object.
+fn not_an_object() -> Problem {
+    Problem::at("", format!("a snapshot is a JSON object with \"format\": \"{FORMAT}\""))
+}
+
+/// `format` and `version` as found (`None` when absent or of another type), checked first.
+fn check_format(format: Option<&str>, version: Option<u64>) -> Result<(), Problem> {
+    if format != Some(FORMAT) {
+        return Err(Problem::at("format", format!("must be \"{FORMAT}\"")));
+    }
+    match version {
+        Some(VERSION) => Ok(()),
+        Some(other) => Err(Problem::at(
+            "version",
+            format!("version {other} is not supported: this hr-sandbox reads and writes version {VERSION}"),
+        )),
+        None => Err(Problem::at("version", format!("must be the number {VERSION}"))),
+    }
+}
+
+/// A document's members as JSON text, borrowed from it (nothing is built).
+#[derive(Deserialize)]
+struct Members<'a> {
+    #[serde(borrow)]
+    format: Option<&'a RawValue>,
+    #[serde(borrow)]
+    version: Option<&'a RawValue>,
+    #[serde(borrow)]
+    vendors: Option<Parts<'a>>,
+}
+
+/// Most distinct vendor ids kept while a document's `vendors` is read: more than are served,
+/// so an unknown one is among them; the rest is skipped, not kept.
+const MAX_PARTS: usize = 64;
+
+/// A document's vendor parts as JSON text, in document order (a repeated id: its last part,
+/// in its first place, as the built document has it).
+#[derive(Default)]
+struct Parts<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Parts<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Parts<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Parts<'a>, M::Error> {
+                let mut parts: Vec<(String, &'a RawValue)> = Vec::new();
+                while let Some(id) = map.next_key::<String>()? {
+                    if let Some(kept) = parts.iter_mut().find(|(kept, _)| *kept == id) {
+                        kept.1 = map.next_value()?;
+                    } else if parts.len() < MAX_PARTS {
+                        parts.push((id, map.next_value()?));
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(Parts(parts))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+/// Any JSON object, its members skipped (a document's `vendors`, read by each vendor).
+struct AnObject;
+
+impl<'de> Deserialize<'de> for AnObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = AnObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<AnObject, M::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(AnObject)
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// The document `text` checked as far as it can be before a `Value` of it is built: header,
+/// each vendor's records (typed, so a hostile part is refused at its first wrong element and
+/// costs about nothing), references. What [`restore`] checks besides (the clock's range, the
+/// scenarios' sources, the vendors' settings) it checks on the built document.
+pub fn check_text(sandbox: &Sandbox, text: &str) -> Result<(), Problem> {
+    let whole: &RawValue = serde_json::from_str(text).map_err(|_| not_an_object())?;
+    let members: Members = serde_json::from_str(text).map_err(|_| not_an_object())?;
+    let format = members.format.and_then(|raw| serde_json::from_str::<String>(raw.get()).ok());
+    let version = members.version.and_then(|raw| serde_json::from_str::<u64>(raw.get()).ok());
+    check_format(format.as_deref(), version)?;
+    let _: TextHeader = records::read_text(whole, "")?;
+    let parts = members.vendors.unwrap_or_default().0;
+    if let Some((unknown, _)) = parts.iter().find(|(id, _)| !sandbox.vendor_ids().any(|v| v == id.as_str())) {
+        let served: Vec<&str> = sandbox.vendor_ids().collect();
+        return Err(Problem::at(
+            format!("vendors.{unknown}"),
+            format!("no such vendor (served: {})", served.join(", ")),
+        ));
+    }
+    for (id, store) in sandbox.stores() {
+        if let Some((_, part)) = parts.iter().find(|(kept, _)| kept == id) {
+            store.check_part(part).map_err(|p| p.under(&format!("vendors.{id}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// [`Header`] as read from text: the same members and types, nothing kept.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // Read to check it.
+struct TextHeader {
+    format: IgnoredAny,
+    version: IgnoredAny,
+    seed: u64,
+    clock: SavedClock,
+    vendors: AnObject,
+    #[serde(default)]
+    scenarios: Vec<scenario::Saved>,
+    #[serde(default)]
+    journal: Option<IgnoredAny>,
+    #[serde(default)]
+    journal_evicted: Option<IgnoredAny>,
 }
 
 impl Header {
     fn read(document: &Value) -> Result<Self, Problem> {
-        let Value::Object(map) = document else {
-            return Err(Problem::at("", format!("a snapshot is a JSON object with \"format\": \"{FORMAT}\"")));
-        };
-        if map.get("format").and_then(Value::as_str) != Some(FORMAT) {
-            return Err(Problem::at("format", format!("must be \"{FORMAT}\"")));
-        }
-        match map.get("version").and_then(Value::as_u64) {
-            Some(VERSION) => {}
-            Some(other) => {
-                return Err(Problem::at(
-                    "version",
-                    format!("version {other} is not supported: this hr-sandbox reads and writes version {VERSION}"),
-                ));
-            }
-            None => return Err(Problem::at("version", format!("must be the number {VERSION}"))),
-        }
+        let Value::Object(map) = document else { return Err(not_an_object()) };
+        check_format(map.get("format").and_then(Value::as_str), map.get("version").and_then(Value::as_u64))?;
         let header: Self = records::read(document, "")?;
         if !clock::in_range(header.clock.now) {
             return Err(Problem::at("clock.now", clock::ClockError.to_string()));
@@ -145,7 +266,6 @@ impl Header {
         Ok(header)
     }
 }
-
 /// Each saved scenario compiled from its source and checked against its counters; names unique,
 /// activation places unique, at most [`scenario::MAX_LOADED`].
 fn compile_scenarios(

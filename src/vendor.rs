@@ -87,6 +87,10 @@ pub trait VendorStore: AnyArc + Send + Sync {
     /// This vendor's part of a snapshot, `{"settings", "state"}`: everything
     /// [`VendorStore::restore`] needs to answer every request byte for byte as now.
     fn export(&self) -> Value;
+    /// A snapshot part's records checked from its JSON text before the document is built
+    /// (what [`VendorStore::restore`] checks but the settings): a hostile part is refused at
+    /// its first wrong element, for about nothing.
+    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem>;
     /// A snapshot part read and checked (types, vendor rules, references), ready to swap in;
     /// nothing changes until the swap runs. `seed` is the snapshot's (later reseeds use it).
     fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem>;

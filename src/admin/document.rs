@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 /// Deepest nesting a snapshot may have: an export has 15 levels, a scenario's rules a few more.
 const MAX_DEPTH: usize = 64;
@@ -54,14 +54,39 @@ pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usiz
 }
 
 /// `body` as `T`, checked against [`budget`] first and parsed on a blocking thread: 400
-/// `invalid_snapshot` past the budget, 400 `bad_request` for malformed JSON.
-pub async fn parse<T: DeserializeOwned + Send + 'static>(body: Bytes) -> Result<T, AdminError> {
+/// `invalid_snapshot` past the budget, 400 `bad_request` for malformed JSON. `check` runs on the
+/// text (well-formed, within the budget) before `T` is built, 400 `invalid_snapshot` with its
+/// problem: a refused document costs what `check` costs, so it reads the text typed.
+pub async fn parse<T: DeserializeOwned + Send + 'static>(
+    body: Bytes,
+    check: impl FnOnce(&str) -> Result<(), Problem> + Send + 'static,
+) -> Result<T, AdminError> {
+    let malformed = |e: serde_json::Error| AdminError::bad_request(format!("invalid JSON body: {e}"));
     web::block(move || {
         budget(body.len()).check(&body).map_err(|exceeded| {
             AdminError::invalid_snapshot(&Problem::at("", format!("the document is {exceeded}")))
         })?;
-        serde_json::from_slice(&body).map_err(|e| AdminError::bad_request(format!("invalid JSON body: {e}")))
+        // Malformed JSON is answered as such, whatever `check` would find before the fault.
+        serde_json::from_slice::<IgnoredAny>(&body).map_err(malformed)?;
+        if let Ok(text) = std::str::from_utf8(&body) {
+            check(text).map_err(|problem| AdminError::invalid_snapshot(&problem))?;
+        }
+        serde_json::from_slice(&body).map_err(malformed)
     })
     .await
     .map_err(|e| AdminError::internal(e.to_string()))?
+}
+
+/// The `snapshot` of a create request's text checked before the request is built (see
+/// `crate::snapshot::check_text`); a request that is not an object is left to its own parse.
+pub fn check_create_request(sandbox: &crate::sandbox::Sandbox, text: &str) -> Result<(), Problem> {
+    #[derive(serde::Deserialize)]
+    struct Request<'a> {
+        #[serde(borrow)]
+        snapshot: Option<&'a serde_json::value::RawValue>,
+    }
+    match serde_json::from_str::<Request>(text) {
+        Ok(Request { snapshot: Some(raw) }) if raw.get() != "null" => crate::snapshot::check_text(sandbox, raw.get()),
+        _ => Ok(()),
+    }
 }

@@ -262,7 +262,13 @@ async fn list_sandboxes(admin: Admin) -> AdminResult {
 async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> AdminResult {
     // A snapshot may come along: read under the snapshot limit and budget, off the worker.
     let body = document::read_body(&req, body, admin.snapshot_limit).await?;
-    let request: CreateSandbox = document::parse(body).await?;
+    // Any sandbox serves the same vendors: the default one checks the snapshot's parts.
+    let checker = sandbox(&admin, None).ok();
+    let request: CreateSandbox = document::parse(body, move |text| match checker {
+        Some(checker) => document::check_create_request(&checker, text),
+        None => Ok(()),
+    })
+    .await?;
     let created = match (request.seed, request.snapshot) {
         (Some(_), Some(_)) => {
             return Err(AdminError::bad_request("give a seed or a snapshot (which has its own seed), not both"));

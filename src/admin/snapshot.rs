@@ -8,6 +8,7 @@ use crate::snapshot;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// `?sandbox=&journal=`.
 #[derive(Debug, Deserialize)]
@@ -36,7 +37,8 @@ pub async fn get(admin: Admin, query: web::Query<SnapshotQuery>) -> AdminResult 
 pub async fn put(admin: Admin, query: web::Query<SnapshotQuery>, req: HttpRequest, body: web::Payload) -> AdminResult {
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     let body = document::read_body(&req, body, admin.snapshot_limit).await?;
-    let document: Value = document::parse(body).await?;
+    let checked = Arc::clone(&sandbox);
+    let document: Value = document::parse(body, move |text| snapshot::check_text(&checked, text)).await?;
     let restored = web::block(move || snapshot::restore(&sandbox, &document).map(|()| sandbox))
         .await
         .map_err(|e| AdminError::internal(e.to_string()))?;

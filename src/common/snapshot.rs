@@ -10,7 +10,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::fmt;
 
 thread_local! {
@@ -82,6 +84,40 @@ pub fn read<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, Problem
         let inner = if inner == "." { String::new() } else { inner };
         Problem::at(inner, error.into_inner().to_string()).under(path)
     })
+}
+
+/// Reads the JSON text `raw` (found at `path`) as `T`, the way [`read`] reads a `Value`: a
+/// hostile document is refused at its first wrong element before any `Value` is built.
+pub fn read_text<T: DeserializeOwned>(raw: &RawValue, path: &str) -> Result<T, Problem> {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    serde_path_to_error::deserialize(&mut de).map_err(|error| {
+        let inner = error.path().to_string();
+        let inner = if inner == "." { String::new() } else { inner };
+        let error = error.into_inner();
+        // The same message `read` gives: a text error also names its line and column.
+        let message = error.to_string();
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        let message = message.strip_suffix(&position).map_or(message.clone(), str::to_owned);
+        Problem::at(inner, message).under(path)
+    })
+}
+
+/// A vendor part checked from its text before any `Value` is built: its members, and its
+/// records read as `S` and checked by `check` (what [`read_part`] does but the settings, which
+/// the vendor checks once the document is built).
+pub fn check_part<S: DeserializeOwned>(
+    part: &RawValue,
+    check: impl FnOnce(&S) -> Result<(), Problem>,
+) -> Result<(), Problem> {
+    let not_a_part = || Problem::at("", "must be an object with settings and state");
+    let members: BTreeMap<String, &RawValue> = serde_json::from_str(part.get()).map_err(|_| not_a_part())?;
+    if let Some(unknown) = members.keys().find(|k| *k != "settings" && *k != "state") {
+        return Err(Problem::at(unknown.as_str(), "unknown member (a vendor part has settings and state)"));
+    }
+    let member = |name: &str| members.get(name).copied().ok_or_else(|| Problem::at(name, "missing"));
+    member("settings")?;
+    let state: S = read_text(member("state")?, "state")?;
+    check(&state).map_err(|p| p.under("state"))
 }
 
 /// Puts a restored state in place (under the store's write lock: a request sees old or new).

@@ -65,6 +65,39 @@ async fn put_snapshot_refuses_a_30_mb_wide_vendor_part_within_3x_its_size() {
 }
 
 #[tokio::test]
+async fn put_snapshot_refuses_a_30_mb_vendor_part_within_the_budget_within_3x_its_size() {
+    // 5 bytes a value: within the work budget, so only typed reading keeps it cheap.
+    let body = with_tenants("1000", 6_000_000);
+    let size = body.len() as u64;
+    let (growth, status, answer) = put_measured(body).await;
+    assert_eq!((status, answer["error"]["code"].as_str()), (400, Some("invalid_snapshot")), "{answer}");
+    assert!(growth < 3 * size, "peak grew {growth} bytes for a {size}-byte document");
+}
+
+#[tokio::test]
+async fn create_sandbox_refuses_a_30_mb_vendor_part_within_the_budget_within_3x_its_size() {
+    let snapshot = with_tenants("1000", 6_000_000);
+    let mut body = br#"{"name":"hostile","snapshot":"#.to_vec();
+    body.extend_from_slice(&snapshot);
+    body.push(b'}');
+    let size = body.len() as u64;
+    let server = start_with(&["--port", "0", "--workers", "1"], &[], "42");
+    let before = peak_bytes(&server);
+    let res = reqwest::Client::new()
+        .post(format!("{}/__admin/sandboxes", server.base))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("answered");
+    let status = res.status().as_u16();
+    let answer: Value = res.json().await.expect("json");
+    let growth = peak_bytes(&server).saturating_sub(before);
+    assert_eq!((status, answer["error"]["code"].as_str()), (400, Some("invalid_snapshot")), "{answer}");
+    assert!(growth < 3 * size, "peak grew {growth} bytes for a {size}-byte request");
+}
+
+#[tokio::test]
 async fn put_snapshot_refuses_a_deep_document_as_invalid_snapshot() {
     let app = spawn_with(Settings::default()).await;
     let body = format!("{}{}", "[".repeat(100), "]".repeat(100));

@@ -36,6 +36,9 @@ impl VendorStore for NoState {
     fn export(&self) -> Value {
         json!({})
     }
+    fn check_part(&self, _: &serde_json::value::RawValue) -> Result<(), Problem> {
+        Ok(())
+    }
     fn restore(&self, _: &Value, _: u64) -> Result<Swap<'_>, Problem> {
         Ok(Box::new(|| {}))
     }

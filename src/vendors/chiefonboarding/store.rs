@@ -238,6 +238,10 @@ impl VendorStore for ChiefOnboardingStore {
         self.read().snapshot()
     }
 
+    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem> {
+        State::check(part)
+    }
+
     fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
         Ok(self.staged(seed, State::restore(part)?))
     }

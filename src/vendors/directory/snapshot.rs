@@ -13,6 +13,11 @@ impl State {
         json!({"settings": Settings { seed_employees: self.seed_employees }, "state": snapshot::export(self)})
     }
 
+    /// A snapshot part's records checked from its text, before any `Value` is built.
+    pub(super) fn check(part: &serde_json::value::RawValue) -> Result<(), Problem> {
+        snapshot::check_part(part, State::check_references)
+    }
+
     /// The state a snapshot part describes.
     pub(super) fn restore(part: &Value) -> Result<Self, Problem> {
         let (mut state, settings) = snapshot::read_part(part, State::check_references)?;

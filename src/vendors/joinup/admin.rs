@@ -90,6 +90,10 @@ impl VendorStore for JoinupStore {
         self.seeded.read().snapshot()
     }
 
+    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem> {
+        State::check(part)
+    }
+
     fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
         Ok(self.seeded.staged(seed, State::restore(part)?))
     }

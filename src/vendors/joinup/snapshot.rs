@@ -16,6 +16,11 @@ impl State {
         json!({"settings": self.settings.to_json(&self.tenants), "state": snapshot::export(self)})
     }
 
+    /// A snapshot part's records checked from its text, before any `Value` is built.
+    pub(super) fn check(part: &serde_json::value::RawValue) -> Result<(), Problem> {
+        snapshot::check_part(part, State::check_references)
+    }
+
     /// The state a snapshot part describes, its kept JSON rebuilt.
     pub(super) fn restore(part: &Value) -> Result<Self, Problem> {
         let (mut state, settings) = snapshot::read_part(part, State::check_references)?;

@@ -166,6 +166,10 @@ impl VendorStore for OrquestStore {
         self.read().snapshot()
     }
 
+    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem> {
+        State::check(part)
+    }
+
     fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
         Ok(self.staged(seed, State::restore(part)?))
     }
