@@ -90,3 +90,49 @@ pub fn check_create_request(sandbox: &crate::sandbox::Sandbox, text: &str) -> Re
         _ => Ok(()),
     }
 }
+
+/// A snapshot document as the restore reads it, without its `journal` and `journal_evicted`: a
+/// `PUT` ignores them (the journal is traffic, not state), so they are skipped while reading
+/// instead of built (a journal of small values would cost dozens of times its size, and the
+/// document is kept for reset).
+#[derive(Debug)]
+pub struct Document(pub serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(KeptMembers).map(|kept| Document(serde_json::Value::Object(kept)))
+    }
+}
+
+/// Reads a document's members, skipping the journal's.
+struct KeptMembers;
+
+impl<'de> serde::de::Visitor<'de> for KeptMembers {
+    type Value = serde_json::Map<String, serde_json::Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a snapshot document (a JSON object)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut members: A) -> Result<Self::Value, A::Error> {
+        let mut kept = serde_json::Map::new();
+        while let Some(name) = members.next_key::<String>()? {
+            if name == "journal" || name == "journal_evicted" {
+                members.next_value::<IgnoredAny>()?;
+            } else {
+                kept.insert(name, members.next_value()?);
+            }
+        }
+        Ok(kept)
+    }
+}
+
+impl schemars::JsonSchema for Document {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        serde_json::Value::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        serde_json::Value::json_schema(generator)
+    }
+}

@@ -3,7 +3,7 @@
 
 mod console;
 pub mod context;
-pub(crate) mod document;
+pub mod document;
 pub mod error;
 pub mod guard;
 pub mod model;

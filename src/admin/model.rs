@@ -36,7 +36,7 @@ pub struct CreateSandbox {
     #[schemars(extend("maximum" = u64::MAX))]
     pub seed: Option<u64>,
     /// A snapshot document to start from (and reset back to) instead of a seed.
-    pub snapshot: Option<serde_json::Value>,
+    pub snapshot: Option<super::document::Document>,
 }
 
 /// `POST /__admin/clock`: any of the three; `frozen` applies first, then `set`, then `advance_seconds`.

@@ -273,7 +273,7 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
         (Some(_), Some(_)) => {
             return Err(AdminError::bad_request("give a seed or a snapshot (which has its own seed), not both"));
         }
-        (_, Some(document)) => {
+        (_, Some(document::Document(document))) => {
             let registry = admin.registry.clone();
             let name = request.name.clone();
             let created = web::block(move || {

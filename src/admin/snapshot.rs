@@ -7,7 +7,7 @@ use super::error::AdminError;
 use crate::snapshot;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
 
 /// `?sandbox=&journal=`.
@@ -38,7 +38,7 @@ pub async fn put(admin: Admin, query: web::Query<SnapshotQuery>, req: HttpReques
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     let body = document::read_body(&req, body, admin.snapshot_limit).await?;
     let checked = Arc::clone(&sandbox);
-    let document: Value = document::parse(body, move |text| snapshot::check_text(&checked, text)).await?;
+    let document::Document(document) = document::parse(body, move |text| snapshot::check_text(&checked, text)).await?;
     let restored = web::block(move || snapshot::restore(&sandbox, &document).map(|()| sandbox))
         .await
         .map_err(|e| AdminError::internal(e.to_string()))?;

@@ -102,9 +102,12 @@ pub fn read_text<T: DeserializeOwned>(raw: &RawValue, path: &str) -> Result<T, P
     })
 }
 
+/// Largest text of a vendor part's `settings` a snapshot may carry: an export's are under 4 KiB.
+pub const SETTINGS_LIMIT: usize = 64 * 1024;
+
 /// A vendor part checked from its text before any `Value` is built: its members, and its
-/// records read as `S` and checked by `check` (what [`read_part`] does but the settings, which
-/// the vendor checks once the document is built).
+/// records read as `S` and checked by `check` (what [`read_part`] does but the settings, whose
+/// size only is bounded here: the vendor checks them once the document is built).
 pub fn check_part<S: DeserializeOwned>(
     part: &RawValue,
     check: impl FnOnce(&S) -> Result<(), Problem>,
@@ -115,7 +118,14 @@ pub fn check_part<S: DeserializeOwned>(
         return Err(Problem::at(unknown.as_str(), "unknown member (a vendor part has settings and state)"));
     }
     let member = |name: &str| members.get(name).copied().ok_or_else(|| Problem::at(name, "missing"));
-    member("settings")?;
+    // Settings are a few switches (and Joinup's hooks): they are checked by each vendor's rules
+    // on the built value, so their size is bounded here, before anything is built.
+    if member("settings")?.get().len() > SETTINGS_LIMIT {
+        return Err(Problem::at(
+            "settings",
+            format!("larger than {SETTINGS_LIMIT} bytes (a vendor's settings are a few switches)"),
+        ));
+    }
     let state: S = read_text(member("state")?, "state")?;
     check(&state).map_err(|p| p.under("state"))
 }

@@ -198,3 +198,28 @@ async fn slow_admin_body_answers_408_and_closes_the_connection() {
     assert!(answer.contains(r#""code":"request_timeout""#), "{answer}");
     assert!(closed, "the connection is closed after the 408");
 }
+
+#[tokio::test]
+async fn put_snapshot_skips_a_30_mb_journal_within_3x_its_size() {
+    // A PUT ignores the journal: 5 bytes a value is within the budget, and the values are skipped
+    // while reading instead of built (and kept for reset).
+    let head = r#"{"format":"hr-sandbox-snapshot","version":1,"seed":42,"clock":{"now":"2026-01-01T00:00:00Z","frozen":true},"vendors":{},"journal":["#;
+    let mut body = head.as_bytes().to_vec();
+    body.extend_from_slice("1000,".repeat(6_000_000).as_bytes());
+    body.extend_from_slice(b"1000]}");
+    let size = body.len() as u64;
+    let (growth, status, answer) = put_measured(body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(growth < 3 * size, "peak grew {growth} bytes for a {size}-byte document");
+}
+
+#[tokio::test]
+async fn put_snapshot_refuses_vendor_settings_past_their_limit() {
+    let app = spawn_with(Settings::default()).await;
+    let mut document = app.get_json("/__admin/snapshot", None, 200).await;
+    document["vendors"]["joinup"]["settings"]["padding"] = Value::from("x".repeat(70_000));
+    let res = app.client.put(format!("{}/__admin/snapshot", app.base)).json(&document).send().await.expect("answered");
+    assert_eq!(res.status(), 400);
+    let answer: Value = res.json().await.expect("json");
+    assert_eq!(answer["error"]["path"], "vendors.joinup.settings", "{answer}");
+}
