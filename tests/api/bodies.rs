@@ -29,13 +29,12 @@ fn with_tenants(items: &str, count: usize) -> Vec<u8> {
     body
 }
 
-/// PUTs `body` as a snapshot; the peak RSS growth it caused (bytes) and the answer.
-async fn put_measured(body: Vec<u8>) -> (u64, u16, Value) {
+/// Sends `body` as JSON to a fresh server; the peak RSS growth it caused (bytes) and the answer.
+async fn send_measured(method: reqwest::Method, path: &str, body: Vec<u8>) -> (u64, u16, Value) {
     let server = start_with(&["--port", "0", "--workers", "1"], &[], "42");
     let before = peak_bytes(&server);
-    let client = reqwest::Client::new();
-    let res = client
-        .put(format!("{}/__admin/snapshot", server.base))
+    let res = reqwest::Client::new()
+        .request(method, format!("{}{path}", server.base))
         .header("Content-Type", "application/json")
         .body(body)
         .send()
@@ -44,6 +43,11 @@ async fn put_measured(body: Vec<u8>) -> (u64, u16, Value) {
     let status = res.status().as_u16();
     let answer: Value = res.json().await.expect("json");
     (peak_bytes(&server).saturating_sub(before), status, answer)
+}
+
+/// PUTs `body` as a snapshot; the peak RSS growth it caused (bytes) and the answer.
+async fn put_measured(body: Vec<u8>) -> (u64, u16, Value) {
+    send_measured(reqwest::Method::PUT, "/__admin/snapshot", body).await
 }
 
 /// PUTs `body` as a snapshot: 400 `invalid_snapshot`, and the server's peak memory grew by
@@ -81,18 +85,7 @@ async fn create_sandbox_refuses_a_30_mb_vendor_part_within_the_budget_within_3x_
     body.extend_from_slice(&snapshot);
     body.push(b'}');
     let size = body.len() as u64;
-    let server = start_with(&["--port", "0", "--workers", "1"], &[], "42");
-    let before = peak_bytes(&server);
-    let res = reqwest::Client::new()
-        .post(format!("{}/__admin/sandboxes", server.base))
-        .header("Content-Type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("answered");
-    let status = res.status().as_u16();
-    let answer: Value = res.json().await.expect("json");
-    let growth = peak_bytes(&server).saturating_sub(before);
+    let (growth, status, answer) = send_measured(reqwest::Method::POST, "/__admin/sandboxes", body).await;
     assert_eq!((status, answer["error"]["code"].as_str()), (400, Some("invalid_snapshot")), "{answer}");
     assert!(growth < 3 * size, "peak grew {growth} bytes for a {size}-byte request");
 }
