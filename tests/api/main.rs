@@ -25,6 +25,7 @@ mod panics;
 mod process;
 mod recipes;
 mod record_caps;
+mod replay;
 mod sandboxes;
 mod scale;
 mod scenario_checks;
