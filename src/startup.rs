@@ -3,14 +3,12 @@
 use crate::admin::context::AdminState;
 use crate::admin::guard::AdminAccess;
 use crate::admin::routes as admin;
-use crate::body_deadline;
-use crate::forwarded;
-use crate::request_id;
+use crate::pipeline::vendor_scope::{self, Mount};
+use crate::pipeline::{body_deadline, forwarded, request_id};
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
 use crate::scenario;
 use crate::settings::{RateLimits, Settings};
 use crate::vendor::{Vendor, known_to_scenarios};
-use crate::vendor_scope::{self, Mount};
 use crate::vendors;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;

@@ -10,7 +10,7 @@ use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
 use crate::outbound::{self, OutboundResult};
-use crate::request_id::RequestId;
+use crate::pipeline::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
 use crate::scenario::matcher::check_glob;
 use crate::vendor::ActionOutcome;

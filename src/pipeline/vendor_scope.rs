@@ -5,8 +5,8 @@
 use crate::admin::error::AdminError;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::{self, Answer, JournalEntry};
-use crate::panic_net;
-use crate::request_id::RequestId;
+use crate::pipeline::panic_net;
+use crate::pipeline::request_id::RequestId;
 use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::fault::{self, ConnSocket};
 use crate::scenario::matcher::RequestFacts;
