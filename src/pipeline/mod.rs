@@ -13,6 +13,10 @@
 //!    body, lets a firing scenario rule or the vendor answer (under `panic_net`, so a panic
 //!    becomes the vendor's 500), renders every error in the vendor's format, stamps the
 //!    scenario and `Date` headers and journals the exchange.
+//!
+//! The pipeline imports only rooms below it (vendors, sandbox, scenario, journal, common), never
+//! the admin API: where it answers in the admin API's shape (an unknown sandbox, a late admin
+//! body) startup hands it that answer.
 
 pub mod body_deadline;
 pub mod forwarded;

@@ -78,7 +78,13 @@ async fn a_panicking_handler_answers_the_vendors_500_and_the_server_keeps_servin
         max_sandboxes: 2,
     };
     let registry = Arc::new(SandboxRegistry::new(setup, 1));
-    let mount = Mount { vendor, registry: Arc::clone(&registry), body_limit: 1024, access_log: false };
+    let mount = Mount {
+        vendor,
+        registry: Arc::clone(&registry),
+        body_limit: 1024,
+        access_log: false,
+        unknown_sandbox: |_| HttpResponse::NotFound().finish(),
+    };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let server = HttpServer::new(move || {
