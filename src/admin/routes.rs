@@ -4,7 +4,7 @@
 use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, store};
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
-use super::model::{ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery};
+use super::model::{ClockRequest, CreateSandbox, ResetRequest, SandboxQuery};
 use super::{console, document, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
@@ -226,23 +226,12 @@ async fn vendor_action(
 }
 
 /// `GET /__admin/requests`: the journal, newest last.
-async fn requests(admin: Admin, query: web::Query<RequestsQuery>) -> AdminResult {
-    let query = query.into_inner();
-    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
-    if query.direction.as_deref().is_some_and(|d| d != "inbound" && d != "outbound") {
-        return Err(AdminError::bad_request("direction is inbound or outbound"));
-    }
-    if let Some(path) = &query.path {
+async fn requests(admin: Admin, filter: web::Query<JournalFilter>) -> AdminResult {
+    let sandbox = sandbox(&admin, filter.sandbox.as_deref())?;
+    filter.check().map_err(AdminError::bad_request)?;
+    if let Some(path) = &filter.path {
         check_glob("path", path).map_err(AdminError::bad_request)?;
     }
-    let filter = JournalFilter {
-        vendor: query.vendor,
-        direction: query.direction,
-        method: query.method,
-        path: query.path,
-        status: query.status,
-        limit: query.limit,
-    };
     Ok(HttpResponse::Ok().json(sandbox.journal.entries(&filter)))
 }
 
