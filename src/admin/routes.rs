@@ -104,8 +104,8 @@ on!(patch, PATCH);
 on!(delete, DELETE);
 
 /// `GET /__admin/openapi`: this API's own document, from the routes above.
-async fn admin_openapi(query: web::Query<openapi::DocumentQuery>, req: HttpRequest) -> AdminResult {
-    openapi::admin(configure, &query, &req)
+async fn admin_openapi(admin: Admin, query: web::Query<openapi::DocumentQuery>, req: HttpRequest) -> AdminResult {
+    openapi::admin(&admin, configure, &query, &req)
 }
 
 /// `GET /__admin/health`.
