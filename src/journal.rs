@@ -16,7 +16,7 @@ pub use capture::{
 use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, journal_body};
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Distinct unmatched (vendor, method, path) groups kept; later new ones are only counted.
@@ -159,9 +159,15 @@ impl Serialize for JournalEntry {
     }
 }
 
-/// Which journal entries a reader wants.
-#[derive(Debug, Default, Clone)]
+/// Which journal entries a reader wants. The admin API reads its `GET /__admin/requests` query
+/// straight into this type: unknown parameters are refused, so a typo does not silently filter
+/// nothing.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JournalFilter {
+    /// The sandbox whose journal is read (`default` when absent): the reader resolves it, the
+    /// filter itself ignores it.
+    pub sandbox: Option<String>,
     /// Only this vendor.
     pub vendor: Option<String>,
     /// Only `inbound` or `outbound` entries.
@@ -177,6 +183,16 @@ pub struct JournalFilter {
 }
 
 impl JournalFilter {
+    /// Refuses a `direction` other than `inbound` or `outbound`, which would match nothing.
+    pub fn check(&self) -> Result<(), &'static str> {
+        match self.direction.as_deref() {
+            Some(direction) if direction != "inbound" && direction != "outbound" => {
+                Err("direction is inbound or outbound")
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn accepts(&self, entry: &JournalEntry) -> bool {
         self.vendor.as_ref().is_none_or(|v| *v == entry.vendor)
             && self.direction.as_ref().is_none_or(|d| *d == entry.direction)

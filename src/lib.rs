@@ -3,17 +3,14 @@
 #![warn(missing_docs)]
 
 pub mod admin;
-pub mod body_deadline;
 pub mod cli;
 pub mod common;
 pub mod families;
-pub mod forwarded;
 pub mod journal;
 pub mod openapi;
 pub mod outbound;
-pub mod panic_net;
+pub mod pipeline;
 pub mod probe;
-pub mod request_id;
 pub mod sandbox;
 pub mod scenario;
 pub mod settings;
@@ -21,5 +18,4 @@ pub mod snapshot;
 pub mod startup;
 pub mod tls;
 pub mod vendor;
-pub mod vendor_scope;
 pub mod vendors;

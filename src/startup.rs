@@ -1,20 +1,19 @@
 //! Builds the server: state first, then one app with the admin scope and every vendor's scopes.
 
 use crate::admin::context::AdminState;
+use crate::admin::error::AdminError;
 use crate::admin::guard::AdminAccess;
 use crate::admin::routes as admin;
-use crate::body_deadline;
-use crate::forwarded;
-use crate::request_id;
+use crate::pipeline::vendor_scope::{self, Mount};
+use crate::pipeline::{body_deadline, forwarded, request_id};
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
 use crate::scenario;
 use crate::settings::{RateLimits, Settings};
 use crate::vendor::{Vendor, known_to_scenarios};
-use crate::vendor_scope::{self, Mount};
 use crate::vendors;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpServer, ResponseError, web};
 use std::io;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -93,6 +92,7 @@ impl Application {
                 registry: Arc::clone(&registry),
                 body_limit: settings.body_limit,
                 access_log: settings.access_log,
+                unknown_sandbox,
             })
             .collect();
         let body_limit = settings.body_limit;
@@ -121,7 +121,7 @@ impl Application {
             }
             app.default_service(web::to(admin::unknown_prefix))
                 .wrap(from_fn(move |req, next| forwarded::unless_trusted(trust_forwarded, req, next)))
-                .wrap(from_fn(move |req, next| body_deadline::limit(body_timeout, req, next)))
+                .wrap(from_fn(move |req, next| body_deadline::limit(body_timeout, late_admin_body, req, next)))
                 .wrap(from_fn(request_id::attach))
         })
         .on_connect(scenario::fault::record_socket)
@@ -169,6 +169,19 @@ impl Application {
     pub async fn run_until_stopped(self) -> io::Result<()> {
         self.server.await
     }
+}
+
+// The pipeline's answers in the admin API's shape, handed over here so the pipeline does not
+// import the admin API.
+
+/// 404 `unknown_sandbox`, for a vendor prefix under a sandbox name that is not registered.
+fn unknown_sandbox(name: &str) -> actix_web::HttpResponse {
+    AdminError::unknown_sandbox(name).error_response()
+}
+
+/// 408 `request_timeout`, for an admin request whose body came later than `--body-timeout`.
+fn late_admin_body(message: String) -> actix_web::HttpResponse {
+    AdminError::request_timeout(message).error_response()
 }
 
 fn selected_vendors(ids: &[String]) -> io::Result<Vec<Arc<dyn Vendor>>> {

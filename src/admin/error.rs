@@ -56,6 +56,11 @@ impl AdminError {
         }
     }
 
+    /// 408 `request_timeout`: the request's body did not arrive within `--body-timeout`.
+    pub fn request_timeout(message: impl Into<String>) -> Self {
+        Self::with_status(StatusCode::REQUEST_TIMEOUT, "request_timeout", message)
+    }
+
     /// 500: the admin API itself failed (a worker task panicked).
     pub fn internal(message: impl Into<String>) -> Self {
         Self { status: StatusCode::INTERNAL_SERVER_ERROR, code: "internal", message: message.into(), extra: None }

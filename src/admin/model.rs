@@ -55,26 +55,6 @@ pub struct ClockRequest {
     pub frozen: Option<bool>,
 }
 
-/// `GET`/`DELETE /__admin/requests` filters, plus the sandbox.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RequestsQuery {
-    /// The sandbox addressed.
-    pub sandbox: Option<String>,
-    /// Only this vendor.
-    pub vendor: Option<String>,
-    /// Only `inbound` (requests to the sandbox) or `outbound` (calls it made).
-    pub direction: Option<String>,
-    /// Only this method.
-    pub method: Option<String>,
-    /// Only this path (relative to the vendor prefix; `*` wildcards).
-    pub path: Option<String>,
-    /// Only this status.
-    pub status: Option<u16>,
-    /// Only the newest N.
-    pub limit: Option<usize>,
-}
-
 /// `POST /__admin/scenarios` query.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

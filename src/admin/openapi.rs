@@ -45,10 +45,16 @@ pub async fn vendor(
     answer(openapi::document(api, &base, &served, &examples), query.format.as_deref())
 }
 
-/// `GET /__admin/openapi`: the document of the admin routes `configure` mounts.
-pub fn admin(configure: fn(&mut web::ServiceConfig), query: &DocumentQuery, req: &HttpRequest) -> AdminResult {
+/// `GET /__admin/openapi`: the document of the admin routes `configure` mounts, naming the
+/// vendors this server serves (`--vendors`).
+pub fn admin(
+    admin: &Admin,
+    configure: fn(&mut web::ServiceConfig),
+    query: &DocumentQuery,
+    req: &HttpRequest,
+) -> AdminResult {
     let served = routing::served_by(configure);
-    let vendors: Value = crate::vendors::registry().iter().map(|v| json!(v.id())).collect();
+    let vendors: Value = admin.registry.vendors().iter().map(|v| json!(v.id())).collect();
     let examples =
         serde_json::Map::from_iter([("name".to_owned(), json!(DEFAULT_SANDBOX)), ("enum:vendors".to_owned(), vendors)]);
     answer(openapi::document(&ADMIN, &format!("{}/__admin", origin(req)), &served, &examples), query.format.as_deref())

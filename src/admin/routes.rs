@@ -4,13 +4,13 @@
 use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, store};
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
-use super::model::{ClockRequest, CreateSandbox, RequestsQuery, ResetRequest, SandboxQuery};
+use super::model::{ClockRequest, CreateSandbox, ResetRequest, SandboxQuery};
 use super::{console, document, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
 use crate::outbound::{self, OutboundResult};
-use crate::request_id::RequestId;
+use crate::pipeline::request_id::RequestId;
 use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
 use crate::scenario::matcher::check_glob;
 use crate::vendor::ActionOutcome;
@@ -104,8 +104,8 @@ on!(patch, PATCH);
 on!(delete, DELETE);
 
 /// `GET /__admin/openapi`: this API's own document, from the routes above.
-async fn admin_openapi(query: web::Query<openapi::DocumentQuery>, req: HttpRequest) -> AdminResult {
-    openapi::admin(configure, &query, &req)
+async fn admin_openapi(admin: Admin, query: web::Query<openapi::DocumentQuery>, req: HttpRequest) -> AdminResult {
+    openapi::admin(&admin, configure, &query, &req)
 }
 
 /// `GET /__admin/health`.
@@ -226,23 +226,12 @@ async fn vendor_action(
 }
 
 /// `GET /__admin/requests`: the journal, newest last.
-async fn requests(admin: Admin, query: web::Query<RequestsQuery>) -> AdminResult {
-    let query = query.into_inner();
-    let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
-    if query.direction.as_deref().is_some_and(|d| d != "inbound" && d != "outbound") {
-        return Err(AdminError::bad_request("direction is inbound or outbound"));
-    }
-    if let Some(path) = &query.path {
+async fn requests(admin: Admin, filter: web::Query<JournalFilter>) -> AdminResult {
+    let sandbox = sandbox(&admin, filter.sandbox.as_deref())?;
+    filter.check().map_err(AdminError::bad_request)?;
+    if let Some(path) = &filter.path {
         check_glob("path", path).map_err(AdminError::bad_request)?;
     }
-    let filter = JournalFilter {
-        vendor: query.vendor,
-        direction: query.direction,
-        method: query.method,
-        path: query.path,
-        status: query.status,
-        limit: query.limit,
-    };
     Ok(HttpResponse::Ok().json(sandbox.journal.entries(&filter)))
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests: every test talks HTTP to a real server bound on 127.0.0.1 port 0.
 
 mod admin;
+mod admin_openapi;
 mod architecture;
 mod bodies;
 mod chiefonboarding;

@@ -5,9 +5,9 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hr_sandbox::common::error::ApiError;
 use hr_sandbox::common::snapshot::Problem;
 use hr_sandbox::journal::JournalFilter;
+use hr_sandbox::pipeline::vendor_scope::{self, Mount};
 use hr_sandbox::sandbox::{SandboxRegistry, SandboxSetup};
 use hr_sandbox::vendor::{ActionOutcome, Swap, Vendor, VendorStore};
-use hr_sandbox::vendor_scope::{self, Mount};
 use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -78,7 +78,13 @@ async fn a_panicking_handler_answers_the_vendors_500_and_the_server_keeps_servin
         max_sandboxes: 2,
     };
     let registry = Arc::new(SandboxRegistry::new(setup, 1));
-    let mount = Mount { vendor, registry: Arc::clone(&registry), body_limit: 1024, access_log: false };
+    let mount = Mount {
+        vendor,
+        registry: Arc::clone(&registry),
+        body_limit: 1024,
+        access_log: false,
+        unknown_sandbox: |_| HttpResponse::NotFound().finish(),
+    };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let server = HttpServer::new(move || {

@@ -5,15 +5,14 @@
 //! actix cuts slow headers (after 5 s) but waits for a body as long as bytes trickle in: a
 //! client sending one byte a second held its connection and a worker's buffer indefinitely.
 
-use crate::admin::error::AdminError;
 use actix_web::body::BoxBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
+use actix_web::http::ConnectionType;
 use actix_web::http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
-use actix_web::http::{ConnectionType, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::rt::time::{Sleep, sleep};
-use actix_web::{Error, HttpMessage, HttpResponse, ResponseError};
+use actix_web::{Error, HttpMessage, HttpResponse};
 use bytes::Bytes;
 use futures_util::Stream;
 use std::cell::Cell;
@@ -24,9 +23,11 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// The middleware: a request with a body gets a deadline on it (three small allocations); one
-/// without a body passes untouched.
+/// without a body passes untouched. `admin_answer` makes the admin API's 408 from the message
+/// (startup hands it over, so the pipeline does not import the admin API).
 pub async fn limit(
     timeout: Duration,
+    admin_answer: fn(String) -> HttpResponse,
     mut req: ServiceRequest,
     next: Next<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -45,7 +46,7 @@ pub async fn limit(
     // Divergence: a vendor's own framework never sees a slow body (its front proxy does); the
     // answer is the proxy's, an empty 408, and the admin API's in its own shape.
     let mut answer = if res.request().path().starts_with("/__admin") {
-        AdminError::with_status(StatusCode::REQUEST_TIMEOUT, "request_timeout", message).error_response()
+        admin_answer(message)
     } else {
         HttpResponse::RequestTimeout().finish()
     };

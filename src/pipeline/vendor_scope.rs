@@ -2,11 +2,10 @@
 //! sandbox, buffers and bounds the body, renders every error in the vendor's format and
 //! journals the exchange. Vendors never see any of this.
 
-use crate::admin::error::AdminError;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::{self, Answer, JournalEntry};
-use crate::panic_net;
-use crate::request_id::RequestId;
+use crate::pipeline::panic_net;
+use crate::pipeline::request_id::RequestId;
 use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::fault::{self, ConnSocket};
 use crate::scenario::matcher::RequestFacts;
@@ -17,7 +16,7 @@ use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceRespons
 use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, TRANSFER_ENCODING};
 use actix_web::middleware::{Next, from_fn};
-use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
+use actix_web::{Error, HttpMessage, HttpResponse, web};
 use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
@@ -35,6 +34,9 @@ pub struct Mount {
     pub body_limit: usize,
     /// Whether every answered request gets an info log line.
     pub access_log: bool,
+    /// The answer to a sandbox name that is not registered. Startup hands over the admin API's
+    /// 404 `unknown_sandbox`, so the pipeline does not import the admin API.
+    pub unknown_sandbox: fn(&str) -> HttpResponse,
 }
 
 /// The vendor's scope for the `default` sandbox (`/<id>`) and for named ones.
@@ -65,8 +67,8 @@ async fn pipeline(
     let sandbox_name = named.as_deref().unwrap_or(DEFAULT_SANDBOX);
     // Divergence: no vendor is addressed under an unknown sandbox, so the admin shape answers.
     let Some(sandbox) = mount.registry.get(sandbox_name) else {
-        let err = AdminError::unknown_sandbox(sandbox_name);
-        return Ok(req.into_response(err.error_response()));
+        let answer = (mount.unknown_sandbox)(sandbox_name);
+        return Ok(req.into_response(answer));
     };
     // The journal shows paths relative to the prefix the client used.
     let prefix_len = named.as_ref().map_or(0, |name| "/sandboxes/".len() + name.len()) + 1 + mount.vendor.id().len();
