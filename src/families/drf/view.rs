@@ -121,7 +121,7 @@ pub fn parse(req: &HttpRequest, body: &Bytes, form: bool) -> Result<Data, ApiErr
         "multipart/form-data" if form => super::multipart::fields(&content_type, body)
             .map(Data::Form)
             .map_err(|e| ApiError::with_message(ErrorKind::MalformedBody, format!("Multipart form parse error - {e}"))),
-        _ => Err(ApiError::with_message(ErrorKind::UnsupportedMediaType, super::unsupported_media_type(req))),
+        _ => Err(ApiError::with_message(ErrorKind::UnsupportedMediaType, super::error::unsupported_media_type(req))),
     }
 }
 
@@ -136,11 +136,4 @@ pub fn parse_json_only(req: &HttpRequest, body: &Bytes) -> Result<Value, ApiErro
 /// A JSON answer from bytes kept ready.
 pub fn json_bytes(status: StatusCode, body: Bytes) -> HttpResponse {
     HttpResponse::build(status).insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json"))).body(body)
-}
-
-/// The JSON Schema of DRF's error bodies, for OpenAPI documents: `{"detail": ...}`, or field
-/// errors by field (a list of them for a list of items).
-pub fn error_schema() -> Value {
-    json!({"type": ["object", "array"], "description": "`{\"detail\": ...}`, or field errors by field",
-        "properties": {"detail": {"type": "string"}}})
 }

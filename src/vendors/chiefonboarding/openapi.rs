@@ -24,7 +24,7 @@ pub static API: Api = Api {
             "description": "`Token <key>`, DRF's TokenAuthentication"}})
     },
     requirement: |_| json!([{"Token": []}]),
-    error: crate::families::drf::view::error_schema,
+    error: crate::families::drf::error_schema,
     challenges: true,
     html_errors: &[404, 500],
     path_param: crate::openapi::schema::segment,

@@ -48,7 +48,7 @@ pub static API: Api = Api {
             "description": "`JWT <token>`, as djangorestframework-jwt expects"}})
     },
     requirement: |_| json!([{"JWT": []}]),
-    error: crate::families::drf::view::error_schema,
+    error: crate::families::drf::error_schema,
     challenges: true,
     html_errors: &[500],
     path_param: crate::openapi::schema::segment,
