@@ -4,6 +4,7 @@
 //! A vendor brings its own `initial()` (authentication, permission, throttles) and handlers.
 
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::query;
 use actix_web::HttpRequest;
 use actix_web::HttpResponse;
 use actix_web::http::header::{ACCEPT, ALLOW, CONTENT_TYPE, HeaderValue, VARY};
@@ -81,8 +82,8 @@ impl View {
 /// 404, an `Accept` without JSON is 406.
 pub fn negotiate(req: &HttpRequest) -> Result<(), ApiError> {
     if !req.query_string().is_empty() {
-        let query: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-        if let Some((_, format)) = query.iter().rev().find(|(k, _)| k == "format").filter(|(_, v)| !v.is_empty()) {
+        let pairs = query::pairs(req.query_string());
+        if let Some(format) = query::last(&pairs, "format").filter(|v| !v.is_empty()) {
             return if format == "json" { Ok(()) } else { Err(ApiError::new(ErrorKind::NotFound)) };
         }
     }

@@ -6,7 +6,7 @@
 use super::model::{Company, CostCenter, Employee, JobKind, Mode, Tenant};
 use super::store::State;
 use crate::common::error::{ApiError, ErrorKind};
-use crate::common::pagination::{last, query_pairs};
+use crate::common::query::{self, last};
 use crate::families::drf::ordering::{Orders, ranks, terms};
 use crate::families::drf::pagination::{Page, PageRules, RequestUrl};
 use actix_web::HttpRequest;
@@ -39,7 +39,7 @@ pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> R
 
 /// `GET /api/company/employees/`'s body for a tenant.
 fn employees(req: &HttpRequest, tenant: &Tenant, orders: &Orders<'_>) -> Result<Bytes, ApiError> {
-    let pairs = query_pairs(req.query_string());
+    let pairs = query::pairs(req.query_string());
     let group = tenant.mode == Mode::Group;
     let mut errors = Map::new();
     let id = number_filter(&pairs, "id", &mut errors);
@@ -89,7 +89,7 @@ fn employees(req: &HttpRequest, tenant: &Tenant, orders: &Orders<'_>) -> Result<
 
 /// `GET /api/company/cost-centers/`'s body for a tenant.
 fn cost_centers(req: &HttpRequest, tenant: &Tenant, orders: &Orders<'_>) -> Result<Bytes, ApiError> {
-    let pairs = query_pairs(req.query_string());
+    let pairs = query::pairs(req.query_string());
     let by_company = tenant.cost_centers_by_company();
     let mut errors = Map::new();
     let id = number_filter(&pairs, "id", &mut errors);

@@ -6,6 +6,7 @@ use super::scopes;
 use super::store::{CODE_LIFETIME, Code, JustworksStore, State};
 use crate::common::error::ApiError;
 use crate::common::expiring;
+use crate::common::query;
 use crate::sandbox::InSandbox;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
@@ -34,12 +35,9 @@ struct Authorize {
     redirect_uri: String,
 }
 
-fn pairs(text: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(text).unwrap_or_default()
-}
-
+/// A form or query parameter, empty when absent.
 fn param(pairs: &[(String, String)], name: &str) -> String {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    query::last(pairs, name).unwrap_or_default().to_owned()
 }
 
 fn authorize_params(pairs: &[(String, String)]) -> Authorize {
@@ -89,7 +87,7 @@ fn check(state: &State, p: &Authorize) -> Result<Result<(), &'static str>, Box<H
 
 /// `GET /oauth/authorize`: the consent page, or an immediate redirect with `auto_approve`.
 pub async fn authorize(req: HttpRequest, jw: Jw) -> Answer {
-    let params = authorize_params(&pairs(req.query_string()));
+    let params = authorize_params(&query::pairs(req.query_string()));
     let mut state = jw.store.write();
     match check(&state, &params) {
         Err(page) => Ok(*page),
@@ -108,7 +106,7 @@ pub async fn authorize(req: HttpRequest, jw: Jw) -> Answer {
 /// `POST /oauth/authorize` (the consent form): Approve redirects with a code, Deny with
 /// `error=access_denied`.
 pub async fn decide(body: Bytes, jw: Jw) -> Answer {
-    let form = pairs(std::str::from_utf8(&body).unwrap_or(""));
+    let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let params = authorize_params(&form);
     let mut state = jw.store.write();
     match check(&state, &params) {
@@ -224,7 +222,7 @@ fn client(req: &HttpRequest, form: &[(String, String)], state: &State) -> Result
 
 /// `POST /oauth/token` (form): `authorization_code` and `refresh_token` grants.
 pub async fn token(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
-    let form = pairs(std::str::from_utf8(&body).unwrap_or(""));
+    let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let now = jw.sandbox.clock.now();
     let mut state = jw.store.write();
     let grant_type = param(&form, "grant_type");
@@ -311,7 +309,7 @@ fn refresh(
 /// `POST /v1/oauth/revoke` (client authenticated) and the deprecated `POST /oauth/revoke`:
 /// revokes an access or refresh token (a refresh token takes its access tokens with it).
 pub async fn revoke(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
-    let form = pairs(std::str::from_utf8(&body).unwrap_or(""));
+    let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let mut state = jw.store.write();
     if req.path().ends_with("/v1/oauth/revoke") {
         client(&req, &form, &state)?;
