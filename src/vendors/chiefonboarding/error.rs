@@ -3,7 +3,7 @@
 //! language and `Vary` headers Django's middleware adds to every answer.
 
 use super::i18n;
-use super::views;
+use super::routes::dispatch;
 use crate::common::error::ApiError;
 use crate::families::drf::{self, Project};
 use actix_web::{HttpRequest, HttpResponse};
@@ -22,5 +22,5 @@ fn localize(body: Value, req: &HttpRequest) -> Value {
 }
 
 fn finish(response: &mut HttpResponse, req: &HttpRequest, _: &ApiError) {
-    views::finish(response, req);
+    dispatch::finish(response, req);
 }

@@ -1,7 +1,7 @@
 //! Joinup's OpenAPI document: the employee and cost-center lists, their bulk jobs and reports.
 
-use super::bulk::MAX_ITEMS;
 use super::model::ATTRIBUTES;
+use super::serializer::MAX_ITEMS;
 use super::store::State;
 use super::views::{CostCenterJson, EmployeeJson};
 use crate::families::drf::schema as drf;

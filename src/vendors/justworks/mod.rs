@@ -18,7 +18,6 @@
 mod auth;
 mod error;
 pub mod model;
-mod oauth;
 pub mod openapi;
 pub mod paystubs;
 mod routes;

@@ -1,14 +1,14 @@
-//! The Partner API's resource routes, one file per resource, and what they share: the bearer
-//! token and its scopes, cursor pagination, query checks.
+//! The OAuth endpoints and the Partner API's resource routes, one file per resource, and what
+//! they share: the bearer token and its scopes, cursor pagination, query checks.
 
 mod company;
 mod deductions;
 mod members;
+mod oauth;
 mod payroll;
 mod time_off;
 
 use super::auth;
-use super::oauth;
 use super::scopes::Granted;
 use super::store::{JustworksStore, State};
 use crate::common::error::{ApiError, ErrorKind};

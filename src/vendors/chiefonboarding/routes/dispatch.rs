@@ -3,14 +3,14 @@
 //! (401), the admin permission (403), then OPTIONS / 405 and the handler; the parsers are JSON and
 //! form. The DRF rules themselves are `crate::families::drf::view`'s.
 
-use super::auth;
-use super::i18n;
-use super::model::role;
-use super::serializer;
-use super::store::State;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::families::drf::fields::Input;
 use crate::families::drf::view::{self, Answer, Data, View};
+use crate::vendors::chiefonboarding::auth;
+use crate::vendors::chiefonboarding::i18n;
+use crate::vendors::chiefonboarding::model::role;
+use crate::vendors::chiefonboarding::serializer;
+use crate::vendors::chiefonboarding::store::State;
 use actix_web::http::header::{CONTENT_LANGUAGE, HeaderValue, VARY};
 use actix_web::{HttpRequest, HttpResponse};
 use bytes::Bytes;

@@ -2,12 +2,13 @@
 //! JavaScript) whose Approve / Deny buttons POST back; `POST /oauth/token` exchanges codes and
 //! refresh tokens (RFC 6749 errors); both revoke endpoints. Lifetimes run on the sandbox clock.
 
-use super::scopes;
-use super::store::{CODE_LIFETIME, Code, JustworksStore, State};
+use super::{Answer, Jw};
 use crate::common::error::ApiError;
 use crate::common::expiring;
 use crate::common::query;
-use crate::sandbox::InSandbox;
+use crate::vendors::justworks::error;
+use crate::vendors::justworks::scopes;
+use crate::vendors::justworks::store::{CODE_LIFETIME, Code, State};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse};
@@ -15,9 +16,6 @@ use base64::Engine;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-
-type Jw = InSandbox<JustworksStore>;
-type Answer = Result<HttpResponse, ApiError>;
 
 /// An RFC 6749 error (`{"error", "error_description"}`), rendered by the vendor's renderer.
 pub fn oauth_error(status: StatusCode, code: &str, description: &str) -> ApiError {
@@ -62,13 +60,13 @@ fn redirect(uri: &str, params: &[(&str, &str)]) -> HttpResponse {
 /// Anything else wrong is reported to the client by redirect (RFC 6749 4.1.2.1).
 fn check(state: &State, p: &Authorize) -> Result<Result<(), &'static str>, Box<HttpResponse>> {
     let Some(app) = state.app(&p.client_id) else {
-        return Err(Box::new(super::error::page(
+        return Err(Box::new(error::page(
             "Unknown application",
             "The application that sent you here is not registered with Justworks.",
         )));
     };
     if !app.redirect_uris.contains(&p.redirect_uri) {
-        return Err(Box::new(super::error::page(
+        return Err(Box::new(error::page(
             "Invalid redirect",
             "The application asked to send you to an address it has not registered.",
         )));

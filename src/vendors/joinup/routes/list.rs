@@ -3,12 +3,12 @@
 //! the id-ordered records and every other ordering is sorted once per change of the state and
 //! kept, so an unfiltered page costs O(page) and a filtered one a scan without a sort.
 
-use super::model::{Company, CostCenter, Employee, JobKind, Mode, Tenant};
-use super::store::State;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::query::{self, last};
 use crate::families::drf::ordering::{Orders, ranks, terms};
 use crate::families::drf::pagination::{Page, PageRules, RequestUrl};
+use crate::vendors::joinup::model::{Company, CostCenter, Employee, JobKind, Mode, Tenant};
+use crate::vendors::joinup::store::State;
 use actix_web::HttpRequest;
 use actix_web::http::header::{FORWARDED, HOST, X_FORWARDED_HOST, X_FORWARDED_PROTO};
 use bytes::{BufMut, Bytes, BytesMut};
