@@ -30,7 +30,7 @@ mod serializer;
 mod settings;
 mod snapshot;
 pub mod store;
-
+mod views;
 
 use crate::common::error::ApiError;
 use crate::vendor::{Vendor, VendorStore};

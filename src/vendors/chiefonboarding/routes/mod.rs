@@ -5,7 +5,7 @@ pub(super) mod dispatch;
 
 use super::serializer;
 use super::store::ChiefOnboardingStore;
-use super::model::CreatedUserView;
+use super::views::CreatedUserView;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::families::drf::view::{self, Answer};
 use crate::sandbox::InSandbox;
