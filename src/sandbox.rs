@@ -4,8 +4,8 @@
 
 use crate::common::clock::Clock;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::problem::Problem;
 use crate::common::rate_limit::RateLimiter;
-use crate::common::snapshot::Problem;
 use crate::journal::Journal;
 use crate::scenario::loader::KnownVendor;
 use crate::scenario::{Scenario, ScenarioEngine};

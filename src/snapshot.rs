@@ -13,7 +13,8 @@
 //! scenario's source) before anything changes; the first problem is named by its JSON path.
 
 use crate::common::clock::{self, ClockChange};
-use crate::common::snapshot::{self as records, Problem};
+use crate::common::problem::Problem;
+use crate::common::snapshot as records;
 use crate::sandbox::{Sandbox, SandboxSetup, Start};
 use crate::scenario::{self, Scenario, loader};
 use chrono::{DateTime, Utc};

@@ -5,7 +5,7 @@
 
 use super::error::AdminError;
 use crate::common::json_budget::Budget;
-use crate::common::snapshot::Problem;
+use crate::common::problem::Problem;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use bytes::{Bytes, BytesMut};

@@ -67,7 +67,7 @@ impl AdminError {
     }
 
     /// A snapshot document refused: 400 naming the JSON path of its first problem.
-    pub fn invalid_snapshot(problem: &crate::common::snapshot::Problem) -> Self {
+    pub fn invalid_snapshot(problem: &crate::common::problem::Problem) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
             code: "invalid_snapshot",

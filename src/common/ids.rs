@@ -3,7 +3,7 @@
 //! that would hand out an id a record already has), and a snapshot's counter is checked against
 //! the same bound before anything is restored.
 
-use crate::common::snapshot::Problem;
+use crate::common::problem::Problem;
 
 /// The largest value of PostgreSQL's `integer` (Django's `AutoField`): 2,147,483,647.
 pub const POSTGRES_INTEGER: u64 = i32::MAX as u64;

@@ -7,13 +7,15 @@
 //! answers, written while [`export`] runs. One derive means a new field cannot be forgotten by
 //! the snapshot (the alternative, a mirror type per record, drifts).
 
+/// The problem type the readers below return (its own file: admin, sandbox and every vendor's
+/// reference checks use it too).
+pub use super::problem::Problem;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::fmt;
 
 thread_local! {
     /// Set while [`export`] serializes on this thread.
@@ -36,45 +38,6 @@ pub fn export<T: Serialize>(value: &T) -> Value {
     EXPORTING.set(true);
     let _exporting = Exporting;
     serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-/// The first problem of a snapshot document: where (a JSON path such as
-/// `vendors.joinup.state.tenants[0].employees[3].company`) and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// JSON path from the document's root.
-    pub path: String,
-    /// What is wrong there.
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem at `path`.
-    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), message: message.into() }
-    }
-
-    /// A vendor's settings refused by its own checks (the admin API's message).
-    pub fn settings(error: &crate::common::error::ApiError) -> Self {
-        Self::at("settings", error.message.clone().unwrap_or_else(|| "invalid settings".to_owned()))
-    }
-
-    /// The same problem seen from `prefix` (a parent's path).
-    pub fn under(self, prefix: &str) -> Self {
-        let path = match (prefix.is_empty(), self.path.is_empty(), self.path.starts_with('[')) {
-            (true, _, _) => self.path,
-            (false, true, _) => prefix.to_owned(),
-            (false, false, true) => format!("{prefix}{}", self.path),
-            (false, false, false) => format!("{prefix}.{}", self.path),
-        };
-        Self { path, ..self }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.path, self.message) }
-    }
 }
 
 /// Reads `value` (found at `path`) as `T`; a wrong type or unknown field names its own path.

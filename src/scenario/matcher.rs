@@ -60,7 +60,7 @@ impl<'a> RequestFacts<'a> {
 
     /// The query's `(name, value)` pairs, decoded, parsed once.
     fn query_pairs(&self) -> &[(String, String)] {
-        self.pairs.get_or_init(|| serde_urlencoded::from_str(self.query).unwrap_or_default())
+        self.pairs.get_or_init(|| crate::common::query::pairs(self.query))
     }
 }
 

@@ -4,7 +4,7 @@
 //! 100,000 records compares integers, not strings or dates.
 
 use crate::common::memo::Memo;
-use crate::common::pagination::last;
+use crate::common::query::last;
 use std::sync::Arc;
 
 /// `ordering` terms: a field and whether it is descending.

@@ -3,7 +3,7 @@
 //! keys sorted, values re-encoded, no `page` on links to page 1).
 
 use super::fields::python::py_int;
-use crate::common::pagination::last;
+use crate::common::query::last;
 use std::ops::Range;
 
 /// How a list view paginates.
@@ -108,13 +108,10 @@ fn positive_int(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::pagination::query_pairs;
 
     const RULES: PageRules = PageRules { default_size: 10, max_size: 100 };
 
-    fn pairs(query: &str) -> Vec<(String, String)> {
-        query_pairs(query)
-    }
+    use crate::common::query::pairs;
 
     #[test]
     fn page_of_clamps_size_and_rejects_pages_out_of_range() {

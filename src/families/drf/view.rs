@@ -4,6 +4,7 @@
 //! A vendor brings its own `initial()` (authentication, permission, throttles) and handlers.
 
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::query;
 use actix_web::HttpRequest;
 use actix_web::HttpResponse;
 use actix_web::http::header::{ACCEPT, ALLOW, CONTENT_TYPE, HeaderValue, VARY};
@@ -81,8 +82,8 @@ impl View {
 /// 404, an `Accept` without JSON is 406.
 pub fn negotiate(req: &HttpRequest) -> Result<(), ApiError> {
     if !req.query_string().is_empty() {
-        let query: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-        if let Some((_, format)) = query.iter().rev().find(|(k, _)| k == "format").filter(|(_, v)| !v.is_empty()) {
+        let pairs = query::pairs(req.query_string());
+        if let Some(format) = query::last(&pairs, "format").filter(|v| !v.is_empty()) {
             return if format == "json" { Ok(()) } else { Err(ApiError::new(ErrorKind::NotFound)) };
         }
     }
@@ -121,7 +122,7 @@ pub fn parse(req: &HttpRequest, body: &Bytes, form: bool) -> Result<Data, ApiErr
         "multipart/form-data" if form => super::multipart::fields(&content_type, body)
             .map(Data::Form)
             .map_err(|e| ApiError::with_message(ErrorKind::MalformedBody, format!("Multipart form parse error - {e}"))),
-        _ => Err(ApiError::with_message(ErrorKind::UnsupportedMediaType, super::unsupported_media_type(req))),
+        _ => Err(ApiError::with_message(ErrorKind::UnsupportedMediaType, super::error::unsupported_media_type(req))),
     }
 }
 
@@ -136,11 +137,4 @@ pub fn parse_json_only(req: &HttpRequest, body: &Bytes) -> Result<Value, ApiErro
 /// A JSON answer from bytes kept ready.
 pub fn json_bytes(status: StatusCode, body: Bytes) -> HttpResponse {
     HttpResponse::build(status).insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json"))).body(body)
-}
-
-/// The JSON Schema of DRF's error bodies, for OpenAPI documents: `{"detail": ...}`, or field
-/// errors by field (a list of them for a list of items).
-pub fn error_schema() -> Value {
-    json!({"type": ["object", "array"], "description": "`{\"detail\": ...}`, or field errors by field",
-        "properties": {"detail": {"type": "string"}}})
 }

@@ -1,8 +1,9 @@
 //! ChiefOnboarding's OpenAPI document: the four endpoints of its public API.
 
-use super::model::{Category, CreatedUserView, EmployeeView, SequenceView, role};
+use super::model::{Category, role};
 use super::serializer::{LANGUAGES, common_timezones};
 use super::store::State;
+use super::views::{CreatedUserView, EmployeeView, SequenceView};
 use crate::families::drf::schema as drf;
 use crate::openapi::schema::{self, date_after, record, seeded};
 use crate::openapi::{Api, Op};
@@ -24,7 +25,7 @@ pub static API: Api = Api {
             "description": "`Token <key>`, DRF's TokenAuthentication"}})
     },
     requirement: |_| json!([{"Token": []}]),
-    error: crate::families::drf::view::error_schema,
+    error: crate::families::drf::error_schema,
     challenges: true,
     html_errors: &[404, 500],
     path_param: crate::openapi::schema::segment,

@@ -4,7 +4,8 @@
 use super::settings::Settings;
 use super::store::State;
 use crate::common::ids;
-use crate::common::snapshot::{self, Problem, refers};
+use crate::common::problem::Problem;
+use crate::common::snapshot::{self, refers};
 use crate::common::vendor_settings;
 use serde_json::{Value, json};
 

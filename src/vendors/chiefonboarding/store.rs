@@ -1,8 +1,9 @@
 //! ChiefOnboarding's state in one sandbox, behind one lock. Knows nothing about the wire.
 
-use super::model::{EmployeeView, Organization, Sequence, SequenceView, User};
+use super::model::{Organization, Sequence, User};
 use super::seed;
 use super::settings::Settings;
+use super::views::{EmployeeView, SequenceView};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::ids;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};

@@ -1,74 +1,86 @@
-//! ChiefOnboarding's four DRF views and the dispatch around them, in DRF's real order: Django's
-//! URL conf (`API_ACCESS`), content negotiation (406, the `?format=` 404), token authentication
-//! (401), the admin permission (403), then OPTIONS / 405 and the handler; the parsers are JSON and
-//! form. The DRF rules themselves are `crate::families::drf::view`'s.
+//! ChiefOnboarding's records as its API shows them: the serializers' output, which the handlers
+//! write and the OpenAPI document derives its schemas from.
 
-use super::auth;
-use super::i18n;
-use super::model::role;
-use super::serializer;
-use super::store::State;
-use crate::common::error::{ApiError, ErrorKind};
-use crate::families::drf::fields::Input;
-use crate::families::drf::view::{self, Answer, Data, View};
-use actix_web::http::header::{CONTENT_LANGUAGE, HeaderValue, VARY};
-use actix_web::{HttpRequest, HttpResponse};
-use bytes::Bytes;
-use std::ops::Deref;
+use super::model::User;
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::Serialize;
 
-const VARY_ON: &str = "Accept, Accept-Language, Cookie";
-const PARSES: &[&str] = &["application/json", "application/x-www-form-urlencoded", "multipart/form-data"];
-
-/// `EmployeeView`.
-pub static EMPLOYEES: View = View { name: "Employee", allow: "GET, HEAD, OPTIONS", parses: PARSES, vary: VARY_ON };
-/// `SequenceView`.
-pub static SEQUENCES: View = View { name: "Sequence", allow: "GET, HEAD, OPTIONS", parses: PARSES, vary: VARY_ON };
-/// `UserView`.
-pub static USERS: View = View { name: "User", allow: "POST, OPTIONS", parses: PARSES, vary: VARY_ON };
-/// `UserOffboardingView`.
-pub static OFFBOARDING: View = View { name: "User Offboarding", allow: "POST, OPTIONS", parses: PARSES, vary: VARY_ON };
-
-/// Runs the dispatch around `handler`, which receives the state guard once every check passed.
-pub fn dispatch<G: Deref<Target = State>>(
-    req: &HttpRequest,
-    endpoint: &View,
-    guard: G,
-    handler: impl FnOnce(G) -> Answer,
-) -> Answer {
-    if !guard.settings.api_access {
-        // API_ACCESS off: the URLs are not in the URL conf, so Django answers before DRF.
-        return Err(ApiError::new(ErrorKind::RouteNotFound));
-    }
-    let answer = initial(req, &guard).and_then(|()| endpoint.by_method(req, || handler(guard)));
-    endpoint.finalize(answer).map(|mut response| {
-        finish(&mut response, req);
-        response
-    })
+/// `GET /api/employees/` item.
+#[derive(Serialize, JsonSchema)]
+pub struct EmployeeView<'a> {
+    /// Primary key.
+    pub id: u64,
+    /// First name.
+    pub first_name: &'a str,
+    /// Last name.
+    pub last_name: &'a str,
+    /// Email.
+    pub email: &'a str,
 }
 
-/// Headers Django's middleware adds to every answer: the language and what it varies on.
-pub fn finish(response: &mut HttpResponse, req: &HttpRequest) {
-    let language = i18n::language(req);
-    response.headers_mut().insert(CONTENT_LANGUAGE, HeaderValue::from_static(language));
-    response.headers_mut().insert(VARY, HeaderValue::from_static(VARY_ON));
+/// `GET /api/sequences/` item.
+#[derive(Serialize, JsonSchema)]
+pub struct SequenceView<'a> {
+    /// Primary key.
+    pub id: u64,
+    /// Name.
+    pub name: &'a str,
 }
 
-/// `APIView.initial()`: negotiation, authentication, then the admin permission.
-fn initial(req: &HttpRequest, state: &State) -> Result<(), ApiError> {
-    view::negotiate(req)?;
-    let user = auth::authenticate(req, state)?;
-    if user.role != role::ADMIN {
-        return Err(ApiError::new(ErrorKind::Forbidden));
-    }
-    Ok(())
+/// The `201` body of `POST /api/users/`: the serializer's fields minus `sequences`, no `id`.
+#[derive(Serialize, JsonSchema)]
+pub struct CreatedUserView<'a> {
+    /// First name.
+    pub first_name: &'a str,
+    /// Last name.
+    pub last_name: &'a str,
+    /// Date or null.
+    pub start_day: Option<NaiveDate>,
+    /// Role.
+    pub role: u8,
+    /// Lower-cased email.
+    pub email: &'a str,
+    /// Position.
+    pub position: &'a str,
+    /// Phone.
+    pub phone: &'a str,
+    /// Buddy id.
+    pub buddy: Option<u64>,
+    /// Manager id.
+    pub manager: Option<u64>,
+    /// Message.
+    pub message: &'a str,
+    /// LinkedIn.
+    pub linkedin: &'a str,
+    /// Facebook.
+    pub facebook: &'a str,
+    /// Twitter.
+    pub twitter: &'a str,
+    /// Timezone.
+    pub timezone: &'a str,
+    /// Language.
+    pub language: &'a str,
 }
 
-/// `request.data` through the views' parsers: JSON and form.
-// Divergence: multipart/form-data is not parsed (DRF's MultiPartParser is); it gets the 415 DRF
-// would give for a type it has no parser for.
-pub fn parse_body(req: &HttpRequest, body: &Bytes) -> Result<Input, ApiError> {
-    match view::parse(req, body, true)? {
-        Data::Json(value) => serializer::input_of(value),
-        Data::Form(pairs) => Ok(Input::Form(pairs)),
+impl<'a> From<&'a User> for CreatedUserView<'a> {
+    fn from(u: &'a User) -> Self {
+        Self {
+            first_name: &u.first_name,
+            last_name: &u.last_name,
+            start_day: u.start_day,
+            role: u.role,
+            email: &u.email,
+            position: &u.position,
+            phone: &u.phone,
+            buddy: u.buddy,
+            manager: u.manager,
+            message: &u.message,
+            linkedin: &u.linkedin,
+            facebook: &u.facebook,
+            twitter: &u.twitter,
+            timezone: &u.timezone,
+            language: &u.language,
+        }
     }
 }

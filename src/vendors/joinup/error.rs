@@ -1,52 +1,24 @@
-//! Joinup's one error renderer: DRF's `{"detail": ...}` and serializer errors (objects, or lists
-//! aligned with a bulk body), `WWW-Authenticate: JWT realm="api"` on 401s, Django's HTML pages for
-//! unknown URLs and server errors.
+//! Joinup's one error renderer: DRF's (`crate::families::drf::render`) with
+//! `WWW-Authenticate: JWT realm="api"` on 401s, and `Vary: Accept` on every answer DRF
+//! finalizes (not Django's HTML pages for unknown URLs and server errors).
 
 use super::auth;
 use crate::common::error::{ApiError, ErrorKind};
-use crate::families::drf;
-use actix_web::http::header::{HeaderValue, RETRY_AFTER, VARY, WWW_AUTHENTICATE};
+use crate::families::drf::{self, Project};
+use actix_web::http::header::{HeaderValue, VARY};
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::json;
+
+/// Joinup's project: JWT authentication, English only.
+static JOINUP: Project = Project { www_authenticate: auth::WWW_AUTHENTICATE, localize: drf::untranslated, finish };
 
 /// Renders any error under `/joinup` the way Joinup's DRF server would.
 pub fn render(err: &ApiError, req: &HttpRequest) -> HttpResponse {
-    let mut response = match err.kind {
-        ErrorKind::RouteNotFound => html(err, drf::NOT_FOUND_PAGE),
-        ErrorKind::Internal => html(err, drf::SERVER_ERROR_PAGE),
-        ErrorKind::Validation => {
-            HttpResponse::build(err.status()).json(err.fields.as_deref().cloned().unwrap_or_else(|| json!({})))
-        }
-        _ => HttpResponse::build(err.status()).json(json!({"detail": detail(err, req)})),
-    };
-    err.apply_headers(&mut response);
-    if response.status().as_u16() == 401 {
-        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(auth::WWW_AUTHENTICATE));
-    }
+    drf::render(err, req, &JOINUP)
+}
+
+/// `finalize_response`'s `Vary`, which Django's own pages do not reach.
+fn finish(response: &mut HttpResponse, _: &HttpRequest, err: &ApiError) {
     if !matches!(err.kind, ErrorKind::RouteNotFound | ErrorKind::Internal) {
         response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
-    }
-    response
-}
-
-fn html(err: &ApiError, page: &'static str) -> HttpResponse {
-    HttpResponse::build(err.status()).content_type("text/html; charset=utf-8").body(page)
-}
-
-/// The error's own message, else DRF's default for the exception.
-fn detail(err: &ApiError, req: &HttpRequest) -> String {
-    match err.kind {
-        ErrorKind::MethodNotAllowed => drf::method_not_allowed(req.method()),
-        _ if err.message.is_some() => err.message.clone().unwrap_or_default(),
-        ErrorKind::UnsupportedMediaType => drf::unsupported_media_type(req),
-        ErrorKind::RateLimited => {
-            let wait = err
-                .headers
-                .iter()
-                .find(|(name, _)| name == RETRY_AFTER)
-                .and_then(|(_, v)| v.to_str().ok()?.parse().ok());
-            wait.map_or_else(|| "Request was throttled.".to_owned(), drf::throttled_detail)
-        }
-        kind => drf::default_detail(kind).to_owned(),
     }
 }

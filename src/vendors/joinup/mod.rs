@@ -23,14 +23,13 @@
 
 mod admin;
 mod auth;
-mod bulk;
 mod error;
 mod jobs;
-mod list;
 pub mod model;
 mod openapi;
 mod routes;
 mod seed;
+mod serializer;
 pub mod settings;
 mod signup;
 mod snapshot;

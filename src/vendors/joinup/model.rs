@@ -3,9 +3,9 @@
 
 use crate::common::jwt;
 use bytes::Bytes;
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 /// The optional employee attributes, in the order Joinup returns them.
 pub const ATTRIBUTES: [&str; 15] = [
@@ -202,51 +202,6 @@ pub struct Job {
     pub items: Vec<BulkItem>,
     /// Set once it ran.
     pub report: Option<Report>,
-}
-
-impl Job {
-    /// `check-request`'s body; company group admins also get `company_created`.
-    pub fn view(&self, mode: Mode) -> Value {
-        let created = report_datetime(self.created);
-        let Some(report) = &self.report else {
-            return json!({"status": "pending", "created": created, "id": self.id});
-        };
-        let mut map = Map::new();
-        map.insert("status".into(), json!("finished"));
-        map.insert("created".into(), json!(created));
-        if mode == Mode::Group {
-            map.insert("company_created".into(), json!(report.company_created));
-        }
-        map.insert("offboarding".into(), json!(report.offboarding));
-        map.insert("onboarding".into(), json!(report.onboarding));
-        map.insert("updated".into(), json!(report.updated));
-        map.insert("id".into(), json!(self.id));
-        Value::Object(map)
-    }
-}
-
-/// DRF's `DateTimeField` output: ISO 8601 in UTC with `Z`, microseconds only when non-zero.
-pub fn drf_datetime(at: DateTime<Utc>) -> String {
-    // Field by field rather than through a strftime pattern, which is parsed on every call.
-    let (date, time) = (at.date_naive(), at.time());
-    let seconds = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        date.year(),
-        date.month(),
-        date.day(),
-        time.hour(),
-        time.minute(),
-        time.second()
-    );
-    match at.timestamp_subsec_micros() {
-        0 => format!("{seconds}Z"),
-        micros => format!("{seconds}.{micros:06}Z"),
-    }
-}
-
-/// The report's `created`: no zone, milliseconds padded to six digits (`.627000`), as the docs show.
-pub fn report_datetime(at: DateTime<Utc>) -> String {
-    format!("{}.{:03}000", at.format("%Y-%m-%dT%H:%M:%S"), at.timestamp_subsec_millis())
 }
 
 /// A customer of Joinup: a company group or a single company, with its own data.

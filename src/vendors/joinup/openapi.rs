@@ -1,7 +1,7 @@
 //! Joinup's OpenAPI document: the employee and cost-center lists, their bulk jobs and reports.
 
-use super::bulk::MAX_ITEMS;
 use super::model::ATTRIBUTES;
+use super::serializer::MAX_ITEMS;
 use super::store::State;
 use super::views::{CostCenterJson, EmployeeJson};
 use crate::families::drf::schema as drf;
@@ -48,7 +48,7 @@ pub static API: Api = Api {
             "description": "`JWT <token>`, as djangorestframework-jwt expects"}})
     },
     requirement: |_| json!([{"JWT": []}]),
-    error: crate::families::drf::view::error_schema,
+    error: crate::families::drf::error_schema,
     challenges: true,
     html_errors: &[500],
     path_param: crate::openapi::schema::segment,

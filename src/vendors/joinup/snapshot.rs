@@ -6,7 +6,8 @@ use super::jobs::LARGEST_ID;
 use super::settings::{Known, Settings};
 use super::store::State;
 use crate::common::ids;
-use crate::common::snapshot::{self, Problem, refers};
+use crate::common::problem::Problem;
+use crate::common::snapshot::{self, refers};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 

@@ -1,10 +1,13 @@
-//! Joinup's records as its lists show them: the views each record's kept JSON is serialized
-//! from, and the OpenAPI document derives its schemas from.
+//! Joinup's records as its API shows them: the views each record's kept JSON is serialized
+//! from (and the OpenAPI document derives its schemas from), a job's report, and the two
+//! date-time formats they use.
 
-use super::model::{Company, CostCenter, Employee, drf_datetime};
+use super::model::{Company, CostCenter, Employee, Job, Mode};
 use bytes::Bytes;
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
+use serde_json::{Map, Value, json};
 
 /// An employee as the list shows it (serialized straight from the fields, without an
 /// intermediate `Value`): the fields, the [`ATTRIBUTES`] in order, the company in group mode.
@@ -133,4 +136,49 @@ impl CostCenter {
         };
         self.json = Bytes::from(serde_json::to_vec(&view).unwrap_or_default());
     }
+}
+
+impl Job {
+    /// `check-request`'s body; company group admins also get `company_created`.
+    pub fn view(&self, mode: Mode) -> Value {
+        let created = report_datetime(self.created);
+        let Some(report) = &self.report else {
+            return json!({"status": "pending", "created": created, "id": self.id});
+        };
+        let mut map = Map::new();
+        map.insert("status".into(), json!("finished"));
+        map.insert("created".into(), json!(created));
+        if mode == Mode::Group {
+            map.insert("company_created".into(), json!(report.company_created));
+        }
+        map.insert("offboarding".into(), json!(report.offboarding));
+        map.insert("onboarding".into(), json!(report.onboarding));
+        map.insert("updated".into(), json!(report.updated));
+        map.insert("id".into(), json!(self.id));
+        Value::Object(map)
+    }
+}
+
+/// DRF's `DateTimeField` output: ISO 8601 in UTC with `Z`, microseconds only when non-zero.
+pub fn drf_datetime(at: DateTime<Utc>) -> String {
+    // Field by field rather than through a strftime pattern, which is parsed on every call.
+    let (date, time) = (at.date_naive(), at.time());
+    let seconds = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        date.year(),
+        date.month(),
+        date.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    );
+    match at.timestamp_subsec_micros() {
+        0 => format!("{seconds}Z"),
+        micros => format!("{seconds}.{micros:06}Z"),
+    }
+}
+
+/// The report's `created`: no zone, milliseconds padded to six digits (`.627000`), as the docs show.
+pub fn report_datetime(at: DateTime<Utc>) -> String {
+    format!("{}.{:03}000", at.format("%Y-%m-%dT%H:%M:%S"), at.timestamp_subsec_millis())
 }

@@ -1,6 +1,6 @@
 //! `Authorization: Bearer <access token>` on the resource endpoints: the token's scopes, or a
 //! 401 that says whether the token is unknown, revoked or expired (on the sandbox clock). The
-//! OAuth server that issues tokens is `oauth.rs`.
+//! OAuth server that issues tokens is `routes/oauth.rs`.
 
 use super::scopes;
 use super::store::State;

@@ -16,10 +16,9 @@
 //! - The legacy lookup paths are `/v1/legacy/companies/{id}` and `/v1/legacy/members/{id}`.
 
 mod auth;
-pub mod docs;
 mod error;
 pub mod model;
-mod oauth;
+pub mod openapi;
 pub mod paystubs;
 mod routes;
 mod schemas;
@@ -53,12 +52,12 @@ impl Vendor for Justworks {
         now: chrono::DateTime<chrono::Utc>,
     ) -> serde_json::Map<String, serde_json::Value> {
         crate::vendor::downcast::<store::JustworksStore>(store)
-            .map(|store| docs::examples(&store.read(), now))
+            .map(|store| openapi::examples(&store.read(), now))
             .unwrap_or_default()
     }
 
     fn api(&self) -> Option<&'static crate::openapi::Api> {
-        Some(&docs::API)
+        Some(&openapi::API)
     }
 
     fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {

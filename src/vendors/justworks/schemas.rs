@@ -1,8 +1,8 @@
-//! The JSON Schemas of Justworks' OpenAPI document (docs.rs): its query parameters, bodies and
+//! The JSON Schemas of Justworks' OpenAPI document (openapi.rs): its query parameters, bodies and
 //! answers; the records serde writes have theirs derived (`page_of::<T>()`).
 
 use super::model::{Name, Reference};
-use crate::common::pagination::CursorPage;
+use crate::common::keyset::CursorPage;
 use crate::openapi::schema::{self, record, seeded};
 use serde_json::{Value, json};
 

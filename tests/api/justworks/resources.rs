@@ -147,7 +147,7 @@ async fn the_openapi_document_lists_only_served_operations() {
     assert!(text.starts_with("openapi: \"3.1.0\""), "{}", &text[..40.min(text.len())]);
     let html = app.send(Method::GET, &jw("/v1/docs"), None, None).await.text().await.expect("html");
     assert!(html.contains("List Members") && html.contains("member.basic:read"));
-    for op in hr_sandbox::vendors::justworks::docs::API.operations {
+    for op in hr_sandbox::vendors::justworks::openapi::API.operations {
         let path: String =
             op.path.split('/').map(|s| if s.starts_with('{') { "x" } else { s }).collect::<Vec<_>>().join("/");
         let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).expect("method");
@@ -166,7 +166,7 @@ async fn every_endpoint_needs_exactly_its_scope() {
         .send()
         .await;
     assert_eq!(on.expect("answered").status(), 200);
-    for op in hr_sandbox::vendors::justworks::docs::API.operations {
+    for op in hr_sandbox::vendors::justworks::openapi::API.operations {
         let hr_sandbox::openapi::Auth::Scope(scope) = op.auth else { continue };
         if scope.is_empty() {
             continue;

@@ -2,8 +2,9 @@
 
 use super::{Answer, Jw, authorize};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::query::{self, last};
 use crate::common::routing::endpoint;
-use crate::vendors::justworks::{docs, views};
+use crate::vendors::justworks::{openapi, views};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
@@ -62,15 +63,15 @@ async fn legacy_member(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Ans
 
 /// `GET /v1/docs?format=html|yaml` ("Get OpenAPI Docs"): no token needed.
 async fn docs(req: HttpRequest, jw: Jw) -> Answer {
-    let pairs = super::query(&req);
-    match super::get(&pairs, "format").unwrap_or("html") {
-        "html" => Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(docs::html())),
+    let pairs = query::pairs(req.query_string());
+    match last(&pairs, "format").unwrap_or("html") {
+        "html" => Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(openapi::html())),
         "yaml" => {
             let info = req.connection_info();
             let base = format!("{}://{}{}", info.scheme(), info.host(), req.path().trim_end_matches("/v1/docs"));
             let served = crate::common::routing::served_by(super::configure);
-            let examples = docs::examples(&jw.store.read(), jw.sandbox.clock.now());
-            let document = crate::openapi::document(&docs::API, &base, &served, &examples);
+            let examples = openapi::examples(&jw.store.read(), jw.sandbox.clock.now());
+            let document = crate::openapi::document(&openapi::API, &base, &served, &examples);
             let yaml = crate::openapi::yaml(&document).map_err(|e| ApiError::with_message(ErrorKind::Internal, e))?;
             Ok(HttpResponse::Ok().content_type("application/yaml").body(yaml))
         }

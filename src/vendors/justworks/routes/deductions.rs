@@ -1,8 +1,9 @@
 //! Deductions: the types (a bare array), the filtered list, and create / update / cancel with a
 //! result per row (`operation_id`), so one bad row never fails the others.
 
-use super::{Answer, Jw, authorize, bad, get, json_body, page, query};
+use super::{Answer, Jw, authorize, bad, json_body, page};
 use crate::common::error::ApiError;
+use crate::common::query::{self, last};
 use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::Deduction;
 use crate::vendors::justworks::store::State;
@@ -28,9 +29,13 @@ async fn types(req: HttpRequest, jw: Jw) -> Answer {
 async fn list(req: HttpRequest, jw: Jw) -> Answer {
     let state = jw.store.read();
     authorize(&req, &jw, &state, "deductions:read")?;
-    let pairs = query(&req);
-    let (kind, frequency, description, member) =
-        (get(&pairs, "deduction_type"), get(&pairs, "frequency"), get(&pairs, "description"), get(&pairs, "member_id"));
+    let pairs = query::pairs(req.query_string());
+    let (kind, frequency, description, member) = (
+        last(&pairs, "deduction_type"),
+        last(&pairs, "frequency"),
+        last(&pairs, "description"),
+        last(&pairs, "member_id"),
+    );
     let items: Vec<(usize, &Deduction)> = state
         .deductions
         .iter()

@@ -1,8 +1,9 @@
 //! Members: the cursor-paginated list with `status` and every `updated_at*` filter, one member,
 //! custom field values, tax ids.
 
-use super::{Answer, Jw, authorize, bad, cursor_body, date, get, query};
+use super::{Answer, Jw, authorize, bad, cursor_body, date};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::query::{self, last};
 use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::Member;
 use crate::vendors::justworks::scopes::Granted;
@@ -31,8 +32,8 @@ fn not_found() -> ApiError {
 async fn list(req: HttpRequest, jw: Jw) -> Answer {
     let state = jw.store.read();
     let granted = authorize(&req, &jw, &state, "member.basic:read")?;
-    let pairs = query(&req);
-    let status = get(&pairs, "status");
+    let pairs = query::pairs(req.query_string());
+    let status = last(&pairs, "status");
     if status.is_some_and(|s| s != "active" && s != "terminated") {
         return Err(bad("status must be active or terminated"));
     }

@@ -1,19 +1,20 @@
-//! The Partner API's resource routes, one file per resource, and what they share: the bearer
-//! token and its scopes, cursor pagination, query checks.
+//! The OAuth endpoints and the Partner API's resource routes, one file per resource, and what
+//! they share: the bearer token and its scopes, cursor pagination, query checks.
 
 mod company;
 mod deductions;
 mod members;
+mod oauth;
 mod payroll;
 mod time_off;
 
 use super::auth;
-use super::oauth;
 use super::scopes::Granted;
 use super::store::{JustworksStore, State};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::keyset::CursorPage;
 use crate::common::media;
-use crate::common::pagination::CursorPage;
+use crate::common::query::last;
 use crate::common::routing::endpoint;
 use crate::sandbox::InSandbox;
 use actix_web::http::header::ACCEPT;
@@ -65,15 +66,6 @@ fn bad(message: impl Into<String>) -> ApiError {
     ApiError::with_message(ErrorKind::BadRequest, message)
 }
 
-/// The query's pairs.
-fn query(req: &HttpRequest) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(req.query_string()).unwrap_or_default()
-}
-
-fn get<'q>(pairs: &'q [(String, String)], name: &str) -> Option<&'q str> {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
 /// One page of a cursor-paginated list: `{"items", "next_cursor"}` (no cursor on the last page).
 /// Each item comes with its position in the store, the keyset cursor's key.
 fn page<T: Serialize>(pairs: &[(String, String)], items: &[(usize, T)]) -> Answer {
@@ -103,7 +95,7 @@ fn cursor_body<T: Serialize>(
     key: impl Fn(usize) -> usize,
     item: impl Fn(usize) -> T,
 ) -> Result<serde_json::Value, ApiError> {
-    let page = CursorPage::keyed(get(pairs, "limit"), get(pairs, "cursor"), 100, len, key).map_err(|message| {
+    let page = CursorPage::keyed(last(pairs, "limit"), last(pairs, "cursor"), 100, len, key).map_err(|message| {
         bad(if message.starts_with("limit") { "limit must be between 1 and 100" } else { message })
     })?;
     let shown: Vec<T> = page.range.map(item).collect();
@@ -116,7 +108,7 @@ fn cursor_body<T: Serialize>(
 
 /// A `YYYY-MM-DD` query value (an RFC 3339 timestamp is accepted and cut to its date).
 fn date(pairs: &[(String, String)], name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
-    let Some(text) = get(pairs, name) else { return Ok(None) };
+    let Some(text) = last(pairs, name) else { return Ok(None) };
     chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
         .map(Some)
         .map_err(|_| bad(format!("{name} must be a date YYYY-MM-DD")))

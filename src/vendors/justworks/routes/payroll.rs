@@ -1,7 +1,8 @@
 //! Payrolls (by pay date range), their fees and paystubs, and one paystub with its lines.
 
-use super::{Answer, Jw, authorize, bad, date, page, page_of, query};
+use super::{Answer, Jw, authorize, bad, date, page, page_of};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::query;
 use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::Payroll;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -21,7 +22,7 @@ fn payroll_not_found() -> ApiError {
 async fn list(req: HttpRequest, jw: Jw) -> Answer {
     let state = jw.store.read();
     authorize(&req, &jw, &state, "payroll:read")?;
-    let pairs = query(&req);
+    let pairs = query::pairs(req.query_string());
     let start = date(&pairs, "start_date")?.ok_or_else(|| bad("start_date is required"))?.to_string();
     let end = date(&pairs, "end_date")?.ok_or_else(|| bad("end_date is required"))?.to_string();
     let payrolls: Vec<(usize, &Payroll)> =
@@ -35,7 +36,7 @@ async fn fees(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     authorize(&req, &jw, &state, "payroll:read")?;
     let payroll = state.payrolls.iter().find(|p| p.id == *path).ok_or_else(payroll_not_found)?;
     let fees: Vec<_> = payroll.fees.iter().enumerate().collect();
-    page(&query(&req), &fees)
+    page(&query::pairs(req.query_string()), &fees)
 }
 
 /// `GET /v1/payrolls/{payroll_id}/paystubs` (`paystub:read`): summaries, without the lines, one
@@ -45,7 +46,7 @@ async fn paystubs(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
     authorize(&req, &jw, &state, "paystub:read")?;
     let p = state.payrolls.iter().position(|p| p.id == *path).ok_or_else(payroll_not_found)?;
     let stubs = &state.paystubs;
-    let pairs = query(&req);
+    let pairs = query::pairs(req.query_string());
     page_of(&pairs, stubs.per_payroll(), |k| {
         stubs.summary(&state.payrolls[p], p, k, &state.members[stubs.member_index(k)])
     })

@@ -1,8 +1,9 @@
 //! Time off: policies, requests (date range required), and the asynchronous balances report
 //! that stays `pending` until the sandbox clock passes `balance_report_seconds`.
 
-use super::{Answer, Jw, authorize, bad, date, get, json_body, page, query};
+use super::{Answer, Jw, authorize, bad, date, json_body, page};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::query::{self, last};
 use crate::common::routing::endpoint;
 use crate::vendors::justworks::model::{BalanceReport, Policy, TimeOffRequest};
 use crate::vendors::justworks::store::State;
@@ -22,8 +23,8 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
 async fn policies(req: HttpRequest, jw: Jw) -> Answer {
     let state = jw.store.read();
     authorize(&req, &jw, &state, "time_off:read")?;
-    let pairs = query(&req);
-    let status = get(&pairs, "status");
+    let pairs = query::pairs(req.query_string());
+    let status = last(&pairs, "status");
     let list: Vec<(usize, &Policy)> =
         state.policies.iter().enumerate().filter(|(_, p)| status.is_none_or(|s| p.status == s)).collect();
     page(&pairs, &list)
@@ -34,10 +35,10 @@ async fn policies(req: HttpRequest, jw: Jw) -> Answer {
 async fn requests(req: HttpRequest, jw: Jw) -> Answer {
     let state = jw.store.read();
     authorize(&req, &jw, &state, "time_off:read")?;
-    let pairs = query(&req);
+    let pairs = query::pairs(req.query_string());
     let start = date(&pairs, "start_date")?.ok_or_else(|| bad("start_date is required"))?.to_string();
     let end = date(&pairs, "end_date")?.ok_or_else(|| bad("end_date is required"))?.to_string();
-    let (member, policy, status) = (get(&pairs, "member_id"), get(&pairs, "policy_id"), get(&pairs, "status"));
+    let (member, policy, status) = (last(&pairs, "member_id"), last(&pairs, "policy_id"), last(&pairs, "status"));
     let list: Vec<(usize, &TimeOffRequest)> = state
         .requests
         .iter()

@@ -3,6 +3,7 @@
 
 use super::{Answer, Oq, employee_not_found, not_exits, not_visible, reader, visible};
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::query;
 use crate::vendors::orquest::model::{Business, Dated, Person, Service};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
@@ -29,9 +30,9 @@ pub(super) async fn service_employees(req: HttpRequest, path: web::Path<(String,
 /// `GET .../services/{serviceId}/employees/between?from=yyyy-MM-dd&to=yyyy-MM-dd`.
 pub(super) async fn service_employees_between(req: HttpRequest, path: web::Path<(String, String)>, oq: Oq) -> Answer {
     let (business_id, service_id) = path.into_inner();
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let pairs = query::pairs(req.query_string());
     let param = |name: &str| -> Result<NaiveDate, ApiError> {
-        let value = pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).ok_or_else(|| {
+        let value = query::last(&pairs, name).ok_or_else(|| {
             ApiError::with_message(
                 ErrorKind::BadRequest,
                 format!("Required request parameter '{name}' for method parameter type LocalDate is not present"),

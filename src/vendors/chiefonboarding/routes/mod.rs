@@ -1,9 +1,11 @@
 //! The four routes of ChiefOnboarding's `api/` URL conf, plus Django's APPEND_SLASH redirects.
+//! Each runs DRF's dispatch around it (`dispatch.rs`).
 
-use super::model::CreatedUserView;
+pub(super) mod dispatch;
+
 use super::serializer;
 use super::store::ChiefOnboardingStore;
-use super::views::{self, EMPLOYEES, OFFBOARDING, SEQUENCES, USERS};
+use super::views::CreatedUserView;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::families::drf::view::{self, Answer};
 use crate::sandbox::InSandbox;
@@ -11,6 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 use chrono_tz::Tz;
+use dispatch::{EMPLOYEES, OFFBOARDING, SEQUENCES, USERS};
 
 type Co = InSandbox<ChiefOnboardingStore>;
 
@@ -28,22 +31,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// `GET /api/employees/` (`EmployeeView`): every user of every role, by id, unpaginated.
 async fn employees(req: HttpRequest, co: Co) -> Answer {
-    views::dispatch(&req, &EMPLOYEES, co.store.read(), |state| {
+    dispatch::dispatch(&req, &EMPLOYEES, co.store.read(), |state| {
         Ok(view::json_bytes(StatusCode::OK, state.employees_body()))
     })
 }
 
 /// `GET /api/sequences/` (`SequenceView`): onboarding and offboarding sequences alike, by id.
 async fn sequences(req: HttpRequest, co: Co) -> Answer {
-    views::dispatch(&req, &SEQUENCES, co.store.read(), |state| {
+    dispatch::dispatch(&req, &SEQUENCES, co.store.read(), |state| {
         Ok(view::json_bytes(StatusCode::OK, state.sequences_body()))
     })
 }
 
 /// `POST /api/users/` (`UserView`): 201 with the serializer's fields, without `id`.
 async fn create_user(req: HttpRequest, body: Bytes, co: Co) -> Answer {
-    views::dispatch(&req, &USERS, co.store.write(), |mut state| {
-        let input = views::parse_body(&req, &body)?;
+    dispatch::dispatch(&req, &USERS, co.store.write(), |mut state| {
+        let input = dispatch::parse_body(&req, &body)?;
         let draft = serializer::validate_user(&input, &state)?;
         let today = org_today(&state.organization.timezone, &co);
         let user = serializer::create_user(&mut state, draft, today)?;
@@ -53,8 +56,8 @@ async fn create_user(req: HttpRequest, body: Bytes, co: Co) -> Answer {
 
 /// `POST /api/offboarding/` (`UserOffboardingView`): 200, empty body, no Content-Type.
 async fn offboard(req: HttpRequest, body: Bytes, co: Co) -> Answer {
-    views::dispatch(&req, &OFFBOARDING, co.store.write(), |mut state| {
-        let input = views::parse_body(&req, &body)?;
+    dispatch::dispatch(&req, &OFFBOARDING, co.store.write(), |mut state| {
+        let input = dispatch::parse_body(&req, &body)?;
         let today = co.sandbox.clock.now().date_naive();
         let offboarding = serializer::validate_offboarding(&input, &state, today)?;
         state.offboard(offboarding.user, offboarding.termination_date, offboarding.sequences)?;
@@ -69,7 +72,7 @@ async fn append_slash(req: HttpRequest, co: Co) -> Answer {
         return Err(ApiError::new(ErrorKind::RouteNotFound));
     }
     let mut response = crate::families::drf::append_slash(&req);
-    views::finish(&mut response, &req);
+    dispatch::finish(&mut response, &req);
     Ok(response)
 }
 

@@ -2,11 +2,13 @@
 //! JavaScript) whose Approve / Deny buttons POST back; `POST /oauth/token` exchanges codes and
 //! refresh tokens (RFC 6749 errors); both revoke endpoints. Lifetimes run on the sandbox clock.
 
-use super::scopes;
-use super::store::{CODE_LIFETIME, Code, JustworksStore, State};
+use super::{Answer, Jw};
 use crate::common::error::ApiError;
 use crate::common::expiring;
-use crate::sandbox::InSandbox;
+use crate::common::query;
+use crate::vendors::justworks::error;
+use crate::vendors::justworks::scopes;
+use crate::vendors::justworks::store::{CODE_LIFETIME, Code, State};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse};
@@ -14,9 +16,6 @@ use base64::Engine;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-
-type Jw = InSandbox<JustworksStore>;
-type Answer = Result<HttpResponse, ApiError>;
 
 /// An RFC 6749 error (`{"error", "error_description"}`), rendered by the vendor's renderer.
 pub fn oauth_error(status: StatusCode, code: &str, description: &str) -> ApiError {
@@ -34,12 +33,9 @@ struct Authorize {
     redirect_uri: String,
 }
 
-fn pairs(text: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(text).unwrap_or_default()
-}
-
+/// A form or query parameter, empty when absent.
 fn param(pairs: &[(String, String)], name: &str) -> String {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    query::last(pairs, name).unwrap_or_default().to_owned()
 }
 
 fn authorize_params(pairs: &[(String, String)]) -> Authorize {
@@ -64,13 +60,13 @@ fn redirect(uri: &str, params: &[(&str, &str)]) -> HttpResponse {
 /// Anything else wrong is reported to the client by redirect (RFC 6749 4.1.2.1).
 fn check(state: &State, p: &Authorize) -> Result<Result<(), &'static str>, Box<HttpResponse>> {
     let Some(app) = state.app(&p.client_id) else {
-        return Err(Box::new(super::error::page(
+        return Err(Box::new(error::page(
             "Unknown application",
             "The application that sent you here is not registered with Justworks.",
         )));
     };
     if !app.redirect_uris.contains(&p.redirect_uri) {
-        return Err(Box::new(super::error::page(
+        return Err(Box::new(error::page(
             "Invalid redirect",
             "The application asked to send you to an address it has not registered.",
         )));
@@ -89,7 +85,7 @@ fn check(state: &State, p: &Authorize) -> Result<Result<(), &'static str>, Box<H
 
 /// `GET /oauth/authorize`: the consent page, or an immediate redirect with `auto_approve`.
 pub async fn authorize(req: HttpRequest, jw: Jw) -> Answer {
-    let params = authorize_params(&pairs(req.query_string()));
+    let params = authorize_params(&query::pairs(req.query_string()));
     let mut state = jw.store.write();
     match check(&state, &params) {
         Err(page) => Ok(*page),
@@ -108,7 +104,7 @@ pub async fn authorize(req: HttpRequest, jw: Jw) -> Answer {
 /// `POST /oauth/authorize` (the consent form): Approve redirects with a code, Deny with
 /// `error=access_denied`.
 pub async fn decide(body: Bytes, jw: Jw) -> Answer {
-    let form = pairs(std::str::from_utf8(&body).unwrap_or(""));
+    let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let params = authorize_params(&form);
     let mut state = jw.store.write();
     match check(&state, &params) {
@@ -224,7 +220,7 @@ fn client(req: &HttpRequest, form: &[(String, String)], state: &State) -> Result
 
 /// `POST /oauth/token` (form): `authorization_code` and `refresh_token` grants.
 pub async fn token(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
-    let form = pairs(std::str::from_utf8(&body).unwrap_or(""));
+    let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let now = jw.sandbox.clock.now();
     let mut state = jw.store.write();
     let grant_type = param(&form, "grant_type");
@@ -311,7 +307,7 @@ fn refresh(
 /// `POST /v1/oauth/revoke` (client authenticated) and the deprecated `POST /oauth/revoke`:
 /// revokes an access or refresh token (a refresh token takes its access tokens with it).
 pub async fn revoke(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
-    let form = pairs(std::str::from_utf8(&body).unwrap_or(""));
+    let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let mut state = jw.store.write();
     if req.path().ends_with("/v1/oauth/revoke") {
         client(&req, &form, &state)?;

@@ -1,5 +1,5 @@
-//! Query strings as the vendors read them, and opaque-cursor pagination with a `limit`
-//! (Justworks). DRF's page-number pagination is `crate::families::drf::pagination`.
+//! Keyset cursors: opaque-cursor pagination with a `limit` (Justworks). DRF's page-number
+//! pagination is `crate::families::drf::pagination`.
 
 use std::ops::Range;
 
@@ -63,16 +63,6 @@ impl CursorPage {
         let next = (end < len).then(|| URL_SAFE_NO_PAD.encode((key(end - 1) as u64).to_be_bytes()));
         Ok(Self { range: start..end, next })
     }
-}
-
-/// The query string decoded into pairs (`parse_qs` with `keep_blank_values`).
-pub fn query_pairs(query: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(query).unwrap_or_default()
-}
-
-/// The last value of a query key, as Django's `QueryDict.get` returns it.
-pub fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
 #[cfg(test)]

@@ -3,12 +3,12 @@
 //! the id-ordered records and every other ordering is sorted once per change of the state and
 //! kept, so an unfiltered page costs O(page) and a filtered one a scan without a sort.
 
-use super::model::{Company, CostCenter, Employee, JobKind, Mode, Tenant};
-use super::store::State;
 use crate::common::error::{ApiError, ErrorKind};
-use crate::common::pagination::{last, query_pairs};
+use crate::common::query::{self, last};
 use crate::families::drf::ordering::{Orders, ranks, terms};
 use crate::families::drf::pagination::{Page, PageRules, RequestUrl};
+use crate::vendors::joinup::model::{Company, CostCenter, Employee, JobKind, Mode, Tenant};
+use crate::vendors::joinup::store::State;
 use actix_web::HttpRequest;
 use actix_web::http::header::{FORWARDED, HOST, X_FORWARDED_HOST, X_FORWARDED_PROTO};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -39,7 +39,7 @@ pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> R
 
 /// `GET /api/company/employees/`'s body for a tenant.
 fn employees(req: &HttpRequest, tenant: &Tenant, orders: &Orders<'_>) -> Result<Bytes, ApiError> {
-    let pairs = query_pairs(req.query_string());
+    let pairs = query::pairs(req.query_string());
     let group = tenant.mode == Mode::Group;
     let mut errors = Map::new();
     let id = number_filter(&pairs, "id", &mut errors);
@@ -89,7 +89,7 @@ fn employees(req: &HttpRequest, tenant: &Tenant, orders: &Orders<'_>) -> Result<
 
 /// `GET /api/company/cost-centers/`'s body for a tenant.
 fn cost_centers(req: &HttpRequest, tenant: &Tenant, orders: &Orders<'_>) -> Result<Bytes, ApiError> {
-    let pairs = query_pairs(req.query_string());
+    let pairs = query::pairs(req.query_string());
     let by_company = tenant.cost_centers_by_company();
     let mut errors = Map::new();
     let id = number_filter(&pairs, "id", &mut errors);

@@ -1,5 +1,6 @@
-//! The two bulk POSTs: DRF's list serializer over the body (413 past 50 items, errors aligned
-//! with the input), then a queued job. Scenario `item_error` rules mark the items they match.
+//! The serializer of the two bulk POSTs: DRF's list serializer over the body (413 past 50
+//! items, errors aligned with the input), whose items the routes queue as a job. Scenario
+//! `item_error` rules mark the items they match.
 
 use super::model::{ATTRIBUTES, BulkItem, COMPANY_REQUIRED, JobKind, Mode, Operation, Tenant};
 use crate::common::error::{ApiError, ErrorKind};

@@ -1,10 +1,12 @@
 //! Joinup's Company API routes. Each view runs DRF's order: JWT authentication (401), the company
-//! admin permission (403), the throttle (429), the method (405), then the body.
+//! admin permission (403), the throttle (429), the method (405), then the body. The list views'
+//! filters, ordering and pages are `list.rs`.
+
+mod list;
 
 use super::auth;
-use super::bulk;
-use super::list;
 use super::model::JobKind;
+use super::serializer;
 use super::store::{JoinupStore, State};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rate_limit::{BucketKey, Rate};
@@ -95,7 +97,7 @@ fn list_or_bulk(req: &HttpRequest, body: &Bytes, ju: &Ju, kind: JobKind) -> Answ
             let tenant = gate(req, &state, &ju.sandbox, Some((bulk_scope, BULK_RATE)), now)?;
             let data = view::parse_json_only(req, body)?;
             let hook = req.extensions().get::<Arc<ItemError>>().cloned();
-            let items = bulk::validate(data, kind, &state.tenants[tenant], hook.as_deref())?;
+            let items = serializer::validate(data, kind, &state.tenants[tenant], hook.as_deref())?;
             let request_id = state.submit(tenant, kind, items, now)?;
             Ok(HttpResponse::Accepted().json(json!({"message": "Bulk task started!", "request_id": request_id})))
         }
