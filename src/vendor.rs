@@ -187,8 +187,10 @@ pub trait VendorState: Seeded + AdminActions + Send + Sync + Sized + 'static {
     fn update_settings(store: &SeededState<Self>, patch: &Value, this_server: &ThisServer) -> Result<Value, ApiError>;
 }
 
-/// A vendor's admin operations, `POST /__admin/vendors/{id}/{action}`, on its state (written
-/// where they live: in `store.rs`, or above it when an action calls the client).
+/// A vendor's admin operations, `POST /__admin/vendors/{id}/{action}`, on its state. A trait of
+/// its own so they can be written where they live: in `store.rs`, or above it when an action
+/// calls the client (Joinup's signup hook, in `admin.rs`: `store.rs` importing it would close an
+/// import circle).
 pub trait AdminActions: Seeded + Sized {
     /// Runs `action` with `body` at sandbox time `now` on `store`; an unknown one is 404.
     fn admin_action(
