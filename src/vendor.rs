@@ -1,19 +1,24 @@
-//! The vendor contract: what a vendor gives the server (the `Vendor` trait), what its per-sandbox
-//! state answers to the admin API (`VendorStore`), and the outcomes of vendor admin actions.
+//! The vendor contract: what a vendor writes (its [`VendorDef`], and [`VendorState`] and
+//! [`AdminActions`] on its state type), and what the server holds (`dyn` [`Vendor`] and `dyn`
+//! [`VendorStore`]), derived from those once here, with the outcomes of vendor admin actions.
 //! Nothing here knows any vendor; `vendors/mod.rs` is the registry that lists them.
 
 use crate::common::error::ApiError;
+use crate::common::seeded::{Seeded, SeededState};
 use crate::common::snapshot::Problem;
 pub use crate::common::snapshot::Swap;
+use crate::openapi::Api;
 use crate::outbound::{OutboundCall, OutboundResult, ThisServer};
 use crate::scenario::loader::KnownVendor;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use std::any::Any;
 use std::sync::Arc;
 
-/// An emulated vendor API, mounted under `/<id>`.
+/// An emulated vendor API, mounted under `/<id>`: what the server holds. Every vendor gets it
+/// from its [`VendorDef`]; a test may implement it directly.
 pub trait Vendor: Send + Sync + 'static {
     /// Path prefix and admin id, e.g. `chiefonboarding`.
     fn id(&self) -> &'static str;
@@ -35,20 +40,86 @@ pub trait Vendor: Send + Sync + 'static {
     /// sandbox) at `now` (the sandbox's clock): path parameter examples by name (an existing
     /// member's id for `member_id`), and the `enum:<kind>` / `schema:<kind>` values of
     /// `openapi::schema::seeded` schemas.
-    fn examples(
-        &self,
-        _store: Arc<dyn VendorStore>,
-        _now: chrono::DateTime<chrono::Utc>,
-    ) -> serde_json::Map<String, Value> {
-        serde_json::Map::new()
+    fn examples(&self, _store: Arc<dyn VendorStore>, _now: DateTime<Utc>) -> Map<String, Value> {
+        Map::new()
     }
     /// The table its OpenAPI document is built from (see `crate::openapi`).
-    fn api(&self) -> Option<&'static crate::openapi::Api> {
+    fn api(&self) -> Option<&'static Api> {
         None
     }
     /// Whether the vendor has bulk endpoints that honour scenario `item_error` rules.
     fn has_bulk_items(&self) -> bool {
         false
+    }
+}
+
+/// A vendor as its `mod.rs` defines it: only what is its own. [`Vendor`] follows from it.
+pub trait VendorDef: Send + Sync + 'static {
+    /// Path prefix and admin id, e.g. `chiefonboarding`.
+    const ID: &'static str;
+    /// Human name, e.g. `ChiefOnboarding`.
+    const NAME: &'static str;
+    /// Its store in a sandbox: `SeededState<State>`, or its own type around one.
+    type Store: SeededStore;
+    /// Registers its routes, relative to its prefix (its `routes::configure`).
+    const ROUTES: Routes;
+    /// Its one error renderer (its `error::render`).
+    const RENDER: Render;
+    /// The table its OpenAPI document is built from.
+    const API: Option<&'static Api> = None;
+    /// Whether it has bulk endpoints that honour scenario `item_error` rules.
+    const HAS_BULK_ITEMS: bool = false;
+    /// See [`Vendor::filter`]. By default nothing.
+    fn filter(_req: &HttpRequest) -> Result<(), ApiError> {
+        Ok(())
+    }
+    /// See [`Vendor::examples`]: from its own store. By default none.
+    fn examples(_store: &Self::Store, _now: DateTime<Utc>) -> Map<String, Value> {
+        Map::new()
+    }
+}
+
+/// Registers a vendor's routes, relative to its prefix.
+pub type Routes = fn(&mut web::ServiceConfig);
+
+/// Renders an error as the vendor does: every error under its prefix goes through it.
+pub type Render = fn(&ApiError, &HttpRequest) -> HttpResponse;
+
+impl<V: VendorDef> Vendor for V {
+    fn id(&self) -> &'static str {
+        V::ID
+    }
+
+    fn display_name(&self) -> &'static str {
+        V::NAME
+    }
+
+    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
+        Arc::new(V::Store::new(seed))
+    }
+
+    fn configure(&self, cfg: &mut web::ServiceConfig) {
+        (V::ROUTES)(cfg);
+    }
+
+    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
+        (V::RENDER)(err, req)
+    }
+
+    fn filter(&self, req: &HttpRequest) -> Result<(), ApiError> {
+        <V as VendorDef>::filter(req)
+    }
+
+    fn examples(&self, store: Arc<dyn VendorStore>, now: DateTime<Utc>) -> Map<String, Value> {
+        downcast::<V::Store>(store).map(|store| <V as VendorDef>::examples(&store, now)).unwrap_or_default()
+    }
+
+    fn api(&self) -> Option<&'static Api> {
+        V::API
+    }
+
+    fn has_bulk_items(&self) -> bool {
+        V::HAS_BULK_ITEMS
     }
 }
 
@@ -69,7 +140,8 @@ pub fn downcast<T: Send + Sync + 'static>(store: Arc<dyn VendorStore>) -> Option
     store.into_any().downcast::<T>().ok()
 }
 
-/// One vendor's state inside one sandbox, as the admin API sees it.
+/// One vendor's state inside one sandbox, as the admin API sees it: what the server holds.
+/// Every vendor's store gets it from its [`VendorState`]; a test may implement it directly.
 pub trait VendorStore: AnyArc + Send + Sync {
     /// Back to the start state for `seed` (data and settings), atomically.
     fn reset(&self, seed: u64);
@@ -90,12 +162,118 @@ pub trait VendorStore: AnyArc + Send + Sync {
     /// A snapshot part's records checked from its JSON text before the document is built
     /// (what [`VendorStore::restore`] checks but the settings): a hostile part is refused at
     /// its first wrong element, for about nothing.
-    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem>;
+    fn check_part(&self, part: &RawValue) -> Result<(), Problem>;
     /// A snapshot part read and checked (types, vendor rules, references), ready to swap in;
     /// nothing changes until the swap runs. `seed` is the snapshot's (later reseeds use it).
     fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem>;
     /// A vendor-specific admin operation, `POST /__admin/vendors/{id}/{action}`, at sandbox time `now`.
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError>;
+}
+
+/// A vendor's state type as the admin API sees it: the parts that are its own (written in its
+/// `store.rs`). The lock, seed, reset and snapshot swap around it are [`SeededState`]'s.
+pub trait VendorState: Seeded + AdminActions + Send + Sync + Sized + 'static {
+    /// Its snapshot code (in its `snapshot.rs`).
+    const SNAPSHOT: Snapshot<Self>;
+    /// Record counts per collection.
+    fn counts(&self) -> Value;
+    /// The full state as JSON.
+    fn view(&self) -> Value;
+    /// Ready-to-use credentials per identity: `{"<identity>": {"authorization": ...}}`.
+    fn credentials(&self) -> Value;
+    /// The vendor switches.
+    fn settings_view(&self) -> Value;
+    /// See [`VendorStore::update_settings`]: on `store`, which holds this state.
+    fn update_settings(store: &SeededState<Self>, patch: &Value, this_server: &ThisServer) -> Result<Value, ApiError>;
+}
+
+/// A vendor's admin operations, `POST /__admin/vendors/{id}/{action}`, on its state. A trait of
+/// its own so they can be written where they live: in `store.rs`, or above it when an action
+/// calls the client (Joinup's signup hook, in `admin.rs`: `store.rs` importing it would close an
+/// import circle).
+pub trait AdminActions: Seeded + Sized {
+    /// Runs `action` with `body` at sandbox time `now` on `store`; an unknown one is 404.
+    fn admin_action(
+        store: &SeededState<Self>,
+        action: &str,
+        body: &Value,
+        now: DateTime<Utc>,
+    ) -> Result<ActionOutcome, ApiError>;
+}
+
+/// A state's part of a snapshot: the three functions of its `snapshot.rs`.
+pub struct Snapshot<S> {
+    /// `{"settings", "state"}`: everything `restore` needs to answer byte for byte as now.
+    pub export: fn(&S) -> Value,
+    /// The part's records checked from its JSON text (all `restore` checks but the settings).
+    pub check: fn(&RawValue) -> Result<(), Problem>,
+    /// The part read and checked (types, vendor rules, references) into a state.
+    pub restore: fn(&Value) -> Result<S, Problem>,
+}
+
+/// A vendor's store: a [`SeededState`], or a vendor's own type around one that adds its access
+/// rules (Joinup runs the jobs due before each access).
+pub trait SeededStore: Send + Sync + Sized + 'static {
+    /// The state it holds.
+    type State: VendorState;
+    /// The start state for `seed`.
+    fn new(seed: u64) -> Self;
+    /// The state and its seed.
+    fn seeded(&self) -> &SeededState<Self::State>;
+}
+
+impl<S: VendorState> SeededStore for SeededState<S> {
+    type State = S;
+
+    fn new(seed: u64) -> Self {
+        SeededState::new(seed)
+    }
+
+    fn seeded(&self) -> &SeededState<S> {
+        self
+    }
+}
+
+impl<T: SeededStore> VendorStore for T {
+    fn reset(&self, seed: u64) {
+        self.seeded().reset(seed);
+    }
+
+    fn counts(&self) -> Value {
+        self.seeded().read().counts()
+    }
+
+    fn state(&self) -> Value {
+        self.seeded().read().view()
+    }
+
+    fn credentials(&self) -> Value {
+        self.seeded().read().credentials()
+    }
+
+    fn settings(&self) -> Value {
+        self.seeded().read().settings_view()
+    }
+
+    fn update_settings(&self, patch: &Value, this_server: &ThisServer) -> Result<Value, ApiError> {
+        T::State::update_settings(self.seeded(), patch, this_server)
+    }
+
+    fn export(&self) -> Value {
+        (T::State::SNAPSHOT.export)(&self.seeded().read())
+    }
+
+    fn check_part(&self, part: &RawValue) -> Result<(), Problem> {
+        (T::State::SNAPSHOT.check)(part)
+    }
+
+    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
+        Ok(self.seeded().staged(seed, (T::State::SNAPSHOT.restore)(part)?))
+    }
+
+    fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+        T::State::admin_action(self.seeded(), action, body, now)
+    }
 }
 
 /// Turns an outbound call's result, at sandbox time, into an admin answer.

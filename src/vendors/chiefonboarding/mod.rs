@@ -32,46 +32,23 @@ mod snapshot;
 pub mod store;
 mod views;
 
-use crate::common::error::ApiError;
-use crate::vendor::{Vendor, VendorStore};
-use actix_web::{HttpRequest, HttpResponse, web};
-use std::sync::Arc;
+use crate::openapi::Api;
+use crate::vendor::{Render, Routes, VendorDef};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 
 /// The ChiefOnboarding vendor.
 pub struct ChiefOnboarding;
 
-impl Vendor for ChiefOnboarding {
-    fn id(&self) -> &'static str {
-        "chiefonboarding"
-    }
+impl VendorDef for ChiefOnboarding {
+    const ID: &'static str = "chiefonboarding";
+    const NAME: &'static str = "ChiefOnboarding";
+    type Store = store::ChiefOnboardingStore;
+    const ROUTES: Routes = routes::configure;
+    const RENDER: Render = error::render;
+    const API: Option<&'static Api> = Some(&openapi::API);
 
-    fn display_name(&self) -> &'static str {
-        "ChiefOnboarding"
-    }
-
-    fn api(&self) -> Option<&'static crate::openapi::Api> {
-        Some(&openapi::API)
-    }
-
-    fn examples(
-        &self,
-        store: Arc<dyn VendorStore>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> serde_json::Map<String, serde_json::Value> {
-        crate::vendor::downcast::<store::ChiefOnboardingStore>(store)
-            .map(|store| openapi::examples(&store.read(), now))
-            .unwrap_or_default()
-    }
-
-    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::ChiefOnboardingStore::new(seed))
-    }
-
-    fn configure(&self, cfg: &mut web::ServiceConfig) {
-        routes::configure(cfg);
-    }
-
-    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
-        error::render(err, req)
+    fn examples(store: &Self::Store, now: DateTime<Utc>) -> Map<String, Value> {
+        openapi::examples(&store.read(), now)
     }
 }

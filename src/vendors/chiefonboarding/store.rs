@@ -8,9 +8,9 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::common::ids;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
-use crate::common::snapshot::Problem;
 use crate::common::vendor_settings;
-use crate::vendor::{ActionOutcome, Swap, VendorStore};
+use crate::outbound::ThisServer;
+use crate::vendor::{ActionOutcome, AdminActions, Snapshot, VendorState};
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -42,25 +42,6 @@ pub struct State {
 }
 
 impl State {
-    fn from_seed(seed: u64, settings: Settings) -> Self {
-        let seeded = seed::seed(seed, settings.seed_users);
-        let next_user_id = seeded.users.keys().next_back().map_or(1, |id| id + 1);
-        let mut state = Self {
-            settings,
-            organization: seeded.organization,
-            users: seeded.users,
-            sequences: seeded.sequences,
-            tokens: seeded.tokens,
-            identities: seeded.identities,
-            next_user_id,
-            minted: rng_for(seed, "chiefonboarding/minted-tokens"),
-            employees_body: Bytes::new(),
-            sequences_body: Bytes::new(),
-        };
-        state.refresh_bodies();
-        state
-    }
-
     /// Rebuilds the kept list bodies.
     pub(super) fn refresh_bodies(&mut self) {
         self.refresh_employees();
@@ -163,12 +144,29 @@ fn json_bytes<T: Serialize>(value: &T) -> Bytes {
 /// The store registered in each sandbox.
 pub type ChiefOnboardingStore = SeededState<State>;
 
+// Divergence: the vendor switches (api_access) return to their defaults on reset too (reset
+// seeds with the start configuration): reset means "back to the start state" in full.
 impl Seeded for State {
     /// Only `seed_users` decides what is seeded; the other switches are applied as they are.
     type Config = Settings;
 
     fn from_seed(seed: u64, settings: &Settings) -> Self {
-        State::from_seed(seed, settings.clone())
+        let seeded = seed::seed(seed, settings.seed_users);
+        let next_user_id = seeded.users.keys().next_back().map_or(1, |id| id + 1);
+        let mut state = Self {
+            settings: settings.clone(),
+            organization: seeded.organization,
+            users: seeded.users,
+            sequences: seeded.sequences,
+            tokens: seeded.tokens,
+            identities: seeded.identities,
+            next_user_id,
+            minted: rng_for(seed, "chiefonboarding/minted-tokens"),
+            employees_body: Bytes::new(),
+            sequences_body: Bytes::new(),
+        };
+        state.refresh_bodies();
+        state
     }
 
     fn config(&self) -> Settings {
@@ -184,71 +182,59 @@ impl Seeded for State {
     }
 }
 
-impl VendorStore for ChiefOnboardingStore {
-    fn reset(&self, seed: u64) {
-        // Divergence: the vendor switches (api_access) return to their defaults too: reset means
-        // "back to the start state" in full.
-        SeededState::reset(self, seed);
-    }
+impl VendorState for State {
+    const SNAPSHOT: Snapshot<Self> = Snapshot { export: Self::snapshot, check: Self::check, restore: Self::restore };
 
     fn counts(&self) -> Value {
-        let state = self.read();
-        json!({"users": state.users.len(), "sequences": state.sequences.len(), "tokens": state.tokens.len()})
+        json!({"users": self.users.len(), "sequences": self.sequences.len(), "tokens": self.tokens.len()})
     }
 
-    fn state(&self) -> Value {
-        let state = self.read();
-        let tokens: Vec<Value> = state.tokens.iter().map(|(key, user)| json!({"key": key, "user": user})).collect();
+    fn view(&self) -> Value {
+        let tokens: Vec<Value> = self.tokens.iter().map(|(key, user)| json!({"key": key, "user": user})).collect();
         json!({
-            "settings": state.settings,
-            "organization": state.organization,
-            "users": state.users.values().collect::<Vec<_>>(),
-            "sequences": state.sequences.values().collect::<Vec<_>>(),
+            "settings": self.settings,
+            "organization": self.organization,
+            "users": self.users.values().collect::<Vec<_>>(),
+            "sequences": self.sequences.values().collect::<Vec<_>>(),
             "tokens": tokens,
         })
     }
 
     fn credentials(&self) -> Value {
-        let state = self.read();
-        let identities: serde_json::Map<String, Value> = state
+        let identities: serde_json::Map<String, Value> = self
             .identities
             .iter()
             .filter_map(|(identity, id)| {
-                let user = state.users.get(id)?;
-                Some((identity.clone(), credential(user, state.token_of(*id)?)))
+                let user = self.users.get(id)?;
+                Some((identity.clone(), credential(user, self.token_of(*id)?)))
             })
             .collect();
         Value::Object(identities)
     }
 
-    fn settings(&self) -> Value {
-        json!(self.read().settings)
+    fn settings_view(&self) -> Value {
+        json!(self.settings)
     }
 
-    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
+    fn update_settings(store: &ChiefOnboardingStore, patch: &Value, _: &ThisServer) -> Result<Value, ApiError> {
         let canonical = Settings::canonical(patch);
-        let state = self.reconfigure(|state| vendor_settings::patched(&state.settings, &canonical, &()))?;
+        let state = store.reconfigure(|state| vendor_settings::patched(&state.settings, &canonical, &()))?;
         Ok(json!(state.settings))
     }
+}
 
+impl AdminActions for State {
     /// `tokens` (`{"email"|"user_id", "rotate"}`): the user's API token, as the admin UI's
     /// "create token" does; `remove_user` (`{"email"|"user_id"}`): deletes the user as the admin
     /// UI does, and with it its token ("if you ever remove this person, then the token will also
     /// be revoked").
-    fn export(&self) -> Value {
-        self.read().snapshot()
-    }
-
-    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem> {
-        State::check(part)
-    }
-
-    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
-        Ok(self.staged(seed, State::restore(part)?))
-    }
-
-    fn admin_action(&self, action: &str, body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
-        let mut state = self.write();
+    fn admin_action(
+        store: &ChiefOnboardingStore,
+        action: &str,
+        body: &Value,
+        _now: DateTime<Utc>,
+    ) -> Result<ActionOutcome, ApiError> {
+        let mut state = store.write();
         match action {
             "tokens" => {
                 let user_id = named_user(&state, body)?;

@@ -30,52 +30,32 @@ mod snapshot;
 pub mod store;
 
 use crate::common::error::ApiError;
-use crate::vendor::{Vendor, VendorStore};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use crate::openapi::Api;
+use crate::vendor::{Render, Routes, VendorDef};
+use actix_web::{HttpMessage, HttpRequest};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// The Directory vendor.
 pub struct Directory;
 
-impl Vendor for Directory {
-    fn id(&self) -> &'static str {
-        "directory"
-    }
+impl VendorDef for Directory {
+    const ID: &'static str = "directory";
+    const NAME: &'static str = "Directory (Peoplelogic)";
+    type Store = store::DirectoryStore;
+    const ROUTES: Routes = routes::configure;
+    const RENDER: Render = error::render;
+    const API: Option<&'static Api> = Some(&openapi::API);
 
-    fn display_name(&self) -> &'static str {
-        "Directory (Peoplelogic)"
-    }
-
-    fn examples(
-        &self,
-        store: Arc<dyn VendorStore>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> serde_json::Map<String, serde_json::Value> {
-        crate::vendor::downcast::<store::DirectoryStore>(store)
-            .map(|store| openapi::examples(&store.read(), now))
-            .unwrap_or_default()
-    }
-
-    fn api(&self) -> Option<&'static crate::openapi::Api> {
-        Some(&openapi::API)
-    }
-
-    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::DirectoryStore::new(seed))
-    }
-
-    fn configure(&self, cfg: &mut web::ServiceConfig) {
-        routes::configure(cfg);
+    fn examples(store: &Self::Store, now: DateTime<Utc>) -> Map<String, Value> {
+        openapi::examples(&store.read(), now)
     }
 
     /// Spring Security first: no valid credential is 401 before any path or body is looked at.
-    fn filter(&self, req: &HttpRequest) -> Result<(), ApiError> {
+    fn filter(req: &HttpRequest) -> Result<(), ApiError> {
         let Some(sandbox) = req.extensions().get::<Arc<crate::sandbox::Sandbox>>().cloned() else { return Ok(()) };
-        let Some(store) = sandbox.typed_store::<store::DirectoryStore>(self.id()) else { return Ok(()) };
+        let Some(store) = sandbox.typed_store::<store::DirectoryStore>(Self::ID) else { return Ok(()) };
         auth::authenticate(req, &store.read(), sandbox.clock.now()).map(drop)
-    }
-
-    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
-        error::render(err, req)
     }
 }

@@ -8,9 +8,9 @@ use crate::common::clock;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
-use crate::common::snapshot::Problem;
 use crate::common::vendor_settings;
-use crate::vendor::{ActionOutcome, Swap, VendorStore};
+use crate::outbound::ThisServer;
+use crate::vendor::{ActionOutcome, AdminActions, Snapshot, VendorState};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 
@@ -58,27 +58,6 @@ pub struct State {
 }
 
 impl State {
-    fn from_seed(seed: u64, seed_employees: usize) -> Self {
-        let mut rng = rng_for(seed, "directory");
-        let seeded = seed::seed(&mut rng, seed_employees);
-        Self {
-            organizations: seeded.organizations,
-            accounts: seeded.accounts,
-            employees: seeded.employees,
-            groups: seeded.groups,
-            memberships: seeded.memberships,
-            keys: seeded
-                .key_secrets
-                .into_iter()
-                .map(|(secret, org, id)| Key { secret, org, id, limit_to_role: None })
-                .collect(),
-            jwt_secret: hex_string(&mut rng_for(seed, "directory/jwt-secret"), 64),
-            identities: seeded.identities,
-            seed_employees,
-            ids: rng_for(seed, "directory/new-ids"),
-        }
-    }
-
     /// A new id for a record created through the API.
     pub fn new_id(&mut self) -> String {
         seed::uuid(&mut self.ids)
@@ -130,8 +109,25 @@ impl Seeded for State {
         SEED_EMPLOYEES
     }
 
-    fn from_seed(seed: u64, count: &usize) -> Self {
-        State::from_seed(seed, *count)
+    fn from_seed(seed: u64, seed_employees: &usize) -> Self {
+        let mut rng = rng_for(seed, "directory");
+        let seeded = seed::seed(&mut rng, *seed_employees);
+        Self {
+            organizations: seeded.organizations,
+            accounts: seeded.accounts,
+            employees: seeded.employees,
+            groups: seeded.groups,
+            memberships: seeded.memberships,
+            keys: seeded
+                .key_secrets
+                .into_iter()
+                .map(|(secret, org, id)| Key { secret, org, id, limit_to_role: None })
+                .collect(),
+            jwt_secret: hex_string(&mut rng_for(seed, "directory/jwt-secret"), 64),
+            identities: seeded.identities,
+            seed_employees: *seed_employees,
+            ids: rng_for(seed, "directory/new-ids"),
+        }
     }
 
     fn config(&self) -> usize {
@@ -139,79 +135,71 @@ impl Seeded for State {
     }
 }
 
-impl VendorStore for DirectoryStore {
-    fn reset(&self, seed: u64) {
-        SeededState::reset(self, seed);
-    }
+impl VendorState for State {
+    const SNAPSHOT: Snapshot<Self> = Snapshot { export: Self::snapshot, check: Self::check, restore: Self::restore };
 
     fn counts(&self) -> Value {
-        let state = self.read();
         json!({
-            "organizations": state.organizations.len(),
-            "accounts": state.accounts.len(),
-            "employees": state.employees.len(),
-            "groups": state.groups.len(),
-            "memberships": state.memberships.len(),
-            "keys": state.keys.len(),
+            "organizations": self.organizations.len(),
+            "accounts": self.accounts.len(),
+            "employees": self.employees.len(),
+            "groups": self.groups.len(),
+            "memberships": self.memberships.len(),
+            "keys": self.keys.len(),
         })
     }
 
-    fn state(&self) -> Value {
-        let state = self.read();
-        let managers: Map<String, Value> = state.employees.iter().map(|e| (e.id.clone(), json!(e.managers))).collect();
+    fn view(&self) -> Value {
+        let managers: Map<String, Value> = self.employees.iter().map(|e| (e.id.clone(), json!(e.managers))).collect();
         json!({
-            "jwt_secret": state.jwt_secret,
-            "organizations": state.organizations,
-            "accounts": state.accounts,
-            "employees": state.employees,
+            "jwt_secret": self.jwt_secret,
+            "organizations": self.organizations,
+            "accounts": self.accounts,
+            "employees": self.employees,
             "managers": managers,
-            "groups": state.groups,
-            "memberships": state.memberships,
+            "groups": self.groups,
+            "memberships": self.memberships,
         })
     }
 
     fn credentials(&self) -> Value {
-        let state = self.read();
         let mut identities = Map::new();
-        if let Some(key) = state.keys.first() {
+        if let Some(key) = self.keys.first() {
             identities.insert(
                 "admin_key".into(),
                 json!({"authorization": format!("Bearer {}", key.secret), "secret": key.secret, "organization_id": key.org, "key_id": key.id}),
             );
         }
-        for (identity, account) in &state.identities {
-            if let Some(credential) = state.account(account).and_then(|a| state.credential(a, seeded_expiry())) {
+        for (identity, account) in &self.identities {
+            if let Some(credential) = self.account(account).and_then(|a| self.credential(a, seeded_expiry())) {
                 identities.insert(identity.clone(), credential);
             }
         }
         Value::Object(identities)
     }
 
-    fn settings(&self) -> Value {
-        json!(Settings { seed_employees: self.read().seed_employees })
+    fn settings_view(&self) -> Value {
+        json!(Settings { seed_employees: self.seed_employees })
     }
 
-    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
-        let current = Settings { seed_employees: self.read().seed_employees };
+    fn update_settings(store: &DirectoryStore, patch: &Value, _: &ThisServer) -> Result<Value, ApiError> {
+        let current = Settings { seed_employees: store.read().seed_employees };
         let next = vendor_settings::patched(&current, patch, &())?;
         // A new count takes effect at once: the data is seeded again.
-        self.reseed(&next.seed_employees);
-        Ok(self.settings())
+        store.reseed(&next.seed_employees);
+        Ok(store.read().settings_view())
     }
+}
 
-    fn export(&self) -> Value {
-        self.read().snapshot()
-    }
-
-    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem> {
-        State::check(part)
-    }
-
-    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
-        Ok(self.staged(seed, State::restore(part)?))
-    }
-
-    fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+impl AdminActions for State {
+    /// `tokens` (`{"account", "organization", "expires_in"}`): an organization token for an
+    /// account, expiring `expires_in` seconds from the sandbox's now (2036 when omitted).
+    fn admin_action(
+        store: &DirectoryStore,
+        action: &str,
+        body: &Value,
+        now: DateTime<Utc>,
+    ) -> Result<ActionOutcome, ApiError> {
         if action != "tokens" {
             return Err(ApiError::with_message(
                 ErrorKind::NotFound,
@@ -232,7 +220,7 @@ impl VendorStore for DirectoryStore {
                     .ok_or_else(|| bad("\"expires_in\" must be whole seconds, at most ten years either way"))?
             }
         };
-        let state = self.read();
+        let state = store.read();
         let account = state
             .account(who)
             .ok_or_else(|| ApiError::with_message(ErrorKind::NotFound, format!("no account '{who}'")))?;

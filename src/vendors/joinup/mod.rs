@@ -36,50 +36,24 @@ mod snapshot;
 pub mod store;
 mod views;
 
-use crate::common::error::ApiError;
-use crate::vendor::{Vendor, VendorStore};
-use actix_web::{HttpRequest, HttpResponse, web};
-use std::sync::Arc;
+use crate::openapi::Api;
+use crate::vendor::{Render, Routes, VendorDef};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 
 /// The Joinup vendor.
 pub struct Joinup;
 
-impl Vendor for Joinup {
-    fn id(&self) -> &'static str {
-        "joinup"
-    }
+impl VendorDef for Joinup {
+    const ID: &'static str = "joinup";
+    const NAME: &'static str = "Joinup";
+    type Store = store::JoinupStore;
+    const ROUTES: Routes = routes::configure;
+    const RENDER: Render = error::render;
+    const API: Option<&'static Api> = Some(&openapi::API);
+    const HAS_BULK_ITEMS: bool = true;
 
-    fn display_name(&self) -> &'static str {
-        "Joinup"
-    }
-
-    fn api(&self) -> Option<&'static crate::openapi::Api> {
-        Some(&openapi::API)
-    }
-
-    fn examples(
-        &self,
-        store: Arc<dyn VendorStore>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> serde_json::Map<String, serde_json::Value> {
-        crate::vendor::downcast::<store::JoinupStore>(store)
-            .map(|store| openapi::examples(&store.read(now)))
-            .unwrap_or_default()
-    }
-
-    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::JoinupStore::new(seed))
-    }
-
-    fn configure(&self, cfg: &mut web::ServiceConfig) {
-        routes::configure(cfg);
-    }
-
-    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
-        error::render(err, req)
-    }
-
-    fn has_bulk_items(&self) -> bool {
-        true
+    fn examples(store: &Self::Store, now: DateTime<Utc>) -> Map<String, Value> {
+        openapi::examples(&store.read(now))
     }
 }

@@ -5,18 +5,20 @@ use super::jobs::{self, Ids};
 use super::model::Claims;
 use super::model::{Job, JobKind, Tenant, User};
 use super::seed::{self, Counts, FIRST_COST_CENTER_ID, FIRST_EMPLOYEE_ID};
-use super::settings::Settings;
+use super::settings::{Known, Settings};
 use crate::common::clock;
-
+use crate::common::error::ApiError;
 use crate::common::memo::Memo;
 use crate::common::rng::{hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
 use crate::common::snapshot::Problem;
+use crate::outbound::ThisServer;
+use crate::vendor::{SeededStore, Snapshot, VendorState};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 use rand::Rng;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -67,38 +69,6 @@ const OBJECT_ID_PROCESS_DIGITS: usize = 10;
 const OBJECT_ID_COUNTER_MASK: u32 = 0x00ff_ffff;
 
 impl State {
-    pub(super) fn from_seed(seed: u64, settings: Settings) -> Self {
-        let counts = Counts { employees: settings.seed_employees, cost_centers: settings.seed_cost_centers };
-        let seeded = seed::seed(seed, counts);
-        let max_company = seeded.tenants.iter().flat_map(|t| &t.companies).map(|c| c.id).max().unwrap_or(0);
-        let employees: u64 = seeded.tenants.iter().map(|t| t.employees.len() as u64).sum();
-        let cost_centers: u64 = seeded.tenants.iter().map(|t| t.cost_centers.len() as u64).sum();
-        let mut object_id_rng = rng_for(seed, "joinup/object-ids");
-        let object_id_process = hex_string(&mut object_id_rng, OBJECT_ID_PROCESS_DIGITS);
-        let object_id_counter = object_id_rng.next_u32() & OBJECT_ID_COUNTER_MASK;
-        let mut state = Self {
-            settings,
-            tenants: seeded.tenants,
-            users: seeded.users,
-            jobs: Vec::new(),
-            secret: hex_string(&mut rng_for(seed, "joinup/jwt-secret"), 64),
-            domains: seeded.domains,
-            signups: VecDeque::new(),
-            ids: Ids {
-                employee: FIRST_EMPLOYEE_ID + employees,
-                cost_center: FIRST_COST_CENTER_ID + cost_centers,
-                company: max_company + 1,
-            },
-            object_id_process,
-            object_id_counter,
-            pages: Memo::default(),
-            orders: Memo::default(),
-            verified_tokens: Memo::default(),
-        };
-        state.apply_tenant_settings();
-        state
-    }
-
     /// Pushes the tenant switches (shared cost centers) into the tenants and their kept JSON.
     pub(super) fn apply_tenant_settings(&mut self) {
         for tenant in &mut self.tenants {
@@ -206,15 +176,45 @@ impl State {
 /// The store registered in each sandbox. The state sits behind an `Arc` so a signup can finish
 /// after its outbound call returns.
 pub struct JoinupStore {
-    pub(super) seeded: SeededState<State>,
+    seeded: SeededState<State>,
 }
 
+// Divergence: the switches (rate limits, hooks, seed counts) return to their defaults on reset
+// too (reset seeds with the start configuration).
 impl Seeded for State {
     /// Joinup's switches decide what is seeded (counts, cost-center sharing).
     type Config = Settings;
 
     fn from_seed(seed: u64, settings: &Settings) -> Self {
-        State::from_seed(seed, settings.clone())
+        let counts = Counts { employees: settings.seed_employees, cost_centers: settings.seed_cost_centers };
+        let seeded = seed::seed(seed, counts);
+        let max_company = seeded.tenants.iter().flat_map(|t| &t.companies).map(|c| c.id).max().unwrap_or(0);
+        let employees: u64 = seeded.tenants.iter().map(|t| t.employees.len() as u64).sum();
+        let cost_centers: u64 = seeded.tenants.iter().map(|t| t.cost_centers.len() as u64).sum();
+        let mut object_id_rng = rng_for(seed, "joinup/object-ids");
+        let object_id_process = hex_string(&mut object_id_rng, OBJECT_ID_PROCESS_DIGITS);
+        let object_id_counter = object_id_rng.next_u32() & OBJECT_ID_COUNTER_MASK;
+        let mut state = Self {
+            settings: settings.clone(),
+            tenants: seeded.tenants,
+            users: seeded.users,
+            jobs: Vec::new(),
+            secret: hex_string(&mut rng_for(seed, "joinup/jwt-secret"), 64),
+            domains: seeded.domains,
+            signups: VecDeque::new(),
+            ids: Ids {
+                employee: FIRST_EMPLOYEE_ID + employees,
+                cost_center: FIRST_COST_CENTER_ID + cost_centers,
+                company: max_company + 1,
+            },
+            object_id_process,
+            object_id_counter,
+            pages: Memo::default(),
+            orders: Memo::default(),
+            verified_tokens: Memo::default(),
+        };
+        state.apply_tenant_settings();
+        state
     }
 
     fn config(&self) -> Settings {
@@ -233,12 +233,85 @@ impl Seeded for State {
     }
 }
 
-impl JoinupStore {
-    /// The start state for `seed`.
-    pub fn new(seed: u64) -> Self {
+impl VendorState for State {
+    const SNAPSHOT: Snapshot<Self> = Snapshot { export: Self::snapshot, check: Self::check, restore: Self::restore };
+
+    fn counts(&self) -> Value {
+        let sum = |f: fn(&Tenant) -> usize| self.tenants.iter().map(f).sum::<usize>();
+        json!({
+            "tenants": self.tenants.len(),
+            "companies": sum(|t| t.companies.len()),
+            "employees": sum(|t| t.employees.len()),
+            "cost_centers": sum(|t| t.cost_centers.len()),
+            "jobs": self.jobs.len(),
+            "signups": self.signups.len(),
+        })
+    }
+
+    fn view(&self) -> Value {
+        let tenants: Vec<Value> = self
+            .tenants
+            .iter()
+            .zip(&self.domains)
+            .map(|(t, domains)| {
+                json!({
+                    "identity": t.identity,
+                    "mode": t.mode,
+                    "shared_cost_centers": t.shared_cost_centers,
+                    "domains": domains,
+                    "companies": t.companies,
+                    "employees": t.employees,
+                    "cost_centers": t.cost_centers,
+                })
+            })
+            .collect();
+        json!({
+            "settings": self.settings.to_json(&self.tenants),
+            "jwt_secret": self.secret,
+            "users": self.users,
+            "tenants": tenants,
+            "jobs": self.jobs,
+            "signups": self.signups,
+        })
+    }
+
+    fn credentials(&self) -> Value {
+        let identities: Map<String, Value> =
+            self.users.iter().map(|u| (u.identity.clone(), self.credential(u, seeded_expiry()))).collect();
+        Value::Object(identities)
+    }
+
+    fn settings_view(&self) -> Value {
+        self.settings.to_json(&self.tenants)
+    }
+
+    fn update_settings(store: &SeededState<State>, patch: &Value, this_server: &ThisServer) -> Result<Value, ApiError> {
+        let state = store.reconfigure(|state| {
+            let known = Known {
+                tenants: state.tenants.iter().map(|t| t.identity.clone()).collect(),
+                users: state.users.iter().map(|u| u.identity.clone()).collect(),
+            };
+            let next = state.settings.patched(patch, &state.tenants, &known)?;
+            next.check_hook_targets(this_server)?;
+            Ok(next)
+        })?;
+        Ok(state.settings.to_json(&state.tenants))
+    }
+}
+
+impl SeededStore for JoinupStore {
+    type State = State;
+
+    fn new(seed: u64) -> Self {
         Self { seeded: SeededState::new(seed) }
     }
 
+    fn seeded(&self) -> &SeededState<State> {
+        &self.seeded
+    }
+}
+
+impl JoinupStore {
     /// Shared access, after running the jobs due at `now` (the only write a read may need).
     pub fn read(&self, now: DateTime<Utc>) -> RwLockReadGuard<'_, State> {
         {

@@ -29,46 +29,23 @@ mod snapshot;
 pub mod store;
 mod views;
 
-use crate::common::error::ApiError;
-use crate::vendor::{Vendor, VendorStore};
-use actix_web::{HttpRequest, HttpResponse, web};
-use std::sync::Arc;
+use crate::openapi::Api;
+use crate::vendor::{Render, Routes, VendorDef};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 
 /// The Justworks vendor.
 pub struct Justworks;
 
-impl Vendor for Justworks {
-    fn id(&self) -> &'static str {
-        "justworks"
-    }
+impl VendorDef for Justworks {
+    const ID: &'static str = "justworks";
+    const NAME: &'static str = "Justworks";
+    type Store = store::JustworksStore;
+    const ROUTES: Routes = routes::configure;
+    const RENDER: Render = error::render;
+    const API: Option<&'static Api> = Some(&openapi::API);
 
-    fn display_name(&self) -> &'static str {
-        "Justworks"
-    }
-
-    fn examples(
-        &self,
-        store: Arc<dyn VendorStore>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> serde_json::Map<String, serde_json::Value> {
-        crate::vendor::downcast::<store::JustworksStore>(store)
-            .map(|store| openapi::examples(&store.read(), now))
-            .unwrap_or_default()
-    }
-
-    fn api(&self) -> Option<&'static crate::openapi::Api> {
-        Some(&openapi::API)
-    }
-
-    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::JustworksStore::new(seed))
-    }
-
-    fn configure(&self, cfg: &mut web::ServiceConfig) {
-        routes::configure(cfg);
-    }
-
-    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
-        error::render(err, req)
+    fn examples(store: &Self::Store, now: DateTime<Utc>) -> Map<String, Value> {
+        openapi::examples(&store.read(), now)
     }
 }

@@ -10,10 +10,10 @@ use crate::common::expiring;
 use crate::common::memo::Memo;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
-use crate::common::snapshot::Problem;
 use crate::common::url;
 use crate::common::vendor_settings;
-use crate::vendor::{ActionOutcome, Swap, VendorStore};
+use crate::outbound::ThisServer;
+use crate::vendor::{ActionOutcome, AdminActions, Snapshot, VendorState};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -127,43 +127,6 @@ impl State {
         }
     }
 
-    fn from_seed(seed: u64, seed_members: usize) -> Self {
-        let mut rng = rng_for(seed, "justworks");
-        let seeded = seed::seed(&mut rng, seed_members);
-        let paystubs = Paystubs::new(seed, &seeded.members);
-        let payrolls = seed::payrolls(&mut rng, &seeded.members, &paystubs);
-        let (policies, requests) = seed::time_off(&mut rng, &seeded.members);
-        let mut state = Self {
-            apps: seeded.apps,
-            auto_approve: false,
-            codes: BTreeMap::new(),
-            access_tokens: BTreeMap::new(),
-            refresh_tokens: BTreeMap::new(),
-            company: seeded.company,
-            members: seeded.members,
-            deduction_types: seeded.deduction_types,
-            deductions: Vec::new(),
-            payrolls,
-            paystubs,
-            member_pages: Memo::default(),
-            policies,
-            requests,
-            reports: Vec::new(),
-            balance_report_seconds: 3,
-            seed_members,
-            ids: rng_for(seed, "justworks/ids"),
-        };
-        // A long-lived token with every scope, for quick starts (identity `all_scopes`).
-        let client = state.apps.first().map(|a| a.client_id.clone()).unwrap_or_default();
-        let token = format!("jw_at_{}", hex_string(&mut rng, 32));
-        let far = crate::common::rng::seed_epoch() + Duration::days(3650);
-        let scope = super::scopes::ALL.join(" ");
-        state
-            .access_tokens
-            .insert(token, Token { client_id: client, scope, expires_at: far, revoked: false, grant: "seed".into() });
-        state
-    }
-
     /// A new prefixed id (`deduction_...`).
     pub fn new_id(&mut self, prefix: &str) -> String {
         seed::prefixed_id(&mut self.ids, prefix)
@@ -232,8 +195,41 @@ impl Seeded for State {
         SEED_MEMBERS
     }
 
-    fn from_seed(seed: u64, count: &usize) -> Self {
-        State::from_seed(seed, *count)
+    fn from_seed(seed: u64, seed_members: &usize) -> Self {
+        let mut rng = rng_for(seed, "justworks");
+        let seeded = seed::seed(&mut rng, *seed_members);
+        let paystubs = Paystubs::new(seed, &seeded.members);
+        let payrolls = seed::payrolls(&mut rng, &seeded.members, &paystubs);
+        let (policies, requests) = seed::time_off(&mut rng, &seeded.members);
+        let mut state = Self {
+            apps: seeded.apps,
+            auto_approve: false,
+            codes: BTreeMap::new(),
+            access_tokens: BTreeMap::new(),
+            refresh_tokens: BTreeMap::new(),
+            company: seeded.company,
+            members: seeded.members,
+            deduction_types: seeded.deduction_types,
+            deductions: Vec::new(),
+            payrolls,
+            paystubs,
+            member_pages: Memo::default(),
+            policies,
+            requests,
+            reports: Vec::new(),
+            balance_report_seconds: 3,
+            seed_members: *seed_members,
+            ids: rng_for(seed, "justworks/ids"),
+        };
+        // A long-lived token with every scope, for quick starts (identity `all_scopes`).
+        let client = state.apps.first().map(|a| a.client_id.clone()).unwrap_or_default();
+        let token = format!("jw_at_{}", hex_string(&mut rng, 32));
+        let far = crate::common::rng::seed_epoch() + Duration::days(3650);
+        let scope = super::scopes::ALL.join(" ");
+        state
+            .access_tokens
+            .insert(token, Token { client_id: client, scope, expires_at: far, revoked: false, grant: "seed".into() });
+        state
     }
 
     fn config(&self) -> usize {
@@ -241,64 +237,59 @@ impl Seeded for State {
     }
 }
 
-impl VendorStore for JustworksStore {
-    fn reset(&self, seed: u64) {
-        SeededState::reset(self, seed);
-    }
+impl VendorState for State {
+    const SNAPSHOT: Snapshot<Self> = Snapshot { export: Self::snapshot, check: Self::check, restore: Self::restore };
 
     fn counts(&self) -> Value {
-        let state = self.read();
         json!({
-            "apps": state.apps.len(),
-            "members": state.members.len(),
-            "deductions": state.deductions.len(),
-            "payrolls": state.payrolls.len(),
-            "paystubs": state.paystubs.per_payroll() * state.payrolls.len(),
-            "time_off_requests": state.requests.len(),
-            "access_tokens": state.access_tokens.len(),
+            "apps": self.apps.len(),
+            "members": self.members.len(),
+            "deductions": self.deductions.len(),
+            "payrolls": self.payrolls.len(),
+            "paystubs": self.paystubs.per_payroll() * self.payrolls.len(),
+            "time_off_requests": self.requests.len(),
+            "access_tokens": self.access_tokens.len(),
         })
     }
 
-    fn state(&self) -> Value {
-        let state = self.read();
+    fn view(&self) -> Value {
         let all = super::scopes::Granted::from_list(&super::scopes::ALL.join(" "));
-        let members: Vec<Value> = state
+        let members: Vec<Value> = self
             .members
             .iter()
             .map(|m| {
-                let mut view = super::views::member(m, &state.company.id, &all);
+                let mut view = super::views::member(m, &self.company.id, &all);
                 view["legacy_id"] = json!(m.legacy_id);
                 view
             })
             .collect();
         let mut company =
-            super::views::company(&state.company, &super::scopes::Granted::from_list("company.detail:read"));
-        company["legacy_id"] = json!(state.company.legacy_id);
+            super::views::company(&self.company, &super::scopes::Granted::from_list("company.detail:read"));
+        company["legacy_id"] = json!(self.company.legacy_id);
         json!({
-            "apps": state.apps,
-            "auto_approve": state.auto_approve,
-            "codes": state.codes,
-            "access_tokens": state.access_tokens,
-            "refresh_tokens": state.refresh_tokens,
+            "apps": self.apps,
+            "auto_approve": self.auto_approve,
+            "codes": self.codes,
+            "access_tokens": self.access_tokens,
+            "refresh_tokens": self.refresh_tokens,
             "company": company,
             "members": members,
-            "deductions": state.deductions,
-            "payrolls": state.payrolls,
-            "policies": state.policies,
-            "time_off_requests": state.requests,
-            "balance_reports": state.reports,
+            "deductions": self.deductions,
+            "payrolls": self.payrolls,
+            "policies": self.policies,
+            "time_off_requests": self.requests,
+            "balance_reports": self.reports,
         })
     }
 
     fn credentials(&self) -> Value {
-        let state = self.read();
-        let all = state
+        let all = self
             .access_tokens
             .iter()
             .find(|(_, t)| t.grant == "seed")
             .map(|(token, _)| token.clone())
             .unwrap_or_default();
-        let app = state.apps.first();
+        let app = self.apps.first();
         json!({
             "app": app.map(|a| json!({
                 "client_id": a.client_id, "client_secret": a.client_secret,
@@ -308,41 +299,38 @@ impl VendorStore for JustworksStore {
             "all_scopes": {"authorization": format!("Bearer {all}"), "access_token": all, "scope": super::scopes::ALL.join(" ")},
             // The legacy UUIDs the canonical-id lookups take, with the ids they answer.
             "legacy": {
-                "company": {"legacy_id": state.company.legacy_id, "id": state.company.id},
-                "member": state.members.first().map(|m| json!({"legacy_id": m.legacy_id, "id": m.id})),
+                "company": {"legacy_id": self.company.legacy_id, "id": self.company.id},
+                "member": self.members.first().map(|m| json!({"legacy_id": m.legacy_id, "id": m.id})),
             },
         })
     }
 
-    fn settings(&self) -> Value {
-        json!(self.read().settings())
+    fn settings_view(&self) -> Value {
+        json!(self.settings())
     }
 
-    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
+    fn update_settings(store: &JustworksStore, patch: &Value, _: &ThisServer) -> Result<Value, ApiError> {
         let (current, apps) = {
-            let state = self.read();
+            let state = store.read();
             (state.settings(), state.apps.iter().map(|a| a.client_id.clone()).collect::<Vec<_>>())
         };
         let next = vendor_settings::patched(&current, patch, &apps)?;
         // A new count takes effect at once: the data is seeded again.
-        self.reseed(&next.seed_members);
-        self.write().apply_settings(&next);
-        Ok(self.settings())
+        store.reseed(&next.seed_members);
+        store.write().apply_settings(&next);
+        Ok(json!(store.read().settings()))
     }
+}
 
-    fn export(&self) -> Value {
-        self.read().snapshot()
-    }
-
-    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem> {
-        State::check(part)
-    }
-
-    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
-        Ok(self.staged(seed, State::restore(part)?))
-    }
-
-    fn admin_action(&self, action: &str, body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+impl AdminActions for State {
+    /// `apps` (an app's `client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ...):
+    /// registers the OAuth app, or replaces the one with its `client_id`.
+    fn admin_action(
+        store: &JustworksStore,
+        action: &str,
+        body: &Value,
+        _now: DateTime<Utc>,
+    ) -> Result<ActionOutcome, ApiError> {
         if action != "apps" {
             return Err(ApiError::with_message(
                 ErrorKind::NotFound,
@@ -367,7 +355,7 @@ impl VendorStore for JustworksStore {
             return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown scope '{unknown}'")));
         }
         app.scopes.sort();
-        let mut state = self.write();
+        let mut state = store.write();
         state.apps.retain(|a| a.client_id != app.client_id);
         state.apps.push(app.clone());
         Ok(ActionOutcome::Done(json!(app)))

@@ -35,59 +35,36 @@ mod snapshot;
 pub mod store;
 
 use crate::common::error::ApiError;
-use crate::vendor::{Vendor, VendorStore};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use crate::openapi::Api;
+use crate::vendor::{Render, Routes, VendorDef};
+use actix_web::{HttpMessage, HttpRequest};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// The Orquest vendor.
 pub struct Orquest;
 
-impl Vendor for Orquest {
-    fn id(&self) -> &'static str {
-        "orquest"
-    }
+impl VendorDef for Orquest {
+    const ID: &'static str = "orquest";
+    const NAME: &'static str = "Orquest";
+    type Store = store::OrquestStore;
+    const ROUTES: Routes = routes::configure;
+    const RENDER: Render = error::render;
+    const API: Option<&'static Api> = Some(&openapi::API);
+    const HAS_BULK_ITEMS: bool = true;
 
-    fn display_name(&self) -> &'static str {
-        "Orquest"
-    }
-
-    fn examples(
-        &self,
-        store: Arc<dyn VendorStore>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> serde_json::Map<String, serde_json::Value> {
-        crate::vendor::downcast::<store::OrquestStore>(store)
-            .map(|store| openapi::examples(&store.read(), now))
-            .unwrap_or_default()
-    }
-
-    fn api(&self) -> Option<&'static crate::openapi::Api> {
-        Some(&openapi::API)
-    }
-
-    fn build_store(&self, seed: u64) -> Arc<dyn VendorStore> {
-        Arc::new(store::OrquestStore::new(seed))
-    }
-
-    fn configure(&self, cfg: &mut web::ServiceConfig) {
-        routes::configure(cfg);
+    fn examples(store: &Self::Store, now: DateTime<Utc>) -> Map<String, Value> {
+        openapi::examples(&store.read(), now)
     }
 
     /// Spring Security first: no valid credential is 401 before any path or body is looked at.
-    fn filter(&self, req: &HttpRequest) -> Result<(), ApiError> {
+    fn filter(req: &HttpRequest) -> Result<(), ApiError> {
         if req.path().ends_with("/login") {
             return Ok(());
         }
         let Some(sandbox) = req.extensions().get::<Arc<crate::sandbox::Sandbox>>().cloned() else { return Ok(()) };
-        let Some(store) = sandbox.typed_store::<store::OrquestStore>(self.id()) else { return Ok(()) };
+        let Some(store) = sandbox.typed_store::<store::OrquestStore>(Self::ID) else { return Ok(()) };
         auth::authenticate(req, &store.read(), sandbox.clock.now()).map(drop)
-    }
-
-    fn render(&self, err: &ApiError, req: &HttpRequest) -> HttpResponse {
-        error::render(err, req)
-    }
-
-    fn has_bulk_items(&self) -> bool {
-        true
     }
 }

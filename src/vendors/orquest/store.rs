@@ -8,9 +8,9 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::common::expiring;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
-use crate::common::snapshot::Problem;
 use crate::common::vendor_settings;
-use crate::vendor::{ActionOutcome, Swap, VendorStore};
+use crate::outbound::ThisServer;
+use crate::vendor::{ActionOutcome, AdminActions, Snapshot, VendorState};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -51,18 +51,6 @@ pub struct State {
 }
 
 impl State {
-    fn from_seed(seed: u64, settings: Settings) -> Self {
-        let seeded = seed::seed(seed, settings.seed_employees);
-        Self {
-            businesses: seeded.businesses,
-            keys: seeded.keys,
-            sessions: BTreeMap::new(),
-            passwords: seeded.passwords,
-            settings,
-            session_ids: rng_for(seed, "orquest/sessions"),
-        }
-    }
-
     /// `POST /login`: a new session for an integration user's username and password, valid for
     /// [`SESSION_LIFETIME`] of sandbox time.
     pub fn login(&mut self, username: &str, password: &str, now: DateTime<Utc>) -> Option<String> {
@@ -92,7 +80,15 @@ impl Seeded for State {
     type Config = Settings;
 
     fn from_seed(seed: u64, settings: &Settings) -> Self {
-        State::from_seed(seed, settings.clone())
+        let seeded = seed::seed(seed, settings.seed_employees);
+        Self {
+            businesses: seeded.businesses,
+            keys: seeded.keys,
+            sessions: BTreeMap::new(),
+            passwords: seeded.passwords,
+            settings: settings.clone(),
+            session_ids: rng_for(seed, "orquest/sessions"),
+        }
     }
 
     fn config(&self) -> Settings {
@@ -109,16 +105,13 @@ impl Seeded for State {
     }
 }
 
-impl VendorStore for OrquestStore {
-    fn reset(&self, seed: u64) {
-        SeededState::reset(self, seed);
-    }
+impl VendorState for State {
+    const SNAPSHOT: Snapshot<Self> = Snapshot { export: Self::snapshot, check: Self::check, restore: Self::restore };
 
     fn counts(&self) -> Value {
-        let state = self.read();
-        let sum = |f: fn(&Business) -> usize| state.businesses.iter().map(f).sum::<usize>();
+        let sum = |f: fn(&Business) -> usize| self.businesses.iter().map(f).sum::<usize>();
         json!({
-            "businesses": state.businesses.len(),
+            "businesses": self.businesses.len(),
             "employees": sum(|b| b.employees.len()),
             "users": sum(|b| b.users.len()),
             "service_associations": sum(|b| b.employees.values().map(|e| e.service_associations.len()).sum()),
@@ -126,17 +119,15 @@ impl VendorStore for OrquestStore {
         })
     }
 
-    fn state(&self) -> Value {
-        let state = self.read();
-        json!({"businesses": state.businesses, "sessions": state.sessions.len()})
+    fn view(&self) -> Value {
+        json!({"businesses": self.businesses, "sessions": self.sessions.len()})
     }
 
     fn credentials(&self) -> Value {
-        let state = self.read();
         let mut identities = Map::new();
-        for (b, business) in state.businesses.iter().enumerate() {
+        for (b, business) in self.businesses.iter().enumerate() {
             for (u, user) in business.integration_users.iter().enumerate() {
-                let Some(key) = state.key_of(b, u) else { continue };
+                let Some(key) = self.key_of(b, u) else { continue };
                 identities.insert(
                     user.identity.clone(),
                     json!({
@@ -145,7 +136,7 @@ impl VendorStore for OrquestStore {
                         "business_id": business.id,
                         "node": user.node,
                         "username": user.username,
-                        "password": state.passwords.get(&user.identity),
+                        "password": self.passwords.get(&user.identity),
                     }),
                 );
             }
@@ -153,28 +144,18 @@ impl VendorStore for OrquestStore {
         Value::Object(identities)
     }
 
-    fn settings(&self) -> Value {
-        json!(self.read().settings)
+    fn settings_view(&self) -> Value {
+        json!(self.settings)
     }
 
-    fn update_settings(&self, patch: &Value, _: &crate::outbound::ThisServer) -> Result<Value, ApiError> {
-        let state = self.reconfigure(|state| vendor_settings::patched(&state.settings, patch, &()))?;
+    fn update_settings(store: &OrquestStore, patch: &Value, _: &ThisServer) -> Result<Value, ApiError> {
+        let state = store.reconfigure(|state| vendor_settings::patched(&state.settings, patch, &()))?;
         Ok(json!(state.settings))
     }
+}
 
-    fn export(&self) -> Value {
-        self.read().snapshot()
-    }
-
-    fn check_part(&self, part: &serde_json::value::RawValue) -> Result<(), Problem> {
-        State::check(part)
-    }
-
-    fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem> {
-        Ok(self.staged(seed, State::restore(part)?))
-    }
-
-    fn admin_action(&self, action: &str, _body: &Value, _now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+impl AdminActions for State {
+    fn admin_action(_: &OrquestStore, action: &str, _: &Value, _: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
         Err(ApiError::with_message(ErrorKind::NotFound, format!("orquest has no admin action '{action}'")))
     }
 }
