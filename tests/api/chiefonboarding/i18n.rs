@@ -2,11 +2,12 @@
 
 use super::co;
 use crate::helpers::spawn_app;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 async fn answer(
     app: &crate::helpers::TestApp,
-    method: reqwest::Method,
+    method: Method,
     path: &str,
     language: &str,
     auth: Option<&str>,
@@ -26,27 +27,41 @@ async fn answer(
 }
 
 #[tokio::test]
-async fn accept_language_translates_auth_permission_method_and_field_messages() {
+async fn list_employees_without_credentials_in_dutch_is_401_translated() {
     let app = spawn_app().await;
-    let admin = app.auth("chiefonboarding", "admin").await;
-    let manager = app.auth("chiefonboarding", "manager").await;
-    let get = reqwest::Method::GET;
-    let post = reqwest::Method::POST;
     assert_eq!(
-        answer(&app, get.clone(), "/api/employees/", "nl", None, None).await,
+        answer(&app, Method::GET, "/api/employees/", "nl", None, None).await,
         (401, "nl".into(), json!({"detail": "Authenticatiegegevens zijn niet opgegeven."}))
     );
+}
+
+#[tokio::test]
+async fn list_employees_as_manager_in_swiss_french_is_403_translated() {
+    let app = spawn_app().await;
+    let manager = app.auth("chiefonboarding", "manager").await;
     assert_eq!(
-        answer(&app, get.clone(), "/api/employees/", "fr-CH, fr;q=0.9", Some(&manager), None).await.2,
+        answer(&app, Method::GET, "/api/employees/", "fr-CH, fr;q=0.9", Some(&manager), None).await.2,
         json!({"detail": "Vous n'avez pas la permission d'effectuer cette action."})
     );
+}
+
+#[tokio::test]
+async fn get_users_in_spanish_is_405_translated() {
+    let app = spawn_app().await;
+    let admin = app.auth("chiefonboarding", "admin").await;
     assert_eq!(
-        answer(&app, get.clone(), "/api/users/", "es", Some(&admin), None).await.2,
+        answer(&app, Method::GET, "/api/users/", "es", Some(&admin), None).await.2,
         json!({"detail": "Método \"GET\" no permitido."})
     );
+}
+
+#[tokio::test]
+async fn create_user_without_first_name_in_german_is_400_translated() {
+    let app = spawn_app().await;
+    let admin = app.auth("chiefonboarding", "admin").await;
     let (_, _, body) = answer(
         &app,
-        post.clone(),
+        Method::POST,
         "/api/users/",
         "de",
         Some(&admin),
@@ -54,9 +69,15 @@ async fn accept_language_translates_auth_permission_method_and_field_messages() 
     )
     .await;
     assert_eq!(body, json!({"first_name": ["Dieses Feld ist zwingend erforderlich."]}));
+}
+
+#[tokio::test]
+async fn create_user_with_a_taken_email_in_dutch_is_400_translated() {
+    let app = spawn_app().await;
+    let admin = app.auth("chiefonboarding", "admin").await;
     let (_, _, body) = answer(
         &app,
-        post,
+        Method::POST,
         "/api/users/",
         "nl",
         Some(&admin),
@@ -70,8 +91,7 @@ async fn accept_language_translates_auth_permission_method_and_field_messages() 
 async fn languages_without_a_catalog_stay_english() {
     let app = spawn_app().await;
     for language in ["ja", "en-GB", "jp", "*", "xx, en;q=0.1"] {
-        let (status, content_language, body) =
-            answer(&app, reqwest::Method::GET, "/api/employees/", language, None, None).await;
+        let (status, content_language, body) = answer(&app, Method::GET, "/api/employees/", language, None, None).await;
         assert_eq!((status, content_language.as_str()), (401, "en"), "{language}");
         assert_eq!(body["detail"], "Authentication credentials were not provided.", "{language}");
     }

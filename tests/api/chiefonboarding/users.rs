@@ -21,25 +21,43 @@ async fn user_in_state(app: &TestApp, email: &str) -> Option<Value> {
 }
 
 #[tokio::test]
-async fn create_user_with_the_seed_example_is_201_without_id_and_listed_with_the_next_id() {
+async fn create_user_with_the_seed_example_is_201_without_id() {
     let app = spawn_app().await;
     let response = post_as_admin(&app, "/api/users/", seed_example()).await;
     insta::assert_json_snapshot!(exchange(response, &["content-type", "allow", "location"]).await);
+}
+
+#[tokio::test]
+async fn create_user_with_the_seed_example_is_listed_with_the_next_id() {
+    let app = spawn_app().await;
+    post_as_admin(&app, "/api/users/", seed_example()).await;
     let listed = employees(&app).await;
     let last = listed.last().expect("listed");
     assert_eq!(
         last,
         &json!({"id": 101, "first_name": "James", "last_name": "Weller", "email": "james@chiefonboarding.com"})
     );
+}
+
+#[tokio::test]
+async fn create_user_with_the_seed_example_stores_its_sequences() {
+    let app = spawn_app().await;
+    post_as_admin(&app, "/api/users/", seed_example()).await;
     let stored = user_in_state(&app, "james@chiefonboarding.com").await.expect("stored");
     assert_eq!(stored["sequences"], json!([3]));
 }
 
-#[tokio::test]
-async fn create_user_fills_defaults_from_the_organization_and_the_clock() {
+/// An app whose frozen clock reads 2030-06-01T23:30:00Z: already the next day in
+/// Europe/Amsterdam, the organization's timezone.
+async fn app_at_amsterdam_midnight() -> TestApp {
     let app = spawn_app().await;
-    // 23:30 UTC is already the next day in Europe/Amsterdam, the organization's timezone.
     app.admin_post("/__admin/clock", json!({"set": "2030-06-01T23:30:00Z", "frozen": true}), 200).await;
+    app
+}
+
+#[tokio::test]
+async fn create_new_hire_fills_the_organizations_defaults() {
+    let app = app_at_amsterdam_midnight().await;
     let response = post_as_admin(
         &app,
         "/api/users/",
@@ -55,17 +73,31 @@ async fn create_user_fills_defaults_from_the_organization_and_the_clock() {
     assert_eq!(body["timezone"], "Europe/Amsterdam");
     assert_eq!(body["language"], "en");
     assert_eq!(body["role"], 0);
+}
 
-    let manager = post_as_admin(&app, "/api/users/", json!({"first_name": "Max", "last_name": "M", "email": "max@acme.test", "role": 2, "sequences": [1], "start_day": null})).await;
-    let manager: Value = manager.json().await.expect("json");
+/// Creates a manager with sequences and a null start day; the answer's body.
+async fn create_manager_with_sequences(app: &TestApp) -> Value {
+    let manager = post_as_admin(app, "/api/users/", json!({"first_name": "Max", "last_name": "M", "email": "max@acme.test", "role": 2, "sequences": [1], "start_day": null})).await;
+    manager.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn create_manager_gets_no_default_start_day() {
+    let app = app_at_amsterdam_midnight().await;
+    let manager = create_manager_with_sequences(&app).await;
     assert_eq!(manager["start_day"], Value::Null, "only new hires get a default start day");
+}
+
+#[tokio::test]
+async fn create_manager_stores_no_sequences() {
+    let app = app_at_amsterdam_midnight().await;
+    create_manager_with_sequences(&app).await;
     let stored = user_in_state(&app, "max@acme.test").await.expect("stored");
     assert_eq!(stored["sequences"], json!([]), "sequences only apply to new hires");
 }
 
-#[tokio::test]
-async fn create_user_reports_every_documented_validation_message() {
-    let app = spawn_app().await;
+/// Every documented validation case: the fields changed on a valid body, and DRF's 400 body.
+fn invalid_users() -> Vec<(Value, Value)> {
     let valid = json!({"first_name": "A", "last_name": "B", "email": "valid@acme.test", "role": 3});
     let long = "x".repeat(201);
     let cases: Vec<(Value, Value)> = vec![
@@ -119,14 +151,33 @@ async fn create_user_reports_every_documented_validation_message() {
             json!({"sequences": {"1": ["A valid integer is required."], "2": ["A valid integer is required."]}}),
         ),
     ];
-    for (patch, expected) in cases {
-        let mut body = valid.clone();
-        for (key, value) in patch.as_object().expect("object") {
-            body[key] = value.clone();
-        }
+    cases
+        .into_iter()
+        .map(|(patch, expected)| {
+            let mut body = valid.clone();
+            for (key, value) in patch.as_object().expect("object") {
+                body[key] = value.clone();
+            }
+            (body, expected)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn create_user_reports_every_documented_validation_message() {
+    let app = spawn_app().await;
+    for (body, expected) in invalid_users() {
         let response = post_as_admin(&app, "/api/users/", body.clone()).await;
         assert_eq!(response.status(), 400, "{body}");
         assert_eq!(response.json::<Value>().await.expect("json"), expected, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn create_user_refused_by_validation_creates_nothing() {
+    let app = spawn_app().await;
+    for (body, _) in invalid_users() {
+        post_as_admin(&app, "/api/users/", body).await;
     }
     assert_eq!(employees(&app).await.len(), 100, "no failed request created anything");
 }
@@ -145,6 +196,11 @@ async fn create_user_with_missing_fields_lists_them_all_in_field_order() {
     let app = spawn_app().await;
     let response = post_as_admin(&app, "/api/users/", json!({"role": 0})).await;
     insta::assert_json_snapshot!(exchange(response, &["content-type", "allow"]).await);
+}
+
+#[tokio::test]
+async fn create_user_with_an_empty_body_is_400_like_an_empty_object() {
+    let app = spawn_app().await;
     let empty = post_raw(&app, "/api/users/", Some("application/json"), "").await;
     assert_eq!(empty.status(), 400, "an empty body is an empty object");
     let empty_body: Value = empty.json().await.expect("json");
@@ -171,6 +227,11 @@ async fn create_user_rejects_malformed_json_with_pythons_message() {
     let app = spawn_app().await;
     let response = post_raw(&app, "/api/users/", Some("application/json"), "{\"first_name\": }").await;
     insta::assert_json_snapshot!(exchange(response, &["content-type"]).await);
+}
+
+#[tokio::test]
+async fn create_user_with_nan_is_400_with_pythons_message() {
+    let app = spawn_app().await;
     let nan = post_raw(&app, "/api/users/", Some("application/json"), "{\"role\": NaN}").await;
     assert_eq!(
         nan.json::<Value>().await.expect("json"),
@@ -190,7 +251,7 @@ async fn create_user_with_unsupported_content_type_is_415_echoing_it() {
 }
 
 #[tokio::test]
-async fn create_user_from_a_form_body_works_like_json() {
+async fn create_user_from_a_form_body_is_201_with_repeated_sequences() {
     let app = spawn_app().await;
     let response = post_raw(
         &app,
@@ -202,7 +263,12 @@ async fn create_user_from_a_form_body_works_like_json() {
     assert_eq!(response.status(), 201);
     let stored = user_in_state(&app, "form@acme.test").await.expect("stored");
     assert_eq!(stored["sequences"], json!([1, 2]));
+}
+
+#[tokio::test]
+async fn create_new_hire_from_a_form_with_an_empty_start_day_is_500() {
     // An empty form value on a nullable field is null, so a new hire's start_day hits the 500.
+    let app = spawn_app().await;
     let empty_start = post_raw(
         &app,
         "/api/users/",
@@ -213,53 +279,83 @@ async fn create_user_from_a_form_body_works_like_json() {
     assert_eq!(empty_start.status(), 500);
 }
 
+async fn create_without_role(app: &TestApp) -> reqwest::Response {
+    post_as_admin(app, "/api/users/", json!({"first_name": "No", "last_name": "Role", "email": "norole@acme.test"}))
+        .await
+}
+
 #[tokio::test]
-async fn create_user_without_role_is_a_500_html_page_and_creates_nothing() {
+async fn create_user_without_role_is_a_500_html_page() {
     let app = spawn_app().await;
-    let response = post_as_admin(
-        &app,
-        "/api/users/",
-        json!({"first_name": "No", "last_name": "Role", "email": "norole@acme.test"}),
-    )
-    .await;
+    let response = create_without_role(&app).await;
     insta::assert_json_snapshot!(exchange(response, &["content-type"]).await);
+}
+
+#[tokio::test]
+async fn create_user_without_role_creates_nothing() {
+    let app = spawn_app().await;
+    create_without_role(&app).await;
     assert!(user_in_state(&app, "norole@acme.test").await.is_none());
+}
+
+#[tokio::test]
+async fn create_user_without_role_with_a_validation_error_is_400() {
+    let app = spawn_app().await;
     let with_other_error =
         post_as_admin(&app, "/api/users/", json!({"first_name": "", "last_name": "Role", "email": "norole@acme.test"}))
             .await;
     assert_eq!(with_other_error.status(), 400, "validation errors come before the 500");
 }
 
-#[tokio::test]
-async fn create_user_with_email_differing_only_in_case_is_500_and_creates_nothing() {
-    let app = spawn_app().await;
-    let response = post_as_admin(
-        &app,
+async fn create_with_email_differing_in_case(app: &TestApp) -> reqwest::Response {
+    post_as_admin(
+        app,
         "/api/users/",
         json!({"first_name": "Ada", "last_name": "Again", "email": "Ada.Admin@acme.test", "role": 3}),
     )
-    .await;
-    assert_eq!(response.status(), 500);
-    assert_eq!(employees(&app).await.len(), 100);
+    .await
 }
 
 #[tokio::test]
-async fn create_new_hire_with_null_start_day_is_500_but_the_user_exists() {
+async fn create_user_with_email_differing_only_in_case_is_500() {
     let app = spawn_app().await;
-    let response = post_as_admin(
-        &app,
+    assert_eq!(create_with_email_differing_in_case(&app).await.status(), 500);
+}
+
+#[tokio::test]
+async fn create_user_with_email_differing_only_in_case_creates_nothing() {
+    let app = spawn_app().await;
+    create_with_email_differing_in_case(&app).await;
+    assert_eq!(employees(&app).await.len(), 100);
+}
+
+async fn create_new_hire_with_null_start_day(app: &TestApp) -> reqwest::Response {
+    post_as_admin(
+        app,
         "/api/users/",
         json!({"first_name": "Nu", "last_name": "Ll", "email": "null.start@acme.test", "role": 0, "start_day": null}),
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn create_new_hire_with_null_start_day_is_a_500_page() {
+    let app = spawn_app().await;
+    let response = create_new_hire_with_null_start_day(&app).await;
     assert_eq!(response.status(), 500);
     assert_eq!(response.text().await.expect("body"), "<h1>Server Error (500)</h1>");
+}
+
+#[tokio::test]
+async fn create_new_hire_with_null_start_day_still_stores_the_user() {
+    let app = spawn_app().await;
+    create_new_hire_with_null_start_day(&app).await;
     let listed = employees(&app).await;
     assert_eq!(listed.last().map(|u| u["email"].clone()), Some(json!("null.start@acme.test")));
 }
 
 #[tokio::test]
-async fn responses_carry_allow_on_success_and_errors() {
+async fn create_user_answers_allow() {
     let app = spawn_app().await;
     let created = post_as_admin(
         &app,
@@ -268,8 +364,18 @@ async fn responses_carry_allow_on_success_and_errors() {
     )
     .await;
     assert_eq!(created.headers()["allow"], "POST, OPTIONS");
+}
+
+#[tokio::test]
+async fn create_user_refused_answers_allow() {
+    let app = spawn_app().await;
     let invalid = post_as_admin(&app, "/api/users/", json!({})).await;
     assert_eq!(invalid.headers()["allow"], "POST, OPTIONS");
+}
+
+#[tokio::test]
+async fn list_sequences_without_credentials_answers_allow() {
+    let app = spawn_app().await;
     let unauthenticated = app.send(Method::GET, &co("/api/sequences/"), None, None).await;
     assert_eq!(unauthenticated.headers()["allow"], "GET, HEAD, OPTIONS");
 }

@@ -1,7 +1,7 @@
 //! `Authorization: JWT <token>`: djangorestframework-jwt's 401 texts, the 403, both tenants.
 
 use super::{get, ju, spawn_unthrottled};
-use crate::helpers::exchange;
+use crate::helpers::{TestApp, exchange};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -55,17 +55,27 @@ async fn list_employees_rejects_each_bad_token_with_its_message() {
     }
 }
 
-#[tokio::test]
-async fn a_minted_token_expires_on_the_sandbox_clock() {
-    let app = spawn_unthrottled().await;
+/// A group-admin token minted to expire in 60 s; its `Authorization` value.
+async fn minted_token(app: &TestApp) -> String {
     let minted = app
         .admin_post("/__admin/vendors/joinup/tokens", json!({"identity": "group_admin", "expires_in": 60}), 200)
         .await;
-    let auth = minted["authorization"].as_str().expect("authorization").to_owned();
-    let path = ju("/api/company/cost-centers/");
-    assert_eq!(app.send(Method::GET, &path, Some(&auth), None).await.status(), 200);
+    minted["authorization"].as_str().expect("authorization").to_owned()
+}
+
+#[tokio::test]
+async fn list_cost_centers_with_a_minted_token_is_200() {
+    let app = spawn_unthrottled().await;
+    let auth = minted_token(&app).await;
+    assert_eq!(app.send(Method::GET, &ju("/api/company/cost-centers/"), Some(&auth), None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn list_cost_centers_with_a_minted_token_past_its_expiry_is_401_expired() {
+    let app = spawn_unthrottled().await;
+    let auth = minted_token(&app).await;
     app.admin_post("/__admin/clock", json!({"advance_seconds": 61}), 200).await;
-    let response = app.send(Method::GET, &path, Some(&auth), None).await;
+    let response = app.send(Method::GET, &ju("/api/company/cost-centers/"), Some(&auth), None).await;
     assert_eq!(response.status(), 401);
     assert_eq!(response.json::<Value>().await.expect("json"), json!({"detail": "Signature has expired."}));
 }
@@ -88,29 +98,44 @@ async fn every_route_is_403_for_a_user_without_permission() {
     }
 }
 
+const PLACEHOLDER: &str = "JWT beep-beep-beep-beep-beep";
+
 #[tokio::test]
-async fn the_docs_placeholder_token_is_the_group_admin_until_switched_off() {
+async fn list_employees_with_the_docs_placeholder_token_is_200_as_group_admin() {
     let app = spawn_unthrottled().await;
-    let path = ju("/api/company/employees/");
-    let placeholder = "JWT beep-beep-beep-beep-beep";
-    assert_eq!(app.send(Method::GET, &path, Some(placeholder), None).await.status(), 200);
+    assert_eq!(app.send(Method::GET, &ju("/api/company/employees/"), Some(PLACEHOLDER), None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn list_employees_with_the_docs_placeholder_switched_off_is_401_decoding_error() {
+    let app = spawn_unthrottled().await;
     let patched =
         app.client.patch(app.url("/__admin/vendors/joinup/settings")).json(&json!({"docs_token": null})).send().await;
     assert_eq!(patched.expect("answered").status(), 200);
-    let response = app.send(Method::GET, &path, Some(placeholder), None).await;
+    let response = app.send(Method::GET, &ju("/api/company/employees/"), Some(PLACEHOLDER), None).await;
     assert_eq!(response.json::<Value>().await.expect("json"), json!({"detail": "Error decoding signature."}));
 }
 
 #[tokio::test]
-async fn wrong_methods_unknown_routes_and_missing_slashes_answer_like_django() {
+async fn put_employees_is_drfs_405() {
     let app = spawn_unthrottled().await;
     let auth = app.auth("joinup", "group_admin").await;
     let put = app.send(Method::PUT, &ju("/api/company/employees/"), Some(&auth), None).await;
+    insta::assert_json_snapshot!(exchange(put, HEADERS).await);
+}
+
+#[tokio::test]
+async fn get_unknown_route_is_djangos_html_404() {
+    let app = spawn_unthrottled().await;
+    let auth = app.auth("joinup", "group_admin").await;
     let unknown = app.send(Method::GET, &ju("/api/company/vehicles/"), Some(&auth), None).await;
+    insta::assert_json_snapshot!(exchange(unknown, &["content-type"]).await);
+}
+
+#[tokio::test]
+async fn list_employees_without_trailing_slash_redirects_301_keeping_the_query() {
+    let app = spawn_unthrottled().await;
+    let auth = app.auth("joinup", "group_admin").await;
     let no_slash = app.send(Method::GET, &ju("/api/company/employees?page=2"), Some(&auth), None).await;
-    insta::assert_json_snapshot!([
-        exchange(put, HEADERS).await,
-        exchange(unknown, &["content-type"]).await,
-        exchange(no_slash, &["location"]).await,
-    ]);
+    insta::assert_json_snapshot!(exchange(no_slash, &["location"]).await);
 }

@@ -17,12 +17,22 @@ async fn advance(app: &TestApp, seconds: i64) {
     app.admin_post("/__admin/clock", json!({"advance_seconds": seconds}), 200).await;
 }
 
-#[tokio::test]
-async fn bulk_employees_runs_pending_then_finished_with_successes_errors_and_new_companies() {
-    let app = spawn_unthrottled().await;
+/// Runs a job and returns its finished report (the job is read as `identity` after 5 s).
+async fn run_job(app: &TestApp, list: &str, identity: &str, items: Value) -> Value {
+    let (status, started) = post(app, list, identity, items).await;
+    assert_eq!(status, 202, "{started}");
+    advance(app, 5).await;
+    let id = started["request_id"].as_str().expect("id");
+    get(app, &format!("/api/company/{list}/check-request/{id}/"), identity).await.1
+}
+
+/// The mixed employee batch on a frozen clock (2026-03-02T10:15:00.118Z): the first seeded
+/// employee of the group (as listed), the 202's body and its status.
+async fn start_mixed_employee_batch(app: &TestApp) -> (Value, u16, Value) {
     app.admin_post("/__admin/clock", json!({"set": "2026-03-02T10:15:00.118Z", "frozen": true}), 200).await;
-    let (_, first_page) = get(&app, "/api/company/employees/?page_size=1", "group_admin").await;
-    let existing = first_page["results"][0]["base_email"].as_str().expect("email").to_owned();
+    let (_, first_page) = get(app, "/api/company/employees/?page_size=1", "group_admin").await;
+    let first = first_page["results"][0].clone();
+    let existing = first["base_email"].as_str().expect("email").to_owned();
     let items = json!([
         {"base_email": "ana.nueva@acme-iberia.test", "name": "Ana Nueva", "operation": "onboarding", "company_name": "Acme Iberia SL", "cost_center": "MKT"},
         {"base_email": "bo@newco.test", "name": "Bo Nuevo", "operation": "onboarding", "company_name": "Nueva Compañía SL", "company_cif": "B99999990"},
@@ -31,7 +41,22 @@ async fn bulk_employees_runs_pending_then_finished_with_successes_errors_and_new
         {"base_email": existing, "name": "Renamed Person", "operation": "onboarding", "company_cif": "A28119303"},
         {"base_email": "ghost@acme-iberia.test", "name": "Ghost", "operation": "offboarding", "company_cif": "B86543212", "flexible": "yes"},
     ]);
-    let (status, started) = post(&app, "employees", "group_admin", items).await;
+    let (status, started) = post(app, "employees", "group_admin", items).await;
+    (first, status, started)
+}
+
+/// The mixed employee batch, run to its end: the first seeded employee and the job's id.
+async fn run_mixed_employee_batch(app: &TestApp) -> (Value, String) {
+    let (first, status, started) = start_mixed_employee_batch(app).await;
+    assert_eq!(status, 202, "{started}");
+    advance(app, 5).await;
+    (first, started["request_id"].as_str().expect("request_id").to_owned())
+}
+
+#[tokio::test]
+async fn bulk_employees_is_202_with_an_object_id_stamped_by_the_clock() {
+    let app = spawn_unthrottled().await;
+    let (_, status, started) = start_mixed_employee_batch(&app).await;
     assert_eq!(status, 202, "{started}");
     assert_eq!(started["message"], "Bulk task started!");
     let id = started["request_id"].as_str().expect("request_id").to_owned();
@@ -41,66 +66,107 @@ async fn bulk_employees_runs_pending_then_finished_with_successes_errors_and_new
         DateTime::<Utc>::from_timestamp(i64::from(seconds), 0).map(|t| t.to_rfc3339()).as_deref(),
         Some("2026-03-02T10:15:00+00:00")
     );
-    let path = format!("/api/company/employees/check-request/{id}/");
-    let (status, pending) = get(&app, &path, "group_admin").await;
+}
+
+#[tokio::test]
+async fn check_request_before_the_job_runs_is_pending() {
+    let app = spawn_unthrottled().await;
+    let (_, _, started) = start_mixed_employee_batch(&app).await;
+    let id = started["request_id"].as_str().expect("request_id");
+    let (status, pending) = get(&app, &format!("/api/company/employees/check-request/{id}/"), "group_admin").await;
     assert_eq!(
         (status, pending),
         (200, json!({"status": "pending", "created": "2026-03-02T10:15:00.118000", "id": id}))
     );
-    advance(&app, 5).await;
-    let (status, report) = get(&app, &path, "group_admin").await;
+}
+
+#[tokio::test]
+async fn check_request_after_the_job_runs_reports_every_item() {
+    let app = spawn_unthrottled().await;
+    let (_, id) = run_mixed_employee_batch(&app).await;
+    let (status, report) = get(&app, &format!("/api/company/employees/check-request/{id}/"), "group_admin").await;
     assert_eq!(status, 200);
     insta::assert_json_snapshot!(report, {".id" => "[request_id]"});
-    let (_, updated) =
-        get(&app, &format!("/api/company/employees/?id={}", first_page["results"][0]["id"]), "group_admin").await;
+}
+
+#[tokio::test]
+async fn bulk_employees_update_changes_the_existing_employee() {
+    let app = spawn_unthrottled().await;
+    let (first, _) = run_mixed_employee_batch(&app).await;
+    let (_, updated) = get(&app, &format!("/api/company/employees/?id={}", first["id"]), "group_admin").await;
     assert_eq!(updated["results"][0]["name"], "Renamed Person");
     assert_eq!(updated["results"][0]["extra_text_1"], "Proyecto X");
     assert_eq!(updated["results"][0]["company_name"], "Acme Logística SA");
+}
+
+#[tokio::test]
+async fn bulk_employees_onboarding_creates_the_records() {
+    let app = spawn_unthrottled().await;
+    run_mixed_employee_batch(&app).await;
     let (_, created) = get(&app, "/api/company/employees/?ordering=-id&page_size=2", "group_admin").await;
     insta::assert_json_snapshot!("bulk_employees_created_records", created["results"]);
 }
 
-#[tokio::test]
-async fn bulk_cost_centers_create_update_and_delete_by_name() {
-    let app = spawn_unthrottled().await;
+/// The mixed cost-center batch, run: its report.
+async fn run_mixed_cost_center_batch(app: &TestApp) -> Value {
     let items = json!([
         {"name": "NUEVO", "operation": "onboarding", "company_cif": "B86543212"},
         {"name": "MKT", "operation": "offboarding", "company_cif": "B86543212"},
         {"name": "MISSING", "operation": "updated", "company_name": "Acme Iberia SL"},
         {"name": "OPS", "operation": "updated", "company_name": "Otra Empresa SL", "flexible": true},
     ]);
-    let (status, started) = post(&app, "cost-centers", "group_admin", items).await;
-    assert_eq!(status, 202);
-    advance(&app, 5).await;
-    let id = started["request_id"].as_str().expect("id");
-    let (_, report) = get(&app, &format!("/api/company/cost-centers/check-request/{id}/"), "group_admin").await;
+    run_job(app, "cost-centers", "group_admin", items).await
+}
+
+#[tokio::test]
+async fn check_request_of_a_cost_center_job_reports_each_item() {
+    let app = spawn_unthrottled().await;
+    let report = run_mixed_cost_center_batch(&app).await;
+    insta::assert_json_snapshot!(report, {".id" => "[request_id]", ".created" => "[now]"});
+}
+
+#[tokio::test]
+async fn bulk_cost_centers_changes_show_in_the_list() {
+    let app = spawn_unthrottled().await;
+    run_mixed_cost_center_batch(&app).await;
     let (_, list) = get(&app, "/api/company/cost-centers/?ordering=-id&page_size=3", "group_admin").await;
-    insta::assert_json_snapshot!(json!({"report": report, "newest": list["results"]}), {".report.id" => "[request_id]", ".report.created" => "[now]"});
+    insta::assert_json_snapshot!(list["results"]);
+}
+
+#[tokio::test]
+async fn bulk_cost_centers_offboarding_deletes_by_name() {
+    let app = spawn_unthrottled().await;
+    run_mixed_cost_center_batch(&app).await;
     let (_, mkt) = get(&app, "/api/company/cost-centers/?name=MKT&company_cif=B86543212", "group_admin").await;
     assert_eq!(mkt["count"], 0, "offboarding deletes the cost center");
 }
 
-#[tokio::test]
-async fn bulk_cost_centers_without_a_company_fails_that_item_in_the_report() {
-    // The docs mark company_name and company_cif optional on cost-center items (both may be
-    // omitted when the group shares its cost centers): the request is accepted, as the published
-    // schema says, and a group that keeps cost centers per company fails only the item that
-    // names no company.
-    let app = spawn_unthrottled().await;
-    let items = json!([
+// The docs mark company_name and company_cif optional on cost-center items (both may be
+// omitted when the group shares its cost centers): the request is accepted, as the published
+// schema says, and a group that keeps cost centers per company fails only the item that
+// names no company.
+fn cost_centers_without_a_company() -> Value {
+    json!([
         {"name": "SIN EMPRESA", "operation": "onboarding"},
         {"name": "CON EMPRESA", "operation": "onboarding", "company_name": "Acme Iberia SL"},
         {"name": "MKT", "operation": "offboarding", "company_name": ""},
-    ]);
+    ])
+}
+
+#[tokio::test]
+async fn openapi_cost_centers_bulk_schema_admits_items_without_a_company() {
+    let app = spawn_unthrottled().await;
+    let items = cost_centers_without_a_company();
     let document = app.get_json("/__admin/vendors/joinup/openapi", None, 200).await;
     let schema = &document["paths"]["/api/company/cost-centers/"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"];
     assert!(jsonschema::draft202012::is_valid(schema, &items), "the document admits the items: {schema}");
-    let (status, started) = post(&app, "cost-centers", "group_admin", items).await;
-    assert_eq!(status, 202, "{started}");
-    advance(&app, 5).await;
-    let id = started["request_id"].as_str().expect("id");
-    let (_, report) = get(&app, &format!("/api/company/cost-centers/check-request/{id}/"), "group_admin").await;
+}
+
+#[tokio::test]
+async fn bulk_cost_centers_without_a_company_fails_that_item_in_the_report() {
+    let app = spawn_unthrottled().await;
+    let report = run_job(&app, "cost-centers", "group_admin", cost_centers_without_a_company()).await;
     let missing = "company_name or company_cif is required.";
     assert_eq!(
         (&report["onboarding"], &report["offboarding"]),
@@ -110,32 +176,51 @@ async fn bulk_cost_centers_without_a_company_fails_that_item_in_the_report() {
         ),
         "{report}"
     );
+}
+
+#[tokio::test]
+async fn bulk_cost_centers_onboarding_without_a_company_creates_nothing() {
+    let app = spawn_unthrottled().await;
+    run_job(&app, "cost-centers", "group_admin", cost_centers_without_a_company()).await;
     let (_, none) = get(&app, "/api/company/cost-centers/?name=SIN", "group_admin").await;
     assert_eq!(none["count"], 0, "the failed item created nothing");
+}
+
+#[tokio::test]
+async fn bulk_cost_centers_offboarding_without_a_company_deletes_nothing() {
+    let app = spawn_unthrottled().await;
+    run_job(&app, "cost-centers", "group_admin", cost_centers_without_a_company()).await;
     let (_, kept) = get(&app, "/api/company/cost-centers/?name=MKT", "group_admin").await;
     assert!(kept["count"].as_u64().is_some_and(|c| c > 0), "the failed offboarding deleted nothing: {kept}");
 }
 
-#[tokio::test]
-async fn bulk_in_single_company_mode_ignores_company_fields_and_reports_without_company_created() {
-    let app = spawn_unthrottled().await;
+/// One onboarding in single-company mode that names a company; the finished report.
+async fn run_single_company_onboarding(app: &TestApp) -> Value {
     let items = json!([{"base_email": "nora@solana.test", "name": "Nora Díaz", "operation": "onboarding", "company_name": "Ignored SL"}]);
-    let (status, started) = post(&app, "employees", "single_company", items).await;
-    assert_eq!(status, 202);
-    advance(&app, 5).await;
-    let id = started["request_id"].as_str().expect("id");
-    let (_, report) = get(&app, &format!("/api/company/employees/check-request/{id}/"), "single_company").await;
+    run_job(app, "employees", "single_company", items).await
+}
+
+#[tokio::test]
+async fn check_request_in_single_company_mode_reports_without_company_created() {
+    let app = spawn_unthrottled().await;
+    let report = run_single_company_onboarding(&app).await;
     assert_eq!(report["status"], "finished");
     assert!(report.get("company_created").is_none());
     assert_eq!(report["onboarding"], json!({"success": ["nora@solana.test"], "error": {}}));
+}
+
+#[tokio::test]
+async fn bulk_employees_in_single_company_mode_ignores_company_fields() {
+    let app = spawn_unthrottled().await;
+    run_single_company_onboarding(&app).await;
     let (_, found) = get(&app, "/api/company/employees/?ordering=-id&page_size=1", "single_company").await;
     assert_eq!(found["results"][0]["base_email"], "nora@solana.test");
     assert!(found["results"][0].get("company_name").is_none());
 }
 
-#[tokio::test]
-async fn bulk_rejects_bad_bodies_with_drf_errors_and_queues_nothing() {
-    let app = spawn_unthrottled().await;
+/// Sends the five refused bodies (not an array, empty, 51 items, bad items, malformed JSON);
+/// each answer with its content type (and `Allow`).
+async fn send_bad_bodies(app: &TestApp) -> Vec<Value> {
     let too_many: Vec<Value> = (0..51).map(|i| json!({"base_email": format!("p{i}@acme-iberia.test"), "name": "P", "operation": "onboarding", "company_name": "Acme Iberia SL"})).collect();
     let cases = [
         json!({"base_email": "a@b.test"}),
@@ -150,7 +235,7 @@ async fn bulk_rejects_bad_bodies_with_drf_errors_and_queues_nothing() {
     ];
     let mut answers = Vec::new();
     for body in cases {
-        let response = call(&app, Method::POST, "/api/company/employees/", "group_admin", Some(body)).await;
+        let response = call(app, Method::POST, "/api/company/employees/", "group_admin", Some(body)).await;
         answers.push(exchange(response, &["content-type", "allow"]).await);
     }
     let raw = app
@@ -163,17 +248,34 @@ async fn bulk_rejects_bad_bodies_with_drf_errors_and_queues_nothing() {
         .await
         .expect("answered");
     answers.push(exchange(raw, &["content-type"]).await);
-    insta::assert_json_snapshot!(answers);
+    answers
+}
+
+#[tokio::test]
+async fn bulk_with_bad_bodies_is_drfs_400_per_field() {
+    let app = spawn_unthrottled().await;
+    insta::assert_json_snapshot!(send_bad_bodies(&app).await);
+}
+
+#[tokio::test]
+async fn bulk_with_bad_bodies_queues_nothing() {
+    let app = spawn_unthrottled().await;
+    send_bad_bodies(&app).await;
     let counts = app.get_json("/__admin/vendors", None, 200).await;
     assert_eq!(counts[0]["counts"]["jobs"], 0);
 }
 
-#[tokio::test]
-async fn check_request_is_404_for_unknown_ids_other_tenants_and_the_other_endpoint() {
-    let app = spawn_unthrottled().await;
+/// A cost-center job of the group admin; its id.
+async fn start_cost_center_job(app: &TestApp) -> String {
     let items = json!([{"name": "X", "operation": "onboarding", "company_name": "Acme Iberia SL"}]);
-    let (_, started) = post(&app, "cost-centers", "group_admin", items).await;
-    let id = started["request_id"].as_str().expect("id");
+    let (_, started) = post(app, "cost-centers", "group_admin", items).await;
+    started["request_id"].as_str().expect("id").to_owned()
+}
+
+#[tokio::test]
+async fn check_request_of_another_tenant_endpoint_or_id_is_404() {
+    let app = spawn_unthrottled().await;
+    let id = start_cost_center_job(&app).await;
     let not_found = json!({"detail": "Not found."});
     for (path, identity) in [
         (format!("/api/company/cost-centers/check-request/{id}/"), "single_company"),
@@ -182,6 +284,12 @@ async fn check_request_is_404_for_unknown_ids_other_tenants_and_the_other_endpoi
     ] {
         assert_eq!(get(&app, &path, identity).await, (404, not_found.clone()), "{path} as {identity}");
     }
+}
+
+#[tokio::test]
+async fn check_request_of_its_own_job_is_200() {
+    let app = spawn_unthrottled().await;
+    let id = start_cost_center_job(&app).await;
     assert_eq!(get(&app, &format!("/api/company/cost-centers/check-request/{id}/"), "group_admin").await.0, 200);
 }
 
@@ -209,20 +317,27 @@ async fn item_error_rules_fail_the_matching_items_in_the_report() {
     );
 }
 
-#[tokio::test]
-async fn flexible_never_turns_an_update_of_a_missing_employee_into_a_create() {
-    let app = spawn_unthrottled().await;
+/// An update of a missing employee and an onboarding, both flexible: the finished report.
+async fn run_flexible_batch(app: &TestApp) -> Value {
     let items = json!([
         {"base_email": "nobody@acme-iberia.test", "name": "Nobody", "operation": "updated", "company_name": "Acme Iberia SL", "flexible": true},
         {"base_email": "flex@acme-iberia.test", "name": "Flex", "operation": "onboarding", "company_name": "Acme Iberia SL", "flexible": true},
     ]);
-    let (status, started) = post(&app, "employees", "group_admin", items).await;
-    assert_eq!(status, 202);
-    advance(&app, 5).await;
-    let id = started["request_id"].as_str().expect("id");
-    let (_, report) = get(&app, &format!("/api/company/employees/check-request/{id}/"), "group_admin").await;
+    run_job(app, "employees", "group_admin", items).await
+}
+
+#[tokio::test]
+async fn bulk_update_of_a_missing_employee_fails_even_when_flexible() {
+    let app = spawn_unthrottled().await;
+    let report = run_flexible_batch(&app).await;
     assert_eq!(report["updated"], json!({"success": [], "error": {"nobody@acme-iberia.test": "Employee not found"}}));
     assert_eq!(report["onboarding"]["success"], json!(["flex@acme-iberia.test"]));
+}
+
+#[tokio::test]
+async fn bulk_update_of_a_missing_employee_creates_nothing_even_when_flexible() {
+    let app = spawn_unthrottled().await;
+    run_flexible_batch(&app).await;
     let (_, newest) = get(&app, "/api/company/employees/?ordering=-id&page_size=1", "group_admin").await;
     assert_eq!(newest["results"][0]["base_email"], "flex@acme-iberia.test", "no Nobody was created");
     assert_eq!(newest["count"], 241, "one employee more: the onboarding");

@@ -23,53 +23,105 @@ async fn signups_kept(app: &TestApp) -> usize {
     state["signups"].as_array().map_or(0, Vec::len)
 }
 
-#[tokio::test]
-async fn patch_signup_hook_refuses_a_url_of_this_server() {
-    let app = spawn_unthrottled().await;
+/// Hook URLs that address this server by other names.
+fn urls_of_this_server(app: &TestApp) -> Vec<String> {
     let port = app.base.rsplit(':').next().expect("a port").to_owned();
-    for url in [
+    vec![
         format!("{}{SIGNUPS}", app.base),
         format!("http://localhost:{port}{SIGNUPS}"),
         format!("http://0.0.0.0:{port}{SIGNUPS}"),
         format!("http://[::ffff:127.0.0.1]:{port}{SIGNUPS}"),
-    ] {
+    ]
+}
+
+/// Hook settings whose `authorization` no header can carry, one per bad value.
+fn hooks_with_bad_authorization() -> Vec<Value> {
+    ["Bearer a\nInjected: yes", "Bearer a\u{0}b"]
+        .into_iter()
+        .map(|authorization| {
+            let mut patch = hook("http://127.0.0.1:9/hook");
+            patch["signup_hooks"]["group_admin"]["authorization"] = json!(authorization);
+            patch
+        })
+        .collect()
+}
+
+async fn assert_no_hook_stored(app: &TestApp) {
+    let settings = app.get_json("/__admin/vendors/joinup/settings", None, 200).await;
+    assert_eq!(settings["signup_hooks"], json!({}), "nothing stored");
+}
+
+#[tokio::test]
+async fn patch_signup_hook_to_a_url_of_this_server_is_400() {
+    let app = spawn_unthrottled().await;
+    for url in urls_of_this_server(&app) {
         let response = settings_patch(&app, hook(&url)).await;
         assert_eq!(response.status(), 400, "{url}");
         let body: Value = response.json().await.expect("JSON");
         assert_eq!(body["error"]["code"], "bad_request", "{body}");
         assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("addresses this server")), "{body}");
     }
-    let settings = app.get_json("/__admin/vendors/joinup/settings", None, 200).await;
-    assert_eq!(settings["signup_hooks"], json!({}), "nothing stored");
 }
 
 #[tokio::test]
-async fn patch_signup_hook_refuses_an_authorization_no_header_can_carry() {
+async fn patch_signup_hook_to_a_url_of_this_server_stores_nothing() {
     let app = spawn_unthrottled().await;
-    for authorization in ["Bearer a\nInjected: yes", "Bearer a\u{0}b"] {
-        let mut patch = hook("http://127.0.0.1:9/hook");
-        patch["signup_hooks"]["group_admin"]["authorization"] = json!(authorization);
+    for url in urls_of_this_server(&app) {
+        settings_patch(&app, hook(&url)).await;
+    }
+    assert_no_hook_stored(&app).await;
+}
+
+#[tokio::test]
+async fn patch_signup_hook_with_an_authorization_no_header_can_carry_is_400() {
+    let app = spawn_unthrottled().await;
+    for patch in hooks_with_bad_authorization() {
+        let authorization = patch["signup_hooks"]["group_admin"]["authorization"].clone();
         let response = settings_patch(&app, patch).await;
         assert_eq!(response.status(), 400, "{authorization:?}");
         let body: Value = response.json().await.expect("JSON");
         assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("authorization")), "{body}");
     }
-    let settings = app.get_json("/__admin/vendors/joinup/settings", None, 200).await;
-    assert_eq!(settings["signup_hooks"], json!({}), "nothing stored");
 }
 
 #[tokio::test]
-async fn signup_refuses_a_hook_of_this_server_set_by_a_snapshot() {
+async fn patch_signup_hook_with_an_authorization_no_header_can_carry_stores_nothing() {
     let app = spawn_unthrottled().await;
+    for patch in hooks_with_bad_authorization() {
+        settings_patch(&app, patch).await;
+    }
+    assert_no_hook_stored(&app).await;
+}
+
+/// A hook of this server's own signups put in by a snapshot, then a signup: its answer.
+async fn signup_through_a_snapshot_set_self_hook(app: &TestApp) -> Value {
     let mut snapshot = app.get_json("/__admin/snapshot", None, 200).await;
     snapshot["vendors"]["joinup"]["settings"]["signup_hooks"] =
         hook(&format!("{}{SIGNUPS}", app.base))["signup_hooks"].clone();
     let put = app.client.put(app.url("/__admin/snapshot")).json(&snapshot).send().await.expect("answered");
     assert_eq!(put.status(), 200);
-    let answer = app.admin_post(SIGNUPS, json!({"email": "nora@acme.test"}), 200).await;
+    app.admin_post(SIGNUPS, json!({"email": "nora@acme.test"}), 200).await
+}
+
+#[tokio::test]
+async fn signup_to_a_self_hook_set_by_a_snapshot_is_loop_refused() {
+    let app = spawn_unthrottled().await;
+    let answer = signup_through_a_snapshot_set_self_hook(&app).await;
     assert_eq!(answer["outcome"], "loop_refused", "{answer}");
+}
+
+#[tokio::test]
+async fn signup_to_a_self_hook_set_by_a_snapshot_makes_no_call() {
+    let app = spawn_unthrottled().await;
+    signup_through_a_snapshot_set_self_hook(&app).await;
     let outbound = app.get_json("/__admin/requests?direction=outbound", None, 200).await;
     assert_eq!(outbound, json!([]), "no call was made");
+}
+
+#[tokio::test]
+async fn signup_to_a_self_hook_set_by_a_snapshot_is_kept_in_signups() {
+    let app = spawn_unthrottled().await;
+    signup_through_a_snapshot_set_self_hook(&app).await;
     assert_eq!(signups_kept(&app).await, 1);
 }
 
@@ -108,20 +160,37 @@ fn spawn_relay(target: String) -> String {
     format!("http://127.0.0.1:{port}/hook")
 }
 
-#[tokio::test]
-async fn signup_hook_relayed_back_to_the_sandbox_stops_after_one_hop() {
-    let app = spawn_unthrottled().await;
+/// A hook relayed by another server back to this one, then a signup: the outbound journal.
+async fn signup_through_a_relay_back(app: &TestApp) -> Vec<Value> {
     let relay = spawn_relay(app.url(SIGNUPS));
-    assert_eq!(settings_patch(&app, hook(&relay)).await.status(), 200);
+    assert_eq!(settings_patch(app, hook(&relay)).await.status(), 200);
     let answer = app.admin_post(SIGNUPS, json!({"email": "nora@acme.test"}), 200).await;
     assert_eq!(answer["status"], 200, "{answer}");
     let outbound = app.get_json("/__admin/requests?direction=outbound", None, 200).await;
-    let calls = outbound.as_array().expect("entries");
-    assert_eq!(calls.len(), 1, "one call, not a loop: {outbound}");
+    outbound.as_array().expect("entries").clone()
+}
+
+#[tokio::test]
+async fn signup_hook_relayed_back_is_called_once_with_a_hop_header() {
+    let app = spawn_unthrottled().await;
+    let calls = signup_through_a_relay_back(&app).await;
+    assert_eq!(calls.len(), 1, "one call, not a loop: {calls:?}");
     assert_eq!(calls[0]["headers"]["x-sandbox-hop"], "1");
+}
+
+#[tokio::test]
+async fn signup_hook_relayed_back_is_loop_refused_by_the_inner_call() {
+    let app = spawn_unthrottled().await;
+    let calls = signup_through_a_relay_back(&app).await;
     let inner: Value = serde_json::from_str(calls[0]["response"]["body"].as_str().expect("answer")).expect("JSON");
     assert_eq!(inner["outcome"], "loop_refused", "{inner}");
     assert!(inner["detail"].as_str().is_some_and(|d| d.contains("x-sandbox-hop")), "{inner}");
+}
+
+#[tokio::test]
+async fn signup_hook_relayed_back_keeps_both_signups() {
+    let app = spawn_unthrottled().await;
+    signup_through_a_relay_back(&app).await;
     assert_eq!(signups_kept(&app).await, 2, "the relayed signup and the first one");
 }
 

@@ -27,7 +27,7 @@ fn exchange_without_half_close(base: &str, request: String) -> String {
 }
 
 #[tokio::test]
-async fn connect_on_the_list_and_bulk_route_is_drfs_405_at_once() {
+async fn connect_on_the_employees_route_is_drfs_405_at_once() {
     let app = spawn_app().await;
     let auth = app.auth("joinup", "group_admin").await;
     let request =

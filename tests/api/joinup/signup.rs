@@ -48,20 +48,49 @@ async fn configure(app: &TestApp, url: &str) {
     assert_eq!(response.status(), 200);
 }
 
-#[tokio::test]
-async fn signup_with_a_200_answer_creates_the_employee_and_its_company() {
+/// An app whose group admin's hook is the local client; the hook's URL.
+async fn hooked_app() -> (TestApp, String) {
     let app = spawn_unthrottled().await;
     let url = spawn_client();
     configure(&app, &url).await;
-    let answer = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    (app, url)
+}
+
+async fn signup(app: &TestApp, email: &str) -> Value {
+    app.admin_post("/__admin/vendors/joinup/signups", json!({"email": email}), 200).await
+}
+
+#[tokio::test]
+async fn signup_answered_200_is_created_with_its_company() {
+    let (app, _) = hooked_app().await;
+    let answer = signup(&app, "nora@acme.test").await;
     assert_eq!(answer["outcome"], "created");
     assert_eq!(answer["status"], 200);
     assert_eq!(answer["company_created"], json!(["Acme Nuevas Rutas SL"]));
+}
+
+#[tokio::test]
+async fn signup_answered_200_lists_the_employee_under_the_new_company() {
+    let (app, _) = hooked_app().await;
+    signup(&app, "nora@acme.test").await;
     let (_, listed) = get(&app, "/api/company/employees/?company_cif=B12345674", "group_admin").await;
     assert_eq!(listed["count"], 1);
     insta::assert_json_snapshot!(listed["results"][0], {".id" => "[id]", ".enabled_date" => "[now]"});
-    let again = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+}
+
+#[tokio::test]
+async fn signup_again_for_the_same_email_is_updated() {
+    let (app, _) = hooked_app().await;
+    signup(&app, "nora@acme.test").await;
+    let again = signup(&app, "nora@acme.test").await;
     assert_eq!(again["outcome"], "updated");
+}
+
+#[tokio::test]
+async fn signup_journals_each_outbound_call() {
+    let (app, url) = hooked_app().await;
+    signup(&app, "nora@acme.test").await;
+    signup(&app, "nora@acme.test").await;
     let journal = app.get_json("/__admin/requests?vendor=joinup", None, 200).await;
     let outbound: Vec<&Value> =
         journal.as_array().expect("entries").iter().filter(|e| e["direction"] == "outbound").collect();
@@ -74,29 +103,67 @@ async fn signup_with_a_200_answer_creates_the_employee_and_its_company() {
 }
 
 #[tokio::test]
-async fn signup_creates_nothing_on_404_timeout_refusal_or_an_unregistered_domain() {
-    let app = spawn_unthrottled().await;
-    let url = spawn_client();
-    configure(&app, &url).await;
-    let before = app.get_json("/__admin/vendors", None, 200).await[0]["counts"]["employees"].clone();
-    let not_found = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "who@acme.test"}), 200).await;
+async fn signup_answered_404_is_rejected() {
+    let (app, _) = hooked_app().await;
+    let not_found = signup(&app, "who@acme.test").await;
     assert_eq!((not_found["outcome"].clone(), not_found["status"].clone()), (json!("rejected"), json!(404)));
+}
+
+#[tokio::test]
+async fn signup_to_a_hanging_hook_times_out() {
+    let (app, _) = hooked_app().await;
     let started = std::time::Instant::now();
-    let hang = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "hang@acme.test"}), 200).await;
+    let hang = signup(&app, "hang@acme.test").await;
     assert_eq!(hang["outcome"], "timeout");
     assert!(started.elapsed() < Duration::from_secs(5), "the hook timeout bounds the call");
-    let other = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@elsewhere.test"}), 200).await;
+}
+
+#[tokio::test]
+async fn signup_of_an_unregistered_domain_is_no_hook() {
+    let (app, _) = hooked_app().await;
+    let other = signup(&app, "nora@elsewhere.test").await;
     assert_eq!(other["outcome"], "no_hook");
+}
+
+/// A URL on a port nothing listens on.
+fn closed_port_url() -> String {
     let closed = TcpListener::bind("127.0.0.1:0").expect("binds");
     let dead = format!("http://{}/hook", closed.local_addr().expect("addr"));
     drop(closed);
-    configure(&app, &dead).await;
-    let refused = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    dead
+}
+
+#[tokio::test]
+async fn signup_to_a_closed_port_is_connection_failed() {
+    let (app, _) = hooked_app().await;
+    configure(&app, &closed_port_url()).await;
+    let refused = signup(&app, "nora@acme.test").await;
     assert_eq!(refused["outcome"], "connection_failed");
+}
+
+#[tokio::test]
+async fn signup_rejected_timed_out_unhooked_or_refused_creates_no_employee() {
+    let (app, _) = hooked_app().await;
+    let before = app.get_json("/__admin/vendors", None, 200).await[0]["counts"]["employees"].clone();
+    for email in ["who@acme.test", "hang@acme.test", "nora@elsewhere.test"] {
+        signup(&app, email).await;
+    }
+    configure(&app, &closed_port_url()).await;
+    signup(&app, "nora@acme.test").await;
     let after = app.get_json("/__admin/vendors", None, 200).await[0]["counts"]["employees"].clone();
     assert_eq!(after, before);
+}
+
+#[tokio::test]
+async fn signup_with_a_bad_email_is_400() {
+    let (app, _) = hooked_app().await;
     let bad = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "not an email"}), 400).await;
     assert_eq!(bad["error"]["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn patch_signup_hook_of_an_unknown_identity_is_400() {
+    let (app, _) = hooked_app().await;
     let bad_hook = app
         .client
         .patch(app.url("/__admin/vendors/joinup/settings"))
@@ -123,7 +190,7 @@ fn spawn_https_client(name: &str) -> (String, std::path::PathBuf) {
 }
 
 #[tokio::test]
-async fn an_https_hook_is_called_when_its_ca_is_trusted_and_refused_when_not() {
+async fn signup_to_an_https_hook_with_a_trusted_ca_is_created() {
     let (url, ca) = spawn_https_client("trusted");
     let settings = hr_sandbox::settings::Settings {
         outbound_ca: Some(ca),
@@ -132,13 +199,16 @@ async fn an_https_hook_is_called_when_its_ca_is_trusted_and_refused_when_not() {
     };
     let app = crate::helpers::spawn_with(settings).await;
     configure(&app, &url).await;
-    let answer = app.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    let answer = signup(&app, "nora@acme.test").await;
     assert_eq!((answer["outcome"].clone(), answer["status"].clone()), (json!("created"), json!(200)), "{answer}");
+}
 
+#[tokio::test]
+async fn signup_to_an_https_hook_with_an_unknown_ca_is_refused_unanswered() {
+    let (url, _) = spawn_https_client("untrusted");
     let untrusting = spawn_unthrottled().await;
     configure(&untrusting, &url).await;
-    let refused =
-        untrusting.admin_post("/__admin/vendors/joinup/signups", json!({"email": "nora@acme.test"}), 200).await;
+    let refused = signup(&untrusting, "nora@acme.test").await;
     assert_ne!(refused["outcome"], "created", "an unknown CA is not trusted: {refused}");
     let journal = untrusting.get_json("/__admin/requests?direction=outbound", None, 200).await;
     assert_eq!(journal[0]["url"], json!(url));
