@@ -1,10 +1,43 @@
 //! Durations as a scenario writes them (`1500ms`, `2s`, `1h`) and the delays built from them.
 
-use super::Delay;
-use super::model::{DelaySpec, DurationSpec};
+use super::compiled::Delay;
 use crate::common::rng::SandboxRng;
 use rand::RngExt;
+use schemars::JsonSchema;
+use serde::Deserialize;
 use std::time::Duration;
+
+/// `delay: 1500ms`, `delay: {min: 100ms, max: 2s}` or `delay: {median: 200ms, p99: 2s}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DelaySpec {
+    /// A fixed delay.
+    Fixed(DurationSpec),
+    /// Uniform between two bounds.
+    Uniform {
+        /// Lower bound.
+        min: DurationSpec,
+        /// Upper bound.
+        max: DurationSpec,
+    },
+    /// Lognormal with this median and 99th percentile.
+    LogNormal {
+        /// 50th percentile.
+        median: DurationSpec,
+        /// 99th percentile.
+        p99: DurationSpec,
+    },
+}
+
+/// `1500ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number of milliseconds; at most an hour.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DurationSpec {
+    /// Milliseconds.
+    Millis(u64),
+    /// With a unit.
+    Text(String),
+}
 
 /// Compiles a `delay`: fixed, uniform or lognormal, each bound a [`duration`].
 pub(super) fn compile_delay(spec: DelaySpec) -> Result<Delay, String> {

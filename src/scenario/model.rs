@@ -1,11 +1,16 @@
 //! The scenario file schema, as QA writes it (YAML or JSON). Unknown keys are errors, so a typo
 //! never silently disables a rule.
 
+use super::delay::DelaySpec;
+use super::fault::Fault;
 use super::matcher::{MAX_BODY_CONTAINS_CHARS, MAX_GLOB_CHARS, MAX_PAIRS};
+use crate::common::error::ErrorKind;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
 /// A whole scenario file.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -95,7 +100,7 @@ pub struct ThenSpec {
     /// A raw response, byte for byte.
     pub response: Option<ResponseSpec>,
     /// A transport fault.
-    pub fault: Option<Value>,
+    pub fault: Option<Deferred<Fault>>,
     /// Wait before answering.
     pub delay: Option<DelaySpec>,
     /// Make matching items of a bulk request fail.
@@ -137,38 +142,6 @@ pub struct ResponseSpec {
     pub body_text: Option<String>,
 }
 
-/// `delay: 1500ms`, `delay: {min: 100ms, max: 2s}` or `delay: {median: 200ms, p99: 2s}`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum DelaySpec {
-    /// A fixed delay.
-    Fixed(DurationSpec),
-    /// Uniform between two bounds.
-    Uniform {
-        /// Lower bound.
-        min: DurationSpec,
-        /// Upper bound.
-        max: DurationSpec,
-    },
-    /// Lognormal with this median and 99th percentile.
-    LogNormal {
-        /// 50th percentile.
-        median: DurationSpec,
-        /// 99th percentile.
-        p99: DurationSpec,
-    },
-}
-
-/// `1500ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number of milliseconds; at most an hour.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum DurationSpec {
-    /// Milliseconds.
-    Millis(u64),
-    /// With a unit.
-    Text(String),
-}
-
 /// `item_error: {where: {base_email: "*@fail.test"}, message: ..., status: ...}`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -181,4 +154,58 @@ pub struct ItemErrorSpec {
     pub message: String,
     /// A per-item status, for vendors whose reports carry one.
     pub status: Option<u16>,
+}
+
+/// The error kinds a rule may ask for, in the order a load error lists them (their names are
+/// [`ErrorKind::code`]'s). The others are the vendors' own reactions to a request (a malformed
+/// body, an unknown route), not conditions a scenario simulates.
+pub const ERROR_KINDS: &[ErrorKind] = &[
+    ErrorKind::BadRequest,
+    ErrorKind::Unauthorized,
+    ErrorKind::Forbidden,
+    ErrorKind::NotFound,
+    ErrorKind::Conflict,
+    ErrorKind::NotAcceptable,
+    ErrorKind::PayloadTooLarge,
+    ErrorKind::Unprocessable,
+    ErrorKind::RateLimited,
+    ErrorKind::Internal,
+    ErrorKind::Unavailable,
+    ErrorKind::GatewayTimeout,
+];
+
+/// A value written in a rule and read as `T` when the rule compiles, so that a bad one is
+/// refused as `file:rule N: reason` in `T`'s own words rather than at a parser position. Its
+/// schema is `T`'s.
+#[derive(Debug)]
+pub struct Deferred<T> {
+    written: Value,
+    read: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Deferred<T> {
+    /// The value as a `T`, or why it is not one.
+    pub fn read(self) -> Result<T, String> {
+        T::deserialize(self.written).map_err(|e| e.to_string())
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Deferred<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self { written: Value::deserialize(deserializer)?, read: PhantomData })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Deferred<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
 }
