@@ -40,8 +40,11 @@ pub enum Fault {
     Timeout(Duration),
 }
 
+/// How a kind's fault is made from the rule's `hold`.
+pub type MakeFault = fn(Duration) -> Fault;
+
 /// Every fault kind: its name in a scenario file and the fault it makes with the rule's `hold`.
-pub const KINDS: &[(&str, fn(Duration) -> Fault)] = &[
+pub const KINDS: &[(&str, MakeFault)] = &[
     ("connection_reset", |_| Fault::ConnectionReset),
     ("empty_reply", |_| Fault::EmptyReply),
     ("truncated_body", |_| Fault::TruncatedBody),

@@ -3,7 +3,9 @@
 
 use super::delay::compile_delay;
 use super::matcher::{MAX_BODY_CONTAINS_CHARS, MAX_PAIRS, Matcher, PathGlob, check_glob};
-use super::model::{ERROR_KINDS, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec, WhenSpec};
+use super::model::{
+    ERROR_KINDS, ErrorSpec, MAX_RULES, MAX_WINDOW_SECONDS, RESERVED_NAMES, RuleSpec, ScenarioFile, ThenSpec, WhenSpec,
+};
 use super::{Action, Delay, Fire, ItemError, Rule, Scenario};
 use crate::common::error::ApiError;
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -34,18 +36,8 @@ impl fmt::Display for LoadError {
 
 /// Files larger than this are refused before parsing.
 pub(super) const MAX_FILE_BYTES: usize = 1024 * 1024;
-/// Rules in one scenario: every request is matched against each active rule.
-pub const MAX_RULES: usize = 256;
 /// JSON values in a JSON scenario, like the YAML budget's node count.
 const MAX_JSON_NODES: usize = 20_000;
-
-/// Names a scenario may not take: the fixed routes under `/__admin/scenarios/`, which
-/// `DELETE /__admin/scenarios/{name}` could never reach (`schema` is the schema's route).
-pub const RESERVED_NAMES: &[&str] = &["active", "shipped", "schema"];
-
-/// Longest `window.start_after_s` or `window.duration_s`: ten years, like the other time spans
-/// a client sends (the window is counted in milliseconds, which this keeps far from overflow).
-const MAX_WINDOW_SECONDS: u64 = 10 * 366 * 24 * 3600;
 
 /// What a scenario may name of a vendor (the scenario engine sits below the vendor contract,
 /// so callers describe their vendors with this).

@@ -28,6 +28,8 @@ mod record_caps;
 mod sandboxes;
 mod scale;
 mod scenario_checks;
+mod scenario_faults;
+mod scenario_schema;
 mod scenarios;
 mod state_bounds;
 mod state_property;
