@@ -200,6 +200,9 @@ pub static ADMIN: Api = Api {
             .errors(&[400, 404]),
         Op::new("get", "/scenarios/shipped", "shippedScenarios", "Scenario files of --scenarios-dir")
             .answers(200, schema::objects),
+        Op::new("get", "/scenarios/schema", "scenarioSchema", "The scenario file format as a JSON Schema")
+            .answers(200, schema::object)
+            .media(&[super::scenarios::SCHEMA_MEDIA_TYPE]),
         Op::new("delete", "/scenarios/{name}", "unloadScenario", "Unload a scenario")
             .query(SANDBOX)
             .answers(204, schema::none)

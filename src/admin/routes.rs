@@ -55,9 +55,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/sandboxes/{name}", [get(get_sandbox), delete(delete_sandbox)]))
         .service(resource("/clock", [get(clock), post(set_clock)]))
         .service(resource("/scenarios", [get(scenarios::list), post(scenarios::add)]))
-        // Before `/scenarios/{name}`, so `active` and `shipped` are never taken for a name.
+        // Before `/scenarios/{name}`, so `active`, `shipped` and `schema` are never taken for a name.
         .service(resource("/scenarios/active", [put(scenarios::activate), delete(scenarios::deactivate)]))
         .service(resource("/scenarios/shipped", [get(scenarios::shipped)]))
+        .service(resource("/scenarios/schema", [get(scenarios::schema)]))
         .service(resource("/scenarios/{name}", [delete(scenarios::remove)]))
         .service(resource("/ui", [get(console::page)]))
         .service(resource("/ui/assets/{file}", [get(console::asset)]))

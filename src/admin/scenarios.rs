@@ -1,11 +1,13 @@
 //! The scenario routes of the admin API: what is loaded, loading one (YAML or JSON text), the
-//! active set and its order, unloading, and the files shipped in `--scenarios-dir`.
+//! active set and its order, unloading, the files shipped in `--scenarios-dir`, and the file
+//! format's JSON Schema.
 
 use super::context::{Admin, AdminResult, required_json, sandbox};
 use super::error::AdminError;
 use super::model::{ActiveScenarios, SandboxQuery, ScenarioUpload};
 use crate::scenario::files;
 use crate::scenario::loader::compile_text;
+use crate::scenario::schema::scenario_schema;
 use crate::scenario::{MAX_LOADED, UnknownScenario};
 use crate::vendor::known_to_scenarios;
 use actix_web::{HttpResponse, web};
@@ -79,3 +81,14 @@ pub async fn shipped(admin: Admin) -> AdminResult {
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }
+
+/// `GET /__admin/scenarios/schema`: the scenario file format as a JSON Schema, naming the vendors
+/// this server serves (editors complete and check a file with it).
+pub async fn schema(admin: Admin) -> AdminResult {
+    let schema = scenario_schema(&known_to_scenarios(admin.registry.vendors()));
+    let text = serde_json::to_string(&schema).map_err(|e| AdminError::internal(e.to_string()))?;
+    Ok(HttpResponse::Ok().content_type(SCHEMA_MEDIA_TYPE).body(text))
+}
+
+/// JSON Schema's media type (draft 2020-12, section 14.2).
+pub const SCHEMA_MEDIA_TYPE: &str = "application/schema+json";

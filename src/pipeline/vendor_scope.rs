@@ -7,9 +7,8 @@ use crate::journal::{self, Answer, JournalEntry};
 use crate::pipeline::panic_net;
 use crate::pipeline::request_id::RequestId;
 use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
-use crate::scenario::fault::{self, ConnSocket};
+use crate::scenario::Action;
 use crate::scenario::matcher::RequestFacts;
-use crate::scenario::{Action, Fault};
 use crate::vendor::Vendor;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
@@ -174,7 +173,7 @@ async fn answer(
     if let Some(delay) = decision.delay {
         actix_web::rt::time::sleep(delay).await;
     }
-    let broken = matches!(decision.action, Action::Fault(f) if f != Fault::TruncatedBody);
+    let broken = matches!(decision.action, Action::Fault(f) if f.breaks_connection());
     (apply(decision.action, req, next).await, broken)
 }
 
@@ -216,22 +215,7 @@ async fn apply(action: Action, req: ServiceRequest, next: Next<BoxBody>) -> Resu
             next.call(req).await
         }
         Action::Error(err) => Ok(req.error_response(err)),
-        Action::Fault(Fault::TruncatedBody) => fault::truncate(next.call(req).await?).await,
-        Action::Fault(kind) => {
-            let Some(socket) = req.conn_data::<ConnSocket>().copied() else {
-                return Ok(req.error_response(ApiError::with_message(ErrorKind::Internal, "no socket to break")));
-            };
-            match kind {
-                Fault::ConnectionReset => fault::reset(socket),
-                Fault::Timeout(hold) => {
-                    actix_web::rt::time::sleep(hold).await;
-                    fault::close_silently(socket);
-                }
-                _ => fault::close_silently(socket),
-            }
-            // Nothing reaches the client: the socket is gone or shut.
-            Ok(req.into_response(HttpResponse::Ok().finish()))
-        }
+        Action::Fault(fault) => fault.act(req, next).await,
         Action::Response { status, headers, body, json } => {
             let mut response = HttpResponse::build(status);
             if json {

@@ -1,10 +1,57 @@
 //! Durations as a scenario writes them (`1500ms`, `2s`, `1h`) and the delays built from them.
 
-use super::Delay;
-use super::model::{DelaySpec, DurationSpec};
+use super::compiled::Delay;
 use crate::common::rng::SandboxRng;
 use rand::RngExt;
+use schemars::JsonSchema;
+use serde::Deserialize;
 use std::time::Duration;
+
+/// Longest delay, timeout hold or other duration a scenario may give.
+const MAX_DURATION: Duration = Duration::from_secs(3600);
+
+/// What [`parse_duration`] reads: a number (as `f64` parses one), an optional unit, white space
+/// (`str::trim`'s, spelled out since ECMA's `\s` is another set) around both. Signs and the
+/// one-hour bound are checked at load.
+const DURATION_PATTERN: &str = concat!(
+    "^[\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*",
+    "[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?",
+    "[\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*",
+    "(ms|us|s|m|h)?",
+    "[\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+);
+
+/// `delay: 1500ms`, `delay: {min: 100ms, max: 2s}` or `delay: {median: 200ms, p99: 2s}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DelaySpec {
+    /// A fixed delay.
+    Fixed(DurationSpec),
+    /// Uniform between two bounds.
+    Uniform {
+        /// Lower bound.
+        min: DurationSpec,
+        /// Upper bound.
+        max: DurationSpec,
+    },
+    /// Lognormal with this median and 99th percentile.
+    LogNormal {
+        /// 50th percentile.
+        median: DurationSpec,
+        /// 99th percentile.
+        p99: DurationSpec,
+    },
+}
+
+/// `1500ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number of milliseconds; at most an hour.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DurationSpec {
+    /// Milliseconds.
+    Millis(#[schemars(range(max = MAX_DURATION.as_secs() * 1000))] u64),
+    /// With a unit: `us`, `ms`, `s`, `m`, `h`, or none for milliseconds.
+    Text(#[schemars(regex(pattern = DURATION_PATTERN))] String),
+}
 
 /// Compiles a `delay`: fixed, uniform or lognormal, each bound a [`duration`].
 pub(super) fn compile_delay(spec: DelaySpec) -> Result<Delay, String> {
@@ -29,9 +76,6 @@ pub(super) fn compile_delay(spec: DelaySpec) -> Result<Delay, String> {
         }
     }
 }
-
-/// Longest delay, timeout hold or other duration a scenario may give.
-const MAX_DURATION: Duration = Duration::from_secs(3600);
 
 /// `1500ms`, `2s`, `1.5s`, `250us`, `5m`, `1h`, or a bare number of milliseconds; at most an
 /// hour (`1h` and `3600000` included).

@@ -1,17 +1,18 @@
 //! Reads scenario files (YAML or JSON) and compiles them, refusing anything doubtful with
 //! `file:rule N: reason`. Nothing half-loaded ever reaches an engine.
 
-use super::delay::{compile_delay, duration};
+use super::delay::compile_delay;
 use super::matcher::{MAX_BODY_CONTAINS_CHARS, MAX_PAIRS, Matcher, PathGlob, check_glob};
-use super::model::{DurationSpec, ErrorSpec, RuleSpec, ScenarioFile, ThenSpec, WhenSpec};
-use super::{Action, Delay, Fault, Fire, ItemError, Rule, Scenario};
-use crate::common::error::{ApiError, ErrorKind};
+use super::model::{
+    ERROR_KINDS, ErrorSpec, MAX_RULES, MAX_WINDOW_SECONDS, RESERVED_NAMES, RuleSpec, ScenarioFile, ThenSpec, WhenSpec,
+};
+use super::{Action, Delay, Fire, ItemError, Rule, Scenario};
+use crate::common::error::ApiError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use bytes::Bytes;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Why a scenario was refused: the file, the rule (0-based, as in `x-sandbox-scenario`) and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,36 +36,9 @@ impl fmt::Display for LoadError {
 
 /// Files larger than this are refused before parsing.
 pub(super) const MAX_FILE_BYTES: usize = 1024 * 1024;
-/// Rules in one scenario: every request is matched against each active rule.
-pub const MAX_RULES: usize = 256;
 /// JSON values in a JSON scenario, like the YAML budget's node count.
 const MAX_JSON_NODES: usize = 20_000;
 
-/// Names a scenario may not take: the fixed routes under `/__admin/scenarios/`, which
-/// `DELETE /__admin/scenarios/{name}` could never reach (`schema` is the schema's route).
-pub const RESERVED_NAMES: &[&str] = &["active", "shipped", "schema"];
-
-/// Longest `window.start_after_s` or `window.duration_s`: ten years, like the other time spans
-/// a client sends (the window is counted in milliseconds, which this keeps far from overflow).
-const MAX_WINDOW_SECONDS: u64 = 10 * 366 * 24 * 3600;
-
-/// The error kinds a rule may ask for.
-const ERROR_KINDS: &[(&str, ErrorKind)] = &[
-    ("bad_request", ErrorKind::BadRequest),
-    ("unauthorized", ErrorKind::Unauthorized),
-    ("forbidden", ErrorKind::Forbidden),
-    ("not_found", ErrorKind::NotFound),
-    ("conflict", ErrorKind::Conflict),
-    ("not_acceptable", ErrorKind::NotAcceptable),
-    ("payload_too_large", ErrorKind::PayloadTooLarge),
-    ("unprocessable", ErrorKind::Unprocessable),
-    ("rate_limited", ErrorKind::RateLimited),
-    ("internal", ErrorKind::Internal),
-    ("unavailable", ErrorKind::Unavailable),
-    ("gateway_timeout", ErrorKind::GatewayTimeout),
-];
-
-/// Reads and compiles a file; `name_or_path` is a path, or a name looked up as
 /// What a scenario may name of a vendor (the scenario engine sits below the vendor contract,
 /// so callers describe their vendors with this).
 #[derive(Debug, Clone, Copy)]
@@ -242,7 +216,7 @@ fn compile_then(
     } else if let Some(response) = then.response {
         compile_response(response)?
     } else if let Some(fault) = then.fault {
-        Action::Fault(compile_fault(&fault)?)
+        Action::Fault(fault.read()?)
     } else if let Some(item) = then.item_error {
         let bulk = vendors.iter().filter(|v| vendor.is_none_or(|id| v.id == id)).any(|v| v.has_bulk_items);
         if !bulk {
@@ -263,48 +237,15 @@ fn compile_then(
     Ok((delay, action))
 }
 
-/// `fault: connection_reset | empty_reply | truncated_body | timeout`, or
-/// `fault: {kind: timeout, hold: 30s}` (the hold defaults to 30 s).
-fn compile_fault(spec: &serde_json::Value) -> Result<Fault, String> {
-    let (kind, hold) = match spec {
-        serde_json::Value::String(kind) => (kind.as_str(), None),
-        serde_json::Value::Object(map) => {
-            if let Some(unknown) = map.keys().find(|k| !matches!(k.as_str(), "kind" | "hold")) {
-                return Err(format!("unknown fault field '{unknown}' (kind, hold)"));
-            }
-            let kind = map.get("kind").and_then(serde_json::Value::as_str).ok_or("fault needs a kind")?;
-            (kind, map.get("hold"))
-        }
-        _ => return Err("fault is a kind, or {kind, hold}".to_owned()),
-    };
-    let hold = match hold {
-        None => Duration::from_secs(30),
-        Some(serde_json::Value::Number(ms)) => duration(&DurationSpec::Millis(ms.as_u64().ok_or("bad hold")?))?,
-        Some(serde_json::Value::String(text)) => duration(&DurationSpec::Text(text.clone()))?,
-        Some(_) => return Err("hold is a duration like 30s".to_owned()),
-    };
-    match kind {
-        "connection_reset" => Ok(Fault::ConnectionReset),
-        "empty_reply" => Ok(Fault::EmptyReply),
-        "truncated_body" => Ok(Fault::TruncatedBody),
-        "timeout" => Ok(Fault::Timeout(hold)),
-        other => {
-            Err(format!("unknown fault '{other}' (one of connection_reset, empty_reply, truncated_body, timeout)"))
-        }
-    }
-}
-
 fn compile_error(spec: ErrorSpec) -> Result<ApiError, String> {
     let (kind, status, message, headers) = match spec {
         ErrorSpec::Kind(kind) => (kind, None, None, Default::default()),
         ErrorSpec::Full { kind, status, message, headers } => (kind, status, message, headers),
     };
-    let kinds: Vec<&str> = ERROR_KINDS.iter().map(|(name, _)| *name).collect();
-    let kind = ERROR_KINDS
-        .iter()
-        .find(|(name, _)| *name == kind)
-        .map(|(_, k)| *k)
-        .ok_or_else(|| format!("unknown error kind '{kind}' (one of {})", kinds.join(", ")))?;
+    let kind = ERROR_KINDS.iter().copied().find(|k| k.code() == kind).ok_or_else(|| {
+        let kinds: Vec<&str> = ERROR_KINDS.iter().map(|k| k.code()).collect();
+        format!("unknown error kind '{kind}' (one of {})", kinds.join(", "))
+    })?;
     let mut error = ApiError::new(kind);
     error.message = message;
     error.status = status.map(status_code).transpose()?;

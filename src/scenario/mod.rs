@@ -9,6 +9,7 @@ pub mod files;
 pub mod loader;
 pub mod matcher;
 pub mod model;
+pub mod schema;
 
 use crate::common::error::ErrorKind;
 use crate::common::ids;

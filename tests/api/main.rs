@@ -30,6 +30,8 @@ mod replay;
 mod sandboxes;
 mod scale;
 mod scenario_checks;
+mod scenario_faults;
+mod scenario_schema;
 mod scenarios;
 mod state_bounds;
 mod state_property;
