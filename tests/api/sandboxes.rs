@@ -121,7 +121,7 @@ async fn changed_then_reset(app: &TestApp) -> (StartState, Value) {
 }
 
 #[tokio::test]
-async fn reset_answers_the_sandbox_its_seed_and_vendors() {
+async fn reset_answers_what_it_reset() {
     let app = spawn_app().await;
     let (_, reset) = changed_then_reset(&app).await;
     assert_eq!(reset, json!({"sandbox": "default", "seed": 42, "vendors": *VENDOR_IDS}));

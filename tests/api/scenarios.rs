@@ -461,7 +461,7 @@ fn bad_scenario_file(test: &str) -> String {
 }
 
 #[test]
-fn check_scenarios_refuses_a_bad_file_naming_its_rule_and_reason() {
+fn check_scenarios_refuses_a_bad_file_naming_file_rule_reason() {
     let bad = bad_scenario_file("check");
     let check = Command::new(env!("CARGO_BIN_EXE_hr-sandbox")).args(["check-scenarios", &bad]).output().expect("runs");
     assert!(!check.status.success());
@@ -470,7 +470,7 @@ fn check_scenarios_refuses_a_bad_file_naming_its_rule_and_reason() {
 }
 
 #[test]
-fn serve_with_a_bad_scenario_file_fails_naming_its_rule_and_reason() {
+fn serve_with_a_bad_scenario_file_fails_naming_file_rule_reason() {
     let bad = bad_scenario_file("serve");
     let serve = Command::new(env!("CARGO_BIN_EXE_hr-sandbox"))
         .args(["--port", "0", "--scenario", &bad])
@@ -567,7 +567,7 @@ async fn active_scenarios_first_activated_answers_first() {
 }
 
 #[tokio::test]
-async fn put_active_reorders_and_the_first_firing_rule_wins() {
+async fn put_active_reorders_which_rule_fires_first() {
     let app = ordered_app().await;
     assert_eq!(put_active(&app, json!(["b", "a"])).await.status(), 200);
     assert_eq!(
