@@ -88,8 +88,8 @@ async fn snapshot_put_refuses_scenario_counters_past_the_json_safe_integer() {
     assert_refused_at(&answer, "scenarios[0].rules");
 }
 
-/// A server whose ChiefOnboarding user counter stands one id from Postgres' integer end, with
-/// the last id handed out (checked); ChiefOnboarding's client and its employees then.
+/// Sets ChiefOnboarding's user counter one id from Postgres' integer end and hands out that
+/// last id (both checked); the employees listed then.
 async fn at_the_last_user_id(app: &TestApp) -> Value {
     let (status, body) =
         import_edited(app, |d| d["vendors"]["chiefonboarding"]["state"]["next_user_id"] = json!(POSTGRES_INTEGER))
