@@ -283,6 +283,7 @@ fn bad_documents(good: &Value) -> Vec<(Value, &'static str)> {
         ),
         (
             broken(
+                good,
                 &["vendors", "justworks", "state", "deductions"],
                 json!([{"id": "deduction_x", "member_id": "member_nobody",
             "deduction_type_code": "x", "amount_type": "fixed", "amount": 1, "currency": "USD", "frequency": "one_time", "start_date": "2026-01-01"}]),
@@ -291,6 +292,7 @@ fn bad_documents(good: &Value) -> Vec<(Value, &'static str)> {
         ),
         (
             broken(
+                good,
                 &["vendors", "directory", "state", "memberships", "0", "groupId"],
                 json!("00000000-0000-0000-0000-000000000000"),
             ),
@@ -303,6 +305,7 @@ fn bad_documents(good: &Value) -> Vec<(Value, &'static str)> {
         ),
         (
             broken(
+                good,
                 &["scenarios"],
                 json!([{"name": "x", "source": "rules: [", "activation_order": null, "activated_at": null, "rules": []}]),
             ),
