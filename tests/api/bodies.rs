@@ -172,7 +172,7 @@ fn trickle(base: &str, head: &str) -> (String, bool) {
 }
 
 #[tokio::test]
-async fn slow_vendor_body_answers_408_and_closes_the_connection() {
+async fn slow_vendor_body_is_408_closing_the_connection() {
     let app = spawn_with(Settings { body_timeout: Duration::from_secs(1), ..Settings::default() }).await;
     let base = app.base.clone();
     let head = "POST /chiefonboarding/api/users/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
@@ -182,7 +182,7 @@ async fn slow_vendor_body_answers_408_and_closes_the_connection() {
 }
 
 #[tokio::test]
-async fn slow_admin_body_answers_408_and_closes_the_connection() {
+async fn slow_admin_body_is_408_closing_the_connection() {
     let app = spawn_with(Settings { body_timeout: Duration::from_secs(1), ..Settings::default() }).await;
     let base = app.base.clone();
     let head = "PUT /__admin/snapshot HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";

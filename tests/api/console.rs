@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 #[tokio::test]
-async fn every_page_and_asset_is_served_from_the_binary_under_a_strict_policy() {
+async fn every_console_file_is_served_from_the_binary_under_a_strict_policy() {
     let app = spawn_app().await;
     for (path, title) in [
         ("/__admin/ui", "Overview"),

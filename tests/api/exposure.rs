@@ -67,7 +67,7 @@ async fn admin_writes_from_a_listed_hosts_page_are_answered() {
 }
 
 #[tokio::test]
-async fn admin_writes_with_an_origin_and_no_content_type_are_415() {
+async fn admin_write_from_an_origin_without_a_type_is_415() {
     let app = any_host().await;
     let before = app.get_json("/__admin/sandboxes", None, 200).await;
     // What `fetch(url, {method: 'POST', mode: 'no-cors', body: new Blob([...])})` sends.
@@ -80,7 +80,7 @@ async fn admin_writes_with_an_origin_and_no_content_type_are_415() {
 }
 
 #[tokio::test]
-async fn admin_writes_without_origin_or_content_type_are_a_tools_and_answered() {
+async fn admin_write_without_origin_or_type_is_answered_as_a_tools() {
     let app = any_host().await;
     let request = app.request(Method::POST, "/__admin/reset").header("Host", "sandbox.example");
     assert_eq!(app.execute(request).await.status(), 200, "curl -X POST .../reset");

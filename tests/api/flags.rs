@@ -71,13 +71,13 @@ fn outbound_ca_on_dev_zero_is_refused_at_once() {
 }
 
 #[test]
-fn an_empty_admin_token_flag_is_refused_naming_flag_and_variable() {
+fn start_with_an_empty_admin_token_flag_fails_naming_both_spellings() {
     let stderr = start_fails(&["--admin-token", ""], &[]);
     assert!(stderr.contains("--admin-token") && stderr.contains("HR_SANDBOX_ADMIN_TOKEN"), "{stderr}");
 }
 
 #[test]
-fn an_empty_admin_token_variable_is_refused_naming_flag_and_variable() {
+fn start_with_an_empty_admin_token_variable_fails_naming_both_spellings() {
     // A CI file's `-e HR_SANDBOX_ADMIN_TOKEN=$SECRET` with `$SECRET` unset.
     let stderr = start_fails(&[], &[("HR_SANDBOX_ADMIN_TOKEN", "")]);
     assert!(stderr.contains("--admin-token") && stderr.contains("HR_SANDBOX_ADMIN_TOKEN"), "{stderr}");

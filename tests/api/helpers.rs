@@ -6,14 +6,23 @@ use hr_sandbox::startup::Application;
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, RequestBuilder, Response, redirect};
 use serde_json::{Map, Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// Set (by `named_sandbox::every_vendor_test_passes_in_a_named_sandbox`) to run the suite
 /// against a named sandbox instead of `default`.
 pub const NAMED_SANDBOX_ENV: &str = "HR_SANDBOX_TEST_SANDBOX";
 
-/// The vendor prefixes a path may start with.
-const VENDOR_PREFIXES: [&str; 5] = ["/joinup", "/justworks", "/directory", "/orquest", "/chiefonboarding"];
+/// The id of every vendor the binary can serve, read from the one registry
+/// (`hr_sandbox::vendors::registry`), so a new vendor needs no test list: its paths move into
+/// the named sandbox and its test module runs there (`named_sandbox.rs`).
+pub static VENDOR_IDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| hr_sandbox::vendors::registry().iter().map(|vendor| vendor.id()).collect());
+
+/// Whether `path` starts with a vendor's prefix (`/<id>`).
+fn is_vendor_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else { return false };
+    VENDOR_IDS.iter().any(|id| rest.starts_with(id))
+}
 
 /// A running server and a client for it.
 pub struct TestApp {
@@ -68,7 +77,7 @@ impl TestApp {
     /// paths move under `/sandboxes/<name>` and admin paths get `?sandbox=<name>`.
     pub fn url(&self, path: &str) -> String {
         let Some(name) = &self.sandbox else { return format!("{}{path}", self.base) };
-        if VENDOR_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+        if is_vendor_path(path) {
             return format!("{}/sandboxes/{name}{path}", self.base);
         }
         let scoped = path.starts_with("/__admin/") && !path.starts_with("/__admin/sandboxes");
@@ -177,8 +186,10 @@ pub struct VendorClient<'a> {
 }
 
 impl TestApp {
-    /// The client of one vendor (`joinup`, `justworks`, `directory`, `orquest`, `chiefonboarding`).
+    /// The client of one vendor, by its registry id (`joinup`, `chiefonboarding`, ...); an id the
+    /// registry does not hold fails the test instead of sending to a prefix nobody serves.
     pub fn vendor(&self, vendor: &'static str) -> VendorClient<'_> {
+        assert!(VENDOR_IDS.contains(&vendor), "{vendor:?} is not a registered vendor: {:?}", *VENDOR_IDS);
         VendorClient { app: self, vendor }
     }
 }

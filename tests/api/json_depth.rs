@@ -53,11 +53,17 @@ async fn create_user_accepts_an_unknown_field_nested_900_deep() {
 }
 
 #[tokio::test]
-async fn create_user_nested_past_cpythons_limit_is_djangos_500_page_and_creates_nothing() {
+async fn create_user_nested_past_cpythons_limit_is_djangos_500_page() {
     let app = unthrottled().await;
-    let before = app.get_json("/__admin/vendors", None, 200).await;
     let (status, body) = post(&app, "chiefonboarding", "/api/users/", "admin", with_nested(new_user(), 1000)).await;
     assert_eq!((status, body.as_str()), (500, "<h1>Server Error (500)</h1>"));
+}
+
+#[tokio::test]
+async fn create_user_nested_past_cpythons_limit_creates_nothing() {
+    let app = unthrottled().await;
+    let before = app.get_json("/__admin/vendors", None, 200).await;
+    post(&app, "chiefonboarding", "/api/users/", "admin", with_nested(new_user(), 1000)).await;
     assert_eq!(app.get_json("/__admin/vendors", None, 200).await, before, "nothing was written");
 }
 

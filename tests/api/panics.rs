@@ -66,8 +66,8 @@ impl Vendor for Panicky {
     }
 }
 
-#[tokio::test]
-async fn a_panicking_handler_answers_the_vendors_500_and_the_server_keeps_serving() {
+/// A server mounting only [`Panicky`]: its base URL and its sandboxes.
+fn panicky_server() -> (String, Arc<SandboxRegistry>) {
     let vendor: Arc<dyn Vendor> = Arc::new(Panicky);
     let setup = SandboxSetup {
         vendors: vec![Arc::clone(&vendor)],
@@ -96,14 +96,40 @@ async fn a_panicking_handler_answers_the_vendors_500_and_the_server_keeps_servin
     .expect("listen")
     .run();
     tokio::spawn(server);
-    let client = reqwest::Client::new();
-    let boom = client.get(format!("{base}/panicky/boom")).send().await.expect("answered, not dropped");
+    (base, registry)
+}
+
+/// A panicking server after `GET /panicky/boom`: its base URL, its sandboxes and that answer.
+async fn after_boom() -> (String, Arc<SandboxRegistry>, reqwest::Response) {
+    let (base, registry) = panicky_server();
+    let boom = reqwest::get(format!("{base}/panicky/boom")).await.expect("answered, not dropped");
+    (base, registry, boom)
+}
+
+#[tokio::test]
+async fn panicking_handler_answers_the_vendors_500() {
+    let (_, _, boom) = after_boom().await;
     assert_eq!(boom.status(), 500);
     let body: Value = boom.json().await.expect("the vendor's JSON");
     assert_eq!(body, json!({"vendor_error": "panic: the handler blew up"}));
-    let fine = client.get(format!("{base}/panicky/fine")).send().await.expect("still serving");
+}
+
+#[tokio::test]
+async fn panicking_handler_leaves_the_server_serving() {
+    let (base, _, _) = after_boom().await;
+    let fine = reqwest::get(format!("{base}/panicky/fine")).await.expect("still serving");
     assert_eq!(fine.status(), 200);
+}
+
+#[tokio::test]
+async fn panicking_handler_is_counted() {
+    let (_, registry, _) = after_boom().await;
     assert_eq!(registry.panics(), 1);
+}
+
+#[tokio::test]
+async fn panicking_handler_is_journaled_as_a_500_with_its_message() {
+    let (_, registry, _) = after_boom().await;
     let journal = registry.get("default").expect("default").journal.entries(&JournalFilter::default());
     let recorded = serde_json::to_value(&journal[0]).expect("json");
     assert_eq!((recorded["status"].clone(), recorded["panic"].clone()), (json!(500), json!("the handler blew up")));

@@ -108,38 +108,51 @@ fn port_of(server: &Server) -> &str {
     server.base.rsplit(':').next().expect("a port")
 }
 
-fn stop_with(server: &mut Server, signal: &str) -> std::time::Duration {
+/// How long a stop may take before the test calls it a hang: far above the README's 2 s
+/// promise (measured by `bench/run`), far below the 30 s a held request would keep a server
+/// that waited for it.
+const STOP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Sends `signal` and waits for the process to exit 0 before [`STOP_DEADLINE`].
+fn stop_with(server: &mut Server, signal: &str) {
     let started = std::time::Instant::now();
     let pid = server.child.id().to_string();
     assert!(Command::new("kill").args([signal, &pid]).status().expect("kill runs").success());
-    let status = server.child.wait().expect("exits");
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("waits") {
+            break status;
+        }
+        assert!(started.elapsed() < STOP_DEADLINE, "{signal} did not stop the server within {STOP_DEADLINE:?}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     assert!(status.success(), "graceful stop exits 0, got {status}");
-    started.elapsed()
 }
 
 #[test]
-fn sigterm_and_sigint_stop_the_server_gracefully_and_quickly() {
-    for signal in ["-TERM", "-INT"] {
-        let mut server = start("42");
-        let elapsed = stop_with(&mut server, signal);
-        assert!(elapsed.as_secs() < 2, "{signal} took {elapsed:?}");
-    }
+fn sigterm_stops_the_server_with_exit_0() {
+    stop_with(&mut start("42"), "-TERM");
+}
+
+#[test]
+fn sigint_stops_the_server_with_exit_0() {
+    stop_with(&mut start("42"), "-INT");
 }
 
 #[tokio::test]
-async fn sigterm_with_requests_in_flight_exits_within_the_promised_2_s() {
+async fn sigterm_with_requests_in_flight_closes_them_unanswered() {
     let mut server = start("42");
     let client = reqwest::Client::new();
     let held = "name: held\nrules:\n  - when:\n      vendor: '*'\n    then:\n      delay: 30s\n";
     let loaded = client.post(format!("{}/__admin/scenarios", server.base)).header("Content-Type", "application/yaml");
     assert_eq!(loaded.body(held).send().await.expect("answered").status(), 201);
-    for _ in 0..4 {
-        let url = format!("{}/chiefonboarding/api/employees/", server.base);
-        tokio::spawn(async move { reqwest::get(url).await });
-    }
+    let in_flight: Vec<_> =
+        (0..4).map(|_| tokio::spawn(reqwest::get(format!("{}/chiefonboarding/api/employees/", server.base)))).collect();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let elapsed = tokio::task::spawn_blocking(move || stop_with(&mut server, "-TERM")).await.expect("joined");
-    assert!(elapsed < std::time::Duration::from_secs(2), "took {elapsed:?}");
+    tokio::task::spawn_blocking(move || stop_with(&mut server, "-TERM")).await.expect("joined");
+    for request in in_flight {
+        let answer = request.await.expect("joined");
+        assert!(answer.is_err(), "a request held 30 s was answered instead of closed: {answer:?}");
+    }
 }
 
 #[test]
@@ -174,15 +187,16 @@ fn unknown_vendor_flag_fails_to_start_with_a_clear_message() {
 }
 
 #[tokio::test]
-async fn sigterm_while_a_large_snapshot_is_parsed_exits_within_the_promise() {
+async fn sigterm_while_a_large_snapshot_is_parsed_stops_without_answering_it() {
     let mut server = start("42");
     // 25 MB within the parse budget (5 bytes a value): seconds of parsing in a debug build.
     let head = r#"{"format":"hr-sandbox-snapshot","version":1,"seed":1,"clock":{"now":"2026-01-01T00:00:00Z","frozen":true},"vendors":{"joinup":{"settings":{},"state":{"tenants":["#;
     let body = format!("{head}{}1000]}}}}}}}}", "1000,".repeat(5_000_000));
     let url = format!("{}/__admin/snapshot", server.base);
-    tokio::spawn(async move { reqwest::Client::new().put(url).body(body).send().await });
+    let put = tokio::spawn(async move { reqwest::Client::new().put(url).body(body).send().await });
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let elapsed = tokio::task::spawn_blocking(move || stop_with(&mut server, "-TERM")).await.expect("joined");
-    // The README's promise; a stop that waits for the parse measured 2.67 s here, this one 1.35 s.
-    assert!(elapsed < std::time::Duration::from_secs(2), "took {elapsed:?}");
+    tokio::task::spawn_blocking(move || stop_with(&mut server, "-TERM")).await.expect("joined");
+    // A stop that waited for the parse would have answered the PUT first.
+    let answer = put.await.expect("joined");
+    assert!(answer.is_err(), "the stop waited for the parse: {answer:?}");
 }

@@ -40,7 +40,7 @@ fn assert_real_env(names: impl IntoIterator<Item = String>, file: &str) {
 }
 
 #[test]
-fn the_compose_recipe_uses_the_real_health_command_port_and_variables() {
+fn compose_recipe_uses_the_real_health_command_port_variables() {
     let compose = yaml("examples/compose.yaml");
     let sandbox = &compose["services"]["hr-sandbox"];
     let test: Vec<&str> =

@@ -1,6 +1,6 @@
 //! Named sandboxes: isolation, lifecycle, reset.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, VENDOR_IDS, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -63,13 +63,25 @@ async fn a_write_in_one_sandbox_is_invisible_in_another() {
 }
 
 #[tokio::test]
-async fn same_seed_gives_identical_data_and_credentials_in_every_sandbox() {
+async fn create_sandbox_with_the_same_seed_has_the_same_credentials() {
     let app = spawn_app().await;
     app.admin_post("/__admin/sandboxes", json!({"name": "twin", "seed": 42}), 201).await;
-    app.admin_post("/__admin/sandboxes", json!({"name": "other", "seed": 43}), 201).await;
     let creds = app.get_json("/__admin/credentials", None, 200).await;
     assert_eq!(app.get_json("/__admin/credentials?sandbox=twin", None, 200).await, creds);
+}
+
+#[tokio::test]
+async fn create_sandbox_with_another_seed_has_other_credentials() {
+    let app = spawn_app().await;
+    app.admin_post("/__admin/sandboxes", json!({"name": "other", "seed": 43}), 201).await;
+    let creds = app.get_json("/__admin/credentials", None, 200).await;
     assert_ne!(app.get_json("/__admin/credentials?sandbox=other", None, 200).await, creds);
+}
+
+#[tokio::test]
+async fn create_sandbox_with_the_same_seed_serves_the_same_bytes() {
+    let app = spawn_app().await;
+    app.admin_post("/__admin/sandboxes", json!({"name": "twin", "seed": 42}), 201).await;
     assert_eq!(employees_bytes(&app, "/sandboxes/twin", Some("twin")).await, employees_bytes(&app, "", None).await);
 }
 
@@ -83,13 +95,19 @@ async fn default_tokens_do_not_open_another_sandbox_with_another_seed() {
     assert_eq!(response.status(), 401);
 }
 
-#[tokio::test]
-async fn reset_restores_the_start_state_byte_for_byte() {
-    let app = spawn_app().await;
-    let state_before =
+/// What a reset must restore, read at the start.
+struct StartState {
+    state: String,
+    employees: String,
+}
+
+/// Reads the start state, then changes data, tokens, settings and the clock and resets: the
+/// start state and the reset's answer.
+async fn changed_then_reset(app: &TestApp) -> (StartState, Value) {
+    let state =
         app.send(Method::GET, "/__admin/vendors/chiefonboarding/state", None, None).await.text().await.expect("body");
-    let employees_before = employees_bytes(&app, "", None).await;
-    create_user(&app, "", None, "temp@acme.test").await;
+    let employees = employees_bytes(app, "", None).await;
+    create_user(app, "", None, "temp@acme.test").await;
     app.admin_post("/__admin/vendors/chiefonboarding/tokens", json!({"user_id": 9}), 200).await;
     app.client
         .patch(app.url("/__admin/vendors/chiefonboarding/settings"))
@@ -99,34 +117,74 @@ async fn reset_restores_the_start_state_byte_for_byte() {
         .expect("ok");
     app.admin_post("/__admin/clock", json!({"set": "2040-01-01T00:00:00Z"}), 200).await;
     let reset = app.admin_post("/__admin/reset", json!({}), 200).await;
-    assert_eq!(
-        reset,
-        json!({"sandbox": "default", "seed": 42, "vendors": ["joinup", "justworks", "directory", "orquest", "chiefonboarding"]})
-    );
+    (StartState { state, employees }, reset)
+}
+
+#[tokio::test]
+async fn reset_answers_what_it_reset() {
+    let app = spawn_app().await;
+    let (_, reset) = changed_then_reset(&app).await;
+    assert_eq!(reset, json!({"sandbox": "default", "seed": 42, "vendors": *VENDOR_IDS}));
+}
+
+#[tokio::test]
+async fn reset_restores_the_vendor_state_byte_for_byte() {
+    let app = spawn_app().await;
+    let (before, _) = changed_then_reset(&app).await;
     let state_after =
         app.send(Method::GET, "/__admin/vendors/chiefonboarding/state", None, None).await.text().await.expect("body");
-    assert_eq!(state_after, state_before);
-    assert_eq!(employees_bytes(&app, "", None).await, employees_before);
+    assert_eq!(state_after, before.state);
+    assert_eq!(employees_bytes(&app, "", None).await, before.employees);
+}
+
+#[tokio::test]
+async fn reset_returns_the_clock_to_real_time() {
+    let app = spawn_app().await;
+    changed_then_reset(&app).await;
     let clock = app.get_json("/__admin/clock", None, 200).await;
     assert!(clock["now"].as_str().is_some_and(|t| !t.starts_with("2040")), "clock back to real time");
+}
+
+#[tokio::test]
+async fn reset_restarts_the_journal() {
+    let app = spawn_app().await;
+    changed_then_reset(&app).await;
+    employees_bytes(&app, "", None).await;
     let journal = app.get_json("/__admin/requests", None, 200).await;
     assert_eq!(journal.as_array().map(Vec::len), Some(1), "journal restarted (only the read since)");
     assert_eq!(journal[0]["seq"], 1);
 }
 
 #[tokio::test]
-async fn reset_with_a_new_seed_reseeds_and_bad_input_changes_nothing() {
+async fn reset_refuses_an_unknown_vendor() {
     let app = spawn_app().await;
-    let creds = app.get_json("/__admin/credentials", None, 200).await;
     let bad =
         app.admin_post("/__admin/reset", json!({"vendors": ["chiefonboarding", "workday"], "seed": 1}), 400).await;
     assert_eq!(bad["error"]["message"], "unknown vendor 'workday'");
+}
+
+#[tokio::test]
+async fn reset_refused_changes_nothing() {
+    let app = spawn_app().await;
+    let creds = app.get_json("/__admin/credentials", None, 200).await;
+    app.admin_post("/__admin/reset", json!({"vendors": ["chiefonboarding", "workday"], "seed": 1}), 400).await;
     app.admin_post("/__admin/reset", json!({"seeds": 1}), 400).await;
     assert_eq!(app.get_json("/__admin/credentials", None, 200).await, creds, "nothing changed");
     assert_eq!(app.get_json("/__admin/health", None, 200).await["seed"], 42);
+}
+
+#[tokio::test]
+async fn reset_with_a_new_seed_reseeds() {
+    let app = spawn_app().await;
+    let creds = app.get_json("/__admin/credentials", None, 200).await;
     app.admin_post("/__admin/reset", json!({"seed": 9, "vendors": ["chiefonboarding"]}), 200).await;
     assert_ne!(app.get_json("/__admin/credentials", None, 200).await, creds);
     assert_eq!(app.get_json("/__admin/health", None, 200).await["seed"], 9);
+}
+
+#[tokio::test]
+async fn reset_without_a_body_is_200() {
+    let app = spawn_app().await;
     let empty_body = app.client.post(app.url("/__admin/reset?sandbox=default")).send().await.expect("ok");
     assert_eq!(empty_body.status(), 200, "the body is optional");
 }

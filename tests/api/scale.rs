@@ -49,18 +49,28 @@ async fn every_vendor_seeds_a_record_count_within_its_range() {
     assert_eq!(emails.len(), 3000, "every email unique");
 }
 
-#[tokio::test]
-async fn large_joinup_lists_are_unique_and_ordered_pages_agree_with_a_full_sort() {
+/// A server with 4,000 Joinup employees per tenant and no rate limit; every employee, page by page.
+async fn large_joinup() -> (TestApp, Vec<Value>) {
     let app = spawn_app().await;
     let settings = json!({"seed_employees": 4000, "rate_limits": false});
     app.admin_patch("/__admin/vendors/joinup/settings", settings, 200).await;
     let all = joinup_pages(&app, "").await;
+    (app, all)
+}
+
+#[tokio::test]
+async fn list_large_joinup_employees_gives_unique_records() {
+    let (_app, all) = large_joinup().await;
     assert_eq!(all.len(), 4000);
     let emails: HashSet<&str> = all.iter().filter_map(|e| e["base_email"].as_str()).collect();
     assert_eq!(emails.len(), 4000, "unique emails without retries");
     let dnis: Vec<&str> = all.iter().filter_map(|e| e["dni"].as_str()).filter(|d| !d.is_empty()).collect();
     assert_eq!(dnis.iter().collect::<HashSet<_>>().len(), dnis.len(), "unique DNIs");
+}
 
+#[tokio::test]
+async fn list_large_joinup_employees_ordered_pages_agree_with_a_full_sort() {
+    let (app, all) = large_joinup().await;
     let ordered = joinup_pages(&app, "ordering=-enabled_date").await;
     let mut expected = all.clone();
     expected.sort_by(|a, b| {
@@ -69,7 +79,11 @@ async fn large_joinup_lists_are_unique_and_ordered_pages_agree_with_a_full_sort(
     });
     let ids = |list: &[Value]| list.iter().map(|e| e["id"].clone()).collect::<Vec<_>>();
     assert_eq!(ids(&ordered), ids(&expected), "page after page, the order of a full sort");
+}
 
+#[tokio::test]
+async fn list_large_joinup_employees_sees_a_write_between_two_pages() {
+    let (app, _) = large_joinup().await;
     // A write between two pages is seen by the next one: kept orderings are dropped on change.
     let auth = app.auth("joinup", "group_admin").await;
     let first =

@@ -212,17 +212,33 @@ async fn a_snapshot_put_back_answers_every_read_of_every_vendor_byte_for_byte() 
     assert_eq!(export(&app, "").await.1, first_export, "the restored state exports as it was");
 }
 
-#[tokio::test]
-async fn the_journal_and_scenarios_travel_in_the_document() {
+/// A server with the shipped `joinup-throttled` scenario and one journaled request; its
+/// document exported with the journal.
+async fn exported_with_journal() -> (TestApp, Value) {
     let app = spawn_app().await;
     app.load_shipped_scenario("joinup-throttled").await;
     app.vendor("chiefonboarding").call(Method::GET, "/api/employees/", "admin", None).await;
     let (document, _) = export(&app, "?journal=true").await;
+    (app, document)
+}
+
+#[tokio::test]
+async fn export_snapshot_with_journal_true_carries_the_journal() {
+    let (_app, document) = exported_with_journal().await;
     assert_eq!(document["journal"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn export_snapshot_carries_the_scenarios_with_their_source() {
+    let (_app, document) = exported_with_journal().await;
     let saved = &document["scenarios"][0];
     assert_eq!((saved["name"].clone(), saved["activation_order"].clone()), (json!("joinup-throttled"), json!(0)));
     assert!(saved["source"].as_str().is_some_and(|s| s.contains("rules")));
+}
 
+#[tokio::test]
+async fn import_snapshot_with_journal_restores_its_active_scenarios() {
+    let (app, document) = exported_with_journal().await;
     app.send(Method::DELETE, "/__admin/scenarios/joinup-throttled", None, None).await;
     assert_eq!(import(&app, "", &document).await.0, 200, "a document with its journal reads back");
     let scenarios = app.get_json("/__admin/scenarios", None, 200).await;
@@ -232,42 +248,42 @@ async fn the_journal_and_scenarios_travel_in_the_document() {
     );
 }
 
-#[tokio::test]
-async fn a_bad_document_is_400_with_the_path_of_its_first_problem_and_changes_nothing() {
-    let app = spawn_app().await;
-    app.admin_post("/__admin/clock", json!({"frozen": true}), 200).await;
-    let (good, bytes) = export(&app, "").await;
-    let broken = |path: &[&str], value: Value| {
-        let mut document = good.clone();
-        let (last, parents) = path.split_last().expect("a path");
-        let mut target = &mut document;
-        for key in parents {
-            target = match key.parse::<usize>() {
-                Ok(index) => &mut target[index],
-                Err(_) => &mut target[*key],
-            };
-        }
-        match last.parse::<usize>() {
-            Ok(index) => target[index] = value,
-            Err(_) => target[*last] = value,
-        }
-        document
-    };
-    let cases = [
-        (broken(&["format"], json!("something-else")), "format"),
-        (broken(&["version"], json!(2)), "version"),
-        (broken(&["vendors", "bamboohr"], json!({"settings": {}, "state": {}})), "vendors.bamboohr"),
-        (broken(&["clock", "now"], json!("yesterday")), "clock.now"),
+/// `good` with the value at `path` (keys, or indexes as digits) replaced by `value`.
+fn broken(good: &Value, path: &[&str], value: Value) -> Value {
+    let mut document = good.clone();
+    let (last, parents) = path.split_last().expect("a path");
+    let mut target = &mut document;
+    for key in parents {
+        target = match key.parse::<usize>() {
+            Ok(index) => &mut target[index],
+            Err(_) => &mut target[*key],
+        };
+    }
+    match last.parse::<usize>() {
+        Ok(index) => target[index] = value,
+        Err(_) => target[*last] = value,
+    }
+    document
+}
+
+/// Documents broken in one place each, with the path of that place.
+fn bad_documents(good: &Value) -> Vec<(Value, &'static str)> {
+    vec![
+        (broken(good, &["format"], json!("something-else")), "format"),
+        (broken(good, &["version"], json!(2)), "version"),
+        (broken(good, &["vendors", "bamboohr"], json!({"settings": {}, "state": {}})), "vendors.bamboohr"),
+        (broken(good, &["clock", "now"], json!("yesterday")), "clock.now"),
         (
-            broken(&["vendors", "joinup", "state", "tenants", "0", "employees", "0", "company"], json!(999_999)),
+            broken(good, &["vendors", "joinup", "state", "tenants", "0", "employees", "0", "company"], json!(999_999)),
             "vendors.joinup.state.tenants[0].employees[0].company",
         ),
         (
-            broken(&["vendors", "joinup", "state", "tenants", "0", "employees", "1", "name"], json!(7)),
+            broken(good, &["vendors", "joinup", "state", "tenants", "0", "employees", "1", "name"], json!(7)),
             "vendors.joinup.state.tenants[0].employees[1].name",
         ),
         (
             broken(
+                good,
                 &["vendors", "justworks", "state", "deductions"],
                 json!([{"id": "deduction_x", "member_id": "member_nobody",
             "deduction_type_code": "x", "amount_type": "fixed", "amount": 1, "currency": "USD", "frequency": "one_time", "start_date": "2026-01-01"}]),
@@ -276,35 +292,63 @@ async fn a_bad_document_is_400_with_the_path_of_its_first_problem_and_changes_no
         ),
         (
             broken(
+                good,
                 &["vendors", "directory", "state", "memberships", "0", "groupId"],
                 json!("00000000-0000-0000-0000-000000000000"),
             ),
             "vendors.directory.state.memberships[0].groupId",
         ),
-        (broken(&["vendors", "orquest", "settings", "seed_employees"], json!(-1)), "vendors.orquest.settings"),
+        (broken(good, &["vendors", "orquest", "settings", "seed_employees"], json!(-1)), "vendors.orquest.settings"),
         (
-            broken(&["vendors", "chiefonboarding", "state", "tokens"], json!({"abc": 99_999})),
+            broken(good, &["vendors", "chiefonboarding", "state", "tokens"], json!({"abc": 99_999})),
             "vendors.chiefonboarding.state.tokens.abc",
         ),
         (
             broken(
+                good,
                 &["scenarios"],
                 json!([{"name": "x", "source": "rules: [", "activation_order": null, "activated_at": null, "rules": []}]),
             ),
             "scenarios[0].source",
         ),
-    ];
-    for (document, path) in cases {
+    ]
+}
+
+/// A server with its clock frozen, its exported document and that document's bytes.
+async fn frozen_export() -> (TestApp, Value, Vec<u8>) {
+    let app = spawn_app().await;
+    app.admin_post("/__admin/clock", json!({"frozen": true}), 200).await;
+    let (good, bytes) = export(&app, "").await;
+    (app, good, bytes)
+}
+
+#[tokio::test]
+async fn import_snapshot_refuses_a_bad_document_with_the_path_of_its_first_problem() {
+    let (app, good, _) = frozen_export().await;
+    for (document, path) in bad_documents(&good) {
         let (status, body) = import(&app, "", &document).await;
         assert_eq!(status, 400, "{path}: {body}");
         assert_eq!(body["error"]["code"], "invalid_snapshot", "{body}");
         assert!(body["error"]["path"].as_str().is_some_and(|p| p.starts_with(path)), "{path}: {body}");
     }
-    let version = import(&app, "", &broken(&["version"], json!(2))).await.1;
+}
+
+#[tokio::test]
+async fn import_snapshot_refuses_an_unknown_version_saying_so() {
+    let (app, good, _) = frozen_export().await;
+    let version = import(&app, "", &broken(&good, &["version"], json!(2))).await.1;
     assert!(
         version["error"]["message"].as_str().is_some_and(|m| m.contains("version 2 is not supported")),
         "{version}"
     );
+}
+
+#[tokio::test]
+async fn import_snapshot_refused_changes_nothing() {
+    let (app, good, bytes) = frozen_export().await;
+    for (document, _) in bad_documents(&good) {
+        import(&app, "", &document).await;
+    }
     assert_eq!(export(&app, "").await.1, bytes, "nothing changed");
 }
 
@@ -380,30 +424,53 @@ async fn a_sandbox_made_from_a_snapshot_resets_back_to_it() {
     app.get_json("/__admin/sandboxes/bad-snap", None, 404).await;
 }
 
-#[tokio::test]
-async fn snapshot_at_start_loads_the_default_sandbox_and_reset_returns_to_it() {
+/// A snapshot file holding a default sandbox with the extra user boot@example.test.
+async fn boot_snapshot_file(test: &str) -> std::path::PathBuf {
     let source = spawn_app().await;
     let user = json!({"first_name": "Boot", "last_name": "Strap", "email": "boot@example.test", "role": 0});
     source.vendor("chiefonboarding").call(Method::POST, "/api/users/", "admin", Some(user)).await;
     let (document, _) = export(&source, "").await;
-    let file = std::env::temp_dir().join(format!("hr-sandbox-start-{}.json", std::process::id()));
+    let file = std::env::temp_dir().join(format!("hr-sandbox-start-{test}-{}.json", std::process::id()));
     std::fs::write(&file, serde_json::to_vec(&document).expect("json")).expect("written");
+    file
+}
 
-    let app = spawn_with(Settings { snapshot: Some(file.clone()), ..Settings::default() }).await;
-    let has_boot = |body: &Value| body.as_array().is_some_and(|l| l.iter().any(|u| u["email"] == "boot@example.test"));
+/// Whether ChiefOnboarding's employees include boot@example.test.
+async fn has_boot(app: &TestApp) -> bool {
     let auth = app.auth("chiefonboarding", "admin").await;
-    assert!(has_boot(&app.get_json("/chiefonboarding/api/employees/", Some(&auth), 200).await));
-    app.admin_post("/__admin/reset", json!({}), 200).await;
-    assert!(
-        has_boot(&app.get_json("/chiefonboarding/api/employees/", Some(&auth), 200).await),
-        "reset returns to the snapshot"
-    );
-    app.admin_post("/__admin/reset", json!({"seed": 42}), 200).await;
-    assert!(
-        !has_boot(&app.get_json("/chiefonboarding/api/employees/", Some(&auth), 200).await),
-        "a seed given reseeds"
-    );
+    let body = app.get_json("/chiefonboarding/api/employees/", Some(&auth), 200).await;
+    body.as_array().is_some_and(|l| l.iter().any(|u| u["email"] == "boot@example.test"))
+}
 
+#[tokio::test]
+async fn snapshot_at_start_loads_the_default_sandbox() {
+    let file = boot_snapshot_file("loads").await;
+    let app = spawn_with(Settings { snapshot: Some(file.clone()), ..Settings::default() }).await;
+    assert!(has_boot(&app).await);
+    let _ = std::fs::remove_file(file);
+}
+
+#[tokio::test]
+async fn reset_returns_to_the_snapshot_given_at_start() {
+    let file = boot_snapshot_file("reset").await;
+    let app = spawn_with(Settings { snapshot: Some(file.clone()), ..Settings::default() }).await;
+    app.admin_post("/__admin/reset", json!({}), 200).await;
+    assert!(has_boot(&app).await, "reset returns to the snapshot");
+    let _ = std::fs::remove_file(file);
+}
+
+#[tokio::test]
+async fn reset_with_a_seed_reseeds_past_the_snapshot_given_at_start() {
+    let file = boot_snapshot_file("reseed").await;
+    let app = spawn_with(Settings { snapshot: Some(file.clone()), ..Settings::default() }).await;
+    app.admin_post("/__admin/reset", json!({"seed": 42}), 200).await;
+    assert!(!has_boot(&app).await, "a seed given reseeds");
+    let _ = std::fs::remove_file(file);
+}
+
+#[tokio::test]
+async fn snapshot_at_start_of_an_unknown_version_refuses_to_start() {
+    let file = std::env::temp_dir().join(format!("hr-sandbox-start-version-{}.json", std::process::id()));
     std::fs::write(&file, b"{\"format\": \"hr-sandbox-snapshot\", \"version\": 7}").expect("written");
     let refused = hr_sandbox::startup::Application::build(Settings {
         snapshot: Some(file.clone()),

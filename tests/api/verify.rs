@@ -26,19 +26,43 @@ async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
-#[tokio::test]
-async fn find_returns_the_count_and_the_newest_requests() {
+/// `POST /__admin/requests/find` with `matcher` after the test traffic: status and answer.
+async fn find_after_traffic(matcher: Value) -> (u16, Value) {
     let app = spawn_app().await;
     traffic(&app).await;
-    let matcher = json!({"vendor": "chiefonboarding", "method": "GET", "path": "/api/employees/", "limit": 1});
-    let (status, found) = post(&app, "/__admin/requests/find", matcher).await;
+    post(&app, "/__admin/requests/find", matcher).await
+}
+
+const EMPLOYEES_NEWEST: &str =
+    r#"{"vendor": "chiefonboarding", "method": "GET", "path": "/api/employees/", "limit": 1}"#;
+
+#[tokio::test]
+async fn find_counts_every_match() {
+    let (status, found) = find_after_traffic(serde_json::from_str(EMPLOYEES_NEWEST).expect("JSON")).await;
     assert_eq!((status, found["count"].clone()), (200, json!(2)));
+}
+
+#[tokio::test]
+async fn find_limit_keeps_the_newest_requests() {
+    let (_, found) = find_after_traffic(serde_json::from_str(EMPLOYEES_NEWEST).expect("JSON")).await;
     assert_eq!(found["requests"].as_array().map(Vec::len), Some(1), "limit keeps the newest");
-    let (_, by_status) = post(&app, "/__admin/requests/find", json!({"status": 405, "direction": "inbound"})).await;
+}
+
+#[tokio::test]
+async fn find_matches_by_status_in_one_direction() {
+    let (_, by_status) = find_after_traffic(json!({"status": 405, "direction": "inbound"})).await;
     assert_eq!(by_status["count"], 2);
-    let (_, by_header) = post(&app, "/__admin/requests/find", json!({"headers": {"X-Test": "b"}})).await;
+}
+
+#[tokio::test]
+async fn find_matches_any_header_the_client_sent() {
+    let (_, by_header) = find_after_traffic(json!({"headers": {"X-Test": "b"}})).await;
     assert_eq!(by_header["count"], 3, "any header the client sent is journaled");
-    let (_, by_body) = post(&app, "/__admin/requests/find", json!({"body_contains": "@example.test"})).await;
+}
+
+#[tokio::test]
+async fn find_matches_by_body_text() {
+    let (_, by_body) = find_after_traffic(json!({"body_contains": "@example.test"})).await;
     assert_eq!(by_body["requests"][0]["path"], "/api/users/");
 }
 

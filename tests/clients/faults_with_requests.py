@@ -6,10 +6,11 @@
 Starts the sandbox on a free port, loads one fault scenario at a time through the admin API,
 and checks the exception requests raises. Prints 'N passed, N failed'; exits non-zero on failure.
 """
-import subprocess
 import sys
 
 import requests
+
+import sandbox_server
 
 CASES = [
     ("connection_reset", requests.exceptions.ConnectionError, "reset"),
@@ -20,9 +21,8 @@ CASES = [
 
 
 def main(binary):
-    server = subprocess.Popen([binary, "--port", "0", "--workers", "1"], stdout=subprocess.PIPE, text=True)
-    try:
-        base = server.stdout.readline().strip().rsplit(" ", 1)[-1]
+    with sandbox_server.running(binary, "--workers", "1") as server:
+        base = server.root
         passed = failed = 0
         for fault, expected, words in CASES:
             scenario = f"name: fault\nrules:\n  - when: {{vendor: chiefonboarding}}\n    then: {{fault: {fault}}}\n"
@@ -41,10 +41,9 @@ def main(binary):
                 failed += 1
                 print(f"FAIL {fault}: wanted {expected.__name__} mentioning {words!r}, got {outcome}")
         print(f"{passed} passed, {failed} failed")
-        return 1 if failed else 0
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        if failed:
+            sys.exit(1)
+        return 0
 
 
 if __name__ == "__main__":

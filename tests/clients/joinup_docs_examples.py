@@ -7,16 +7,16 @@ Only the base URL changes (`https://api.joinupbackend` and `https://localhost:80
 sandbox's `/joinup` prefix) and the docs' `...` elisions are left out; the headers, the
 placeholder token and the bodies are the docs'. Exits non-zero on the first mismatch.
 """
-import subprocess
 import sys
 
 import requests
 
+import sandbox_server
+
 
 def main(binary):
-    server = subprocess.Popen([binary, "--port", "0", "--workers", "1"], stdout=subprocess.PIPE, text=True)
-    try:
-        base = server.stdout.readline().strip().rsplit(" ", 1)[-1] + "/joinup"
+    with sandbox_server.running(binary, "--workers", "1") as server:
+        base = server.root + "/joinup"
 
         # "List employees" (Company group configuration).
         headers = {
@@ -83,9 +83,6 @@ def main(binary):
         response = requests.post(base + '/api/company/cost-centers/', headers=headers, json=json_data)
         check(response.status_code == 202 and len(response.json()["request_id"]) == 24, response)
         print("ok   the Joinup docs' Python examples")
-    finally:
-        server.terminate()
-        server.wait(timeout=5)
 
 
 def check(condition, what):

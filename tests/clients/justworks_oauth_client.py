@@ -9,11 +9,12 @@ exchange the code and refresh the token, and reads /v1/company with it. Exits no
 """
 import os
 import re
-import subprocess
 import sys
 
 import requests
 from requests_oauthlib import OAuth2Session
+
+import sandbox_server
 
 
 def code_flow(base, client_id, client_secret, redirect_uri, scope):
@@ -39,9 +40,8 @@ def code_flow(base, client_id, client_secret, redirect_uri, scope):
 def main(binary):
     # The sandbox speaks plain http on loopback here.
     os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
-    server = subprocess.Popen([binary, "--port", "0", "--workers", "1"], stdout=subprocess.PIPE, text=True)
-    try:
-        root = server.stdout.readline().strip().rsplit(" ", 1)[-1]
+    with sandbox_server.running(binary, "--workers", "1") as server:
+        root = server.root
         base = root + "/justworks"
         app = requests.get(root + "/__admin/credentials", timeout=5).json()["justworks"]["app"]
         scope = ["company.basic:read", "member.basic:read"]
@@ -50,9 +50,6 @@ def main(binary):
         check(refreshed["access_token"] != token["access_token"], refreshed)
         check(oauth.get(base + "/v1/members?limit=1", timeout=5).status_code == 200, "members with the refreshed token")
         print("ok   the OAuth code flow with requests-oauthlib")
-    finally:
-        server.terminate()
-        server.wait(timeout=5)
 
 
 def check(condition, what):

@@ -13,6 +13,7 @@ import tempfile
 import certifi
 import requests
 
+import sandbox_server
 from justworks_oauth_client import check, code_flow
 
 os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
@@ -20,13 +21,10 @@ os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
 
 def main(binary):
     tls_dir = tempfile.mkdtemp(prefix="hr-sandbox-tls-")
-    server = subprocess.Popen([binary, "--port", "0", "--workers", "1", "--tls", "--tls-dir", tls_dir],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        root = server.stdout.readline().strip().rsplit(" ", 1)[-1]
+    with sandbox_server.running(binary, "--workers", "1", "--tls", "--tls-dir", tls_dir) as server:
+        root = server.root
         check(root.startswith("https://"), root)
-        lines = [server.stdout.readline().strip() for _ in range(2)]
-        ca = next(line.rsplit(" ", 1)[-1] for line in lines if line.startswith("TLS:"))
+        ca = server.line_starting("TLS:").rsplit(" ", 1)[-1]
         check(os.path.exists(ca), ca)
         # How an integrator trusts a CA for every requests call, the OAuth library's included.
         os.environ["REQUESTS_CA_BUNDLE"] = ca
@@ -53,9 +51,6 @@ def main(binary):
         curl = subprocess.run(["curl", "-sf", "--cacert", ca, root + "/__admin/health"], capture_output=True, text=True)
         check(curl.returncode == 0 and '"status":"ok"' in curl.stdout, curl.stderr)
         print("ok   the OAuth code flow with requests-oauthlib over HTTPS, trusting only the printed CA; curl --cacert")
-    finally:
-        server.terminate()
-        server.wait(timeout=5)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""The six OpenAPI documents, proved: openapi-spec-validator validates each, then schemathesis
-runs against every vendor (credentials from /__admin/credentials; Justworks with `all_scopes`;
-rate limits off) and the admin API, with its checks.
+"""Every OpenAPI document, proved: openapi-spec-validator validates each, then schemathesis
+runs against every vendor the server serves (`GET /__admin/vendors`; rate limits off) and the
+admin API, with its checks.
 
     python3 tests/clients/openapi_contract.py target/debug/hr-sandbox [--seed N] [--max-examples N] [--only NAME,...]
 
 Each run draws a new random seed (or takes `--seed`, or HR_SANDBOX_CONTRACT_SEED) and prints it with the
 command that reproduces the run: the documents must hold under any seed, so a failure under some seed is a
 real disagreement between a document and its handler, never flakiness.
+
+Each vendor runs as its widest identity, chosen from `GET /__admin/credentials` by one rule, not
+a list: the first identity the server lists whose `authorization` calls the API, that is, not an
+OAuth client's own credentials (an identity with a `client_secret`, whose Basic header is for the
+token endpoint only). When the vendor's document is secured by OAuth 2.0, that identity's `scope`
+must hold every scope the document declares, or the run fails (a narrower token would quietly
+test less).
 
 Every check runs. What a vendor faithfully answers beyond them is declared in its document, and
 only there; this script reads it and tells schemathesis, operation by operation:
@@ -33,8 +40,8 @@ import urllib.request
 
 from openapi_spec_validator import validate
 
-VENDORS = [("joinup", "group_admin"), ("justworks", "all_scopes"), ("directory", "admin_key"),
-           ("orquest", "integration"), ("chiefonboarding", "admin")]
+import sandbox_server
+
 POSITIVE = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 NEGATIVE = ["400", "401", "403", "404", "405", "406", "409", "415", "422", "428", "429", "5xx"]
 
@@ -88,14 +95,28 @@ def fetch(url):
         return json.load(answer)
 
 
+def widest_identity(vendor, identities, document):
+    """The identity schemathesis runs `vendor` as (the rule in this script's docstring)."""
+    callers = [name for name, identity in identities.items()
+               if isinstance(identity, dict) and "authorization" in identity and "client_secret" not in identity]
+    if not callers:
+        raise SystemExit(f"FAIL {vendor}: /__admin/credentials lists no identity that calls the API")
+    name = callers[0]
+    for scheme in document.get("components", {}).get("securitySchemes", {}).values():
+        for flow in scheme.get("flows", {}).values() if scheme.get("type") == "oauth2" else []:
+            missing = set(flow.get("scopes", {})) - set(identities[name].get("scope", "").split())
+            if missing:
+                raise SystemExit(f"FAIL {vendor}: identity {name} lacks the documented scopes {sorted(missing)}")
+    return name
+
+
 def main(binary, seed, max_examples, only, reproduce):
-    server = subprocess.Popen([binary, "--port", "0", "--workers", "2", "--rate-limits", "off"],
-                              stdout=subprocess.PIPE, text=True)
     failed = False
     totals = {"cases": 0, "checks": 0, "failures": 0}
-    try:
-        root = server.stdout.readline().strip().rsplit(" ", 1)[-1]
-        documents = {vendor: f"{root}/__admin/vendors/{vendor}/openapi" for vendor, _ in VENDORS}
+    with sandbox_server.running(binary, "--workers", "2", "--rate-limits", "off") as server:
+        root = server.root
+        vendors = [vendor["id"] for vendor in fetch(f"{root}/__admin/vendors")]
+        documents = {vendor: f"{root}/__admin/vendors/{vendor}/openapi" for vendor in vendors}
         documents["admin"] = f"{root}/__admin/openapi"
         for name, url in documents.items():
             document = fetch(url)
@@ -103,7 +124,9 @@ def main(binary, seed, max_examples, only, reproduce):
             count = sum(len(item) for item in document["paths"].values())
             print(f"ok   {name}: a valid OpenAPI {document['openapi']} document, {count} operations")
         credentials = fetch(f"{root}/__admin/credentials")
-        runs = [(vendor, credentials[vendor][identity]["authorization"]) for vendor, identity in VENDORS] + [("admin", None)]
+        identities = {vendor: widest_identity(vendor, credentials[vendor], fetch(documents[vendor])) for vendor in vendors}
+        print("identities: " + ", ".join(f"{vendor} as {identity}" for vendor, identity in identities.items()))
+        runs = [(vendor, credentials[vendor][identities[vendor]]["authorization"]) for vendor in vendors] + [("admin", None)]
         runs = [(name, authorization) for name, authorization in runs if not only or name in only]
         for name, authorization in runs:
             config = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
@@ -132,11 +155,8 @@ def main(binary, seed, max_examples, only, reproduce):
                 print(f"ok   {name}: schemathesis, {cases} cases, {checks} checks, every one passed ({seconds:.0f} s)")
         print(f"schemathesis totals: {totals['cases']} cases, {totals['checks']} checks, {totals['failures']} failures")
         print(f"schemathesis seed {seed}; to reproduce: {reproduce}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    if failed:
-        sys.exit(1)
+        if failed:
+            sys.exit(1)
 
 
 if __name__ == "__main__":
