@@ -3,8 +3,8 @@
 # From source (pulls rust:1.95-alpine):
 #   docker build -t hr-sandbox .
 # Offline, from a static binary built on the host (nothing is pulled; podman build works alike):
-#   CC_x86_64_unknown_linux_musl=musl-gcc cargo build --release --target x86_64-unknown-linux-musl
-#   mkdir -p dist && cp target/x86_64-unknown-linux-musl/release/hr-sandbox dist/
+#   CC_x86_64_unknown_linux_musl=musl-gcc cargo build --profile dist --target x86_64-unknown-linux-musl
+#   mkdir -p dist && cp target/x86_64-unknown-linux-musl/dist/hr-sandbox dist/
 #   docker build --build-context build=dist -t hr-sandbox .
 # The named build context `build` replaces the build stage: `COPY --from=build` then takes
 # dist/hr-sandbox. Run: docker run --rm -p 8080:8080 -e HR_SANDBOX_ADMIN_TOKEN="$TOKEN" hr-sandbox
@@ -18,8 +18,9 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY fixtures ./fixtures
-RUN cargo build --release --locked --bin hr-sandbox \
-    && cp target/release/hr-sandbox /hr-sandbox
+# The `dist` profile (Cargo.toml): fat LTO and one codegen unit, the published binary.
+RUN cargo build --profile dist --locked --bin hr-sandbox \
+    && cp target/dist/hr-sandbox /hr-sandbox
 
 FROM scratch
 ARG VERSION=0.1.0
