@@ -4,8 +4,8 @@
 //! Nothing here knows any vendor; `vendors/mod.rs` is the registry that lists them.
 
 use crate::common::error::ApiError;
+use crate::common::problem::Problem;
 use crate::common::seeded::{Seeded, SeededState};
-use crate::common::snapshot::Problem;
 pub use crate::common::snapshot::Swap;
 use crate::openapi::Api;
 use crate::outbound::{OutboundCall, OutboundResult, ThisServer};

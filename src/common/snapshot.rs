@@ -7,9 +7,7 @@
 //! answers, written while [`export`] runs. One derive means a new field cannot be forgotten by
 //! the snapshot (the alternative, a mirror type per record, drifts).
 
-/// The problem type the readers below return (its own file: admin, sandbox and every vendor's
-/// reference checks use it too).
-pub use super::problem::Problem;
+use super::problem::Problem;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hr_sandbox::common::error::ApiError;
-use hr_sandbox::common::snapshot::Problem;
+use hr_sandbox::common::problem::Problem;
 use hr_sandbox::journal::JournalFilter;
 use hr_sandbox::pipeline::vendor_scope::{self, Mount};
 use hr_sandbox::sandbox::{SandboxRegistry, SandboxSetup};
