@@ -6,7 +6,8 @@
 //! Each vendor is one folder below this one, and a file name means the same in every folder:
 //!
 //! - `mod.rs`: the `//!` header (what is emulated and from which sources, the divergences), the
-//!   `mod` lines and the `impl Vendor`; nothing else.
+//!   `mod` lines and the `impl VendorDef` (id, name, store type, routes, renderer, OpenAPI table,
+//!   and the optional filter and examples); nothing else. `crate::vendor` turns it into a `Vendor`.
 //! - `auth.rs`: who is calling: the credential the vendor reads, checked against the store, with
 //!   the vendor's own 401 and 403 texts.
 //! - `model.rs`: the records as the vendor keeps them (serde derive); the wire shows them as they
@@ -18,7 +19,9 @@
 //! - `settings.rs`: the vendor's switches, one serde struct with its checks
 //!   (`GET`/`PATCH /__admin/vendors/<vendor>/settings`).
 //! - `store.rs`: the state of one sandbox behind one lock, what changes it, and the store side of
-//!   the contract; it returns `ApiError`s and knows no wire format.
+//!   the contract (`impl Seeded`, `impl VendorState`, `impl AdminActions` on its `State`;
+//!   `crate::vendor` writes the `VendorStore` forwarding once); it returns `ApiError`s and knows
+//!   no wire format.
 //! - `snapshot.rs`: the vendor's part of a snapshot document and the references checked before a
 //!   part is swapped in.
 //! - `error.rs`: the one place that knows the vendor's error body (`render`): its family's
