@@ -1,11 +1,26 @@
 //! Durations as a scenario writes them (`1500ms`, `2s`, `1h`) and the delays built from them.
 
-use super::compiled::Delay;
 use crate::common::rng::SandboxRng;
 use rand::RngExt;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::time::Duration;
+
+/// A delay distribution.
+#[derive(Debug, Clone, Copy)]
+pub enum Delay {
+    /// Always this long.
+    Fixed(Duration),
+    /// Uniform between the two.
+    Uniform(Duration, Duration),
+    /// exp(N(mu, sigma)) seconds.
+    LogNormal {
+        /// Mean of the log.
+        mu: f64,
+        /// Standard deviation of the log.
+        sigma: f64,
+    },
+}
 
 /// Longest delay, timeout hold or other duration a scenario may give.
 const MAX_DURATION: Duration = Duration::from_secs(3600);
