@@ -1,5 +1,6 @@
 //! A scenario as the engine runs it: compiled once at load from the file schema (`model.rs`).
 
+use super::delay::Delay;
 use super::fault::Fault;
 use super::matcher::Matcher;
 use crate::common::error::ApiError;
@@ -50,22 +51,6 @@ pub struct Fire {
     pub probability: Option<f64>,
     /// (start_after_s, duration_s) from activation, on the sandbox clock.
     pub window: Option<(u64, u64)>,
-}
-
-/// A delay distribution.
-#[derive(Debug, Clone, Copy)]
-pub enum Delay {
-    /// Always this long.
-    Fixed(Duration),
-    /// Uniform between the two.
-    Uniform(Duration, Duration),
-    /// exp(N(mu, sigma)) seconds.
-    LogNormal {
-        /// Mean of the log.
-        mu: f64,
-        /// Standard deviation of the log.
-        sigma: f64,
-    },
 }
 
 /// What a firing rule does.
