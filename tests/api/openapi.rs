@@ -10,18 +10,39 @@ use reqwest::Method;
 use serde_json::Value;
 
 #[test]
-fn every_mounted_route_is_documented_and_every_documented_operation_is_mounted() {
+fn documented_vendor_operations_are_all_mounted() {
     for vendor in hr_sandbox::vendors::registry() {
         let api = vendor.api().unwrap_or_else(|| panic!("{} has a document", vendor.id()));
         let served = served_by(|cfg| vendor.configure(cfg));
         assert!(served.len() >= 4, "{}: the routes were noted: {served:?}", vendor.id());
-        let (unserved, undocumented) = differences(api, &served);
+        let (unserved, _) = differences(api, &served);
         assert!(unserved.is_empty(), "{}: documented but not mounted: {unserved:?}", vendor.id());
+    }
+}
+
+#[test]
+fn mounted_vendor_routes_are_all_documented() {
+    for vendor in hr_sandbox::vendors::registry() {
+        let api = vendor.api().unwrap_or_else(|| panic!("{} has a document", vendor.id()));
+        let served = served_by(|cfg| vendor.configure(cfg));
+        assert!(served.len() >= 4, "{}: the routes were noted: {served:?}", vendor.id());
+        let (_, undocumented) = differences(api, &served);
         assert!(undocumented.is_empty(), "{}: mounted but not documented: {undocumented:?}", vendor.id());
     }
+}
+
+#[test]
+fn documented_admin_operations_are_all_mounted() {
     let served = served_by(hr_sandbox::admin::routes::configure);
-    let (unserved, undocumented) = differences(hr_sandbox::admin::openapi_table(), &served);
-    assert!(unserved.is_empty() && undocumented.is_empty(), "admin: {unserved:?} {undocumented:?}");
+    let (unserved, _) = differences(hr_sandbox::admin::openapi_table(), &served);
+    assert!(unserved.is_empty(), "admin: documented but not mounted: {unserved:?}");
+}
+
+#[test]
+fn mounted_admin_routes_are_all_documented() {
+    let served = served_by(hr_sandbox::admin::routes::configure);
+    let (_, undocumented) = differences(hr_sandbox::admin::openapi_table(), &served);
+    assert!(undocumented.is_empty(), "admin: mounted but not documented: {undocumented:?}");
 }
 
 #[tokio::test]
