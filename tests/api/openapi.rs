@@ -3,7 +3,7 @@
 //! and the served documents carry the sandbox's own `servers`, the vendor's security scheme and
 //! error schema, in JSON and YAML.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{VENDOR_IDS, spawn_app};
 use hr_sandbox::common::routing::served_by;
 use hr_sandbox::openapi::differences;
 use reqwest::Method;
@@ -139,7 +139,7 @@ async fn pre_rendered_list_bytes_match_the_schemas_derived_from_their_types() {
 async fn every_example_from_the_sandbox_data_fits_its_schema() {
     let app = spawn_app().await;
     let mut documents = Vec::new();
-    for vendor in ["joinup", "justworks", "directory", "orquest", "chiefonboarding"] {
+    for &vendor in VENDOR_IDS.iter() {
         documents.push((vendor, app.get_json(&format!("/__admin/vendors/{vendor}/openapi"), None, 200).await));
     }
     documents.push(("admin", app.get_json("/__admin/openapi", None, 200).await));
@@ -184,7 +184,7 @@ async fn every_success_without_a_body_says_the_body_is_empty() {
     // offboarding).
     let app = spawn_app().await;
     let mut documents = Vec::new();
-    for vendor in ["joinup", "justworks", "directory", "orquest", "chiefonboarding"] {
+    for &vendor in VENDOR_IDS.iter() {
         documents.push((vendor, app.get_json(&format!("/__admin/vendors/{vendor}/openapi"), None, 200).await));
     }
     documents.push(("admin", app.get_json("/__admin/openapi", None, 200).await));
