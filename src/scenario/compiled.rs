@@ -10,7 +10,6 @@ use bytes::Bytes;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// A compiled scenario.
 #[derive(Debug)]
