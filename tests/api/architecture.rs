@@ -25,9 +25,34 @@ fn module_of(src: &Path, file: &Path) -> String {
     parts.join("::")
 }
 
+/// The parent of a module path: `a::b::c` -> `a::b`; `a` -> the crate root, ``.
+fn parent(module: &str) -> &str {
+    module.rsplit_once("::").map_or("", |(p, _)| p)
+}
+
+/// A `use` path made absolute (crate-relative, without `crate::`) from inside `module`, or `None`
+/// for a path into another crate. `module` is the file's own module (`module_of`: `a/b/c.rs` and
+/// `a/b/c/mod.rs` are both `a::b::c`), so `self` is `module` and each `super` is one step up,
+/// whichever kind of file it is.
+fn absolute_path(path: &str, module: &str) -> Option<String> {
+    let (mut base, mut rest) = if let Some(rest) = path.strip_prefix("crate::") {
+        ("", rest)
+    } else if let Some(rest) = path.strip_prefix("self::") {
+        (module, rest)
+    } else if path.starts_with("super::") {
+        (module, path)
+    } else {
+        return None;
+    };
+    while let Some(further) = rest.strip_prefix("super::") {
+        base = parent(base);
+        rest = further;
+    }
+    Some(if base.is_empty() { rest.to_owned() } else { format!("{base}::{rest}") })
+}
+
 /// The modules a file's `use` lines name, resolved against the known modules (longest prefix).
-fn imports(text: &str, module: &str, is_mod_file: bool, modules: &BTreeSet<String>) -> BTreeSet<String> {
-    let parent = |m: &str| m.rsplit_once("::").map_or(String::new(), |(p, _)| p.to_owned());
+fn imports(text: &str, module: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut statement = String::new();
     for line in text.lines().map(str::trim) {
@@ -43,15 +68,7 @@ fn imports(text: &str, module: &str, is_mod_file: bool, modules: &BTreeSet<Strin
         }
         let path = statement.trim_start_matches("pub ").trim_start_matches("use ").trim_end_matches(';').to_owned();
         statement.clear();
-        let base = if is_mod_file { module.to_owned() } else { parent(module) };
-        let absolute = if let Some(rest) = path.strip_prefix("crate::") {
-            rest.to_owned()
-        } else if let Some(rest) = path.strip_prefix("super::") {
-            let up = parent(&base);
-            if up.is_empty() { rest.to_owned() } else { format!("{up}::{rest}") }
-        } else if let Some(rest) = path.strip_prefix("self::") {
-            format!("{base}::{rest}")
-        } else {
+        let Some(absolute) = absolute_path(&path, module) else {
             continue;
         };
         // `a::b::{c, d::e}`: expand one level of braces.
@@ -80,22 +97,22 @@ fn imports(text: &str, module: &str, is_mod_file: bool, modules: &BTreeSet<Strin
     found
 }
 
+/// The crate's `src/` folder.
+fn source_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
 #[test]
-fn source_files_import_each_other_without_a_circle_and_stay_under_400_lines() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+fn source_files_import_each_other_without_a_circle() {
+    let src = source_dir();
     let mut files = Vec::new();
     source_files(&src, &mut files);
     let modules: BTreeSet<String> = files.iter().map(|f| module_of(&src, f)).collect();
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut too_long = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).expect("readable");
         let module = module_of(&src, file);
-        let is_mod_file = file.file_name().is_some_and(|n| n == "mod.rs" || n == "lib.rs" || n == "main.rs");
-        if text.lines().count() > MAX_LINES {
-            too_long.push(format!("{} ({} lines)", file.display(), text.lines().count()));
-        }
-        graph.insert(module.clone(), imports(&text, &module, is_mod_file, &modules));
+        graph.insert(module.clone(), imports(&text, &module, &modules));
     }
     // Depth-first search for a back edge.
     fn visit<'a>(
@@ -131,5 +148,58 @@ fn source_files_import_each_other_without_a_circle_and_stay_under_400_lines() {
         assert!(circle.is_none(), "import circle: {}", circle.unwrap_or_default().join(" -> "));
     }
     assert!(graph["vendors::joinup::routes"].contains("sandbox"), "the check reads imports: {graph:?}");
+}
+
+#[test]
+fn source_files_stay_under_400_lines() {
+    let mut files = Vec::new();
+    source_files(&source_dir(), &mut files);
+    let mut too_long = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        if text.lines().count() > MAX_LINES {
+            too_long.push(format!("{} ({} lines)", file.display(), text.lines().count()));
+        }
+    }
     assert!(too_long.is_empty(), "split these files: {too_long:?}");
+}
+
+#[test]
+fn use_paths_resolve_from_the_files_own_module() {
+    // A plain file `a/b/c.rs` is `a::b::c`, and a `mod.rs` `a/b/mod.rs` is `a::b`: `super` is one
+    // step up from either, `self` is the module itself.
+    let resolved = [
+        ("super::store::Store", "vendors::joinup::routes"),
+        ("super::Store", "vendors::joinup"),
+        ("super::super::common::x", "vendors::joinup::routes"),
+        ("self::child::X", "vendors::joinup::routes"),
+        ("super::sandbox::Id", "vendors"),
+        ("self::routes::router", "vendors::joinup"),
+        ("crate::journal::Journal", "vendors::joinup::routes"),
+    ]
+    .map(|(path, module)| absolute_path(path, module));
+    let expected = [
+        "vendors::joinup::store::Store",
+        "vendors::Store",
+        "vendors::common::x",
+        "vendors::joinup::routes::child::X",
+        "sandbox::Id",
+        "vendors::joinup::routes::router",
+        "journal::Journal",
+    ]
+    .map(|p| Some(p.to_owned()));
+    assert_eq!(resolved, expected);
+}
+
+#[test]
+fn use_paths_into_other_crates_resolve_to_nothing() {
+    assert_eq!(absolute_path("serde_json::Value", "vendors::joinup::routes"), None);
+}
+
+#[test]
+fn module_of_names_a_mod_file_after_its_folder() {
+    let src = Path::new("/src");
+    let names = ["/src/vendors/joinup/mod.rs", "/src/vendors/joinup/routes.rs", "/src/main.rs"]
+        .map(|f| module_of(src, Path::new(f)));
+    assert_eq!(names, ["vendors::joinup", "vendors::joinup::routes", ""]);
 }

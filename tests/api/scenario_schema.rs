@@ -2,7 +2,7 @@
 //! loader accepts (the shipped ones, the README's, a corpus of every form) passes it, and the
 //! refusals it can say (unknown kinds, two outcomes, unknown keys) fail it as they fail the load.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, VENDOR_IDS, spawn_app};
 use hr_sandbox::scenario::fault::KINDS;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -113,7 +113,8 @@ async fn scenario_schema_lists_the_error_kinds() {
 #[tokio::test]
 async fn scenario_schema_lists_the_served_vendors() {
     let schema = served_schema(&spawn_app().await).await;
-    assert!(has_enum(&schema, &["joinup", "justworks", "directory", "orquest", "chiefonboarding", "*"]), "{schema}");
+    let wanted: Vec<&str> = VENDOR_IDS.iter().copied().chain(["*"]).collect();
+    assert!(has_enum(&schema, &wanted), "{schema}");
 }
 
 #[tokio::test]

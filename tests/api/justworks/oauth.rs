@@ -49,23 +49,24 @@ async fn client(app: &TestApp) -> (String, String, String) {
     (text("client_id"), text("client_secret"), text("redirect_uri"))
 }
 
+/// The consent form for `payroll:read` (state `s`) sent with this decision; the answer.
+async fn consent(app: &TestApp, decision: &str) -> reqwest::Response {
+    let (id, _, uri) = client(app).await;
+    let pairs = [
+        ("response_type", "code"),
+        ("client_id", &id),
+        ("state", "s"),
+        ("scope", "payroll:read"),
+        ("redirect_uri", &uri),
+        ("decision", decision),
+    ];
+    form(app, "/oauth/authorize", &pairs).await
+}
+
 #[tokio::test]
 async fn authorize_denied_redirects_access_denied_with_the_state() {
     let app = spawn_app().await;
-    let (id, _, uri) = client(&app).await;
-    let deny = form(
-        &app,
-        "/oauth/authorize",
-        &[
-            ("response_type", "code"),
-            ("client_id", &id),
-            ("state", "s"),
-            ("scope", "payroll:read"),
-            ("redirect_uri", &uri),
-            ("decision", "deny"),
-        ],
-    )
-    .await;
+    let deny = consent(&app, "deny").await;
     assert_eq!(
         location_params(&deny),
         vec![("error".to_owned(), "access_denied".to_owned()), ("state".to_owned(), "s".to_owned())]
@@ -105,20 +106,7 @@ async fn authorize_with_an_unknown_scope_redirects_invalid_scope() {
 
 /// An approved `payroll:read` consent's code.
 async fn code(app: &TestApp) -> String {
-    let (id, _, uri) = client(app).await;
-    let approve = form(
-        app,
-        "/oauth/authorize",
-        &[
-            ("response_type", "code"),
-            ("client_id", &id),
-            ("state", "s"),
-            ("scope", "payroll:read"),
-            ("redirect_uri", &uri),
-            ("decision", "approve"),
-        ],
-    )
-    .await;
+    let approve = consent(app, "approve").await;
     location_params(&approve).into_iter().find(|(k, _)| k == "code").expect("code").1
 }
 
