@@ -36,22 +36,6 @@ const DURATION_PATTERN: &str = concat!(
     "[\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
 );
 
-/// A delay distribution.
-#[derive(Debug, Clone, Copy)]
-pub enum Delay {
-    /// Always this long.
-    Fixed(Duration),
-    /// Uniform between the two.
-    Uniform(Duration, Duration),
-    /// exp(N(mu, sigma)) seconds.
-    LogNormal {
-        /// Mean of the log.
-        mu: f64,
-        /// Standard deviation of the log.
-        sigma: f64,
-    },
-}
-
 /// `delay: 1500ms`, `delay: {min: 100ms, max: 2s}` or `delay: {median: 200ms, p99: 2s}`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
