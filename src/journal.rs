@@ -10,10 +10,10 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
 pub use capture::{
-    Answer, BODY_LIMIT, Cut, DEFAULT_BYTES, HEADER_VALUE_LIMIT, HEADERS_LIMIT, MAX_ENTRY_BYTES, MAX_RECORDED_HEADERS,
-    URI_LIMIT, keep_decoded_path, keep_headers, keep_uri,
+    Answer, BODY_LIMIT, Cut, DEFAULT_BYTES, HEADER_VALUE_LIMIT, HEADERS_LIMIT, KeptHeaders, MAX_ENTRY_BYTES,
+    MAX_RECORDED_HEADERS, URI_LIMIT, keep_decoded_path, keep_headers, keep_uri,
 };
-use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, journal_body};
+use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, journal_body, visible_text};
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,7 @@ pub struct JournalEntry {
     /// Length of the vendor prefix at the start of the (decoded) path.
     pub prefix_len: usize,
     /// The recorded request headers (see [`MAX_RECORDED_HEADERS`]).
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub headers: KeptHeaders,
     /// What was cut from the request's URI and headers to keep the entry bounded.
     pub cut: Cut,
     /// The first [`BODY_LIMIT`] bytes of the request body, in their own allocation (see
@@ -70,8 +70,8 @@ pub struct JournalEntry {
 }
 
 /// Headers as the journal shows them: name to value (the last of repeated names).
-fn header_map(headers: &[(HeaderName, HeaderValue)]) -> BTreeMap<&str, &str> {
-    headers.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))).collect()
+fn header_map<'h>(headers: impl Iterator<Item = (&'h HeaderName, &'h [u8])>) -> BTreeMap<&'h str, &'h str> {
+    headers.filter_map(|(name, value)| Some((name.as_str(), visible_text(value)?))).collect()
 }
 
 impl JournalEntry {
@@ -86,16 +86,16 @@ impl JournalEntry {
     /// scenario label and panic message): what it holds, whether or not shared with the server
     /// (an answer's headers are the server's own).
     pub fn weight(&self) -> usize {
-        let headers = |headers: &[(HeaderName, HeaderValue)]| {
-            headers.iter().map(|(name, value)| name.as_str().len() + value.len() + HEADER_OVERHEAD).sum::<usize>()
-        };
-        let answer = self.answer.as_ref().map_or(0, |a| headers(&a.headers) + a.body.len());
+        let answer = self.answer.as_ref().map_or(0, |a| {
+            a.headers.iter().map(|(name, value)| name.as_str().len() + value.len() + HEADER_OVERHEAD).sum::<usize>()
+                + a.body.len()
+        });
         let text = self.scenario.as_ref().map_or(0, String::len) + self.panic.as_ref().map_or(0, String::len);
         ENTRY_OVERHEAD
             + self.uri.path_and_query().map_or(0, |p| p.as_str().len())
             + self.uri.authority().map_or(0, |a| a.as_str().len())
             + self.decoded_path.as_ref().map_or(0, |p| p.len())
-            + headers(&self.headers)
+            + self.headers.weight()
             + self.body.len()
             + answer
             + text
@@ -111,7 +111,7 @@ impl JournalEntry {
 impl Serialize for JournalEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let headers = header_map(&self.headers);
+        let headers = header_map(self.headers.iter());
         let (body, cut_here) = journal_body(&self.body);
         let body_truncated = cut_here || self.body_len > self.body.len();
         let mut map = serializer.serialize_map(None)?;
@@ -148,7 +148,7 @@ impl Serialize for JournalEntry {
             let (body, cut_here) = journal_body(&answer.body);
             let truncated = cut_here || answer.body_len.is_some_and(|len| len > answer.body.len());
             let answer = serde_json::json!({
-                "headers": header_map(&answer.headers),
+                "headers": header_map(answer.headers.iter().map(|(name, value)| (name, value.as_bytes()))),
                 "body": body,
                 "body_truncated": truncated,
                 "streamed": answer.body_len.is_none(),

@@ -10,7 +10,7 @@
 
 use crate::common::clock::Clock;
 use crate::journal::{Answer, Cut, Journal, JournalEntry};
-use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
+use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
 use rustls::pki_types::CertificateDer;
@@ -163,11 +163,13 @@ pub async fn send(
         Some(uri) if matches!(uri.scheme_str(), Some("http" | "https")) => post(call, body.clone(), trust).await,
         _ => OutboundResult::Unreachable(format!("not an http(s):// URL: {}", call.url)),
     };
-    let mut headers: Vec<(HeaderName, HeaderValue)> =
-        vec![(CONTENT_TYPE, HeaderValue::from_static("application/json")), (HOP_HEADER, HeaderValue::from_static("1"))];
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(HOP_HEADER, HeaderValue::from_static("1"));
     if let Some(value) = call.authorization.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
-        headers.push((AUTHORIZATION, value));
+        headers.insert(AUTHORIZATION, value);
     }
+    let (headers, _) = crate::journal::keep_headers(&headers);
     journal.record(JournalEntry {
         seq: 0,
         request_id,

@@ -4,8 +4,8 @@ use crate::admin::context::AdminState;
 use crate::admin::error::AdminError;
 use crate::admin::guard::AdminAccess;
 use crate::admin::routes as admin;
+use crate::pipeline::front::{self, Front};
 use crate::pipeline::vendor_scope::{self, Mount};
-use crate::pipeline::{body_deadline, forwarded, request_id};
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
 use crate::scenario;
 use crate::settings::{RateLimits, Settings};
@@ -107,8 +107,8 @@ impl Application {
                  the admin API (GET /__admin/credentials); set --admin-token (HR_SANDBOX_ADMIN_TOKEN) too"
             );
         }
-        let trust_forwarded = settings.trust_forwarded;
-        let body_timeout = settings.body_timeout;
+        let front =
+            Front { trust_forwarded: settings.trust_forwarded, body_timeout: settings.body_timeout, late_admin_body };
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(admin_state.clone())
@@ -120,9 +120,7 @@ impl Application {
                 app = app.service(default).service(named);
             }
             app.default_service(web::to(admin::unknown_prefix))
-                .wrap(from_fn(move |req, next| forwarded::unless_trusted(trust_forwarded, req, next)))
-                .wrap(from_fn(move |req, next| body_deadline::limit(body_timeout, late_admin_body, req, next)))
-                .wrap(from_fn(request_id::attach))
+                .wrap(from_fn(move |req, next| front::walk(front, req, next)))
         })
         .on_connect(scenario::fault::record_socket)
         // One second for in-flight requests keeps the whole stop (signal to exit) under the

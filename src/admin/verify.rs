@@ -80,7 +80,7 @@ impl Wanted {
 }
 
 fn entry_headers(entry: &JournalEntry) -> HeaderMap {
-    entry.headers.iter().cloned().collect()
+    entry.headers.to_header_map()
 }
 
 fn facts<'e>(entry: &'e JournalEntry, headers: &'e HeaderMap) -> RequestFacts<'e> {

@@ -49,6 +49,10 @@ fn now_at(real: DateTime<Utc>, offset: Duration) -> Result<DateTime<Utc>, ClockE
 /// A running clock's reading at real time `real`: never past [`LATEST`] (`apply` keeps it
 /// after [`EARLIEST`], and real time only moves on).
 fn running(real: DateTime<Utc>, offset: Duration) -> DateTime<Utc> {
+    // The common case (a clock never moved) skips chrono's checked arithmetic: hot path.
+    if offset.is_zero() {
+        return real.min(LATEST);
+    }
     now_at(real, offset).map_or(LATEST, |at| at.min(LATEST))
 }
 

@@ -3,7 +3,7 @@
 
 use actix_web::http::Uri;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
 /// Request bodies longer than this are cut in the journal (the request itself is not).
 pub const BODY_LIMIT: usize = 8 * 1024;
@@ -85,13 +85,54 @@ impl Answer {
     }
 }
 
-/// The headers a journal entry keeps, copied (a slice would keep a whole read buffer alive):
-/// the first [`MAX_RECORDED_HEADERS`] within [`HEADERS_LIMIT`] bytes, each value cut at
+/// Request headers as a journal entry keeps them: the names, and every value copied into one
+/// buffer. A value shared with the request would keep its whole read buffer alive; one copy per
+/// value would cost an allocation and a validation each (the values were valid header values, so
+/// their bytes are kept as they are and checked only when the journal is read).
+#[derive(Debug, Clone, Default)]
+pub struct KeptHeaders {
+    /// Each name with the end of its value in `values` (a value starts where the previous ends).
+    names: Vec<(HeaderName, usize)>,
+    values: Bytes,
+}
+
+impl KeptHeaders {
+    /// The kept headers in the order sent, each value's bytes as received.
+    pub fn iter(&self) -> impl Iterator<Item = (&HeaderName, &[u8])> {
+        let mut start = 0;
+        self.names.iter().map(move |(name, end)| {
+            let value = self.values.get(start..*end).unwrap_or_default();
+            start = *end;
+            (name, value)
+        })
+    }
+
+    /// The headers as a map (repeated names keep every value), for matchers.
+    pub fn to_header_map(&self) -> HeaderMap {
+        let mut map = HeaderMap::with_capacity(self.names.len());
+        for (name, value) in self.iter() {
+            if let Ok(value) = HeaderValue::from_bytes(value) {
+                map.append(name.clone(), value);
+            }
+        }
+        map
+    }
+
+    /// Bytes the journal's budget counts for them: names, values and each header's own parts.
+    pub fn weight(&self) -> usize {
+        self.names.iter().map(|(name, _)| name.as_str().len() + HEADER_OVERHEAD).sum::<usize>() + self.values.len()
+    }
+}
+
+/// The headers a journal entry keeps, copied: the first [`MAX_RECORDED_HEADERS`] within [`HEADERS_LIMIT`] bytes, each value cut at
 /// [`HEADER_VALUE_LIMIT`]; and whether anything was cut or left out.
-pub fn keep_headers(headers: &HeaderMap) -> (Vec<(HeaderName, HeaderValue)>, bool) {
+pub fn keep_headers(headers: &HeaderMap) -> (KeptHeaders, bool) {
     let mut room = HEADERS_LIMIT;
     let mut cut = headers.len() > MAX_RECORDED_HEADERS;
-    let mut kept = Vec::with_capacity(headers.len().min(MAX_RECORDED_HEADERS));
+    let mut names = Vec::with_capacity(headers.len().min(MAX_RECORDED_HEADERS));
+    // Sized once: growing the buffer value by value cost more than the copy itself.
+    let size: usize = headers.iter().take(MAX_RECORDED_HEADERS).map(|(_, value)| value.len()).sum();
+    let mut values = BytesMut::with_capacity(size.min(HEADERS_LIMIT));
     for (name, value) in headers.iter().take(MAX_RECORDED_HEADERS) {
         let bytes = value.as_bytes();
         let len = bytes.len().min(HEADER_VALUE_LIMIT).min(room.saturating_sub(name.as_str().len()));
@@ -101,16 +142,28 @@ pub fn keep_headers(headers: &HeaderMap) -> (Vec<(HeaderName, HeaderValue)>, boo
         }
         cut |= len < bytes.len();
         // A prefix of a valid value is valid (no byte of a value is special).
-        if let Ok(value) = HeaderValue::from_bytes(&bytes[..len]) {
-            room -= name.as_str().len() + len;
-            kept.push((name.clone(), value));
-        }
+        room -= name.as_str().len() + len;
+        values.extend_from_slice(&bytes[..len]);
+        names.push((name.clone(), values.len()));
     }
-    (kept, cut)
+    (KeptHeaders { names, values: values.freeze() }, cut)
 }
 
-/// The URI a journal entry keeps, copied: at most [`URI_LIMIT`] bytes; and whether it was cut.
+/// A header value as the journal shows it: `HeaderValue::to_str`'s rule (visible ASCII or tab),
+/// since a kept value is its bytes.
+pub(super) fn visible_text(value: &[u8]) -> Option<&str> {
+    let visible = value.iter().all(|&b| b == b'\t' || (32..127).contains(&b));
+    if visible { std::str::from_utf8(value).ok() } else { None }
+}
+
+/// The URI a journal entry keeps: at most [`URI_LIMIT`] bytes; and whether it was cut. The
+/// request's own URI is an allocation of its own (actix parses it into one, apart from the read
+/// buffer), so a short origin-form one is shared; a long or absolute one is copied and cut.
 pub fn keep_uri(uri: &Uri) -> (Uri, bool) {
+    let origin_form = uri.scheme().is_none() && uri.authority().is_none();
+    if origin_form && uri.path_and_query().is_none_or(|pq| pq.as_str().len() <= URI_LIMIT) {
+        return (uri.clone(), false);
+    }
     let text = uri.to_string();
     if text.len() <= URI_LIMIT {
         return (text.parse().unwrap_or_else(|_| uri.clone()), false);

@@ -10,9 +10,8 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::http::ConnectionType;
 use actix_web::http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
-use actix_web::middleware::Next;
 use actix_web::rt::time::{Sleep, sleep};
-use actix_web::{Error, HttpMessage, HttpResponse};
+use actix_web::{HttpMessage, HttpResponse};
 use bytes::Bytes;
 use futures_util::Stream;
 use std::cell::Cell;
@@ -22,25 +21,30 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-/// The middleware: a request with a body gets a deadline on it (three small allocations); one
-/// without a body passes untouched. `admin_answer` makes the admin API's 408 from the message
-/// (startup hands it over, so the pipeline does not import the admin API).
-pub async fn limit(
-    timeout: Duration,
-    admin_answer: fn(String) -> HttpResponse,
-    mut req: ServiceRequest,
-    next: Next<BoxBody>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
+/// Puts a deadline on the request's body (three small allocations) and returns the flag the
+/// deadline sets when it cuts the body; a request without a body passes untouched (`None`).
+pub fn arm(timeout: Duration, req: &mut ServiceRequest) -> Option<Rc<Cell<bool>>> {
     let declared = req.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes() != b"0");
     if !declared.unwrap_or_else(|| req.headers().contains_key(TRANSFER_ENCODING)) {
-        return next.call(req).await;
+        return None;
     }
     let expired = Rc::new(Cell::new(false));
     let body = Deadline { inner: req.take_payload(), sleep: Box::pin(sleep(timeout)), expired: Rc::clone(&expired) };
     req.set_payload(Payload::Stream { payload: Box::pin(body) });
-    let res = next.call(req).await?;
+    Some(expired)
+}
+
+/// The answer once the handler is done: the handler's own, unless the deadline cut the body;
+/// then a 408 that closes the connection. `admin_answer` makes the admin API's 408 from the
+/// message (startup hands it over, so the pipeline does not import the admin API).
+pub fn answer(
+    timeout: Duration,
+    admin_answer: fn(String) -> HttpResponse,
+    expired: &Cell<bool>,
+    res: ServiceResponse<BoxBody>,
+) -> ServiceResponse<BoxBody> {
     if !expired.get() {
-        return Ok(res);
+        return res;
     }
     let message = format!("the request body did not arrive within {} s (--body-timeout)", timeout.as_secs());
     // Divergence: a vendor's own framework never sees a slow body (its front proxy does); the
@@ -52,7 +56,7 @@ pub async fn limit(
     };
     // The rest of the body is still on the wire: the connection cannot carry another request.
     answer.head_mut().set_connection_type(ConnectionType::Close);
-    Ok(res.into_response(answer))
+    res.into_response(answer)
 }
 
 /// A request body that fails once its deadline passes.

@@ -1,6 +1,6 @@
 //! The request pipeline: what every request walks through around the handler that answers it.
-//! Startup wraps the whole app in steps 1 to 3 and mounts every vendor behind step 5; vendors
-//! never see any of it.
+//! Startup wraps the whole app in steps 1 to 3 (one middleware, `front`) and mounts every vendor
+//! behind step 5; vendors never see any of it.
 //!
 //! A request walks, outermost first:
 //! 1. `request_id`: names it (`x-sandbox-request-id`, on the response too).
@@ -20,6 +20,7 @@
 
 pub mod body_deadline;
 pub mod forwarded;
+pub mod front;
 pub mod panic_net;
 pub mod request_id;
 pub mod vendor_scope;

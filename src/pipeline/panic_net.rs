@@ -34,8 +34,8 @@ pub fn vendor_500(message: String, sandbox: &Arc<Sandbox>, entry: &mut JournalEn
 /// public way to build an `HttpRequest`.
 fn stand_in(entry: &JournalEntry, sandbox: &Arc<Sandbox>) -> HttpRequest {
     let mut stand_in = actix_web::test::TestRequest::default().method(entry.method.clone()).uri(&entry.uri.to_string());
-    for (name, value) in &entry.headers {
-        stand_in = stand_in.append_header((name.clone(), value.clone()));
+    for (name, value) in entry.headers.to_header_map() {
+        stand_in = stand_in.append_header((name, value));
     }
     let request = stand_in.to_http_request();
     request.extensions_mut().insert(Arc::clone(sandbox));

@@ -1,10 +1,8 @@
 //! `x-sandbox-request-id` on every response, from a process-wide counter.
 
-use actix_web::body::MessageBody;
+use actix_web::HttpMessage;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The response header naming the request.
@@ -33,16 +31,17 @@ fn header_value(n: u64) -> HeaderValue {
     HeaderValue::from_maybe_shared(bytes::Bytes::from(text)).unwrap_or(HeaderValue::from_static("req"))
 }
 
-/// Middleware: names the request, and the response after it.
-pub async fn attach(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+/// Names the request: its id goes in the request's extensions (for the journal) and comes back
+/// to be put on the response by [`stamp`].
+pub fn name(req: &ServiceRequest) -> HeaderValue {
     let value = header_value(NEXT.fetch_add(1, Ordering::Relaxed));
     req.extensions_mut().insert(RequestId(value.clone()));
-    let mut res = next.call(req).await?;
+    value
+}
+
+/// Puts the request's id on its response.
+pub fn stamp<B>(res: &mut ServiceResponse<B>, value: HeaderValue) {
     res.headers_mut().insert(HEADER, value);
-    Ok(res)
 }
 
 #[cfg(test)]

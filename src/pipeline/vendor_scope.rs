@@ -160,7 +160,7 @@ async fn answer(
         Ok(body) => body,
         Err(err) => return (Ok(req.error_response(err)), false),
     };
-    let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), sandbox.clock.now());
+    let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), &sandbox.clock);
     entry.keep_body(&body);
     let Some(decision) = decision else {
         if let Err(err) = mount.vendor.filter(req.request()) {

@@ -11,6 +11,7 @@ pub mod matcher;
 pub mod model;
 pub mod schema;
 
+use crate::common::clock::Clock;
 use crate::common::error::ErrorKind;
 use crate::common::ids;
 use crate::common::rng::{SandboxRng, rng_for};
@@ -241,7 +242,7 @@ impl ScenarioEngine {
     ///
     /// Matching client input runs on a snapshot of the active scenarios, with no lock held;
     /// the lock is taken only to count and fire the rules that matched.
-    pub fn decide(&self, facts: &RequestFacts<'_>, now: DateTime<Utc>) -> Option<Decision> {
+    pub fn decide(&self, facts: &RequestFacts<'_>, clock: &Clock) -> Option<Decision> {
         if !self.any_active.load(Ordering::Acquire) {
             return None;
         }
@@ -259,6 +260,8 @@ impl ScenarioEngine {
         if matched.is_empty() {
             return None;
         }
+        // Read only when a rule matched: the clock costs a lock and a conversion per request.
+        let now = clock.now();
         let mut guard = self.state.lock();
         let State { loaded, rng, .. } = &mut *guard;
         for (scenario, rule_index) in matched {

@@ -23,7 +23,15 @@ const INVALID_DATETIME: &str = "Enter a valid date/time.";
 pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> Result<Bytes, ApiError> {
     // The links come from `connection_info()`, which reads these headers; keying on them (not on
     // `connection_info()` itself) keeps a hit free of its allocations.
-    let mut key = format!("{tenant} {}", req.uri());
+    let uri = req.uri();
+    let mut key = String::with_capacity(256);
+    key.push_str(&tenant.to_string());
+    key.push(' ');
+    match uri.path_and_query() {
+        // The origin form (every client but a proxy): the URI is its path and query.
+        Some(pq) if uri.scheme().is_none() && uri.authority().is_none() => key.push_str(pq.as_str()),
+        _ => key.push_str(&uri.to_string()),
+    }
     for name in [HOST, FORWARDED, X_FORWARDED_HOST, X_FORWARDED_PROTO] {
         key.push(' ');
         key.push_str(req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or(""));
