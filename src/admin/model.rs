@@ -26,7 +26,7 @@ pub struct ResetRequest {
 /// `POST /__admin/sandboxes`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend("not" = {"required": ["seed", "snapshot"]}))]
+#[schemars(transform = one_start)]
 pub struct CreateSandbox {
     /// Path-safe name, served under `/sandboxes/{name}/...`.
     #[schemars(regex(pattern = r"^[A-Za-z0-9._-]{1,64}$"))]
@@ -37,6 +37,33 @@ pub struct CreateSandbox {
     pub seed: Option<u64>,
     /// A snapshot document to start from (and reset back to) instead of a seed.
     pub snapshot: Option<super::document::Document>,
+    /// A sandbox whose current state to copy (and reset back to) instead of a seed.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9._-]{1,64}$"))]
+    pub from: Option<String>,
+    /// With `from`: its state as it was just after this journal seq or sandbox time (RFC 3339).
+    /// Needs `--state-dir`.
+    pub at: Option<RewindPoint>,
+}
+
+/// Where a rewind (`at`) goes back to: a journal seq of the source sandbox, or a sandbox time.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RewindPoint {
+    /// Just after the request with this journal seq (counted since the source's last reset).
+    Seq(u64),
+    /// Just after this instant of the source's sandbox clock.
+    Time(#[schemars(extend("format" = "date-time"))] String),
+}
+
+/// A create request starts from one of a seed, a snapshot or another sandbox (`from`), and `at`
+/// only comes with `from` (a null counts as absent, as serde reads it).
+fn one_start(schema: &mut schemars::Schema) {
+    let given = |name: &str| serde_json::json!({"required": [name], "properties": {name: {"not": {"type": "null"}}}});
+    let pairs = [("seed", "snapshot"), ("from", "seed"), ("from", "snapshot")];
+    let mut refused: Vec<serde_json::Value> =
+        pairs.iter().map(|(a, b)| serde_json::json!({"allOf": [given(a), given(b)]})).collect();
+    refused.push(serde_json::json!({"allOf": [given("at"), {"not": given("from")}]}));
+    schema.insert("not".to_owned(), serde_json::json!({"anyOf": refused}));
 }
 
 /// `POST /__admin/clock`: any of the three; `frozen` applies first, then `set`, then `advance_seconds`.

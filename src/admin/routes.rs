@@ -5,7 +5,7 @@ use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, 
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{ClockRequest, CreateSandbox, ResetRequest, SandboxQuery};
-use super::{console, document, openapi, scenarios, snapshot, verify};
+use super::{console, document, fork, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
@@ -109,7 +109,8 @@ async fn admin_openapi(admin: Admin, query: web::Query<openapi::DocumentQuery>, 
     openapi::admin(&admin, configure, &query, &req)
 }
 
-/// `GET /__admin/health`.
+/// `GET /__admin/health`; `state_dir` says where state is kept (the console's Overview shows
+/// it): `null`, in memory only, until `--state-dir` exists.
 async fn health(admin: Admin) -> AdminResult {
     let default = sandbox(&admin, None)?;
     let vendors: Vec<&str> = admin.registry.vendors().iter().map(|v| v.id()).collect();
@@ -118,6 +119,7 @@ async fn health(admin: Admin) -> AdminResult {
         "version": env!("CARGO_PKG_VERSION"),
         "seed": default.seed(),
         "vendors": vendors,
+        "state_dir": Value::Null,
     })))
 }
 
@@ -248,7 +250,8 @@ async fn list_sandboxes(admin: Admin) -> AdminResult {
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// `POST /__admin/sandboxes`: 201 with the new sandbox, seeded or made from a snapshot.
+/// `POST /__admin/sandboxes`: 201 with the new sandbox, seeded, made from a snapshot or a copy
+/// of another sandbox (`from`).
 async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> AdminResult {
     // A snapshot may come along: read under the snapshot limit and budget, off the worker.
     let body = document::read_body(&req, body, admin.snapshot_limit).await?;
@@ -259,6 +262,9 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
         None => Ok(()),
     })
     .await?;
+    if request.from.is_some() || request.at.is_some() {
+        return answer_created(fork::create(&admin, &request).await?, &request.name);
+    }
     let created = match (request.seed, request.snapshot) {
         (Some(_), Some(_)) => {
             return Err(AdminError::bad_request("give a seed or a snapshot (which has its own seed), not both"));
@@ -280,9 +286,14 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
         (Some(seed), None) => admin.registry.create(&request.name, seed),
         (None, None) => admin.registry.create(&request.name, sandbox(&admin, None)?.seed()),
     };
+    answer_created(created, &request.name)
+}
+
+/// 201 with the sandbox made, or why the registry refused `name`.
+fn answer_created(created: Result<std::sync::Arc<Sandbox>, RegistryError>, name: &str) -> AdminResult {
     match created {
         Ok(created) => Ok(HttpResponse::Created().json(describe(&created))),
-        Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{}' exists", request.name))),
+        Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{name}' exists"))),
         Err(RegistryError::Full(max)) => Err(AdminError::with_status(
             actix_web::http::StatusCode::CONFLICT,
             "too_many_sandboxes",
