@@ -4,7 +4,7 @@
 
 use super::context::{Admin, sandbox};
 use super::error::AdminError;
-use super::model::{CreateSandbox, RewindPoint};
+use super::model::CreateSandbox;
 use crate::sandbox::{RegistryError, Sandbox, SnapshotRefused};
 use actix_web::web;
 use std::sync::Arc;
@@ -46,7 +46,7 @@ pub async fn create(admin: &Admin, request: &CreateSandbox) -> Result<Result<Arc
 fn rewind(
     _admin: &Admin,
     _request: &CreateSandbox,
-    _at: &RewindPoint,
+    _at: &serde_json::Value,
 ) -> Result<Result<Arc<Sandbox>, RegistryError>, AdminError> {
     Err(AdminError::bad_request("rewind (\"at\") needs --state-dir"))
 }

@@ -37,22 +37,12 @@ pub struct CreateSandbox {
     pub seed: Option<u64>,
     /// A snapshot document to start from (and reset back to) instead of a seed.
     pub snapshot: Option<super::document::Document>,
-    /// A sandbox whose current state to copy (and reset back to) instead of a seed.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9._-]{1,64}$"))]
+    /// The sandbox whose state this one starts from (with `at`: as it was then).
     pub from: Option<String>,
-    /// With `from`: its state as it was just after this journal seq or sandbox time (RFC 3339).
-    /// Needs `--state-dir`.
-    pub at: Option<RewindPoint>,
-}
-
-/// Where a rewind (`at`) goes back to: a journal seq of the source sandbox, or a sandbox time.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum RewindPoint {
-    /// Just after the request with this journal seq (counted since the source's last reset).
-    Seq(u64),
-    /// Just after this instant of the source's sandbox clock.
-    Time(#[schemars(extend("format" = "date-time"))] String),
+    /// With `from`: a journal seq (since `from`'s last reset) or an RFC 3339 sandbox time; the
+    /// new sandbox starts from `from`'s state just after it, read from the log (`--state-dir`).
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub at: Option<serde_json::Value>,
 }
 
 /// A create request starts from one of a seed, a snapshot or another sandbox (`from`), and `at`

@@ -260,7 +260,7 @@ fn count() -> Value {
 fn health() -> Value {
     record(
         json!({"status": {"type": "string"}, "version": {"type": "string"}, "seed": {"type": "integer"}, "vendors": {"type": "array"},
-            "state_dir": {"type": ["string", "null"], "description": "Where state is kept (--state-dir); null: in memory only"}}),
+            "state_dir": {"type": "string", "description": "where state is kept (--state-dir); absent: memory only"}}),
         &["status"],
     )
 }

@@ -109,8 +109,7 @@ async fn admin_openapi(admin: Admin, query: web::Query<openapi::DocumentQuery>, 
     openapi::admin(&admin, configure, &query, &req)
 }
 
-/// `GET /__admin/health`; `state_dir` says where state is kept (the console's Overview shows
-/// it): `null`, in memory only, until `--state-dir` exists.
+/// `GET /__admin/health`.
 async fn health(admin: Admin) -> AdminResult {
     let default = sandbox(&admin, None)?;
     let vendors: Vec<&str> = admin.registry.vendors().iter().map(|v| v.id()).collect();
@@ -119,7 +118,6 @@ async fn health(admin: Admin) -> AdminResult {
         "version": env!("CARGO_PKG_VERSION"),
         "seed": default.seed(),
         "vendors": vendors,
-        "state_dir": Value::Null,
     })))
 }
 
@@ -263,7 +261,7 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
     })
     .await?;
     if request.from.is_some() || request.at.is_some() {
-        return answer_created(fork::create(&admin, &request).await?, &request.name);
+        return created_answer(fork::create(&admin, &request).await?, &request.name);
     }
     let created = match (request.seed, request.snapshot) {
         (Some(_), Some(_)) => {
@@ -286,11 +284,11 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
         (Some(seed), None) => admin.registry.create(&request.name, seed),
         (None, None) => admin.registry.create(&request.name, sandbox(&admin, None)?.seed()),
     };
-    answer_created(created, &request.name)
+    created_answer(created, &request.name)
 }
 
-/// 201 with the sandbox made, or why the registry refused `name`.
-fn answer_created(created: Result<std::sync::Arc<Sandbox>, RegistryError>, name: &str) -> AdminResult {
+/// 201 with a sandbox just made, or why the registry refused it.
+pub fn created_answer(created: Result<std::sync::Arc<Sandbox>, RegistryError>, name: &str) -> AdminResult {
     match created {
         Ok(created) => Ok(HttpResponse::Created().json(describe(&created))),
         Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{name}' exists"))),
