@@ -79,6 +79,16 @@ pub fn sandbox_from(name: &str, document: Value, setup: &SandboxSetup) -> Result
     Ok(sandbox.with_start(start(Arc::new(document))))
 }
 
+/// A sandbox called `name` whose start state is `source`'s state now (a fork, made from
+/// memory): every vendor's data and settings, the clock, the scenarios with their counters and
+/// the seed; a reset goes back to it. Each vendor is exported under its own store lock, so a
+/// write to `source` during the fork lands wholly before or after the copy of that vendor (not
+/// across vendors: the copy is not one instant of the whole sandbox). The journal is traffic,
+/// not state: the fork's starts empty, and so do its rate-limit buckets.
+pub fn fork(name: &str, source: &Sandbox, setup: &SandboxSetup) -> Result<Sandbox, Problem> {
+    sandbox_from(name, export(source, false), setup)
+}
+
 /// Back to `document`: the whole of it, or the listed vendors' parts (a vendor it leaves out
 /// back to its seed). It was checked when the sandbox was made from it.
 fn start(document: Arc<Value>) -> Start {

@@ -5,6 +5,7 @@ mod console;
 pub mod context;
 pub mod document;
 pub mod error;
+mod fork;
 pub mod guard;
 pub mod model;
 mod openapi;

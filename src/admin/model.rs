@@ -26,7 +26,7 @@ pub struct ResetRequest {
 /// `POST /__admin/sandboxes`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend("not" = {"required": ["seed", "snapshot"]}))]
+#[schemars(transform = one_start)]
 pub struct CreateSandbox {
     /// Path-safe name, served under `/sandboxes/{name}/...`.
     #[schemars(regex(pattern = r"^[A-Za-z0-9._-]{1,64}$"))]
@@ -37,6 +37,23 @@ pub struct CreateSandbox {
     pub seed: Option<u64>,
     /// A snapshot document to start from (and reset back to) instead of a seed.
     pub snapshot: Option<super::document::Document>,
+    /// The sandbox whose state this one starts from (with `at`: as it was then).
+    pub from: Option<String>,
+    /// With `from`: a journal seq (since `from`'s last reset) or an RFC 3339 sandbox time; the
+    /// new sandbox starts from `from`'s state just after it, read from the log (`--state-dir`).
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub at: Option<serde_json::Value>,
+}
+
+/// A create request starts from one of a seed, a snapshot or another sandbox (`from`), and `at`
+/// only comes with `from` (a null counts as absent, as serde reads it).
+fn one_start(schema: &mut schemars::Schema) {
+    let given = |name: &str| serde_json::json!({"required": [name], "properties": {name: {"not": {"type": "null"}}}});
+    let pairs = [("seed", "snapshot"), ("from", "seed"), ("from", "snapshot")];
+    let mut refused: Vec<serde_json::Value> =
+        pairs.iter().map(|(a, b)| serde_json::json!({"allOf": [given(a), given(b)]})).collect();
+    refused.push(serde_json::json!({"allOf": [given("at"), {"not": given("from")}]}));
+    schema.insert("not".to_owned(), serde_json::json!({"anyOf": refused}));
 }
 
 /// `POST /__admin/clock`: any of the three; `frozen` applies first, then `set`, then `advance_seconds`.

@@ -149,15 +149,19 @@ pub static ADMIN: Api = Api {
             .errors(&[400, 404, 413, 415]),
         read("/requests/unmatched", "unmatchedRequests", "Calls no emulated operation answered"),
         Op::new("get", "/sandboxes", "listSandboxes", "Every sandbox").answers(200, schema::objects),
-        Op::new("post", "/sandboxes", "createSandbox", "Create a sandbox (from a seed or a snapshot)")
+        Op::new("post", "/sandboxes", "createSandbox", "Create a sandbox (from a seed, a snapshot or another sandbox)")
             .body(create_sandbox)
-            .rules(&["snapshot is a document GET /snapshot gave (see putSnapshot)"])
+            .rules(&[
+                "snapshot is a document GET /snapshot gave (see putSnapshot)",
+                "from names an existing sandbox (404 otherwise); its current state is copied",
+                "at (rewind) needs --state-dir: without it, 400",
+            ])
             .answers(201, schema::object)
             .links(&[
                 Link { operation: "getSandbox", parameter: "name", expression: "$response.body#/name" },
                 Link { operation: "deleteSandbox", parameter: "name", expression: "$response.body#/name" },
             ])
-            .errors(&[400, 409, 413, 415]),
+            .errors(&[400, 404, 409, 413, 415]),
         Op::new("get", "/sandboxes/{name}", "getSandbox", "One sandbox").errors(&[404]),
         Op::new("delete", "/sandboxes/{name}", "deleteSandbox", "Delete a sandbox")
             .answers(204, schema::none)
@@ -255,7 +259,8 @@ fn count() -> Value {
 
 fn health() -> Value {
     record(
-        json!({"status": {"type": "string"}, "version": {"type": "string"}, "seed": {"type": "integer"}, "vendors": {"type": "array"}}),
+        json!({"status": {"type": "string"}, "version": {"type": "string"}, "seed": {"type": "integer"}, "vendors": {"type": "array"},
+            "state_dir": {"type": "string", "description": "where state is kept (--state-dir); absent: memory only"}}),
         &["status"],
     )
 }

@@ -5,7 +5,7 @@ use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, 
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{ClockRequest, CreateSandbox, ResetRequest, SandboxQuery};
-use super::{console, document, openapi, scenarios, snapshot, verify};
+use super::{console, document, fork, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
@@ -248,7 +248,8 @@ async fn list_sandboxes(admin: Admin) -> AdminResult {
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// `POST /__admin/sandboxes`: 201 with the new sandbox, seeded or made from a snapshot.
+/// `POST /__admin/sandboxes`: 201 with the new sandbox, seeded, made from a snapshot or a copy
+/// of another sandbox (`from`).
 async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> AdminResult {
     // A snapshot may come along: read under the snapshot limit and budget, off the worker.
     let body = document::read_body(&req, body, admin.snapshot_limit).await?;
@@ -259,6 +260,9 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
         None => Ok(()),
     })
     .await?;
+    if request.from.is_some() || request.at.is_some() {
+        return created_answer(fork::create(&admin, &request).await?, &request.name);
+    }
     let created = match (request.seed, request.snapshot) {
         (Some(_), Some(_)) => {
             return Err(AdminError::bad_request("give a seed or a snapshot (which has its own seed), not both"));
@@ -280,9 +284,14 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
         (Some(seed), None) => admin.registry.create(&request.name, seed),
         (None, None) => admin.registry.create(&request.name, sandbox(&admin, None)?.seed()),
     };
+    created_answer(created, &request.name)
+}
+
+/// 201 with a sandbox just made, or why the registry refused it.
+pub fn created_answer(created: Result<std::sync::Arc<Sandbox>, RegistryError>, name: &str) -> AdminResult {
     match created {
         Ok(created) => Ok(HttpResponse::Created().json(describe(&created))),
-        Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{}' exists", request.name))),
+        Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{name}' exists"))),
         Err(RegistryError::Full(max)) => Err(AdminError::with_status(
             actix_web::http::StatusCode::CONFLICT,
             "too_many_sandboxes",

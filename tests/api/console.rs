@@ -1,7 +1,8 @@
 //! The QA console's server side through HTTP: every page and asset is served from the binary with
 //! a strict Content-Security-Policy, the admin exposure rules apply (hosts always; the token to
 //! the API the pages call, not to the data-free pages), the shipped scenarios are listed for it,
-//! and the journal keeps both sides of an exchange for its Traffic page. The pages themselves are
+//! the journal keeps both sides of an exchange for its Traffic page, and the Overview has its fork
+//! form and its line saying where state is kept. The pages themselves are
 //! driven in headless Chromium by `tests/clients/qa_console_in_chromium.py`.
 
 use crate::helpers::{spawn_app, spawn_with};
@@ -89,4 +90,15 @@ async fn the_journal_keeps_both_sides_of_an_exchange() {
     assert_eq!(answer["headers"]["content-type"], "application/json");
     assert_eq!(answer["body"], "{\"detail\":\"You do not have permission to perform this action.\"}");
     assert_eq!((answer["body_truncated"].clone(), answer["streamed"].clone()), (false.into(), false.into()));
+}
+
+#[tokio::test]
+async fn overview_offers_fork_and_a_place_for_where_state_is_kept() {
+    let app = spawn_app().await;
+    let page = app.execute(app.request(Method::GET, "/__admin/ui/overview")).await.text().await.expect("html");
+    assert!(page.contains("<p id=\"state-where\"") && page.contains("<form id=\"fork-sandbox\""), "{page}");
+    let script = app.execute(app.request(Method::GET, "/__admin/ui/assets/console.js")).await.text().await.expect("js");
+    assert!(script.contains("health.state_dir"), "the Overview reads where state is kept from the health answer");
+    let health = app.get_json("/__admin/health", None, 200).await;
+    assert!(health.get("state_dir").is_none_or(Value::is_null), "without --state-dir, state is in memory only");
 }

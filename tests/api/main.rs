@@ -28,6 +28,7 @@ mod recipes;
 mod record_caps;
 mod replay;
 mod sandboxes;
+mod sandboxes_fork;
 mod scale;
 mod scenario_checks;
 mod scenario_faults;

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The QA console (/__admin/ui) driven in headless Chromium, as QA would use it: create a sandbox,
-load a shipped scenario, watch a vendor request fail with it in Traffic, paste a bad scenario and
-read the loader's error, advance the clock, reset; and a journal entry whose path holds <script>
-renders as text, inert.
+read where state is kept and fork the sandbox, load a shipped scenario, watch a vendor request
+fail with it in Traffic, paste a bad scenario and read the loader's error, advance the clock,
+reset; and a journal entry whose path holds <script> renders as text, inert.
 
     python3 tests/clients/qa_console_in_chromium.py target/debug/hr-sandbox [SCREENSHOT_DIR]
 
@@ -53,6 +53,18 @@ def main(binary, screenshots=None):
             wait.until(lambda _: SANDBOX in text("#sandboxes"))
             check(requests.get(f"{root}/__admin/sandboxes/{SANDBOX}", timeout=5).json()["seed"] == 7, "the sandbox exists, seed 7")
             print("ok   overview: a sandbox created from the form")
+
+            # Overview: it says where state is kept, and forks a sandbox from the form.
+            check(text("#state-where") == "State: in memory only (lost on restart)", text("#state-where"))
+            browser.find_element(By.CSS_SELECTOR, "#fork-sandbox input[name=name]").send_keys(f"{SANDBOX}-copy")
+            Select(browser.find_element(By.CSS_SELECTOR, "#fork-sandbox select[name=from]")).select_by_value(SANDBOX)
+            browser.find_element(By.CSS_SELECTOR, "#fork-sandbox button[type=submit]").click()
+            wait.until(lambda _: f"{SANDBOX}-copy" in text("#sandboxes"))
+            check(f"Forked {SANDBOX} as {SANDBOX}-copy" in text("#status"), text("#status"))
+            copy = requests.get(f"{root}/__admin/sandboxes/{SANDBOX}-copy", timeout=5).json()
+            check(copy["seed"] == 7, f"the fork has its source's seed 7: {copy}")
+            check(f"{SANDBOX}-copy" in text("#fork-sandbox select"), "the fork's source list refreshed")
+            print("ok   overview: state kept in memory only, said so; a sandbox forked from the form")
 
             # Scenarios: load a shipped one into the new sandbox.
             browser.get(f"{ui}/scenarios?sandbox={SANDBOX}")

@@ -115,7 +115,7 @@ async function setupShell() {
   });
 }
 
-// ---- Overview: sandboxes, clock, vendors.
+// ---- Overview: where state is kept, sandboxes (create, fork), clock, vendors.
 
 function parseDuration(text) {
   const parts = text.trim().toLowerCase().match(/^(-?)((\d+(\.\d+)?)(d|h|m|s))+$/);
@@ -130,9 +130,16 @@ function parseDuration(text) {
 
 async function overview() {
   const createForm = $('#create-sandbox');
+  const forkForm = $('#fork-sandbox');
+
+  async function loadState() {
+    const health = await api('GET', '/health');
+    $('#state-where').textContent = health.state_dir ? `State: kept in ${health.state_dir}` : 'State: in memory only (lost on restart)';
+  }
 
   async function loadSandboxes() {
     const list = await api('GET', '/sandboxes');
+    $('select[name=from]', forkForm).replaceChildren(...list.map((s) => el('option', { value: s.name, selected: s.name === sandbox, text: s.name })));
     rows($('#sandboxes'), list.map((s) => el('tr', { 'data-sandbox': s.name },
       el('td', {}, el('a', { href: '/__admin/ui/overview?sandbox=' + encodeURIComponent(s.name), text: s.name })),
       el('td', { text: s.seed }),
@@ -160,7 +167,7 @@ async function overview() {
   }
 
   async function refresh() {
-    await Promise.all([loadSandboxes(), loadClock(), loadVendors()]);
+    await Promise.all([loadState(), loadSandboxes(), loadClock(), loadVendors()]);
   }
 
   async function act(done, call, form) {
@@ -180,6 +187,12 @@ async function overview() {
     const body = { name: data.get('name') };
     if (data.get('seed')) body.seed = Number(data.get('seed'));
     act(`Created ${body.name}`, () => api('POST', '/sandboxes', body), createForm).then(() => createForm.reset());
+  });
+  forkForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(forkForm);
+    const body = { name: data.get('name'), from: data.get('from') };
+    act(`Forked ${body.from} as ${body.name}`, () => api('POST', '/sandboxes', body), forkForm).then(() => forkForm.reset());
   });
   const advance = $('#clock-advance');
   advance.addEventListener('submit', (event) => {
