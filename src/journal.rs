@@ -213,7 +213,8 @@ pub struct Journal {
 #[derive(Debug, Default)]
 struct Ring {
     next_seq: u64,
-    entries: VecDeque<JournalEntry>,
+    /// The entries with their weights (weighed once, when recorded).
+    entries: VecDeque<(usize, JournalEntry)>,
     /// What the budget counts for the kept entries (the sum of their weights).
     bytes: usize,
     /// Requests that reached no emulated operation, by (vendor, method, path); kept past the
@@ -252,11 +253,11 @@ impl Journal {
             ring.note_unmatched(&entry);
         }
         while ring.entries.len() >= self.limit || (!ring.entries.is_empty() && ring.bytes + weight > self.bytes) {
-            let Some(oldest) = ring.entries.pop_front() else { break };
-            ring.bytes = ring.bytes.saturating_sub(oldest.weight());
+            let Some((oldest, _)) = ring.entries.pop_front() else { break };
+            ring.bytes = ring.bytes.saturating_sub(oldest);
         }
         ring.bytes += weight;
-        ring.entries.push_back(entry);
+        ring.entries.push_back((weight, entry));
     }
 
     /// The entries the filter accepts, oldest first.
@@ -265,6 +266,7 @@ impl Journal {
         let mut picked: Vec<JournalEntry> = ring
             .entries
             .iter()
+            .map(|(_, entry)| entry)
             .rev()
             .filter(|e| filter.accepts(e))
             .take(filter.limit.unwrap_or(usize::MAX))
@@ -277,7 +279,7 @@ impl Journal {
     /// Every kept entry, oldest first, and how many older ones were evicted since the last clear.
     pub fn all(&self) -> (Vec<JournalEntry>, u64) {
         let ring = self.inner.lock();
-        (ring.entries.iter().cloned().collect(), ring.next_seq - ring.entries.len() as u64)
+        (ring.entries.iter().map(|(_, entry)| entry.clone()).collect(), ring.next_seq - ring.entries.len() as u64)
     }
 
     /// The calls that reached no emulated operation, grouped, most frequent first.

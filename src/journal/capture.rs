@@ -66,22 +66,21 @@ impl Answer {
     /// never keeps a large body alive.
     pub fn keep(headers: &HeaderMap, body: Option<&Bytes>) -> Self {
         let mut room = ANSWER_HEADERS_LIMIT;
-        let headers = headers
-            .iter()
-            .take(MAX_RECORDED_HEADERS)
-            .take_while(|(name, value)| {
-                let fits = name.as_str().len() + value.len() <= room;
-                room = room.saturating_sub(name.as_str().len() + value.len());
-                fits
-            })
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect();
-        let kept = match body {
+        let mut kept = Vec::with_capacity(headers.len().min(MAX_RECORDED_HEADERS));
+        for (name, value) in headers.iter().take(MAX_RECORDED_HEADERS) {
+            let size = name.as_str().len() + value.len();
+            if size > room {
+                break;
+            }
+            room -= size;
+            kept.push((name.clone(), value.clone()));
+        }
+        let start = match body {
             Some(body) if body.len() <= BODY_LIMIT => body.clone(),
             Some(body) => Bytes::copy_from_slice(&body[..BODY_LIMIT]),
             None => Bytes::new(),
         };
-        Self { headers, body: kept, body_len: body.map(Bytes::len) }
+        Self { headers: kept, body: start, body_len: body.map(Bytes::len) }
     }
 }
 

@@ -14,6 +14,7 @@ use actix_web::http::header::{FORWARDED, HOST, X_FORWARDED_HOST, X_FORWARDED_PRO
 use bytes::{BufMut, Bytes, BytesMut};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
 
 const RULES: PageRules = PageRules { default_size: 10, max_size: 100 };
 const INVALID_DATETIME: &str = "Enter a valid date/time.";
@@ -25,8 +26,7 @@ pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> R
     // `connection_info()` itself) keeps a hit free of its allocations.
     let uri = req.uri();
     let mut key = String::with_capacity(256);
-    key.push_str(&tenant.to_string());
-    key.push(' ');
+    let _ = write!(key, "{tenant} ");
     match uri.path_and_query() {
         // The origin form (every client but a proxy): the URI is its path and query.
         Some(pq) if uri.scheme().is_none() && uri.authority().is_none() => key.push_str(pq.as_str()),
