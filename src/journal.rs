@@ -240,6 +240,12 @@ impl Journal {
         Self { limit, bytes, inner: Mutex::new(Ring::default()) }
     }
 
+    /// Whether entries are kept at all (`--journal-limit 0` keeps none, so the pipeline skips
+    /// copying a request's headers, body and answer for them).
+    pub fn keeps_entries(&self) -> bool {
+        self.limit > 0
+    }
+
     /// Appends an entry, numbering it and dropping the oldest past the count or the budget.
     pub fn record(&self, mut entry: JournalEntry) {
         if self.limit == 0 {

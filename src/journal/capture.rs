@@ -127,8 +127,10 @@ impl KeptHeaders {
 /// [`HEADER_VALUE_LIMIT`]; and whether anything was cut or left out.
 pub fn keep_headers(headers: &HeaderMap) -> (KeptHeaders, bool) {
     let mut room = HEADERS_LIMIT;
-    let mut cut = headers.len() > MAX_RECORDED_HEADERS;
-    let mut names = Vec::with_capacity(headers.len().min(MAX_RECORDED_HEADERS));
+    // actix counts a map's values on every call.
+    let count = headers.len();
+    let mut cut = count > MAX_RECORDED_HEADERS;
+    let mut names = Vec::with_capacity(count.min(MAX_RECORDED_HEADERS));
     // Sized once: growing the buffer value by value cost more than the copy itself.
     let size: usize = headers.iter().take(MAX_RECORDED_HEADERS).map(|(_, value)| value.len()).sum();
     let mut values = BytesMut::with_capacity(size.min(HEADERS_LIMIT));

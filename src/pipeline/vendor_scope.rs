@@ -103,7 +103,7 @@ async fn pipeline(
         res.headers_mut().insert(DATE, date_header(sandbox.clock.now()));
     }
     entry.status = if broken { 0 } else { res.status().as_u16() };
-    let res = keep_answer(res, &mut entry);
+    let res = if sandbox.journal.keeps_entries() { keep_answer(res, &mut entry) } else { res };
     entry.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     if mount.access_log {
         access_line(&sandbox, &entry);
@@ -161,7 +161,9 @@ async fn answer(
         Err(err) => return (Ok(req.error_response(err)), false),
     };
     let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), &sandbox.clock);
-    entry.keep_body(&body);
+    if sandbox.journal.keeps_entries() {
+        entry.keep_body(&body);
+    }
     let Some(decision) = decision else {
         if let Err(err) = mount.vendor.filter(req.request()) {
             return (Ok(req.error_response(err)), false);
@@ -313,7 +315,9 @@ fn to_api_error(err: &Error) -> ApiError {
 }
 
 fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, prefix_len: usize) -> JournalEntry {
-    let (headers, headers_cut) = journal::keep_headers(req.headers());
+    // `--journal-limit 0` keeps no entry: the copies would be thrown away.
+    let (headers, headers_cut) =
+        if sandbox.journal.keeps_entries() { journal::keep_headers(req.headers()) } else { Default::default() };
     let (uri, uri_cut) = journal::keep_uri(req.uri());
     // Only a percent-encoded path costs a copy; the prefix length counts in the routed path.
     let decoded_path = journal::keep_decoded_path(routed_path(req), req.uri().path());
