@@ -353,12 +353,18 @@ fn give_back_freed_memory() {
 /// The sandbox-clock time of the sandbox a request was addressed to, for renderers (`None`
 /// before the pipeline has found the sandbox).
 pub fn sandbox_now(req: &HttpRequest) -> Option<DateTime<Utc>> {
-    req.extensions().get::<Arc<Sandbox>>().map(|sandbox| sandbox.clock.now())
+    req.extensions().get::<Addressed>().map(|addressed| addressed.sandbox.clock.now())
 }
 
-/// The vendor a request was addressed to, in the request's extensions (set by the pipeline).
-#[derive(Debug, Clone, Copy)]
-pub struct AddressedVendor(pub &'static str);
+/// The sandbox and vendor a request was addressed to, in the request's extensions (set by the
+/// pipeline; one extension, since each costs an allocation and a map insert per request).
+#[derive(Clone)]
+pub struct Addressed {
+    /// The sandbox.
+    pub sandbox: Arc<Sandbox>,
+    /// The vendor's id.
+    pub vendor: &'static str,
+}
 
 /// A handler's view of its sandbox and its own vendor's store `T`.
 pub struct InSandbox<T> {
@@ -368,16 +374,20 @@ pub struct InSandbox<T> {
     pub store: Arc<T>,
 }
 
+impl<T: Send + Sync + 'static> InSandbox<T> {
+    /// The sandbox and store of a request the pipeline addressed (`None` outside the pipeline).
+    pub fn of(req: &HttpRequest) -> Option<Self> {
+        let Addressed { sandbox, vendor } = req.extensions().get::<Addressed>().cloned()?;
+        sandbox.typed_store::<T>(vendor).map(|store| Self { sandbox, store })
+    }
+}
+
 impl<T: Send + Sync + 'static> FromRequest for InSandbox<T> {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let sandbox = req.extensions().get::<Arc<Sandbox>>().cloned();
-        let vendor = req.extensions().get::<AddressedVendor>().copied();
-        let found = sandbox.zip(vendor).and_then(|(sandbox, AddressedVendor(id))| {
-            sandbox.typed_store::<T>(id).map(|store| Self { sandbox, store })
-        });
+        let found = Self::of(req);
         ready(found.ok_or_else(|| ApiError::with_message(ErrorKind::Internal, "handler mounted outside its sandbox")))
     }
 }

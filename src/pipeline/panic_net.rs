@@ -4,7 +4,7 @@
 
 use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::JournalEntry;
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Addressed, Sandbox};
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::{HttpMessage, HttpRequest};
@@ -38,7 +38,7 @@ fn stand_in(entry: &JournalEntry, sandbox: &Arc<Sandbox>) -> HttpRequest {
         stand_in = stand_in.append_header((name, value));
     }
     let request = stand_in.to_http_request();
-    request.extensions_mut().insert(Arc::clone(sandbox));
+    request.extensions_mut().insert(Addressed { sandbox: Arc::clone(sandbox), vendor: entry.vendor });
     request
 }
 

@@ -6,7 +6,7 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::journal::{self, Answer, JournalEntry};
 use crate::pipeline::panic_net;
 use crate::pipeline::request_id::RequestId;
-use crate::sandbox::{AddressedVendor, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
+use crate::sandbox::{Addressed, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::Action;
 use crate::scenario::matcher::RequestFacts;
 use crate::vendor::Vendor;
@@ -154,8 +154,7 @@ async fn answer(
     next: Next<BoxBody>,
 ) -> (Result<ServiceResponse<BoxBody>, Error>, bool) {
     // First, so even a body-limit error is rendered on the sandbox's clock (Spring's timestamp).
-    req.extensions_mut().insert(Arc::clone(sandbox));
-    req.extensions_mut().insert(AddressedVendor(mount.vendor.id()));
+    req.extensions_mut().insert(Addressed { sandbox: Arc::clone(sandbox), vendor: mount.vendor.id() });
     let body = match buffer_body(&mut req, mount.body_limit).await {
         Ok(body) => body,
         Err(err) => return (Ok(req.error_response(err)), false),

@@ -31,11 +31,11 @@ pub mod store;
 
 use crate::common::error::ApiError;
 use crate::openapi::Api;
+use crate::sandbox::InSandbox;
 use crate::vendor::{Render, Routes, VendorDef};
-use actix_web::{HttpMessage, HttpRequest};
+use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
-use std::sync::Arc;
 
 /// The Directory vendor.
 pub struct Directory;
@@ -54,8 +54,8 @@ impl VendorDef for Directory {
 
     /// Spring Security first: no valid credential is 401 before any path or body is looked at.
     fn filter(req: &HttpRequest) -> Result<(), ApiError> {
-        let Some(sandbox) = req.extensions().get::<Arc<crate::sandbox::Sandbox>>().cloned() else { return Ok(()) };
-        let Some(store) = sandbox.typed_store::<store::DirectoryStore>(Self::ID) else { return Ok(()) };
+        // The pipeline addresses every request before it asks: outside it there is no sandbox.
+        let Some(InSandbox { sandbox, store }) = InSandbox::<store::DirectoryStore>::of(req) else { return Ok(()) };
         auth::authenticate(req, &store.read(), sandbox.clock.now()).map(drop)
     }
 }

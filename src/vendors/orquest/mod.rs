@@ -36,11 +36,11 @@ pub mod store;
 
 use crate::common::error::ApiError;
 use crate::openapi::Api;
+use crate::sandbox::InSandbox;
 use crate::vendor::{Render, Routes, VendorDef};
-use actix_web::{HttpMessage, HttpRequest};
+use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
-use std::sync::Arc;
 
 /// The Orquest vendor.
 pub struct Orquest;
@@ -63,8 +63,8 @@ impl VendorDef for Orquest {
         if req.path().ends_with("/login") {
             return Ok(());
         }
-        let Some(sandbox) = req.extensions().get::<Arc<crate::sandbox::Sandbox>>().cloned() else { return Ok(()) };
-        let Some(store) = sandbox.typed_store::<store::OrquestStore>(Self::ID) else { return Ok(()) };
+        // The pipeline addresses every request before it asks: outside it there is no sandbox.
+        let Some(InSandbox { sandbox, store }) = InSandbox::<store::OrquestStore>::of(req) else { return Ok(()) };
         auth::authenticate(req, &store.read(), sandbox.clock.now()).map(drop)
     }
 }
