@@ -17,8 +17,7 @@ use parking_lot::{Mutex, RwLock};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::future::{Ready, ready};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, atomic::AtomicU64, atomic::AtomicUsize, atomic::Ordering};
 
 /// The name of the sandbox served under the bare vendor prefixes.
 pub const DEFAULT_SANDBOX: &str = "default";
@@ -40,6 +39,9 @@ pub struct Sandbox {
     stores: Vec<LazyStore>,
     /// What a reset goes back to when the sandbox started from a snapshot (see `crate::snapshot`).
     start: Option<Start>,
+    /// That snapshot document, and how many times the seed was set: both for `--state-dir`.
+    origin: Option<Arc<Value>>,
+    seed_generation: AtomicU64,
 }
 
 /// A vendor's store, built from the sandbox's seed the first time anything asks for it.
@@ -64,12 +66,25 @@ impl Sandbox {
             rate_limits: RateLimiter::new(setup.rate_limits),
             stores,
             start: None,
+            origin: None,
+            seed_generation: AtomicU64::new(0),
         }
     }
 
-    /// This sandbox, resetting to `start` instead of to its seed.
-    pub fn with_start(self, start: Start) -> Self {
-        Self { start: Some(start), ..self }
+    /// This sandbox, resetting to `start` (which goes back to the document `origin`) instead of to its seed.
+    pub fn with_start(self, start: Start, origin: Arc<Value>) -> Self {
+        Self { start: Some(start), origin: Some(origin), ..self }
+    }
+
+    /// The snapshot document a reset goes back to, when the sandbox was made from one, and
+    /// how many times the seed was set (a reset, a restore).
+    pub fn origin(&self) -> (Option<&Arc<Value>>, u64) {
+        (self.origin.as_ref(), self.seed_generation.load(Ordering::Acquire))
+    }
+
+    /// The stores already built (used), in registry order, with their vendor ids; seeds nothing.
+    pub fn built_stores(&self) -> impl Iterator<Item = (&'static str, &Arc<dyn VendorStore>)> {
+        self.stores.iter().filter_map(|lazy| Some((lazy.vendor.id(), lazy.store.get()?)))
     }
 
     /// The vendors as scenario files may name them.
@@ -97,11 +112,12 @@ impl Sandbox {
         }
         let mut current = self.seed.lock();
         *current = seed;
+        self.seed_generation.fetch_add(1, Ordering::Release);
         for swap in swaps {
             swap();
         }
-        for (id, store) in self.stores() {
-            if !parts.contains_key(id) {
+        for lazy in self.stores.iter().filter(|lazy| !parts.contains_key(lazy.vendor.id())) {
+            if let Some(store) = lazy.store.get() {
                 store.reset(seed);
             }
         }
@@ -166,6 +182,7 @@ impl Sandbox {
         let mut current = self.seed.lock();
         let seed = seed.unwrap_or(*current);
         *current = seed;
+        self.seed_generation.fetch_add(1, Ordering::Release);
         for lazy in &self.stores {
             if vendors.is_none_or(|list| list.iter().any(|v| v == lazy.vendor.id()))
                 && let Some(store) = lazy.store.get()

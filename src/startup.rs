@@ -83,6 +83,7 @@ impl Application {
             outbound_trust,
             this_server: crate::outbound::ThisServer::new(bound),
             snapshot_limit: settings.snapshot_limit,
+            state_dir: settings.state_dir.clone(),
         });
         let mounts: Vec<Mount> = registry
             .vendors()

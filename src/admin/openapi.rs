@@ -255,7 +255,8 @@ fn count() -> Value {
 
 fn health() -> Value {
     record(
-        json!({"status": {"type": "string"}, "version": {"type": "string"}, "seed": {"type": "integer"}, "vendors": {"type": "array"}}),
+        json!({"status": {"type": "string"}, "version": {"type": "string"}, "seed": {"type": "integer"}, "vendors": {"type": "array"},
+            "state_dir": {"type": "string", "description": "where state is kept (--state-dir); absent: memory only"}}),
         &["status"],
     )
 }

@@ -113,12 +113,17 @@ async fn admin_openapi(admin: Admin, query: web::Query<openapi::DocumentQuery>, 
 async fn health(admin: Admin) -> AdminResult {
     let default = sandbox(&admin, None)?;
     let vendors: Vec<&str> = admin.registry.vendors().iter().map(|v| v.id()).collect();
-    Ok(HttpResponse::Ok().json(json!({
+    let mut answer = json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "seed": default.seed(),
         "vendors": vendors,
-    })))
+    });
+    // Only with `--state-dir`: without it the answer stays byte for byte what it was.
+    if let Some(dir) = &admin.state_dir {
+        answer["state_dir"] = json!(dir.display().to_string());
+    }
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 /// `GET /__admin/credentials`: ready-to-use credentials per vendor and identity.

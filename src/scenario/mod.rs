@@ -25,7 +25,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// What the engine decided for one request.
@@ -91,6 +91,8 @@ pub struct ScenarioEngine {
     startup: Vec<Arc<Scenario>>,
     any_active: AtomicBool,
     state: Mutex<State>,
+    /// Moves with every change of the loaded set, the active order or a counter (`--state-dir`).
+    generation: AtomicU64,
 }
 
 impl ScenarioEngine {
@@ -100,6 +102,7 @@ impl ScenarioEngine {
             startup,
             any_active: AtomicBool::new(false),
             state: Mutex::new(State { loaded: Vec::new(), active: Vec::new(), rng: rng_for(seed, "scenarios") }),
+            generation: AtomicU64::new(0),
         };
         engine.reset(seed, now);
         engine
@@ -108,6 +111,7 @@ impl ScenarioEngine {
     /// Back to the startup scenarios, all active from `now`, counters at zero, RNG reseeded.
     pub fn reset(&self, seed: u64, now: DateTime<Utc>) {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         state.loaded = self.startup.iter().map(|s| fresh(Arc::clone(s), Some(now))).collect();
         state.active = (0..state.loaded.len()).collect();
         state.rng = rng_for(seed, "scenarios");
@@ -118,6 +122,7 @@ impl ScenarioEngine {
     /// A new name past [`MAX_LOADED`] is refused and changes nothing.
     pub fn add(&self, scenario: Scenario, activate: bool, now: DateTime<Utc>) -> Result<(), TooManyScenarios> {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         if state.loaded.len() >= MAX_LOADED && !state.loaded.iter().any(|l| l.scenario.name == scenario.name) {
             return Err(TooManyScenarios);
         }
@@ -143,6 +148,7 @@ impl ScenarioEngine {
     /// Makes exactly these scenarios active, in this order; unknown names change nothing.
     pub fn set_active(&self, names: &[String], now: DateTime<Utc>) -> Result<(), UnknownScenario> {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         let indexes = names
             .iter()
             .map(|name| {
@@ -165,6 +171,7 @@ impl ScenarioEngine {
     /// Unloads a scenario.
     pub fn remove(&self, name: &str) -> Result<(), UnknownScenario> {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         let index = state
             .loaded
             .iter()
@@ -203,6 +210,11 @@ impl ScenarioEngine {
         json!(list)
     }
 
+    /// How many times the scenarios or their counters changed.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// The loaded scenarios, in load order, as a snapshot keeps them.
     pub fn export(&self) -> Vec<Saved> {
         let state = self.state.lock();
@@ -220,6 +232,7 @@ impl ScenarioEngine {
     /// and checked by [`restorable`]; the probability RNG starts again from `seed`.
     pub fn restore(&self, saved: Vec<(Arc<Scenario>, Saved)>, seed: u64) {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         let mut order: Vec<(usize, usize)> = Vec::new();
         state.loaded = saved
             .into_iter()
@@ -260,6 +273,7 @@ impl ScenarioEngine {
             return None;
         }
         let mut guard = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         let State { loaded, rng, .. } = &mut *guard;
         for (scenario, rule_index) in matched {
             // A scenario replaced or unloaded since the snapshot no longer counts.
