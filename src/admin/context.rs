@@ -21,7 +21,7 @@ pub struct AdminState {
     /// Largest snapshot document read, in bytes (`--snapshot-limit`).
     pub snapshot_limit: usize,
     /// Where state is kept (`--state-dir`), when it is.
-    pub state_dir: Option<std::path::PathBuf>,
+    pub durable: Option<Arc<crate::durable::Durable>>,
 }
 
 /// The admin state as handlers extract it.

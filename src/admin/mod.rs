@@ -6,6 +6,7 @@ pub mod context;
 pub mod document;
 pub mod error;
 pub mod guard;
+mod keep;
 pub mod model;
 mod openapi;
 pub mod routes;

@@ -37,6 +37,12 @@ pub struct CreateSandbox {
     pub seed: Option<u64>,
     /// A snapshot document to start from (and reset back to) instead of a seed.
     pub snapshot: Option<super::document::Document>,
+    /// The sandbox whose state this one starts from (with `at`: as it was then).
+    pub from: Option<String>,
+    /// With `from`: a journal seq (since `from`'s last reset) or an RFC 3339 sandbox time; the
+    /// new sandbox starts from `from`'s state just after it, read from the log (`--state-dir`).
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub at: Option<serde_json::Value>,
 }
 
 /// `POST /__admin/clock`: any of the three; `frozen` applies first, then `set`, then `advance_seconds`.

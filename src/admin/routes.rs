@@ -5,7 +5,7 @@ use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, 
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{ClockRequest, CreateSandbox, ResetRequest, SandboxQuery};
-use super::{console, document, openapi, scenarios, snapshot, verify};
+use super::{console, document, keep, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
@@ -28,6 +28,7 @@ use serde_json::{Map, Value, json};
 /// The `/__admin` scope, behind its access guard.
 pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
     web::scope("/__admin")
+        .wrap(from_fn(keep::after_write))
         .wrap(from_fn(move |req, next| guard::guard(access.clone(), req, next)))
         .app_data(web::QueryConfig::default().error_handler(|e, _| AdminError::bad_request(e.to_string()).into()))
         .configure(configure)
@@ -120,8 +121,8 @@ async fn health(admin: Admin) -> AdminResult {
         "vendors": vendors,
     });
     // Only with `--state-dir`: without it the answer stays byte for byte what it was.
-    if let Some(dir) = &admin.state_dir {
-        answer["state_dir"] = json!(dir.display().to_string());
+    if let Some(durable) = &admin.durable {
+        answer["state_dir"] = json!(durable.path().display().to_string());
     }
     Ok(HttpResponse::Ok().json(answer))
 }
@@ -264,6 +265,9 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
         None => Ok(()),
     })
     .await?;
+    if let Some(at) = &request.at {
+        return keep::rewind(&admin, &request.name, request.from.as_deref(), at).await;
+    }
     let created = match (request.seed, request.snapshot) {
         (Some(_), Some(_)) => {
             return Err(AdminError::bad_request("give a seed or a snapshot (which has its own seed), not both"));
@@ -285,9 +289,14 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
         (Some(seed), None) => admin.registry.create(&request.name, seed),
         (None, None) => admin.registry.create(&request.name, sandbox(&admin, None)?.seed()),
     };
+    created_answer(created, &request.name)
+}
+
+/// 201 with a sandbox just made, or why the registry refused it.
+pub fn created_answer(created: Result<std::sync::Arc<Sandbox>, RegistryError>, name: &str) -> AdminResult {
     match created {
         Ok(created) => Ok(HttpResponse::Created().json(describe(&created))),
-        Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{}' exists", request.name))),
+        Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{name}' exists"))),
         Err(RegistryError::Full(max)) => Err(AdminError::with_status(
             actix_web::http::StatusCode::CONFLICT,
             "too_many_sandboxes",
