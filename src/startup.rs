@@ -81,7 +81,9 @@ impl Application {
         let fresh = |setup| fresh_registry(setup, &settings);
         let (registry, durable) = match &settings.state_dir {
             None => (Arc::new(fresh(setup)?), None),
-            Some(dir) => Durable::open(dir, setup, fresh).map(|(registry, durable)| (registry, Some(Arc::new(durable))))?,
+            Some(dir) => {
+                Durable::open(dir, setup, fresh).map(|(registry, durable)| (registry, Some(Arc::new(durable))))?
+            }
         };
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .map_err(|e| io::Error::new(e.kind(), format!("--host {} --port {}: {e}", settings.host, settings.port)))?;

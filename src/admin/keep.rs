@@ -47,7 +47,9 @@ pub async fn rewind(admin: &Admin, name: &str, from: Option<&str>, at: &Value) -
     let (registry, new_name, from_name) = (admin.registry.clone(), name.to_owned(), from.to_owned());
     let made = web::block(move || {
         let document = durable.rewind(&from_name, &at)?;
-        Ok::<_, Refused>(registry.create_with(&new_name, |name, setup| crate::snapshot::sandbox_from(name, document, setup)))
+        Ok::<_, Refused>(
+            registry.create_with(&new_name, |name, setup| crate::snapshot::sandbox_from(name, document, setup)),
+        )
     })
     .await
     .map_err(|e| AdminError::internal(e.to_string()))?;

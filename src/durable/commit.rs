@@ -32,7 +32,8 @@ pub fn start(core: &Arc<Core>, loaded: Loaded) -> io::Result<()> {
     if !core.dir.writable {
         tracing::warn!(dir = %core.dir.path.display(), "the state directory is not writable: state is served, every write is refused");
     } else if loaded.generation == 0 {
-        compact(core, &mut files).map_err(|e| dir::error(&core.dir.path, format!("cannot write the first snapshot ({e})")))?;
+        compact(core, &mut files)
+            .map_err(|e| dir::error(&core.dir.path, format!("cannot write the first snapshot ({e})")))?;
     } else {
         let file = core.dir.log(loaded.generation);
         files.log = Some(Appender::open(&file, loaded.generation, loaded.log_len).map_err(|e| dir::error(&file, e))?);

@@ -41,11 +41,16 @@ impl Dir {
             return Err(error(path, format!("cannot create the directory ({e})")));
         }
         let lock_path = path.join("LOCK");
-        let (lock, writable) = match OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&lock_path) {
-            Ok(file) => (file, true),
-            // A read-only directory (or LOCK) with state in it: served, every write refused.
-            Err(_) => (File::open(&lock_path).map_err(|e| error(&lock_path, format!("cannot open the lock file ({e})")))?, false),
-        };
+        let (lock, writable) =
+            match OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&lock_path) {
+                Ok(file) => (file, true),
+                // A read-only directory (or LOCK) with state in it: served, every write refused.
+                Err(_) => (
+                    File::open(&lock_path)
+                        .map_err(|e| error(&lock_path, format!("cannot open the lock file ({e})")))?,
+                    false,
+                ),
+            };
         // SAFETY: flock on a descriptor this function owns; no memory is involved.
         if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
             return Err(error(&lock_path, "another hr-sandbox is using this state directory (its lock is held)"));
@@ -62,13 +67,18 @@ impl Dir {
             Ok(text) => {
                 let mut words = text.split_whitespace();
                 if words.next() != Some(LAYOUT) {
-                    return Err(error(&file, format!("not an hr-sandbox state directory (expected \"{LAYOUT} {LAYOUT_VERSION}\")")));
+                    return Err(error(
+                        &file,
+                        format!("not an hr-sandbox state directory (expected \"{LAYOUT} {LAYOUT_VERSION}\")"),
+                    ));
                 }
                 match words.next().and_then(|v| v.parse::<u64>().ok()) {
                     Some(LAYOUT_VERSION) => Ok(()),
                     Some(other) => Err(error(
                         &file,
-                        format!("format version {other} is not supported: this hr-sandbox reads and writes version {LAYOUT_VERSION}"),
+                        format!(
+                            "format version {other} is not supported: this hr-sandbox reads and writes version {LAYOUT_VERSION}"
+                        ),
                     )),
                     None => Err(error(&file, "no format version")),
                 }

@@ -142,7 +142,9 @@ impl Durable {
 
 /// The registry the images describe (`default` first; it always exists).
 fn build(setup: SandboxSetup, images: &BTreeMap<String, Image>) -> io::Result<SandboxRegistry> {
-    let invalid = |name: &str, why: String| io::Error::new(io::ErrorKind::InvalidData, format!("--state-dir: sandbox '{name}': {why}"));
+    let invalid = |name: &str, why: String| {
+        io::Error::new(io::ErrorKind::InvalidData, format!("--state-dir: sandbox '{name}': {why}"))
+    };
     let default = crate::sandbox::DEFAULT_SANDBOX;
     let registry = match images.get(default) {
         Some(image) => SandboxRegistry::with_default(setup, |name, setup| image.build(name, setup))
@@ -150,7 +152,9 @@ fn build(setup: SandboxSetup, images: &BTreeMap<String, Image>) -> io::Result<Sa
         None => return Err(invalid(default, "missing from the state directory".into())),
     };
     for (name, image) in images.iter().filter(|(name, _)| name.as_str() != default) {
-        registry.create_with(name, |name, setup| image.build(name, setup)).map_err(|e| invalid(name, format!("{e:?}")))?;
+        registry
+            .create_with(name, |name, setup| image.build(name, setup))
+            .map_err(|e| invalid(name, format!("{e:?}")))?;
     }
     Ok(registry)
 }
@@ -183,7 +187,8 @@ impl Core {
             // Deleted and made again under the same name since it was last kept.
             self.enqueue(&mut keep, &image::deletion(sandbox.name(), self.run));
         }
-        let old = keep.kept.get(sandbox.name()).filter(|kept| kept.sandbox == address).map(|kept| kept.generations.clone());
+        let old =
+            keep.kept.get(sandbox.name()).filter(|kept| kept.sandbox == address).map(|kept| kept.generations.clone());
         let seq = sandbox.journal.last_seq() + own;
         let last = match image::record(sandbox, old.as_ref(), &now, seq, self.run) {
             Some(record) => self.enqueue(&mut keep, &record),

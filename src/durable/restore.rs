@@ -31,7 +31,10 @@ pub fn read_snapshot(file: &Path) -> io::Result<(BTreeMap<String, Image>, u64)> 
     let bytes = std::fs::read(file).map_err(|e| dir::error(file, e))?;
     let document: Value = serde_json::from_slice(&bytes).map_err(|e| dir::error(file, format!("not JSON ({e})")))?;
     if document["format"] != SNAPSHOT_FORMAT {
-        return Err(dir::error(file, format!("not an hr-sandbox state snapshot (format is not \"{SNAPSHOT_FORMAT}\")")));
+        return Err(dir::error(
+            file,
+            format!("not an hr-sandbox state snapshot (format is not \"{SNAPSHOT_FORMAT}\")"),
+        ));
     }
     match document["version"].as_u64() {
         Some(SNAPSHOT_VERSION) => {}
@@ -61,10 +64,12 @@ pub fn read_snapshot(file: &Path) -> io::Result<(BTreeMap<String, Image>, u64)> 
 pub fn snapshot_bytes(images: &[(String, Image)]) -> Vec<u8> {
     let sandboxes: Vec<Value> = images
         .iter()
-        .map(|(name, image)| json!({
+        .map(|(name, image)| {
+            json!({
                 "name": name, "origin": image.origin.as_deref(), "wall": image.wall,
                 "run": image.mark.run, "seq": image.mark.seq, "at": image.mark.at, "state": image.state,
-            }))
+            })
+        })
         .collect();
     let document = json!({"format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION, "sandboxes": sandboxes});
     serde_json::to_vec(&document).unwrap_or_default()

@@ -83,7 +83,8 @@ pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>) -> Result<
     for record in mine.iter().take(upto) {
         image::apply(&mut subset, record).map_err(Refused::Unreadable)?;
     }
-    let image: &Image = subset.get(from).ok_or_else(|| Refused::NotInLog(format!("sandbox '{from}' is not in the log")))?;
+    let image: &Image =
+        subset.get(from).ok_or_else(|| Refused::NotInLog(format!("sandbox '{from}' is not in the log")))?;
     Ok(image.document())
 }
 
