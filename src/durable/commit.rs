@@ -1,15 +1,16 @@
-//! Group commit and compaction, on one writer thread. The thread takes every record queued
-//! since its last turn, writes them with one `write` and one `fsync` (`sync_data`), then lets
-//! all their answers go; concurrent writers share that sync. When the log outgrows
+//! Group commit and compaction, on one writer thread. The thread takes every sandbox marked
+//! changed since its last turn, exports what changed into one record each, writes them with one
+//! `write` and one `fsync` (`sync_data`), then lets all their answers go; concurrent writers
+//! share that export and that sync. When the log outgrows
 //! [`COMPACT_FACTOR`] times the last snapshot (and at least [`COMPACT_MIN_BYTES`]), it writes a
 //! snapshot of every sandbox (a temporary file, synced, renamed, the directory synced), starts
 //! a new log and removes the old pair.
 
 use super::dir;
 use super::image;
-use super::log::Appender;
+use super::log::{self, Appender};
 use super::restore::{self, Loaded};
-use super::{Core, Kept};
+use super::{Core, Dirty, Kept};
 use std::io;
 use std::sync::Arc;
 
@@ -46,27 +47,25 @@ pub fn start(core: &Arc<Core>, loaded: Loaded) -> io::Result<()> {
 
 fn write_forever(core: &Core, mut files: Files) {
     loop {
-        let (batch, poisoned) = {
+        let (batch, dirty, poisoned) = {
             let mut keep = core.keep.lock();
-            while keep.queue.is_empty() {
+            while keep.dirty.is_empty() {
                 core.wake.wait(&mut keep);
             }
-            (std::mem::take(&mut keep.queue), keep.poisoned.clone())
+            let batch = keep.batch;
+            keep.batch += 1;
+            (batch, std::mem::take(&mut keep.dirty), keep.poisoned.clone())
         };
-        let (Some(first), Some(last)) = (batch.first().map(|r| r.0), batch.last().map(|r| r.0)) else { continue };
         let written: Result<(), Arc<str>> = match (poisoned, files.log.as_mut()) {
             (Some(why), _) => Err(why),
             (None, None) => Err("the state directory is not writable".into()),
-            (None, Some(log)) => {
-                let bytes: Vec<u8> = batch.iter().flat_map(|(_, framed)| framed.iter().copied()).collect();
-                log.append(&bytes).map_err(|e| e.to_string().into())
-            }
+            (None, Some(log)) => log.append(&records(core, batch, dirty)).map_err(|e| e.to_string().into()),
         };
         match written {
-            Ok(()) => core.progress.send_modify(|p| p.done = p.done.max(last)),
+            Ok(()) => core.progress.send_modify(|p| p.done = p.done.max(batch)),
             Err(why) => {
                 core.keep.lock().poisoned.get_or_insert_with(|| Arc::clone(&why));
-                core.progress.send_modify(|p| p.fail(first, last, why));
+                core.progress.send_modify(|p| p.fail(batch, batch, why));
             }
         }
         let threshold = (files.snapshot_len.saturating_mul(COMPACT_FACTOR)).max(COMPACT_MIN_BYTES);
@@ -78,8 +77,43 @@ fn write_forever(core: &Core, mut files: Files) {
     }
 }
 
+/// The framed records of one batch: per sandbox marked, the export of each part that changed
+/// since its last record (taken now, so it holds every change marked for this batch).
+fn records(core: &Core, batch: u64, dirty: std::collections::BTreeMap<String, Dirty>) -> Vec<u8> {
+    let mut framed = Vec::new();
+    let mut put = |record: &serde_json::Value| log::frame(&serde_json::to_vec(record).unwrap_or_default(), &mut framed);
+    for (name, dirty) in dirty {
+        let Dirty::Changed(sandbox, seq) = dirty else {
+            put(&image::deletion(&name, core.run));
+            continue;
+        };
+        // Deleted since it was marked: its deletion is (or will be) the record.
+        if !core.registry.get(&name).is_some_and(|current| Arc::ptr_eq(&current, &sandbox)) {
+            continue;
+        }
+        let address = Arc::as_ptr(&sandbox) as usize;
+        let now = image::Generations::of(&sandbox);
+        let (old, replaced) = {
+            let keep = core.keep.lock();
+            let kept = keep.kept.get(&name);
+            (
+                kept.filter(|k| k.sandbox == address).map(|k| k.generations.clone()),
+                kept.is_some_and(|k| k.sandbox != address),
+            )
+        };
+        if replaced {
+            put(&image::deletion(&name, core.run));
+        }
+        if let Some(record) = image::record(&sandbox, old.as_ref(), &now, seq, core.run) {
+            put(&record);
+        }
+        core.keep.lock().kept.insert(name, Kept { sandbox: address, generations: now, last: batch });
+    }
+    framed
+}
+
 /// Writes a snapshot of every sandbox and starts a new log after it. Under the records' mutex:
-/// no record is queued meanwhile, and those queued already are in the snapshot (their answers go).
+/// nothing is marked meanwhile, and what was marked already is in the snapshot (its answers go).
 fn compact(core: &Core, files: &mut Files) -> io::Result<()> {
     let mut keep = core.keep.lock();
     if keep.poisoned.is_some() {
@@ -98,8 +132,10 @@ fn compact(core: &Core, files: &mut Files) -> io::Result<()> {
     files.log = Some(Appender::open(&core.dir.log(next), next, 0)?);
     files.generation = next;
     files.snapshot_len = bytes.len() as u64;
-    let covered = keep.next - 1;
-    keep.queue.clear();
+    // The changes marked for the open batch are in the snapshot: that batch is done.
+    let covered = keep.batch;
+    keep.batch += 1;
+    keep.dirty.clear();
     drop(keep);
     core.progress.send_modify(|p| p.done = p.done.max(covered));
     core.dir.remove_before(next);

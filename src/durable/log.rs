@@ -68,9 +68,6 @@ pub fn read(file: &Path, generation: u64) -> io::Result<Records> {
         records.push(value);
         at += 8 + len;
     }
-    if torn {
-        tracing::warn!(file = %file.display(), offset = at, "dropped a torn last record (a crash mid-append); the log is cut there");
-    }
     let mut records = records.into_iter();
     match records.next() {
         Some(header) => check_header(file, &header, generation)?,

@@ -2,11 +2,13 @@
 //! from a crash once a write is answered.
 //!
 //! A request that changed a sandbox (any method: the pipeline compares the generations of its
-//! parts, see [`image::Generations`]) has each changed part's export appended to the log as
-//! one record, and its answer waits until that record is synced ([`commit`]: one writer
-//! thread, so concurrent writers share one `fsync`). Records are taken under one mutex, in log
-//! order, so the last image of a part in the log holds every change answered before it. The
-//! log is compacted into a snapshot of every sandbox when it outgrows a few times the last one.
+//! parts, see [`image::Generations`]) marks the sandbox changed and waits for the next batch
+//! ([`commit`]): one writer thread takes every sandbox marked since its last turn, appends one
+//! record per sandbox with the export of each part that changed, syncs once, and lets all
+//! those answers go. Only that thread exports, so records are in log order and the last image
+//! of a part in the log holds every change answered before it; a record covers every write of
+//! its batch (so rewind's granularity under concurrent writes is a batch). The log is
+//! compacted into a snapshot of every sandbox when it outgrows a few times the last one.
 //! A record is the state change, not the request: replaying requests is not deterministic here
 //! (the signup hook's outbound answers, scenario counters, a running clock).
 
@@ -48,14 +50,23 @@ pub struct Core {
 
 /// What is kept under the one mutex that orders records.
 struct Keep {
-    /// Per sandbox: which one (by address), its generations when last kept, and the position
-    /// of its last record.
+    /// Per sandbox: which one (by address), its generations when last exported, and the batch
+    /// of that export.
     kept: HashMap<String, Kept>,
-    /// Framed records not yet written, with their positions.
-    queue: Vec<(u64, Vec<u8>)>,
-    next: u64,
-    /// Set by a failed write until memory is rolled back: every record in between fails too.
+    /// The sandboxes marked changed for the open batch.
+    dirty: BTreeMap<String, Dirty>,
+    /// The number of the open batch (the next the writer takes).
+    batch: u64,
+    /// Set by a failed write until memory is rolled back: every batch in between fails too.
     poisoned: Option<Arc<str>>,
+}
+
+/// A sandbox marked for the next batch.
+enum Dirty {
+    /// Changed: the sandbox, and the journal number its state will be just after.
+    Changed(Arc<Sandbox>, u64),
+    /// Deleted.
+    Gone,
 }
 
 struct Kept {
@@ -88,7 +99,7 @@ impl Durable {
         let loaded = restore::load(&dir)?;
         let registry = Arc::new(if loaded.generation == 0 { fresh(setup)? } else { build(setup, &loaded.images)? });
         let run = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or_default();
-        let keep = Keep { kept: HashMap::new(), queue: Vec::new(), next: 1, poisoned: None };
+        let keep = Keep { kept: HashMap::new(), dirty: BTreeMap::new(), batch: 1, poisoned: None };
         let core = Arc::new(Core {
             dir,
             registry: Arc::clone(&registry),
@@ -166,36 +177,31 @@ impl Kept {
 }
 
 impl Core {
-    /// Queues a record of what changed in `sandbox` (nothing when nothing did); the position to
-    /// wait for (its own record, or the last one that holds its changes). `own` is 1 for a
-    /// request the journal is about to number.
+    /// Marks `sandbox` for the next batch when a part changed since it was last exported; the
+    /// batch to wait for (0: nothing to wait for). `own` is 1 for a request the journal is
+    /// about to number.
     fn capture(&self, sandbox: &Arc<Sandbox>, own: u64) -> u64 {
         let mut keep = self.keep.lock();
-        let address = Arc::as_ptr(sandbox) as usize;
         // A request that finished in a sandbox deleted meanwhile: the deletion is what is kept.
         if !self.registry.get(sandbox.name()).is_some_and(|current| Arc::ptr_eq(&current, sandbox)) {
             return keep.kept.get(sandbox.name()).map_or(0, |kept| kept.last);
         }
-        let now = Generations::of(sandbox);
-        let same = keep.kept.get(sandbox.name()).filter(|kept| kept.sandbox == address);
-        if let Some(kept) = same
-            && kept.generations == now
+        let address = Arc::as_ptr(sandbox) as usize;
+        if let Some(kept) = keep.kept.get(sandbox.name())
+            && kept.sandbox == address
+            && kept.generations == Generations::of(sandbox)
         {
             return kept.last;
         }
-        if keep.kept.get(sandbox.name()).is_some_and(|kept| kept.sandbox != address) {
-            // Deleted and made again under the same name since it was last kept.
-            self.enqueue(&mut keep, &image::deletion(sandbox.name(), self.run));
-        }
-        let old =
-            keep.kept.get(sandbox.name()).filter(|kept| kept.sandbox == address).map(|kept| kept.generations.clone());
         let seq = sandbox.journal.last_seq() + own;
-        let last = match image::record(sandbox, old.as_ref(), &now, seq, self.run) {
-            Some(record) => self.enqueue(&mut keep, &record),
-            None => keep.kept.get(sandbox.name()).map_or(0, |kept| kept.last),
-        };
-        keep.kept.insert(sandbox.name().to_owned(), Kept { sandbox: address, generations: now, last });
-        last
+        match keep.dirty.get_mut(sandbox.name()) {
+            Some(Dirty::Changed(_, kept_seq)) => *kept_seq = (*kept_seq).max(seq),
+            _ => {
+                keep.dirty.insert(sandbox.name().to_owned(), Dirty::Changed(Arc::clone(sandbox), seq));
+            }
+        }
+        self.wake.notify_one();
+        keep.batch
     }
 
     /// [`Core::capture`] for every sandbox, and the deletion of those gone.
@@ -207,19 +213,11 @@ impl Core {
             keep.kept.keys().filter(|name| !all.iter().any(|s| s.name() == name.as_str())).cloned().collect();
         for name in gone {
             keep.kept.remove(&name);
-            last = last.max(self.enqueue(&mut keep, &image::deletion(&name, self.run)));
+            keep.dirty.insert(name, Dirty::Gone);
+            last = keep.batch;
+            self.wake.notify_one();
         }
         last
-    }
-
-    fn enqueue(&self, keep: &mut Keep, record: &serde_json::Value) -> u64 {
-        let position = keep.next;
-        keep.next += 1;
-        let mut framed = Vec::new();
-        log::frame(&serde_json::to_vec(record).unwrap_or_default(), &mut framed);
-        keep.queue.push((position, framed));
-        self.wake.notify_one();
-        position
     }
 
     /// Waits for `position` to be synced; on a failure rolls memory back to the disk.
@@ -249,9 +247,12 @@ impl Core {
         let mut keep = self.keep.lock();
         let Some(why) = keep.poisoned.take() else { return };
         self.rollbacks.fetch_add(1, Ordering::AcqRel);
-        let queued = std::mem::take(&mut keep.queue);
-        if let (Some(first), Some(last)) = (queued.first(), queued.last()) {
-            self.progress.send_modify(|p| p.fail(first.0, last.0, Arc::clone(&why)));
+        // Changes marked since are undone below: their batch fails too.
+        if !keep.dirty.is_empty() {
+            keep.dirty.clear();
+            let batch = keep.batch;
+            keep.batch += 1;
+            self.progress.send_modify(|p| p.fail(batch, batch, Arc::clone(&why)));
         }
         match restore::load(&self.dir) {
             Ok(loaded) => restore::reconcile(&self.registry, &loaded.images),

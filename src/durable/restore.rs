@@ -84,7 +84,11 @@ pub fn load(dir: &Dir) -> io::Result<Loaded> {
     let (mut images, snapshot_len) = read_snapshot(&dir.snapshot(generation))?;
     let log_file = dir.log(generation);
     let read = if log_file.exists() {
-        log::read(&log_file, generation)?
+        let read = log::read(&log_file, generation)?;
+        if read.torn {
+            tracing::warn!(file = %log_file.display(), offset = read.good_len, "dropped a torn last record (a crash mid-append); the log is cut there");
+        }
+        read
     } else {
         log::Records { records: Vec::new(), good_len: 0, torn: false }
     };
