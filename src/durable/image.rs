@@ -166,21 +166,28 @@ impl Image {
     /// The state document to restore now: a running clock moved on by the real time since it
     /// was kept (so a sandbox on real time stays on real time), a frozen one as it was.
     pub fn document(&self) -> Value {
-        let mut state = self.state.clone();
+        self.clone().into_document()
+    }
+
+    /// [`Image::document`], taking the image (a 100,000-record state is not copied).
+    pub fn into_document(self) -> Value {
+        let wall = self.wall;
+        let mut state = self.state;
         if let Some(clock) = state.get_mut("clock")
             && clock["frozen"] == false
             && let Some(now) = clock.get("now").and_then(|n| serde_json::from_value::<DateTime<Utc>>(n.clone()).ok())
         {
-            let moved = now.checked_add_signed(Utc::now().signed_duration_since(self.wall)).unwrap_or(now);
+            let moved = now.checked_add_signed(Utc::now().signed_duration_since(wall)).unwrap_or(now);
             clock["now"] = json!(moved.clamp(crate::common::clock::EARLIEST, crate::common::clock::LATEST));
         }
         Value::Object(state)
     }
 
     /// A sandbox called `name` in this state (its resets go back to its origin, or its seed).
-    pub fn build(&self, name: &str, setup: &SandboxSetup) -> Result<Sandbox, Problem> {
-        let document = self.document();
-        let sandbox = match &self.origin {
+    pub fn build(self, name: &str, setup: &SandboxSetup) -> Result<Sandbox, Problem> {
+        let origin = self.origin.clone();
+        let document = self.into_document();
+        let sandbox = match &origin {
             Some(origin) => snapshot::sandbox_from(name, (**origin).clone(), setup)?,
             None => Sandbox::new(name, document["seed"].as_u64().unwrap_or_default(), setup),
         };

@@ -96,8 +96,12 @@ impl Durable {
     ) -> io::Result<(Arc<SandboxRegistry>, Self)> {
         let started = std::time::Instant::now();
         let dir = dir::Dir::open(path)?;
-        let loaded = restore::load(&dir)?;
-        let registry = Arc::new(if loaded.generation == 0 { fresh(setup)? } else { build(setup, &loaded.images)? });
+        let mut loaded = restore::load(&dir)?;
+        let registry = Arc::new(if loaded.generation == 0 {
+            fresh(setup)?
+        } else {
+            build(setup, std::mem::take(&mut loaded.images))?
+        });
         let run = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or_default();
         let keep = Keep { kept: HashMap::new(), dirty: BTreeMap::new(), batch: 1, poisoned: None };
         let core = Arc::new(Core {
@@ -152,20 +156,20 @@ impl Durable {
 }
 
 /// The registry the images describe (`default` first; it always exists).
-fn build(setup: SandboxSetup, images: &BTreeMap<String, Image>) -> io::Result<SandboxRegistry> {
+fn build(setup: SandboxSetup, mut images: BTreeMap<String, Image>) -> io::Result<SandboxRegistry> {
     let invalid = |name: &str, why: String| {
         io::Error::new(io::ErrorKind::InvalidData, format!("--state-dir: sandbox '{name}': {why}"))
     };
     let default = crate::sandbox::DEFAULT_SANDBOX;
-    let registry = match images.get(default) {
+    let registry = match images.remove(default) {
         Some(image) => SandboxRegistry::with_default(setup, |name, setup| image.build(name, setup))
             .map_err(|p| invalid(default, p.to_string()))?,
         None => return Err(invalid(default, "missing from the state directory".into())),
     };
-    for (name, image) in images.iter().filter(|(name, _)| name.as_str() != default) {
+    for (name, image) in images {
         registry
-            .create_with(name, |name, setup| image.build(name, setup))
-            .map_err(|e| invalid(name, format!("{e:?}")))?;
+            .create_with(&name, |name, setup| image.build(name, setup))
+            .map_err(|e| invalid(&name, format!("{e:?}")))?;
     }
     Ok(registry)
 }

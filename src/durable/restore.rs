@@ -111,7 +111,7 @@ pub fn reconcile(registry: &crate::sandbox::SandboxRegistry, images: &BTreeMap<S
         }
     }
     for (name, image) in images.iter().filter(|(name, _)| registry.get(name).is_none()) {
-        if let Err(why) = registry.create_with(name, |name, setup| image.build(name, setup)) {
+        if let Err(why) = registry.create_with(name, |name, setup| image.clone().build(name, setup)) {
             tracing::error!(sandbox = %name, why = ?why, "could not be made again from the state directory");
         }
     }
