@@ -39,9 +39,9 @@ pub async fn rewind(admin: &Admin, name: &str, from: Option<&str>, at: &Value) -
     super::context::sandbox(admin, Some(from))?;
     let Some(durable) = admin.durable.clone() else {
         return Err(AdminError::with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::BAD_REQUEST,
             "rewind_needs_state_dir",
-            "rewind reads the state log: start the server with --state-dir (HR_SANDBOX_STATE_DIR)",
+            "rewind (\"at\") needs --state-dir: it reads the state log (HR_SANDBOX_STATE_DIR)",
         ));
     };
     let (registry, new_name, from_name) = (admin.registry.clone(), name.to_owned(), from.to_owned());

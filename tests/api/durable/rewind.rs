@@ -49,6 +49,6 @@ async fn rewind_past_the_journal_is_refused_as_not_in_the_log() {
 async fn rewind_without_state_dir_says_it_needs_one() {
     let app = crate::helpers::spawn_app().await;
     let body = json!({"name": "b", "from": "default", "at": 1});
-    let answer = app.admin_post("/__admin/sandboxes", body, 422).await;
+    let answer = app.admin_post("/__admin/sandboxes", body, 400).await;
     assert_eq!(answer["error"]["code"], "rewind_needs_state_dir");
 }
