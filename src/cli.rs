@@ -80,6 +80,10 @@ pub struct ServeArgs {
     /// goes back to on reset; its seed replaces --seed there.
     #[arg(long, env = "HR_SANDBOX_SNAPSHOT")]
     pub snapshot: Option<PathBuf>,
+    /// Keep every sandbox's state in this directory (a log appended before each write is
+    /// answered, compacted into snapshots) and restore it on the next start; memory only when omitted.
+    #[arg(long, env = "HR_SANDBOX_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Enforce the vendors' documented rate limits (on the sandbox clock), or never throttle.
     #[arg(long, env = "HR_SANDBOX_RATE_LIMITS", value_enum, default_value_t = RateLimits::Faithful)]
     pub rate_limits: RateLimits,
@@ -144,6 +148,7 @@ impl ServeArgs {
             trust_forwarded: self.trust_forwarded,
             access_log: self.access_log,
             outbound_ca: self.outbound_ca.clone(),
+            state_dir: self.state_dir.clone(),
             tls: (self.tls || self.tls_cert.is_some()).then(|| crate::tls::TlsSettings {
                 dir: self.tls_dir.clone(),
                 cert: self.tls_cert.clone(),

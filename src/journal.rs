@@ -305,6 +305,11 @@ impl Journal {
         serde_json::json!({"unmatched": list, "not_grouped": ring.unmatched_overflow})
     }
 
+    /// The number of the last entry recorded (0 before any, and after a clear).
+    pub fn last_seq(&self) -> u64 {
+        self.inner.lock().next_seq
+    }
+
     /// Forgets every entry and restarts numbering.
     pub fn clear(&self) {
         *self.inner.lock() = Ring::default();

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod cli;
 pub mod common;
+pub mod durable;
 pub mod families;
 pub mod journal;
 pub mod openapi;

@@ -2,23 +2,21 @@
 //! scenarios, rate-limit buckets and seed. The registry holds them by name, at most
 //! `--max-sandboxes`; `default` always exists and is served under the bare vendor prefixes.
 
+mod addressed;
+
+pub use addressed::{Addressed, InSandbox, sandbox_now};
+
 use crate::common::clock::Clock;
-use crate::common::error::{ApiError, ErrorKind};
 use crate::common::problem::Problem;
 use crate::common::rate_limit::RateLimiter;
 use crate::journal::Journal;
 use crate::scenario::loader::KnownVendor;
 use crate::scenario::{Scenario, ScenarioEngine};
 use crate::vendor::{Vendor, VendorStore};
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use chrono::{DateTime, Utc};
 use parking_lot::{Mutex, RwLock};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::future::{Ready, ready};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, atomic::AtomicU64, atomic::AtomicUsize, atomic::Ordering};
 
 /// The name of the sandbox served under the bare vendor prefixes.
 pub const DEFAULT_SANDBOX: &str = "default";
@@ -40,6 +38,9 @@ pub struct Sandbox {
     stores: Vec<LazyStore>,
     /// What a reset goes back to when the sandbox started from a snapshot (see `crate::snapshot`).
     start: Option<Start>,
+    /// That snapshot document, and how many times the seed was set: both for `--state-dir`.
+    origin: Option<Arc<Value>>,
+    seed_generation: AtomicU64,
 }
 
 /// A vendor's store, built from the sandbox's seed the first time anything asks for it.
@@ -64,12 +65,25 @@ impl Sandbox {
             rate_limits: RateLimiter::new(setup.rate_limits),
             stores,
             start: None,
+            origin: None,
+            seed_generation: AtomicU64::new(0),
         }
     }
 
-    /// This sandbox, resetting to `start` instead of to its seed.
-    pub fn with_start(self, start: Start) -> Self {
-        Self { start: Some(start), ..self }
+    /// This sandbox, resetting to `start` (which goes back to the document `origin`) instead of to its seed.
+    pub fn with_start(self, start: Start, origin: Arc<Value>) -> Self {
+        Self { start: Some(start), origin: Some(origin), ..self }
+    }
+
+    /// The snapshot document a reset goes back to, when the sandbox was made from one, and
+    /// how many times the seed was set (a reset, a restore).
+    pub fn origin(&self) -> (Option<&Arc<Value>>, u64) {
+        (self.origin.as_ref(), self.seed_generation.load(Ordering::Acquire))
+    }
+
+    /// The stores already built (used), in registry order, with their vendor ids; seeds nothing.
+    pub fn built_stores(&self) -> impl Iterator<Item = (&'static str, &Arc<dyn VendorStore>)> {
+        self.stores.iter().filter_map(|lazy| Some((lazy.vendor.id(), lazy.store.get()?)))
     }
 
     /// The vendors as scenario files may name them.
@@ -97,11 +111,12 @@ impl Sandbox {
         }
         let mut current = self.seed.lock();
         *current = seed;
+        self.seed_generation.fetch_add(1, Ordering::Release);
         for swap in swaps {
             swap();
         }
-        for (id, store) in self.stores() {
-            if !parts.contains_key(id) {
+        for lazy in self.stores.iter().filter(|lazy| !parts.contains_key(lazy.vendor.id())) {
+            if let Some(store) = lazy.store.get() {
                 store.reset(seed);
             }
         }
@@ -166,6 +181,7 @@ impl Sandbox {
         let mut current = self.seed.lock();
         let seed = seed.unwrap_or(*current);
         *current = seed;
+        self.seed_generation.fetch_add(1, Ordering::Release);
         for lazy in &self.stores {
             if vendors.is_none_or(|list| list.iter().any(|v| v == lazy.vendor.id()))
                 && let Some(store) = lazy.store.get()
@@ -347,47 +363,5 @@ fn give_back_freed_memory() {
     // SAFETY: malloc_trim only walks the allocator's own free lists; it has no preconditions.
     unsafe {
         libc::malloc_trim(0);
-    }
-}
-
-/// The sandbox-clock time of the sandbox a request was addressed to, for renderers (`None`
-/// before the pipeline has found the sandbox).
-pub fn sandbox_now(req: &HttpRequest) -> Option<DateTime<Utc>> {
-    req.extensions().get::<Addressed>().map(|addressed| addressed.sandbox.clock.now())
-}
-
-/// The sandbox and vendor a request was addressed to, in the request's extensions (set by the
-/// pipeline; one extension, since each costs an allocation and a map insert per request).
-#[derive(Clone)]
-pub struct Addressed {
-    /// The sandbox.
-    pub sandbox: Arc<Sandbox>,
-    /// The vendor's id.
-    pub vendor: &'static str,
-}
-
-/// A handler's view of its sandbox and its own vendor's store `T`.
-pub struct InSandbox<T> {
-    /// The sandbox the request was addressed to.
-    pub sandbox: Arc<Sandbox>,
-    /// This vendor's store in that sandbox.
-    pub store: Arc<T>,
-}
-
-impl<T: Send + Sync + 'static> InSandbox<T> {
-    /// The sandbox and store of a request the pipeline addressed (`None` outside the pipeline).
-    pub fn of(req: &HttpRequest) -> Option<Self> {
-        let Addressed { sandbox, vendor } = req.extensions().get::<Addressed>().cloned()?;
-        sandbox.typed_store::<T>(vendor).map(|store| Self { sandbox, store })
-    }
-}
-
-impl<T: Send + Sync + 'static> FromRequest for InSandbox<T> {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let found = Self::of(req);
-        ready(found.ok_or_else(|| ApiError::with_message(ErrorKind::Internal, "handler mounted outside its sandbox")))
     }
 }

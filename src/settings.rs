@@ -73,6 +73,9 @@ pub struct Settings {
     pub access_log: bool,
     /// Extra CA certificates (PEM) outbound HTTPS calls trust.
     pub outbound_ca: Option<std::path::PathBuf>,
+    /// Where every sandbox's state is kept across restarts and crashes (`--state-dir`); `None`
+    /// keeps state in memory only.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -99,6 +102,7 @@ impl Default for Settings {
             tls: None,
             access_log: false,
             outbound_ca: None,
+            state_dir: None,
         }
     }
 }

@@ -76,7 +76,8 @@ pub fn sandbox_from(name: &str, document: Value, setup: &SandboxSetup) -> Result
     let seed = document.get("seed").and_then(Value::as_u64).unwrap_or_default();
     let sandbox = Sandbox::new(name, seed, setup);
     restore(&sandbox, &document)?;
-    Ok(sandbox.with_start(start(Arc::new(document))))
+    let document = Arc::new(document);
+    Ok(sandbox.with_start(start(Arc::clone(&document)), document))
 }
 
 /// A sandbox called `name` whose start state is `source`'s state now (a fork, made from

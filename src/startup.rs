@@ -4,6 +4,7 @@ use crate::admin::context::AdminState;
 use crate::admin::error::AdminError;
 use crate::admin::guard::AdminAccess;
 use crate::admin::routes as admin;
+use crate::durable::Durable;
 use crate::pipeline::front::{self, Front};
 use crate::pipeline::vendor_scope::{self, Mount};
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
@@ -27,6 +28,20 @@ fn read_snapshot(file: &std::path::Path, limit: usize) -> io::Result<serde_json:
         .map_err(|e| io::Error::new(e.kind(), format!("--snapshot {}: {e}", file.display())))?;
     crate::admin::document::budget(text.len()).check(&text).map_err(|e| invalid(e.to_string()))?;
     serde_json::from_slice(&text).map_err(|e| invalid(format!("invalid JSON: {e}")))
+}
+
+/// The registry of a server with no kept state: `default` from `--seed`, or from `--snapshot`.
+fn fresh_registry(setup: SandboxSetup, settings: &Settings) -> io::Result<SandboxRegistry> {
+    match &settings.snapshot {
+        None => Ok(SandboxRegistry::new(setup, settings.seed)),
+        Some(file) => {
+            let document = read_snapshot(file, settings.snapshot_limit)?;
+            SandboxRegistry::with_default(setup, |name, setup| crate::snapshot::sandbox_from(name, document, setup))
+                .map_err(|problem| {
+                    io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: {problem}", file.display()))
+                })
+        }
+    }
 }
 
 /// A bound, not yet running server.
@@ -63,16 +78,13 @@ impl Application {
         };
         let tls = settings.tls.as_ref().map(crate::tls::prepare).transpose().map_err(io::Error::other)?;
         let outbound_trust = crate::outbound::Trust::new(settings.outbound_ca.as_deref()).map_err(io::Error::other)?;
-        let registry = Arc::new(match &settings.snapshot {
-            None => SandboxRegistry::new(setup, settings.seed),
-            Some(file) => {
-                let document = read_snapshot(file, settings.snapshot_limit)?;
-                SandboxRegistry::with_default(setup, |name, setup| crate::snapshot::sandbox_from(name, document, setup))
+        let fresh = |setup| fresh_registry(setup, &settings);
+        let (registry, durable) = match &settings.state_dir {
+            None => (Arc::new(fresh(setup)?), None),
+            Some(dir) => {
+                Durable::open(dir, setup, fresh).map(|(registry, durable)| (registry, Some(Arc::new(durable))))?
             }
-            .map_err(|problem| {
-                io::Error::new(io::ErrorKind::InvalidInput, format!("--snapshot {}: {problem}", file.display()))
-            })?,
-        });
+        };
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .map_err(|e| io::Error::new(e.kind(), format!("--host {} --port {}: {e}", settings.host, settings.port)))?;
         let bound = listener.local_addr()?;
@@ -83,6 +95,7 @@ impl Application {
             outbound_trust,
             this_server: crate::outbound::ThisServer::new(bound),
             snapshot_limit: settings.snapshot_limit,
+            durable: durable.clone(),
         });
         let mounts: Vec<Mount> = registry
             .vendors()
@@ -93,6 +106,7 @@ impl Application {
                 body_limit: settings.body_limit,
                 access_log: settings.access_log,
                 unknown_sandbox,
+                durable: durable.clone(),
             })
             .collect();
         let body_limit = settings.body_limit;

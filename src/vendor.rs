@@ -168,6 +168,11 @@ pub trait VendorStore: AnyArc + Send + Sync {
     fn restore(&self, part: &Value, seed: u64) -> Result<Swap<'_>, Problem>;
     /// A vendor-specific admin operation, `POST /__admin/vendors/{id}/{action}`, at sandbox time `now`.
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError>;
+    /// How many times the state was changed: `--state-dir` keeps the part when it moved. A
+    /// store that never changes (a test's) may leave it at 0.
+    fn generation(&self) -> u64 {
+        0
+    }
 }
 
 /// A vendor's state type as the admin API sees it: the parts that are its own (written in its
@@ -273,6 +278,10 @@ impl<T: SeededStore> VendorStore for T {
 
     fn admin_action(&self, action: &str, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
         T::State::admin_action(self.seeded(), action, body, now)
+    }
+
+    fn generation(&self) -> u64 {
+        self.seeded().generation()
     }
 }
 

@@ -20,6 +20,8 @@ pub struct AdminState {
     pub this_server: crate::outbound::ThisServer,
     /// Largest snapshot document read, in bytes (`--snapshot-limit`).
     pub snapshot_limit: usize,
+    /// Where state is kept (`--state-dir`), when it is.
+    pub durable: Option<Arc<crate::durable::Durable>>,
 }
 
 /// The admin state as handlers extract it.

@@ -1,6 +1,6 @@
 //! `POST /__admin/sandboxes` with `from`: a new sandbox holding a copy of another's current state
-//! (`crate::snapshot::fork`, from memory), and with `at` as well, a rewind, which needs the
-//! state log of `--state-dir`.
+//! (`crate::snapshot::fork`, from memory). With `at` as well it is a rewind, read from the state
+//! log of `--state-dir` (`keep::rewind`); both check the request here first.
 
 use super::context::{Admin, sandbox};
 use super::error::AdminError;
@@ -9,22 +9,25 @@ use crate::sandbox::{RegistryError, Sandbox, SnapshotRefused};
 use actix_web::web;
 use std::sync::Arc;
 
-/// What a create request with `from` (or `at`) made: the sandbox, or why the registry refused
-/// it; an error of the request itself (400, the source unknown: 404) before that.
-pub async fn create(admin: &Admin, request: &CreateSandbox) -> Result<Result<Arc<Sandbox>, RegistryError>, AdminError> {
+/// The sandbox a create request with `from` (or `at`) copies: 400 when it also names a seed or a
+/// snapshot, or gives `at` without `from`.
+pub fn source(request: &CreateSandbox) -> Result<&str, AdminError> {
     if request.seed.is_some() || request.snapshot.is_some() {
         return Err(AdminError::bad_request(
             "give from, a seed or a snapshot, not two: a fork starts from its source's state and seed",
         ));
     }
-    let Some(from) = request.from.as_deref() else {
-        return Err(AdminError::bad_request("at goes with from: the sandbox whose past state to copy"));
-    };
-    if let Some(at) = &request.at {
-        return rewind(admin, request, at);
-    }
+    request
+        .from
+        .as_deref()
+        .ok_or_else(|| AdminError::bad_request("at goes with from: the sandbox whose past state to copy"))
+}
+
+/// A new sandbox `name` holding a copy of `from`'s current state: the sandbox, or why the
+/// registry refused it; an unknown source (404) before that.
+pub async fn create(admin: &Admin, from: &str, name: &str) -> Result<Result<Arc<Sandbox>, RegistryError>, AdminError> {
     let source = sandbox(admin, Some(from))?;
-    let (registry, name) = (admin.registry.clone(), request.name.clone());
+    let (registry, name) = (admin.registry.clone(), name.to_owned());
     // Copying a large state is seconds of work at most: off the async worker, as a snapshot is.
     let created =
         web::block(move || registry.create_with(&name, |name, setup| crate::snapshot::fork(name, &source, setup)))
@@ -38,15 +41,4 @@ pub async fn create(admin: &Admin, request: &CreateSandbox) -> Result<Result<Arc
             Err(AdminError::internal(format!("the copy of '{from}' did not restore: {problem}")))
         }
     }
-}
-
-/// `from` with `at`: the source's state as it was just after a journal seq or sandbox time. It is
-/// rebuilt from the state log, which only `--state-dir` keeps; without it there is nothing to
-/// rewind from.
-fn rewind(
-    _admin: &Admin,
-    _request: &CreateSandbox,
-    _at: &serde_json::Value,
-) -> Result<Result<Arc<Sandbox>, RegistryError>, AdminError> {
-    Err(AdminError::bad_request("rewind (\"at\") needs --state-dir"))
 }

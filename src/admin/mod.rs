@@ -7,6 +7,7 @@ pub mod document;
 pub mod error;
 mod fork;
 pub mod guard;
+mod keep;
 pub mod model;
 mod openapi;
 pub mod routes;

@@ -5,7 +5,7 @@ use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, 
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{ClockRequest, CreateSandbox, ResetRequest, SandboxQuery};
-use super::{console, document, fork, openapi, scenarios, snapshot, verify};
+use super::{console, document, fork, keep, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
@@ -28,6 +28,7 @@ use serde_json::{Map, Value, json};
 /// The `/__admin` scope, behind its access guard.
 pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
     web::scope("/__admin")
+        .wrap(from_fn(keep::after_write))
         .wrap(from_fn(move |req, next| guard::guard(access.clone(), req, next)))
         .app_data(web::QueryConfig::default().error_handler(|e, _| AdminError::bad_request(e.to_string()).into()))
         .configure(configure)
@@ -113,12 +114,17 @@ async fn admin_openapi(admin: Admin, query: web::Query<openapi::DocumentQuery>, 
 async fn health(admin: Admin) -> AdminResult {
     let default = sandbox(&admin, None)?;
     let vendors: Vec<&str> = admin.registry.vendors().iter().map(|v| v.id()).collect();
-    Ok(HttpResponse::Ok().json(json!({
+    let mut answer = json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "seed": default.seed(),
         "vendors": vendors,
-    })))
+    });
+    // Only with `--state-dir`: without it the answer stays byte for byte what it was.
+    if let Some(durable) = &admin.durable {
+        answer["state_dir"] = json!(durable.path().display().to_string());
+    }
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 /// `GET /__admin/credentials`: ready-to-use credentials per vendor and identity.
@@ -261,7 +267,11 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
     })
     .await?;
     if request.from.is_some() || request.at.is_some() {
-        return created_answer(fork::create(&admin, &request).await?, &request.name);
+        let from = fork::source(&request)?;
+        if let Some(at) = &request.at {
+            return keep::rewind(&admin, &request.name, from, at).await;
+        }
+        return created_answer(fork::create(&admin, from, &request.name).await?, &request.name);
     }
     let created = match (request.seed, request.snapshot) {
         (Some(_), Some(_)) => {

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The earliest instant a sandbox clock may show.
 pub const EARLIEST: DateTime<Utc> = DateTime::UNIX_EPOCH;
@@ -69,6 +70,8 @@ fn check_range(at: DateTime<Utc>) -> Result<DateTime<Utc>, ClockError> {
 #[derive(Debug, Default)]
 pub struct Clock {
     state: Mutex<ClockState>,
+    /// Moves with every change (`--state-dir` keeps the clock when it moved).
+    generation: AtomicU64,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -127,11 +130,18 @@ impl Clock {
         let now = next.frozen_at.map_or_else(|| now_at(real, next.offset), Ok)?;
         check_range(now)?;
         *state = next;
+        self.generation.fetch_add(1, Ordering::Release);
         Ok(now)
     }
 
     /// Back to real time, running.
     pub fn reset(&self) {
         *self.state.lock() = ClockState::default();
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// How many times the clock was changed.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 }

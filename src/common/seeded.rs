@@ -4,6 +4,7 @@
 
 use parking_lot::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A state that can be built from a seed.
 pub trait Seeded {
@@ -27,16 +28,48 @@ pub trait Seeded {
     fn apply_config(&mut self, _next: Self::Config) {}
 }
 
+/// A state behind its lock, with a generation that moves each time the write lock is taken:
+/// `--state-dir` keeps a part whose generation moved, with no code in any handler.
+pub struct Shared<S> {
+    lock: RwLock<S>,
+    generation: AtomicU64,
+}
+
+impl<S> Shared<S> {
+    fn new(state: S) -> Self {
+        Self { lock: RwLock::new(state), generation: AtomicU64::new(0) }
+    }
+
+    /// Shared access.
+    pub fn read(&self) -> RwLockReadGuard<'_, S> {
+        self.lock.read()
+    }
+
+    /// Exclusive access; counted as a change (taken only to change something, or to check and
+    /// then change under one lock).
+    pub fn write(&self) -> RwLockWriteGuard<'_, S> {
+        let guard = self.lock.write();
+        // Under the lock: whoever sees the new generation and then reads sees this change.
+        self.generation.fetch_add(1, Ordering::Release);
+        guard
+    }
+
+    /// How many times the write lock was taken.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+}
+
 /// A seeded state and the seed it was built from.
 pub struct SeededState<S> {
     seed: Mutex<u64>,
-    state: Arc<RwLock<S>>,
+    state: Arc<Shared<S>>,
 }
 
 impl<S: Seeded> SeededState<S> {
     /// The start state for `seed`.
     pub fn new(seed: u64) -> Self {
-        Self { seed: Mutex::new(seed), state: Arc::new(RwLock::new(S::from_seed(seed, &S::start_config()))) }
+        Self { seed: Mutex::new(seed), state: Arc::new(Shared::new(S::from_seed(seed, &S::start_config()))) }
     }
 
     /// Shared access.
@@ -50,8 +83,13 @@ impl<S: Seeded> SeededState<S> {
     }
 
     /// The lock itself, for work that outlives a request (a call to the client, then its result).
-    pub fn shared(&self) -> &Arc<RwLock<S>> {
+    pub fn shared(&self) -> &Arc<Shared<S>> {
         &self.state
+    }
+
+    /// How many times the state was changed (its write lock taken); see [`Shared`].
+    pub fn generation(&self) -> u64 {
+        self.state.generation()
     }
 
     /// The seed of the last (re)seeding.

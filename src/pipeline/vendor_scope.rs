@@ -3,6 +3,7 @@
 //! journals the exchange. Vendors never see any of this.
 
 use crate::common::error::{ApiError, ErrorKind};
+use crate::durable::Durable;
 use crate::journal::{self, Answer, JournalEntry};
 use crate::pipeline::panic_net;
 use crate::pipeline::request_id::RequestId;
@@ -36,6 +37,8 @@ pub struct Mount {
     /// The answer to a sandbox name that is not registered. Startup hands over the admin API's
     /// 404 `unknown_sandbox`, so the pipeline does not import the admin API.
     pub unknown_sandbox: fn(&str) -> HttpResponse,
+    /// Where state is kept (`--state-dir`): a change is kept before its answer goes.
+    pub durable: Option<Arc<Durable>>,
 }
 
 /// The vendor's scope for the `default` sandbox (`/<id>`) and for named ones.
@@ -72,6 +75,7 @@ async fn pipeline(
     // The journal shows paths relative to the prefix the client used.
     let prefix_len = named.as_ref().map_or(0, |name| "/sandboxes/".len() + name.len()) + 1 + mount.vendor.id().len();
     let mut entry = journal_entry(&req, &sandbox, mount.vendor.id(), prefix_len);
+    let ticket = mount.durable.as_ref().map_or(0, |durable| durable.ticket());
     // `broken`: a fault took the connection down, so the client never sees a status.
     let (answered, broken) = match panic_net::catch(answer(&mount, &sandbox, &mut entry, prefix_len, req, next)).await {
         Ok(answered) => answered,
@@ -93,6 +97,12 @@ async fn pipeline(
     // Before rendering, while the handler's own error is still on the response.
     entry.unmatched = entry.scenario.is_none() && reached_no_operation(&res);
     let mut res = render_errors(mount.vendor.as_ref(), res);
+    if let Some(durable) = &mount.durable
+        && let Err(err) = durable.keep(ticket, &sandbox).await
+    {
+        let refused = mount.vendor.render(&err, res.request());
+        res = res.into_response(refused.map_into_boxed_body());
+    }
     // After rendering, which replaces the response of an injected error.
     if let Some(label) = entry.scenario.as_deref().and_then(|label| HeaderValue::from_str(label).ok()) {
         res.headers_mut().insert(SCENARIO_HEADER, label);

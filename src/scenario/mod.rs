@@ -26,7 +26,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// What the engine decided for one request.
@@ -92,6 +92,8 @@ pub struct ScenarioEngine {
     startup: Vec<Arc<Scenario>>,
     any_active: AtomicBool,
     state: Mutex<State>,
+    /// Moves with every change of the loaded set, the active order or a counter (`--state-dir`).
+    generation: AtomicU64,
 }
 
 impl ScenarioEngine {
@@ -101,6 +103,7 @@ impl ScenarioEngine {
             startup,
             any_active: AtomicBool::new(false),
             state: Mutex::new(State { loaded: Vec::new(), active: Vec::new(), rng: rng_for(seed, "scenarios") }),
+            generation: AtomicU64::new(0),
         };
         engine.reset(seed, now);
         engine
@@ -109,6 +112,7 @@ impl ScenarioEngine {
     /// Back to the startup scenarios, all active from `now`, counters at zero, RNG reseeded.
     pub fn reset(&self, seed: u64, now: DateTime<Utc>) {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         state.loaded = self.startup.iter().map(|s| fresh(Arc::clone(s), Some(now))).collect();
         state.active = (0..state.loaded.len()).collect();
         state.rng = rng_for(seed, "scenarios");
@@ -119,6 +123,7 @@ impl ScenarioEngine {
     /// A new name past [`MAX_LOADED`] is refused and changes nothing.
     pub fn add(&self, scenario: Scenario, activate: bool, now: DateTime<Utc>) -> Result<(), TooManyScenarios> {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         if state.loaded.len() >= MAX_LOADED && !state.loaded.iter().any(|l| l.scenario.name == scenario.name) {
             return Err(TooManyScenarios);
         }
@@ -144,6 +149,7 @@ impl ScenarioEngine {
     /// Makes exactly these scenarios active, in this order; unknown names change nothing.
     pub fn set_active(&self, names: &[String], now: DateTime<Utc>) -> Result<(), UnknownScenario> {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         let indexes = names
             .iter()
             .map(|name| {
@@ -166,6 +172,7 @@ impl ScenarioEngine {
     /// Unloads a scenario.
     pub fn remove(&self, name: &str) -> Result<(), UnknownScenario> {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         let index = state
             .loaded
             .iter()
@@ -204,6 +211,11 @@ impl ScenarioEngine {
         json!(list)
     }
 
+    /// How many times the scenarios or their counters changed.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// The loaded scenarios, in load order, as a snapshot keeps them.
     pub fn export(&self) -> Vec<Saved> {
         let state = self.state.lock();
@@ -221,6 +233,7 @@ impl ScenarioEngine {
     /// and checked by [`restorable`]; the probability RNG starts again from `seed`.
     pub fn restore(&self, saved: Vec<(Arc<Scenario>, Saved)>, seed: u64) {
         let mut state = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         let mut order: Vec<(usize, usize)> = Vec::new();
         state.loaded = saved
             .into_iter()
@@ -263,6 +276,7 @@ impl ScenarioEngine {
         // Read only when a rule matched: the clock costs a lock and a conversion per request.
         let now = clock.now();
         let mut guard = self.state.lock();
+        self.generation.fetch_add(1, Ordering::Release);
         let State { loaded, rng, .. } = &mut *guard;
         for (scenario, rule_index) in matched {
             // A scenario replaced or unloaded since the snapshot no longer counts.

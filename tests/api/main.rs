@@ -7,6 +7,7 @@ mod bodies;
 mod chiefonboarding;
 mod console;
 mod directory;
+mod durable;
 mod encoded_paths;
 mod exposure;
 mod flags;

@@ -84,6 +84,7 @@ fn panicky_server() -> (String, Arc<SandboxRegistry>) {
         body_limit: 1024,
         access_log: false,
         unknown_sandbox: |_| HttpResponse::NotFound().finish(),
+        durable: None,
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));

@@ -274,7 +274,9 @@ async fn fork_with_at_says_rewind_needs_state_dir() {
     for at in [json!(3), json!("2026-01-01T00:00:00Z")] {
         let body = json!({"name": "b", "from": "default", "at": at});
         let refused = app.admin_post("/__admin/sandboxes", body, 400).await;
-        assert_eq!(refused["error"]["message"], "rewind (\"at\") needs --state-dir");
+        assert_eq!(refused["error"]["code"], "rewind_needs_state_dir");
+        let message = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with("rewind (\"at\") needs --state-dir"), "{message}");
     }
     assert_eq!(names(&app).await, ["default"]);
 }

@@ -8,10 +8,10 @@ use super::model::{ATTRIBUTES, BulkItem, Job, JobKind, Mode, Operation};
 use super::store::State;
 use crate::common::email::valid_email;
 use crate::common::error::{ApiError, ErrorKind};
+use crate::common::seeded::Shared;
 use crate::outbound::{OutboundCall, OutboundResult};
 use crate::vendor::ActionOutcome;
 use chrono::{DateTime, Utc};
-use parking_lot::RwLock;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +20,7 @@ use std::time::Duration;
 pub const SIGNUPS_KEPT: usize = 1000;
 
 /// Starts a simulated signup: the call to make, and how its answer changes the state.
-pub fn start(state: &Arc<RwLock<State>>, body: &Value) -> Result<ActionOutcome, ApiError> {
+pub fn start(state: &Arc<Shared<State>>, body: &Value) -> Result<ActionOutcome, ApiError> {
     let email = body
         .get("email")
         .and_then(Value::as_str)

@@ -1,0 +1,197 @@
+//! One sandbox as the state directory keeps it (an [`Image`]: a snapshot document, and the
+//! document its resets go back to), the records that change it, and the generations that say
+//! which of its parts changed since they were last kept.
+
+use crate::common::problem::Problem;
+use crate::sandbox::{Sandbox, SandboxSetup};
+use crate::snapshot;
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A sandbox as kept: its state as a snapshot document, and its origin.
+#[derive(Clone)]
+pub struct Image {
+    /// The snapshot document its resets go back to, when it was made from one.
+    pub origin: Option<Arc<Value>>,
+    /// Its state: a snapshot document (`vendors` holds only the vendors used).
+    pub state: Map<String, Value>,
+    /// Real time when `state.clock` was read: a running clock moves on from there.
+    pub wall: DateTime<Utc>,
+    /// Where in its history this state is (what rewind looks for).
+    pub mark: Mark,
+}
+
+/// A state's place in a sandbox's history: the server run, the journal's number it is just
+/// after, and its sandbox time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mark {
+    /// The server process that kept it (journal numbers restart with each).
+    pub run: u64,
+    /// The journal's number (since the journal was last emptied) the state is just after.
+    pub seq: u64,
+    /// Sandbox time.
+    pub at: Option<DateTime<Utc>>,
+}
+
+impl Mark {
+    /// The mark a record or snapshot entry carries.
+    pub fn read(value: &Value) -> Self {
+        Self {
+            run: value["run"].as_u64().unwrap_or_default(),
+            seq: value["seq"].as_u64().unwrap_or_default(),
+            at: value.get("at").and_then(|at| serde_json::from_value(at.clone()).ok()),
+        }
+    }
+}
+
+/// How many times each kept part of a sandbox changed: a part whose number moved is kept again.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Generations {
+    seed: u64,
+    clock: u64,
+    scenarios: u64,
+    stores: Vec<(&'static str, u64)>,
+}
+
+impl Generations {
+    /// The sandbox's now (read before its parts are exported: a change after this is kept again).
+    pub fn of(sandbox: &Sandbox) -> Self {
+        Self {
+            seed: sandbox.origin().1,
+            clock: sandbox.clock.generation(),
+            scenarios: sandbox.scenarios.generation(),
+            stores: sandbox.built_stores().map(|(id, store)| (id, store.generation())).collect(),
+        }
+    }
+
+    fn store(&self, id: &str) -> u64 {
+        self.stores.iter().find(|(kept, _)| *kept == id).map_or(0, |(_, generation)| *generation)
+    }
+}
+
+/// The record of what changed in `sandbox` since `kept` (`None`: it is new, so everything), or
+/// `None` when nothing did. `seq` is the journal's number the state is just after.
+pub fn record(sandbox: &Sandbox, kept: Option<&Generations>, now: &Generations, seq: u64, run: u64) -> Option<Value> {
+    let mut record = Map::new();
+    if kept.is_none() {
+        record.insert("create".into(), json!({"origin": sandbox.origin().0.map(|doc| &**doc)}));
+    }
+    let old = kept.cloned().unwrap_or_default();
+    if kept.is_none() || old.seed != now.seed {
+        record.insert("seed".into(), json!(sandbox.seed()));
+    }
+    if kept.is_none() || old.clock != now.clock {
+        record.insert("clock".into(), json!({"now": sandbox.clock.now(), "frozen": sandbox.clock.is_frozen()}));
+    }
+    if kept.is_none() || old.scenarios != now.scenarios {
+        record.insert("scenarios".into(), json!(sandbox.scenarios.export()));
+    }
+    let vendors: Map<String, Value> = sandbox
+        .built_stores()
+        .filter(|(id, _)| kept.is_none() || old.store(id) != now.store(id))
+        .map(|(id, store)| (id.to_owned(), store.export()))
+        .collect();
+    if !vendors.is_empty() {
+        record.insert("vendors".into(), Value::Object(vendors));
+    }
+    if record.is_empty() {
+        return None;
+    }
+    record.insert("sandbox".into(), json!(sandbox.name()));
+    record.insert("run".into(), json!(run));
+    record.insert("seq".into(), json!(seq));
+    record.insert("at".into(), json!(sandbox.clock.now()));
+    record.insert("wall".into(), json!(Utc::now()));
+    Some(Value::Object(record))
+}
+
+/// The record that deletes sandbox `name`.
+pub fn deletion(name: &str, run: u64) -> Value {
+    json!({"sandbox": name, "delete": true, "run": run, "wall": Utc::now()})
+}
+
+/// `sandbox` whole, as a compaction keeps it.
+pub fn export(sandbox: &Sandbox, run: u64) -> Image {
+    let vendors: Map<String, Value> =
+        sandbox.built_stores().map(|(id, store)| (id.to_owned(), store.export())).collect();
+    let state = json!({
+        "format": snapshot::FORMAT,
+        "version": snapshot::VERSION,
+        "seed": sandbox.seed(),
+        "clock": {"now": sandbox.clock.now(), "frozen": sandbox.clock.is_frozen()},
+        "vendors": vendors,
+        "scenarios": sandbox.scenarios.export(),
+    });
+    let Value::Object(state) = state else { unreachable!("json! of an object") };
+    let mark = Mark { run, seq: sandbox.journal.last_seq(), at: Some(sandbox.clock.now()) };
+    Image { origin: sandbox.origin().0.cloned(), state, wall: Utc::now(), mark }
+}
+
+/// Applies one log record to the images; `Err` says why it cannot be (a damaged log).
+pub fn apply(images: &mut BTreeMap<String, Image>, record: &Value) -> Result<(), String> {
+    let name = record["sandbox"].as_str().ok_or("a record names no sandbox")?;
+    let wall = record.get("wall").and_then(|w| serde_json::from_value(w.clone()).ok()).unwrap_or_else(Utc::now);
+    if record["delete"] == true {
+        images.remove(name);
+        return Ok(());
+    }
+    if let Some(create) = record.get("create") {
+        let origin = create.get("origin").filter(|o| !o.is_null()).map(|o| Arc::new(o.clone()));
+        let state = json!({"format": snapshot::FORMAT, "version": snapshot::VERSION, "vendors": {}});
+        let Value::Object(state) = state else { unreachable!("json! of an object") };
+        images.insert(name.to_owned(), Image { origin, state, wall, mark: Mark::default() });
+    }
+    let image = images.get_mut(name).ok_or_else(|| format!("a record changes sandbox '{name}', never created"))?;
+    image.mark = Mark::read(record);
+    for key in ["seed", "clock", "scenarios"] {
+        if let Some(value) = record.get(key) {
+            image.state.insert(key.to_owned(), value.clone());
+        }
+    }
+    if record.get("clock").is_some() {
+        image.wall = wall;
+    }
+    if let Some(Value::Object(parts)) = record.get("vendors") {
+        let vendors = image.state.entry("vendors").or_insert_with(|| json!({}));
+        for (id, part) in parts {
+            vendors[id] = part.clone();
+        }
+    }
+    Ok(())
+}
+
+impl Image {
+    /// The state document to restore now: a running clock moved on by the real time since it
+    /// was kept (so a sandbox on real time stays on real time), a frozen one as it was.
+    pub fn document(&self) -> Value {
+        self.clone().into_document()
+    }
+
+    /// [`Image::document`], taking the image (a 100,000-record state is not copied).
+    pub fn into_document(self) -> Value {
+        let wall = self.wall;
+        let mut state = self.state;
+        if let Some(clock) = state.get_mut("clock")
+            && clock["frozen"] == false
+            && let Some(now) = clock.get("now").and_then(|n| serde_json::from_value::<DateTime<Utc>>(n.clone()).ok())
+        {
+            let moved = now.checked_add_signed(Utc::now().signed_duration_since(wall)).unwrap_or(now);
+            clock["now"] = json!(moved.clamp(crate::common::clock::EARLIEST, crate::common::clock::LATEST));
+        }
+        Value::Object(state)
+    }
+
+    /// A sandbox called `name` in this state (its resets go back to its origin, or its seed).
+    pub fn build(self, name: &str, setup: &SandboxSetup) -> Result<Sandbox, Problem> {
+        let origin = self.origin.clone();
+        let document = self.into_document();
+        let sandbox = match &origin {
+            Some(origin) => snapshot::sandbox_from(name, (**origin).clone(), setup)?,
+            None => Sandbox::new(name, document["seed"].as_u64().unwrap_or_default(), setup),
+        };
+        snapshot::restore(&sandbox, &document)?;
+        Ok(sandbox)
+    }
+}

@@ -1,0 +1,157 @@
+//! The log's framing: each record is `[len u32 LE][crc32 u32 LE][payload]`, the payload one
+//! JSON object. The first record of a file is its header (`{"format", "version", "generation"}`).
+//! Reading tells a torn last record (a crash mid-append: dropped, reported, cut off) from a
+//! damaged one in the middle (an error naming the file and offset).
+
+use super::dir;
+use serde_json::{Value, json};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Seek, SeekFrom, Write};
+use std::path::Path;
+
+/// The `format` of a log's header record.
+pub const FORMAT: &str = "hr-sandbox-log";
+/// The log version this build reads and writes.
+pub const VERSION: u64 = 1;
+/// Largest record accepted: a bigger length field is damage (a whole state of 100,000 records
+/// in five vendors is far below it).
+pub const MAX_RECORD: usize = 1 << 30;
+
+/// `payload` framed.
+pub fn frame(payload: &[u8], out: &mut Vec<u8>) {
+    // MAX_RECORD fits in u32; a record is never built bigger than the snapshot limit.
+    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+}
+
+/// A log file's records after its header, each parsed, and where the good part ends.
+pub struct Records {
+    /// The records, in order.
+    pub records: Vec<Value>,
+    /// The length of the good part (a torn tail starts here).
+    pub good_len: u64,
+    /// Whether a torn last record was dropped.
+    pub torn: bool,
+}
+
+/// Reads `file` (of generation `generation`): a torn last record is dropped and reported;
+/// any other damage, or a header of another format or version, is an error naming the file.
+pub fn read(file: &Path, generation: u64) -> io::Result<Records> {
+    let bytes = std::fs::read(file).map_err(|e| dir::error(file, e))?;
+    let mut records = Vec::new();
+    let mut at = 0usize;
+    let mut torn = false;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let whole = rest.len() >= 8 && {
+            let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+            len <= MAX_RECORD && rest.len() >= 8 + len
+        };
+        if !whole {
+            torn = true;
+            break;
+        }
+        let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        let crc = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
+        let payload = &rest[8..8 + len];
+        if crc32fast::hash(payload) != crc {
+            if at + 8 + len == bytes.len() {
+                torn = true;
+                break;
+            }
+            return Err(dir::error(file, format!("damaged record at byte {at} (checksum mismatch)")));
+        }
+        let value: Value = serde_json::from_slice(payload)
+            .map_err(|e| dir::error(file, format!("record at byte {at} is not JSON ({e})")))?;
+        records.push(value);
+        at += 8 + len;
+    }
+    let mut records = records.into_iter();
+    match records.next() {
+        Some(header) => check_header(file, &header, generation)?,
+        None if at == 0 => {}
+        None => return Err(dir::error(file, "no header record")),
+    }
+    Ok(Records { records: records.collect(), good_len: at as u64, torn })
+}
+
+fn check_header(file: &Path, header: &Value, generation: u64) -> io::Result<()> {
+    if header["format"] != FORMAT {
+        return Err(dir::error(file, format!("not an hr-sandbox log (its header's format is not \"{FORMAT}\")")));
+    }
+    match header["version"].as_u64() {
+        Some(VERSION) => {}
+        Some(other) => {
+            return Err(dir::error(
+                file,
+                format!("log version {other} is not supported: this hr-sandbox reads and writes version {VERSION}"),
+            ));
+        }
+        None => return Err(dir::error(file, "its header has no version")),
+    }
+    if header["generation"].as_u64() != Some(generation) {
+        return Err(dir::error(file, "its header names another generation"));
+    }
+    Ok(())
+}
+
+/// The open log being appended to.
+pub struct Appender {
+    file: File,
+    #[cfg(debug_assertions)]
+    fail_marker: std::path::PathBuf,
+    /// Bytes in the file (all of them synced).
+    pub len: u64,
+}
+
+impl Appender {
+    /// Opens `file` for appending after `good_len` bytes (cutting a torn tail off), writing
+    /// its header first when it is new.
+    pub fn open(file: &Path, generation: u64, good_len: u64) -> io::Result<Self> {
+        let handle = OpenOptions::new().create(true).read(true).write(true).truncate(false).open(file)?;
+        handle.set_len(good_len)?;
+        let mut log = Self {
+            file: handle,
+            #[cfg(debug_assertions)]
+            fail_marker: file.with_file_name("FAIL-WRITES"),
+            len: good_len,
+        };
+        log.file.seek(SeekFrom::Start(good_len))?;
+        if good_len == 0 {
+            let header = json!({"format": FORMAT, "version": VERSION, "generation": generation});
+            let mut bytes = Vec::new();
+            frame(header.to_string().as_bytes(), &mut bytes);
+            log.append(&bytes)?;
+            dir::sync_dir(file.parent().unwrap_or(Path::new(".")))?;
+        } else {
+            log.file.sync_data()?;
+        }
+        Ok(log)
+    }
+
+    /// Appends framed bytes and syncs them; on failure the file is cut back to what was synced,
+    /// so nothing half-written stays.
+    pub fn append(&mut self, framed: &[u8]) -> io::Result<()> {
+        // A testing aid of debug builds only (a full disk cannot be made here without root):
+        // while DIR/FAIL-WRITES exists, every append fails as a full disk does.
+        #[cfg(debug_assertions)]
+        if self.fail_marker.exists() {
+            return Err(io::Error::new(io::ErrorKind::StorageFull, "No space left on device (injected: FAIL-WRITES)"));
+        }
+        let written = self.file.write_all(framed).and_then(|()| self.file.sync_data());
+        match written {
+            Ok(()) => {
+                self.len += framed.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.file.set_len(self.len);
+                let _ = self.file.seek(SeekFrom::Start(self.len));
+                let _ = self.file.sync_data();
+                Err(e)
+            }
+        }
+    }
+}

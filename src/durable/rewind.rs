@@ -1,0 +1,113 @@
+//! Rewind: a sandbox's state as it was just after a journal number or a sandbox time, built
+//! from the state directory (the last snapshot, then the log's records up to that point).
+//!
+//! A journal number counts since the sandbox's journal was last emptied (a reset, `DELETE
+//! /__admin/requests`, a restart). Under concurrent writes one record may hold the changes of
+//! several requests (the one that took it, and those that changed the same sandbox meanwhile):
+//! the point is then the end of that record.
+
+use super::dir::Dir;
+use super::image::{self, Image, Mark};
+use super::{log, restore};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// Where to rewind to.
+#[derive(Debug, Clone)]
+pub enum At {
+    /// Just after this journal number.
+    Seq(u64),
+    /// Just after this sandbox time.
+    Time(DateTime<Utc>),
+}
+
+/// Why a rewind cannot be made.
+#[derive(Debug)]
+pub enum Refused {
+    /// The point is not (or no longer) in the log; the message says which.
+    NotInLog(String),
+    /// The state directory could not be read.
+    Unreadable(String),
+}
+
+impl At {
+    /// `at` as a request gives it: a journal number, or an RFC 3339 sandbox time.
+    pub fn parse(at: &Value) -> Result<Self, String> {
+        if let Some(seq) = at.as_u64() {
+            return Ok(Self::Seq(seq));
+        }
+        at.as_str()
+            .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+            .map(|time| Self::Time(time.with_timezone(&Utc)))
+            .ok_or_else(|| "at: give a journal seq (a whole number) or an RFC 3339 sandbox time".to_owned())
+    }
+
+    fn reached_by(&self, mark: &Mark) -> bool {
+        match self {
+            Self::Seq(seq) => mark.seq <= *seq,
+            Self::Time(time) => mark.at.is_some_and(|at| at <= *time),
+        }
+    }
+}
+
+/// The state document of `from` at `at`. `current` is `from`'s journal number now.
+pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>) -> Result<Value, Refused> {
+    if let (At::Seq(seq), Some(current)) = (at, current)
+        && *seq > current
+    {
+        return Err(Refused::NotInLog(format!("seq {seq} is past sandbox '{from}''s journal (its last is {current})")));
+    }
+    let unreadable = |e: std::io::Error| Refused::Unreadable(e.to_string());
+    let generation = dir.generations().map_err(unreadable)?.last().copied().unwrap_or(0);
+    let (mut images, _) = restore::read_snapshot(&dir.snapshot(generation)).map_err(unreadable)?;
+    let records = log::read(&dir.log(generation), generation).map_err(unreadable)?.records;
+    let mine: Vec<&Value> = records.iter().filter(|r| r["sandbox"] == from).collect();
+    // The states of `from`, oldest first: the snapshot's (index 0), then one per record.
+    let mut marks: Vec<(Mark, bool)> = images.get(from).map(|i| vec![(i.mark.clone(), false)]).unwrap_or_default();
+    let offset = usize::from(marks.is_empty());
+    for record in &mine {
+        let starts = record.get("create").is_some() || record["delete"] == true;
+        marks.push((Mark::read(record), starts));
+    }
+    let target = pick(&marks, at).ok_or_else(|| {
+        Refused::NotInLog(format!(
+            "sandbox '{from}' at {at:?} is no longer in the log (compacted, or before its last reset)"
+        ))
+    })?;
+    // Apply the records of `from` up to the target state.
+    let upto = target + offset;
+    let mut subset = std::collections::BTreeMap::new();
+    if let Some(base) = images.remove(from) {
+        subset.insert(from.to_owned(), base);
+    }
+    for record in mine.iter().take(upto) {
+        image::apply(&mut subset, record).map_err(Refused::Unreadable)?;
+    }
+    let image: &Image =
+        subset.get(from).ok_or_else(|| Refused::NotInLog(format!("sandbox '{from}' is not in the log")))?;
+    Ok(image.document())
+}
+
+/// The index of the state to rewind to: the last of the current history (since the last
+/// creation, restart or journal reset) that `at` reaches; for a journal number that only
+/// reads reached since that start, the state just before it.
+fn pick(marks: &[(Mark, bool)], at: &At) -> Option<usize> {
+    let mut start = 0;
+    for i in 1..marks.len() {
+        let (mark, creates) = &marks[i];
+        let previous = &marks[i - 1].0;
+        if *creates || mark.run != previous.run || mark.seq < previous.seq {
+            start = i;
+        }
+    }
+    if let At::Time(_) = at {
+        return (0..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0));
+    }
+    match (start..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0)) {
+        Some(i) => Some(i),
+        // Nothing kept since the start reaches it: the state just before the start, unless
+        // the start is the sandbox's creation (or the snapshot, whose past is gone).
+        None if start > 0 && !marks[start].1 => Some(start - 1),
+        None => None,
+    }
+}

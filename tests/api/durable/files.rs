@@ -1,0 +1,116 @@
+//! The state directory checked on start (a torn last record, damage, a newer version, a second
+//! process), and a disk that fails under a running server.
+
+use super::{Api, fresh_dir, kill_9, log_file, refused, serve, stop};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The current log file of `dir` (the newest generation's).
+fn current_log(dir: &Path) -> PathBuf {
+    let mut logs: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let generation = path.file_name()?.to_str()?.strip_prefix("log-")?.parse().ok()?;
+            Some((generation, path))
+        })
+        .collect();
+    logs.sort();
+    logs.pop().expect("a log").1
+}
+
+/// A directory holding two ChiefOnboarding writes in its log; the server stopped.
+async fn two_writes(test: &str) -> PathBuf {
+    let dir = fresh_dir(test);
+    let mut server = serve(&dir);
+    let api = Api::of(&server);
+    let auth = api.auth("chiefonboarding", "admin", "default").await;
+    assert_eq!(api.create_user(&auth, "first@acme.test").await, 201);
+    assert_eq!(api.create_user(&auth, "second@acme.test").await, 201);
+    kill_9(&mut server);
+    dir
+}
+
+async fn emails(server: &crate::process::Server) -> Vec<String> {
+    let state: Value =
+        serde_json::from_str(&Api::of(server).get("/__admin/vendors/chiefonboarding/state", None).await).expect("json");
+    state["users"].as_array().expect("users").iter().filter_map(|u| u["email"].as_str().map(str::to_owned)).collect()
+}
+
+#[tokio::test]
+async fn torn_last_record_is_dropped_and_reported() {
+    let dir = two_writes("torn").await;
+    let log = current_log(&dir);
+    let len = std::fs::metadata(&log).expect("log").len();
+    std::fs::OpenOptions::new().write(true).open(&log).expect("open").set_len(len - 3).expect("cut");
+    let server = serve(&dir);
+    let kept = emails(&server).await;
+    assert!(kept.iter().any(|e| e == "first@acme.test"), "the whole records are kept");
+    assert!(!kept.iter().any(|e| e == "second@acme.test"), "the torn record is dropped");
+    let said = std::fs::read_to_string(log_file(&dir)).expect("log lines");
+    assert!(said.contains("torn last record") && said.contains(&log.display().to_string()), "reported: {said}");
+}
+
+#[tokio::test]
+async fn flipped_byte_in_the_middle_is_a_start_up_error_naming_the_file() {
+    let dir = two_writes("flipped").await;
+    let log = current_log(&dir);
+    let mut bytes = std::fs::read(&log).expect("log");
+    // Inside the first write's record, far from the end.
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x55;
+    std::fs::write(&log, &bytes).expect("write");
+    let said = refused(&dir);
+    assert!(said.contains(&log.display().to_string()) && said.contains("damaged record"), "{said}");
+    assert_eq!(std::fs::read(&log).expect("log"), bytes, "the damaged file is never overwritten");
+}
+
+#[tokio::test]
+async fn newer_format_version_is_a_start_up_error() {
+    let dir = two_writes("version").await;
+    std::fs::write(dir.join("FORMAT"), "hr-sandbox-state 2\n").expect("write");
+    let said = refused(&dir);
+    assert!(said.contains("FORMAT") && said.contains("version 2 is not supported"), "{said}");
+}
+
+#[tokio::test]
+async fn second_process_on_the_same_directory_is_refused() {
+    let dir = fresh_dir("locked");
+    let _first = serve(&dir);
+    let said = refused(&dir);
+    assert!(said.contains("LOCK") && said.contains("another hr-sandbox"), "{said}");
+}
+
+#[tokio::test]
+async fn failing_disk_refuses_the_write_and_keeps_serving_reads() {
+    let dir = fresh_dir("failing");
+    let mut server = serve(&dir);
+    let api = Api::of(&server);
+    let auth = api.auth("chiefonboarding", "admin", "default").await;
+    let before = emails(&server).await;
+    // The debug build's testing aid: while this file exists every append fails as ENOSPC does.
+    std::fs::write(dir.join("FAIL-WRITES"), "").expect("marker");
+    let (status, body) = api
+        .send(
+            "POST",
+            "/chiefonboarding/api/users/",
+            Some(&auth),
+            Some(
+                serde_json::json!({"first_name": "No", "last_name": "Space", "email": "nospace@acme.test", "role": 0}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("state could not be kept"), "the vendor's own error body says why: {body}");
+    assert_eq!(emails(&server).await, before, "the refused write left nothing in memory");
+    let (status, body) = api.send("POST", "/__admin/sandboxes", None, Some(serde_json::json!({"name": "nope"}))).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("state_not_kept"), "{body}");
+    assert_eq!(api.send("GET", "/__admin/sandboxes/nope", None, None).await.0, 404, "no half-made sandbox stays");
+    std::fs::remove_file(dir.join("FAIL-WRITES")).expect("marker");
+    assert_eq!(api.create_user(&auth, "after@acme.test").await, 201, "writes work again once the disk does");
+    stop(&mut server);
+    let again = serve(&dir);
+    let kept = emails(&again).await;
+    assert!(kept.iter().any(|e| e == "after@acme.test") && !kept.iter().any(|e| e == "nospace@acme.test"));
+}
