@@ -101,7 +101,10 @@ fn pick(marks: &[(Mark, bool)], at: &At) -> Option<usize> {
         }
     }
     if let At::Time(_) = at {
-        return (0..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0));
+        // Only this sandbox's own life: a sandbox of the same name deleted before it was
+        // created is another sandbox, even when its clock was at that time.
+        let born = marks.iter().rposition(|(_, creates)| *creates).unwrap_or(0);
+        return (born..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0));
     }
     match (start..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0)) {
         Some(i) => Some(i),

@@ -44,3 +44,22 @@ async fn rewind_past_the_journal_is_refused_as_not_in_the_log() {
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("not_in_log"), "{body}");
 }
+
+#[tokio::test]
+async fn rewind_at_a_time_of_a_deleted_namesake_is_refused_as_not_in_the_log() {
+    let dir = fresh_dir("rewind-namesake");
+    let server = serve(&dir);
+    let api = Api::of(&server);
+    let clock = |at: &str| json!({"set": at, "frozen": true});
+    let create = |body: Value| api.send("POST", "/__admin/sandboxes", None, Some(body));
+    assert_eq!(api.send("POST", "/__admin/clock", None, Some(clock("2050-01-01T00:00:00Z"))).await.0, 200);
+    assert_eq!(create(json!({"name": "r"})).await.0, 201);
+    assert_eq!(api.send("POST", "/__admin/clock?sandbox=r", None, Some(clock("2040-01-01T00:00:00Z"))).await.0, 200);
+    assert_eq!(api.send("DELETE", "/__admin/sandboxes/r", None, None).await.0, 204);
+    // The new `r` starts at 2050: it was never at 2045; the deleted one was.
+    assert_eq!(create(json!({"name": "r", "from": "default"})).await.0, 201);
+    let (status, body) = create(json!({"name": "q", "from": "r", "at": "2045-01-01T00:00:00Z"})).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("not_in_log"), "{body}");
+    assert_eq!(api.send("GET", "/__admin/sandboxes/q", None, None).await.0, 404);
+}
