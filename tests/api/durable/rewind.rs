@@ -1,7 +1,7 @@
 //! Rewind from the log: a sandbox made at journal seq N, given the requests after N again,
 //! equals the original.
 
-use super::{Api, fresh_dir, serve};
+use super::{Api, fresh_dir, serve, stop};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -62,4 +62,25 @@ async fn rewind_at_a_time_of_a_deleted_namesake_is_refused_as_not_in_the_log() {
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("not_in_log"), "{body}");
     assert_eq!(api.send("GET", "/__admin/sandboxes/q", None, None).await.0, 404);
+}
+
+#[tokio::test]
+async fn rewind_at_seq_zero_after_a_restart_copies_the_state_the_restart_kept() {
+    let dir = fresh_dir("rewind-restart");
+    let mut first = serve(&dir);
+    let api = Api::of(&first);
+    let auth = api.auth("chiefonboarding", "admin", "default").await;
+    for email in ["one@acme.test", "two@acme.test"] {
+        assert_eq!(api.create_user(&auth, email).await, 201);
+    }
+    stop(&mut first);
+    // The journal starts again at 0 with the process: seq 0 is the state it started with.
+    let second = serve(&dir);
+    let api = Api::of(&second);
+    let made =
+        api.send("POST", "/__admin/sandboxes", None, Some(json!({"name": "b", "from": "default", "at": 0}))).await;
+    assert_eq!(made.0, 201, "{}", made.1);
+    let original = api.get("/__admin/vendors/chiefonboarding/state", None).await;
+    let rewound = api.get("/__admin/vendors/chiefonboarding/state?sandbox=b", None).await;
+    assert_eq!(original, rewound);
 }
