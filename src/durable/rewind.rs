@@ -30,6 +30,16 @@ pub enum Refused {
     Unreadable(String),
 }
 
+/// The point as a request gives it (for messages).
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Seq(seq) => write!(f, "seq {seq}"),
+            Self::Time(time) => write!(f, "{}", time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        }
+    }
+}
+
 impl At {
     /// `at` as a request gives it: a journal number, or an RFC 3339 sandbox time.
     pub fn parse(at: &Value) -> Result<Self, String> {
@@ -72,7 +82,7 @@ pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>, run: u64) 
     }
     let target = pick(&marks, at, run).ok_or_else(|| {
         Refused::NotInLog(format!(
-            "sandbox '{from}' at {at:?} is no longer in the log (compacted, or before its last reset)"
+            "sandbox '{from}' at {at} is no longer in the log (compacted, or before its last reset)"
         ))
     })?;
     // Apply the records of `from` up to the target state.

@@ -61,6 +61,8 @@ async fn rewind_at_a_time_of_a_deleted_namesake_is_refused_as_not_in_the_log() {
     let (status, body) = create(json!({"name": "q", "from": "r", "at": "2045-01-01T00:00:00Z"})).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("not_in_log"), "{body}");
+    // The point as the client wrote it, not as Rust debugs it.
+    assert!(body.contains("at 2045-01-01T00:00:00Z"), "{body}");
     assert_eq!(api.send("GET", "/__admin/sandboxes/q", None, None).await.0, 404);
 }
 
