@@ -151,7 +151,7 @@ impl Durable {
     pub fn rewind(&self, from: &str, at: &rewind::At) -> Result<serde_json::Value, rewind::Refused> {
         let current = self.core.registry.get(from).map(|s| s.journal.last_seq());
         let _ordered = self.core.keep.lock();
-        rewind::document(&self.core.dir, from, at, current)
+        rewind::document(&self.core.dir, from, at, current, self.core.run)
     }
 }
 

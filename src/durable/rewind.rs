@@ -30,6 +30,16 @@ pub enum Refused {
     Unreadable(String),
 }
 
+/// The point as a request gives it (for messages).
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Seq(seq) => write!(f, "seq {seq}"),
+            Self::Time(time) => write!(f, "{}", time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        }
+    }
+}
+
 impl At {
     /// `at` as a request gives it: a journal number, or an RFC 3339 sandbox time.
     pub fn parse(at: &Value) -> Result<Self, String> {
@@ -50,8 +60,9 @@ impl At {
     }
 }
 
-/// The state document of `from` at `at`. `current` is `from`'s journal number now.
-pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>) -> Result<Value, Refused> {
+/// The state document of `from` at `at`. `current` is `from`'s journal number now, `run` this
+/// process (whose journal numbers started at 0).
+pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>, run: u64) -> Result<Value, Refused> {
     if let (At::Seq(seq), Some(current)) = (at, current)
         && *seq > current
     {
@@ -69,9 +80,9 @@ pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>) -> Result<
         let starts = record.get("create").is_some() || record["delete"] == true;
         marks.push((Mark::read(record), starts));
     }
-    let target = pick(&marks, at).ok_or_else(|| {
+    let target = pick(&marks, at, run).ok_or_else(|| {
         Refused::NotInLog(format!(
-            "sandbox '{from}' at {at:?} is no longer in the log (compacted, or before its last reset)"
+            "sandbox '{from}' at {at} is no longer in the log (compacted, or before its last reset)"
         ))
     })?;
     // Apply the records of `from` up to the target state.
@@ -91,7 +102,7 @@ pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>) -> Result<
 /// The index of the state to rewind to: the last of the current history (since the last
 /// creation, restart or journal reset) that `at` reaches; for a journal number that only
 /// reads reached since that start, the state just before it.
-fn pick(marks: &[(Mark, bool)], at: &At) -> Option<usize> {
+fn pick(marks: &[(Mark, bool)], at: &At, run: u64) -> Option<usize> {
     let mut start = 0;
     for i in 1..marks.len() {
         let (mark, creates) = &marks[i];
@@ -101,7 +112,15 @@ fn pick(marks: &[(Mark, bool)], at: &At) -> Option<usize> {
         }
     }
     if let At::Time(_) = at {
-        return (0..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0));
+        // Only this sandbox's own life: a sandbox of the same name deleted before it was
+        // created is another sandbox, even when its clock was at that time.
+        let born = marks.iter().rposition(|(_, creates)| *creates).unwrap_or(0);
+        return (born..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0));
+    }
+    // Nothing kept since this process started: every number of its journal is after the last
+    // state kept (a restart changes nothing), so that state is the one.
+    if marks.last().is_some_and(|(mark, _)| mark.run != run) {
+        return marks.len().checked_sub(1);
     }
     match (start..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0)) {
         Some(i) => Some(i),
