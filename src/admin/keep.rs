@@ -60,7 +60,7 @@ pub async fn rewind(admin: &Admin, name: &str, from: &str, at: &Value) -> AdminR
             Err(AdminError::internal(format!("the state log could not be read: {message}")))
         }
         Ok(Err(SnapshotRefused::Document(problem))) => Err(AdminError::invalid_snapshot(&problem)),
-        Ok(Err(SnapshotRefused::Registry(error))) => super::routes::created_answer(Err(error), name),
-        Ok(Ok(created)) => super::routes::created_answer(Ok(created), name),
+        Ok(Err(SnapshotRefused::Registry(error))) => super::sandbox_view::created_answer(Err(error), name),
+        Ok(Ok(created)) => super::sandbox_view::created_answer(Ok(created), name),
     }
 }

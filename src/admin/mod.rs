@@ -11,6 +11,7 @@ mod keep;
 pub mod model;
 mod openapi;
 pub mod routes;
+mod sandbox_view;
 mod scenarios;
 mod snapshot;
 mod verify;

@@ -5,13 +5,14 @@ use super::context::{Admin, AdminResult, optional_json, required_json, sandbox, 
 use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{ClockRequest, CreateSandbox, ResetRequest, SandboxQuery};
+use super::sandbox_view::{created_answer, describe};
 use super::{console, document, fork, keep, openapi, scenarios, snapshot, verify};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
 use crate::outbound::{self, OutboundResult};
 use crate::pipeline::request_id::RequestId;
-use crate::sandbox::{DEFAULT_SANDBOX, RegistryError, Sandbox, SnapshotRefused};
+use crate::sandbox::{RegistryError, Sandbox, SnapshotRefused};
 use crate::scenario::matcher::check_glob;
 use crate::vendor::ActionOutcome;
 use actix_web::HttpMessage;
@@ -297,20 +298,6 @@ async fn create_sandbox(admin: Admin, req: HttpRequest, body: web::Payload) -> A
     created_answer(created, &request.name)
 }
 
-/// 201 with a sandbox just made, or why the registry refused it.
-pub fn created_answer(created: Result<std::sync::Arc<Sandbox>, RegistryError>, name: &str) -> AdminResult {
-    match created {
-        Ok(created) => Ok(HttpResponse::Created().json(describe(&created))),
-        Err(RegistryError::Exists) => Err(AdminError::conflict(format!("sandbox '{name}' exists"))),
-        Err(RegistryError::Full(max)) => Err(AdminError::with_status(
-            actix_web::http::StatusCode::CONFLICT,
-            "too_many_sandboxes",
-            format!("{max} sandboxes exist (--max-sandboxes); delete one first"),
-        )),
-        Err(_) => Err(AdminError::bad_request("sandbox names are 1 to 64 of A-Z a-z 0-9 - _ .")),
-    }
-}
-
 /// `GET /__admin/sandboxes/{name}`.
 async fn get_sandbox(admin: Admin, name: web::Path<String>) -> AdminResult {
     Ok(HttpResponse::Ok().json(describe(&*sandbox(&admin, Some(&name))?)))
@@ -371,12 +358,4 @@ fn clock_view(sandbox: &Sandbox) -> Value {
         "now": sandbox.clock.now().to_rfc3339_opts(SecondsFormat::Millis, true),
         "frozen": sandbox.clock.is_frozen(),
     })
-}
-
-fn describe(sandbox: &Sandbox) -> Value {
-    let name = sandbox.name();
-    let base = if name == DEFAULT_SANDBOX { String::new() } else { format!("/sandboxes/{name}") };
-    let prefixes: Map<String, Value> =
-        sandbox.vendor_ids().map(|id| (id.to_owned(), json!(format!("{base}/{id}")))).collect();
-    json!({"name": name, "seed": sandbox.seed(), "prefixes": prefixes})
 }

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Runs the binary with these flags and environment; it must exit within 10 s (a hang is a
 /// failure, and the process is killed). Returns whether it succeeded, and its stderr.
@@ -16,18 +16,8 @@ fn start_fails(args: &[&str], env: &[(&str, &str)]) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .expect("binary starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waits") {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{args:?} did not end within 10 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status =
+        crate::helpers::exit_within(&mut child, Duration::from_secs(10), &format!("{args:?} did not end within 10 s"));
     let mut stderr = String::new();
     child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("utf-8");
     assert!(!status.success(), "{args:?} started");

@@ -281,3 +281,24 @@ fn pick_headers(all: &HeaderMap, names: &[&str]) -> Value {
         .collect();
     Value::Object(map)
 }
+
+/// Waits for a started binary that must exit by itself: its status once it has, or the test
+/// fails naming `what` (the child is killed) after `limit`.
+pub fn exit_within(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            return status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

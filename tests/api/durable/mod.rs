@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A fresh, empty state directory for one test.
 pub fn fresh_dir(test: &str) -> PathBuf {
@@ -55,17 +55,11 @@ pub fn refused(dir: &Path) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .expect("binary starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waits") {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            panic!("the server started on a state directory it should refuse");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = crate::helpers::exit_within(
+        &mut child,
+        Duration::from_secs(20),
+        "the server started on a state directory it should refuse",
+    );
     let output = child.wait_with_output().expect("output");
     assert!(!status.success(), "a refused start exits non-zero");
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
