@@ -1,5 +1,6 @@
 //! URLs a client registers (redirect URIs, logos, terms, hooks) are web URLs, never
-//! `javascript:` or `data:` ones that a consent page would render.
+//! `javascript:` or `data:` ones that a consent page would render; and a request's target as
+//! the client wrote it.
 
 use actix_web::http::Uri;
 
@@ -7,6 +8,15 @@ use actix_web::http::Uri;
 pub fn is_web_url(text: &str) -> bool {
     let Ok(uri) = text.parse::<Uri>() else { return false };
     matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some_and(|h| !h.is_empty())
+}
+
+/// A request URI in origin form (`/path?query`, what every client but a proxy sends) as its
+/// text, which is then the whole URI; `None` for the absolute form (`http://host/path`).
+pub fn origin_form(uri: &Uri) -> Option<&str> {
+    if uri.scheme().is_some() || uri.authority().is_some() {
+        return None;
+    }
+    Some(uri.path_and_query().map_or("", |pq| pq.as_str()))
 }
 
 #[cfg(test)]

@@ -161,8 +161,7 @@ pub(super) fn visible_text(value: &[u8]) -> Option<&str> {
 /// request's own URI is an allocation of its own (actix parses it into one, apart from the read
 /// buffer), so a short origin-form one is shared; a long or absolute one is copied and cut.
 pub fn keep_uri(uri: &Uri) -> (Uri, bool) {
-    let origin_form = uri.scheme().is_none() && uri.authority().is_none();
-    if origin_form && uri.path_and_query().is_none_or(|pq| pq.as_str().len() <= URI_LIMIT) {
+    if crate::common::url::origin_form(uri).is_some_and(|text| text.len() <= URI_LIMIT) {
         return (uri.clone(), false);
     }
     let text = uri.to_string();

@@ -27,10 +27,9 @@ pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> R
     let uri = req.uri();
     let mut key = String::with_capacity(256);
     let _ = write!(key, "{tenant} ");
-    match uri.path_and_query() {
-        // The origin form (every client but a proxy): the URI is its path and query.
-        Some(pq) if uri.scheme().is_none() && uri.authority().is_none() => key.push_str(pq.as_str()),
-        _ => key.push_str(&uri.to_string()),
+    match crate::common::url::origin_form(uri) {
+        Some(target) => key.push_str(target),
+        None => key.push_str(&uri.to_string()),
     }
     for name in [HOST, FORWARDED, X_FORWARDED_HOST, X_FORWARDED_PROTO] {
         key.push(' ');
