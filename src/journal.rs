@@ -2,6 +2,8 @@
 //! entries and a byte budget (`--journal-limit`, `--journal-bytes`), the oldest evicted first.
 //! Each entry's parts are cut to fixed sizes (body, URI, headers) and marked where cut, so an
 //! entry costs at most [`MAX_ENTRY_BYTES`] and a sandbox's journal at most its budget plus one.
+//! An answer body past the cut is kept as a view of its buffer (no copy) when that buffer is at
+//! most a sixteenth of the budget; the budget counts each such buffer once, whole.
 
 mod capture;
 
@@ -13,9 +15,10 @@ pub use capture::{
     Answer, BODY_LIMIT, Cut, DEFAULT_BYTES, HEADER_VALUE_LIMIT, HEADERS_LIMIT, KeptHeaders, MAX_ENTRY_BYTES,
     MAX_RECORDED_HEADERS, URI_LIMIT, keep_decoded_path, keep_headers, keep_uri,
 };
-use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, journal_body, visible_text};
+use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, Shared, journal_body, visible_text};
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -86,9 +89,10 @@ impl JournalEntry {
     /// scenario label and panic message): what it holds, whether or not shared with the server
     /// (an answer's headers are the server's own).
     pub fn weight(&self) -> usize {
+        // A body shared with other entries is charged by the ring, once per buffer.
         let answer = self.answer.as_ref().map_or(0, |a| {
             a.headers.iter().map(|(name, value)| name.as_str().len() + value.len() + HEADER_OVERHEAD).sum::<usize>()
-                + a.body.len()
+                + if a.shares.is_some() { 0 } else { a.body.len() }
         });
         let text = self.scenario.as_ref().map_or(0, String::len) + self.panic.as_ref().map_or(0, String::len);
         ENTRY_OVERHEAD
@@ -215,8 +219,12 @@ struct Ring {
     next_seq: u64,
     /// The entries with their weights (weighed once, when recorded).
     entries: VecDeque<(usize, JournalEntry)>,
-    /// What the budget counts for the kept entries (the sum of their weights).
+    /// What the budget counts for the kept entries (the sum of their weights and of the
+    /// buffers in `shared`).
     bytes: usize,
+    /// Answer body buffers kept alive by views in entries, by address: how many entries keep
+    /// each, and its length (charged once, while any entry keeps it).
+    shared: HashMap<usize, (usize, usize)>,
     /// Requests that reached no emulated operation, by (vendor, method, path); kept past the
     /// ring's eviction.
     unmatched: BTreeMap<(&'static str, String, String), Unmatched>,
@@ -251,6 +259,14 @@ impl Journal {
         if self.limit == 0 {
             return;
         }
+        // A buffer past a sixteenth of the budget is not kept alive for a view of its start.
+        if let Some(answer) = entry.answer.as_mut()
+            && answer.shares.is_some_and(|shared| shared.len > self.bytes / 16)
+        {
+            answer.body = Bytes::copy_from_slice(&answer.body);
+            answer.shares = None;
+        }
+        let shares = entry.answer.as_ref().and_then(|answer| answer.shares);
         let weight = entry.weight();
         let mut ring = self.inner.lock();
         ring.next_seq += 1;
@@ -258,11 +274,19 @@ impl Journal {
         if entry.unmatched && entry.direction == "inbound" {
             ring.note_unmatched(&entry);
         }
-        while ring.entries.len() >= self.limit || (!ring.entries.is_empty() && ring.bytes + weight > self.bytes) {
-            let Some((oldest, _)) = ring.entries.pop_front() else { break };
+        while ring.entries.len() >= self.limit
+            || (!ring.entries.is_empty() && ring.bytes + weight + ring.charge(shares) > self.bytes)
+        {
+            let Some((oldest, evicted)) = ring.entries.pop_front() else { break };
             ring.bytes = ring.bytes.saturating_sub(oldest);
+            if let Some(shared) = evicted.answer.and_then(|answer| answer.shares) {
+                ring.release(shared);
+            }
         }
-        ring.bytes += weight;
+        ring.bytes += weight + ring.charge(shares);
+        if let Some(shared) = shares {
+            ring.shared.entry(shared.at).or_insert((0, shared.len)).0 += 1;
+        }
         ring.entries.push_back((weight, entry));
     }
 
@@ -317,6 +341,22 @@ impl Journal {
 }
 
 impl Ring {
+    /// What keeping this answer body's buffer adds: nothing when another entry keeps it already.
+    fn charge(&self, shares: Option<Shared>) -> usize {
+        shares.filter(|shared| !self.shared.contains_key(&shared.at)).map_or(0, |shared| shared.len)
+    }
+
+    /// One entry fewer keeps this buffer; the last one's going uncharges it.
+    fn release(&mut self, shared: Shared) {
+        if let Some((holders, len)) = self.shared.get_mut(&shared.at) {
+            *holders -= 1;
+            if *holders == 0 {
+                self.bytes = self.bytes.saturating_sub(*len);
+                self.shared.remove(&shared.at);
+            }
+        }
+    }
+
     fn note_unmatched(&mut self, entry: &JournalEntry) {
         let key = (entry.vendor, entry.method.to_string(), entry.path().to_owned());
         if let Some(seen) = self.unmatched.get_mut(&key) {

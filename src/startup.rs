@@ -5,7 +5,7 @@ use crate::admin::error::AdminError;
 use crate::admin::guard::AdminAccess;
 use crate::admin::routes as admin;
 use crate::durable::Durable;
-use crate::pipeline::front::{self, Front};
+use crate::pipeline::front::Front;
 use crate::pipeline::vendor_scope::{self, Mount};
 use crate::sandbox::{SandboxRegistry, SandboxSetup};
 use crate::scenario;
@@ -13,7 +13,6 @@ use crate::settings::{RateLimits, Settings};
 use crate::vendor::{Vendor, known_to_scenarios};
 use crate::vendors;
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, ResponseError, web};
 use std::io;
 use std::net::TcpListener;
@@ -97,6 +96,8 @@ impl Application {
             snapshot_limit: settings.snapshot_limit,
             durable: durable.clone(),
         });
+        let front =
+            Front { trust_forwarded: settings.trust_forwarded, body_timeout: settings.body_timeout, late_admin_body };
         let mounts: Vec<Mount> = registry
             .vendors()
             .iter()
@@ -107,6 +108,7 @@ impl Application {
                 access_log: settings.access_log,
                 unknown_sandbox,
                 durable: durable.clone(),
+                front,
             })
             .collect();
         let body_limit = settings.body_limit;
@@ -121,20 +123,18 @@ impl Application {
                  the admin API (GET /__admin/credentials); set --admin-token (HR_SANDBOX_ADMIN_TOKEN) too"
             );
         }
-        let front =
-            Front { trust_forwarded: settings.trust_forwarded, body_timeout: settings.body_timeout, late_admin_body };
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(admin_state.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::JsonConfig::default().limit(body_limit))
-                .service(admin::scope(access.clone()));
+                .service(admin::scope(access.clone(), front));
             for mount in &mounts {
                 let [default, named] = vendor_scope::scopes(mount);
                 app = app.service(default).service(named);
             }
-            app.default_service(web::to(admin::unknown_prefix))
-                .wrap(from_fn(move |req, next| front::walk(front, req, next)))
+            // Last: it matches every path the admin API and the vendors did not.
+            app.service(admin::fallback(front))
         })
         .on_connect(scenario::fault::record_socket)
         // One second for in-flight requests keeps the whole stop (signal to exit) under the

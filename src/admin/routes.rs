@@ -11,6 +11,7 @@ use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
 use crate::outbound::{self, OutboundResult};
+use crate::pipeline::front::{self, Front};
 use crate::pipeline::request_id::RequestId;
 use crate::sandbox::{RegistryError, Sandbox, SnapshotRefused};
 use crate::scenario::matcher::check_glob;
@@ -27,10 +28,11 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 /// The `/__admin` scope, behind its access guard.
-pub fn scope(access: AdminAccess) -> impl HttpServiceFactory {
+pub fn scope(access: AdminAccess, front: Front) -> impl HttpServiceFactory {
     web::scope("/__admin")
         .wrap(from_fn(keep::after_write))
         .wrap(from_fn(move |req, next| guard::guard(access.clone(), req, next)))
+        .wrap(from_fn(move |req, next| front::walk(front, req, next)))
         .app_data(web::QueryConfig::default().error_handler(|e, _| AdminError::bad_request(e.to_string()).into()))
         .configure(configure)
         .default_service(web::to(|req: HttpRequest| async move {
@@ -347,8 +349,16 @@ async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -
     Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
 }
 
-/// App-wide fallback: a path under no vendor prefix and not under `/__admin`.
-pub async fn unknown_prefix(admin: Admin, req: HttpRequest) -> AdminResult {
+/// The app's last service: every path under no vendor prefix and not under `/__admin` gets
+/// the admin API's 404 naming the prefixes (after the pipeline's steps 1 to 3, as every path).
+pub fn fallback(front: Front) -> impl HttpServiceFactory {
+    web::scope("")
+        .wrap(from_fn(move |req, next| front::walk(front, req, next)))
+        .default_service(web::to(unknown_prefix))
+}
+
+/// A path under no vendor prefix and not under `/__admin`.
+async fn unknown_prefix(admin: Admin, req: HttpRequest) -> AdminResult {
     let prefixes = admin.registry.vendors().iter().map(|v| format!("/{}", v.id())).collect();
     Err(AdminError::unknown_prefix(req.path(), prefixes))
 }

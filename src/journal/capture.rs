@@ -57,13 +57,26 @@ pub struct Answer {
     pub body: Bytes,
     /// The whole body's length; `None` when it was streamed and not seen.
     pub body_len: Option<usize>,
+    /// The whole body's buffer when `body` is a view of its start rather than a copy: the
+    /// journal charges that buffer once, however many entries keep it alive.
+    pub(super) shares: Option<Shared>,
+}
+
+/// A body buffer kept alive by a view of its start: its address (what tells two entries share
+/// it) and its length (what keeping it costs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Shared {
+    pub at: usize,
+    pub len: usize,
 }
 
 impl Answer {
     /// An answer with these headers and body (`None`: a streamed body, not seen). The answer's
     /// own parts are shared, not copied (its headers are the server's values, its body a
-    /// refcounted buffer); only the start of a body past [`BODY_LIMIT`] is copied, so an entry
-    /// never keeps a large body alive.
+    /// refcounted buffer); a body past [`BODY_LIMIT`] is kept as a view of its start, which
+    /// keeps the whole buffer alive: the journal charges it once, or copies the start when the
+    /// buffer is large for its budget (see `Journal::record`). A list page answered from a
+    /// kept body is then neither copied nor counted once per request.
     pub fn keep(headers: &HeaderMap, body: Option<&Bytes>) -> Self {
         let mut room = ANSWER_HEADERS_LIMIT;
         let mut kept = Vec::with_capacity(headers.len().min(MAX_RECORDED_HEADERS));
@@ -75,12 +88,12 @@ impl Answer {
             room -= size;
             kept.push((name.clone(), value.clone()));
         }
-        let start = match body {
-            Some(body) if body.len() <= BODY_LIMIT => body.clone(),
-            Some(body) => Bytes::copy_from_slice(&body[..BODY_LIMIT]),
-            None => Bytes::new(),
+        let (start, shares) = match body {
+            Some(body) if body.len() <= BODY_LIMIT => (body.clone(), None),
+            Some(body) => (body.slice(..BODY_LIMIT), Some(Shared { at: body.as_ptr() as usize, len: body.len() })),
+            None => (Bytes::new(), None),
         };
-        Self { headers: kept, body: start, body_len: body.map(Bytes::len) }
+        Self { headers: kept, body: start, body_len: body.map(Bytes::len), shares }
     }
 }
 

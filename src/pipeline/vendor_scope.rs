@@ -5,8 +5,8 @@
 use crate::common::error::{ApiError, ErrorKind};
 use crate::durable::Durable;
 use crate::journal::{self, Answer, JournalEntry};
+use crate::pipeline::front::{self, Front};
 use crate::pipeline::panic_net;
-use crate::pipeline::request_id::RequestId;
 use crate::sandbox::{Addressed, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::Action;
 use crate::scenario::matcher::RequestFacts;
@@ -39,6 +39,8 @@ pub struct Mount {
     pub unknown_sandbox: fn(&str) -> HttpResponse,
     /// Where state is kept (`--state-dir`): a change is kept before its answer goes.
     pub durable: Option<Arc<Durable>>,
+    /// Steps 1 to 3 (request id, body deadline, forwarding headers), run inline.
+    pub front: Front,
 }
 
 /// The vendor's scope for the `default` sandbox (`/<id>`) and for named ones.
@@ -49,10 +51,13 @@ pub fn scopes(mount: &Mount) -> [impl HttpServiceFactory + use<>; 2] {
 
 fn scope(path: String, mount: Mount) -> impl HttpServiceFactory {
     let vendor = Arc::clone(&mount.vendor);
-    web::scope(&path)
-        .configure(|cfg| vendor.configure(cfg))
-        .default_service(web::to(route_not_found))
-        .wrap(from_fn(move |req, next| pipeline(mount.clone(), req, next)))
+    web::scope(&path).configure(|cfg| vendor.configure(cfg)).default_service(web::to(route_not_found)).wrap(from_fn(
+        move |req, next| {
+            let mount = mount.clone();
+            // Boxed: inline, the pipeline's large future was copied whole on every move.
+            front::around(mount.front, req, move |req, id| Box::pin(pipeline(mount, id, req, next)))
+        },
+    ))
 }
 
 async fn route_not_found() -> Result<HttpResponse, ApiError> {
@@ -61,6 +66,7 @@ async fn route_not_found() -> Result<HttpResponse, ApiError> {
 
 async fn pipeline(
     mount: Mount,
+    id: HeaderValue,
     mut req: ServiceRequest,
     next: Next<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -74,7 +80,7 @@ async fn pipeline(
     };
     // The journal shows paths relative to the prefix the client used.
     let prefix_len = named.as_ref().map_or(0, |name| "/sandboxes/".len() + name.len()) + 1 + mount.vendor.id().len();
-    let mut entry = journal_entry(&req, &sandbox, mount.vendor.id(), prefix_len);
+    let mut entry = journal_entry(&req, id, &sandbox, mount.vendor.id(), prefix_len);
     let ticket = mount.durable.as_ref().map_or(0, |durable| durable.ticket());
     // `broken`: a fault took the connection down, so the client never sees a status.
     let (answered, broken) = match panic_net::catch(answer(&mount, &sandbox, &mut entry, prefix_len, req, next)).await {
@@ -323,7 +329,13 @@ fn to_api_error(err: &Error) -> ApiError {
     ApiError::with_message(kind, message)
 }
 
-fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, prefix_len: usize) -> JournalEntry {
+fn journal_entry(
+    req: &ServiceRequest,
+    request_id: HeaderValue,
+    sandbox: &Sandbox,
+    vendor: &'static str,
+    prefix_len: usize,
+) -> JournalEntry {
     // `--journal-limit 0` keeps no entry: the copies would be thrown away.
     let (headers, headers_cut) =
         if sandbox.journal.keeps_entries() { journal::keep_headers(req.headers()) } else { Default::default() };
@@ -332,7 +344,7 @@ fn journal_entry(req: &ServiceRequest, sandbox: &Sandbox, vendor: &'static str, 
     let decoded_path = journal::keep_decoded_path(routed_path(req), req.uri().path());
     JournalEntry {
         seq: 0,
-        request_id: req.extensions().get::<RequestId>().map_or(HeaderValue::from_static(""), |id| id.0.clone()),
+        request_id,
         at: sandbox.clock.now(),
         direction: "inbound",
         vendor,

@@ -2,7 +2,7 @@
 //! sandbox beside its count.
 
 use crate::helpers::{spawn_app, spawn_with};
-use hr_sandbox::settings::Settings;
+use hr_sandbox::settings::{RateLimits, Settings};
 use serde_json::Value;
 
 async fn journal(app: &crate::helpers::TestApp) -> Vec<Value> {
@@ -72,4 +72,32 @@ async fn journal_evicts_the_oldest_entries_past_its_byte_budget() {
     let entries = journal(&app).await;
     assert!(entries.len() < 10, "about 64 KiB of 8 KiB bodies: {} kept", entries.len());
     assert_eq!(entries.last().and_then(|e| e["seq"].as_u64()), Some(40), "the newest stays");
+}
+
+/// Joinup's page of 100 (about 55 KB) read `reads` times under a journal budget of `bytes`:
+/// how many entries the journal keeps, and the last one.
+async fn pages_kept(bytes: usize, reads: usize) -> (usize, Value) {
+    let app = spawn_with(Settings { journal_bytes: bytes, rate_limits: RateLimits::Off, ..Settings::default() }).await;
+    let auth = app.auth("joinup", "group_admin").await;
+    for _ in 0..reads {
+        app.get_json("/joinup/api/company/employees/?page_size=100", Some(&auth), 200).await;
+    }
+    let entries = journal(&app).await;
+    (entries.len(), entries.last().cloned().unwrap_or_default())
+}
+
+#[tokio::test]
+async fn journal_charges_a_shared_answer_body_once() {
+    // Copied, each entry's 8 KiB body start would fill 2 MiB after about 200 reads.
+    let (kept, last) = pages_kept(2 << 20, 300).await;
+    assert_eq!(kept, 300, "one buffer shown by 300 entries is counted once");
+    let body = last["response"]["body"].as_str().map(str::len);
+    assert_eq!((body, &last["response"]["body_truncated"]), (Some(8192), &Value::Bool(true)));
+}
+
+#[tokio::test]
+async fn journal_copies_the_start_of_a_body_large_for_its_budget() {
+    // 55 KB is past a sixteenth of 256 KiB: each entry keeps its own 8 KiB copy, weighed as such.
+    let (kept, _) = pages_kept(256 << 10, 60).await;
+    assert!((15..60).contains(&kept), "about 256 KiB of 8 KiB copies: {kept} kept");
 }

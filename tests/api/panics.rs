@@ -5,6 +5,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hr_sandbox::common::error::ApiError;
 use hr_sandbox::common::problem::Problem;
 use hr_sandbox::journal::JournalFilter;
+use hr_sandbox::pipeline::front::Front;
 use hr_sandbox::pipeline::vendor_scope::{self, Mount};
 use hr_sandbox::sandbox::{SandboxRegistry, SandboxSetup};
 use hr_sandbox::vendor::{ActionOutcome, Swap, Vendor, VendorStore};
@@ -85,6 +86,11 @@ fn panicky_server() -> (String, Arc<SandboxRegistry>) {
         access_log: false,
         unknown_sandbox: |_| HttpResponse::NotFound().finish(),
         durable: None,
+        front: Front {
+            trust_forwarded: false,
+            body_timeout: std::time::Duration::from_secs(30),
+            late_admin_body: |_| HttpResponse::RequestTimeout().finish(),
+        },
     };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
