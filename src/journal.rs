@@ -217,6 +217,9 @@ pub struct Journal {
 #[derive(Debug, Default)]
 struct Ring {
     next_seq: u64,
+    /// How many times the journal was emptied: numbers restart after each, so `--state-dir`
+    /// tells a seq of this numbering from the same seq of an earlier one.
+    epoch: u64,
     /// The entries with their weights (weighed once, when recorded).
     entries: VecDeque<(usize, JournalEntry)>,
     /// What the budget counts for the kept entries (the sum of their weights and of the
@@ -334,9 +337,18 @@ impl Journal {
         self.inner.lock().next_seq
     }
 
-    /// Forgets every entry and restarts numbering.
+    /// The numbering in use (how many times the journal was emptied) and the last number of
+    /// it: where a state change is in the sandbox's history.
+    pub fn position(&self) -> (u64, u64) {
+        let ring = self.inner.lock();
+        (ring.epoch, ring.next_seq)
+    }
+
+    /// Forgets every entry and restarts numbering (a new epoch).
     pub fn clear(&self) {
-        *self.inner.lock() = Ring::default();
+        let mut ring = self.inner.lock();
+        let epoch = ring.epoch + 1;
+        *ring = Ring { epoch, ..Ring::default() };
     }
 }
 

@@ -159,6 +159,10 @@ pub trait VendorStore: AnyArc + Send + Sync {
     /// This vendor's part of a snapshot, `{"settings", "state"}`: everything
     /// [`VendorStore::restore`] needs to answer every request byte for byte as now.
     fn export(&self) -> Value;
+    /// [`VendorStore::export`] as JSON text (what `--state-dir` compares and keeps).
+    fn export_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.export()).unwrap_or_default()
+    }
     /// A snapshot part's records checked from its JSON text before the document is built
     /// (what [`VendorStore::restore`] checks but the settings): a hostile part is refused at
     /// its first wrong element, for about nothing.
@@ -210,6 +214,8 @@ pub trait AdminActions: Seeded + Sized {
 pub struct Snapshot<S> {
     /// `{"settings", "state"}`: everything `restore` needs to answer byte for byte as now.
     pub export: fn(&S) -> Value,
+    /// `export` as JSON text, written without a `Value` tree.
+    pub export_bytes: fn(&S) -> Vec<u8>,
     /// The part's records checked from its JSON text (all `restore` checks but the settings).
     pub check: fn(&RawValue) -> Result<(), Problem>,
     /// The part read and checked (types, vendor rules, references) into a state.
@@ -266,6 +272,10 @@ impl<T: SeededStore> VendorStore for T {
 
     fn export(&self) -> Value {
         (T::State::SNAPSHOT.export)(&self.seeded().read())
+    }
+
+    fn export_bytes(&self) -> Vec<u8> {
+        (T::State::SNAPSHOT.export_bytes)(&self.seeded().read())
     }
 
     fn check_part(&self, part: &RawValue) -> Result<(), Problem> {

@@ -13,6 +13,7 @@ use super::restore::{self, Loaded};
 use super::{Core, Dirty, Kept};
 use std::io;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 /// The log is compacted past this many times the size of the last snapshot...
 pub const COMPACT_FACTOR: u64 = 4;
@@ -35,9 +36,15 @@ pub fn start(core: &Arc<Core>, loaded: Loaded) -> io::Result<()> {
     } else if loaded.generation == 0 {
         compact(core, &mut files)
             .map_err(|e| dir::error(&core.dir.path, format!("cannot write the first snapshot ({e})")))?;
+    } else if loaded.log_version != 0 && loaded.log_version < log::VERSION {
+        // A log of an older version is not appended to (a build that reads only that version
+        // would misread the new records): a new generation starts from the state restored.
+        compact(core, &mut files).map_err(|e| dir::error(&core.dir.path, format!("cannot compact ({e})")))?;
     } else {
         let file = core.dir.log(loaded.generation);
-        files.log = Some(Appender::open(&file, loaded.generation, loaded.log_len).map_err(|e| dir::error(&file, e))?);
+        let log = Appender::open(&file, loaded.generation, loaded.log_len).map_err(|e| dir::error(&file, e))?;
+        core.synced.store(log.len, Ordering::Release);
+        files.log = Some(log);
         core.dir.remove_before(loaded.generation);
     }
     let core = Arc::clone(core);
@@ -59,7 +66,13 @@ fn write_forever(core: &Core, mut files: Files) {
         let written: Result<(), Arc<str>> = match (poisoned, files.log.as_mut()) {
             (Some(why), _) => Err(why),
             (None, None) => Err("the state directory is not writable".into()),
-            (None, Some(log)) => log.append(&records(core, batch, dirty)).map_err(|e| e.to_string().into()),
+            (None, Some(log)) => match log.append(&records(core, batch, dirty)) {
+                Ok(()) => {
+                    core.synced.store(log.len, Ordering::Release);
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string().into()),
+            },
         };
         match written {
             Ok(()) => core.progress.send_modify(|p| p.done = p.done.max(batch)),
@@ -77,13 +90,13 @@ fn write_forever(core: &Core, mut files: Files) {
     }
 }
 
-/// The framed records of one batch: per sandbox marked, the export of each part that changed
-/// since its last record (taken now, so it holds every change marked for this batch).
+/// The framed records of one batch: per sandbox marked, what changed in each part since its
+/// last record (taken now, so it holds every change marked for this batch).
 fn records(core: &Core, batch: u64, dirty: std::collections::BTreeMap<String, Dirty>) -> Vec<u8> {
     let mut framed = Vec::new();
-    let mut put = |record: &serde_json::Value| log::frame(&serde_json::to_vec(record).unwrap_or_default(), &mut framed);
+    let mut put = |payload: &[u8]| log::frame(payload, &mut framed);
     for (name, dirty) in dirty {
-        let Dirty::Changed(sandbox, seq) = dirty else {
+        let Dirty::Changed(sandbox, position) = dirty else {
             put(&image::deletion(&name, core.run));
             continue;
         };
@@ -93,21 +106,22 @@ fn records(core: &Core, batch: u64, dirty: std::collections::BTreeMap<String, Di
         }
         let address = Arc::as_ptr(&sandbox) as usize;
         let now = image::Generations::of(&sandbox);
-        let (old, replaced) = {
-            let keep = core.keep.lock();
-            let kept = keep.kept.get(&name);
-            (
-                kept.filter(|k| k.sandbox == address).map(|k| k.generations.clone()),
-                kept.is_some_and(|k| k.sandbox != address),
-            )
+        let (old, replaced, mut parts) = {
+            let mut keep = core.keep.lock();
+            let kept = keep.kept.get_mut(&name);
+            let replaced = kept.as_ref().is_some_and(|k| k.sandbox != address);
+            match kept.filter(|k| k.sandbox == address) {
+                Some(k) => (Some(k.generations.clone()), replaced, std::mem::take(&mut k.parts)),
+                None => (None, replaced, Default::default()),
+            }
         };
         if replaced {
             put(&image::deletion(&name, core.run));
         }
-        if let Some(record) = image::record(&sandbox, old.as_ref(), &now, seq, core.run) {
+        if let Some(record) = image::record(&sandbox, old.as_ref(), &now, position, core.run, &mut parts) {
             put(&record);
         }
-        core.keep.lock().kept.insert(name, Kept { sandbox: address, generations: now, last: batch });
+        core.keep.lock().kept.insert(name, Kept { sandbox: address, generations: now, last: batch, parts });
     }
     framed
 }
@@ -129,7 +143,9 @@ fn compact(core: &Core, files: &mut Files) -> io::Result<()> {
     let bytes = restore::snapshot_bytes(&images);
     let next = files.generation + 1;
     dir::write_durably(&core.dir.path, &format!("snapshot-{next}.json"), &bytes)?;
-    files.log = Some(Appender::open(&core.dir.log(next), next, 0)?);
+    let log = Appender::open(&core.dir.log(next), next, 0)?;
+    core.synced.store(log.len, Ordering::Release);
+    files.log = Some(log);
     files.generation = next;
     files.snapshot_len = bytes.len() as u64;
     // The changes marked for the open batch are in the snapshot: that batch is done.

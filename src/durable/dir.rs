@@ -119,6 +119,29 @@ impl Dir {
         self.path.join(format!("log-{generation}"))
     }
 
+    /// Removes what a crash can leave behind, never read as state: a temporary file of a write
+    /// that did not finish (`*.tmp`, a compaction cut short), and any log or snapshot of a
+    /// generation before `newest` (an orphan of a compaction whose clean-up was cut short).
+    /// Returns the names removed (the start-up line reports them).
+    pub fn clean(&self, newest: u64) -> Vec<String> {
+        let mut removed = Vec::new();
+        for entry in fs::read_dir(&self.path).into_iter().flatten().flatten() {
+            let Ok(name) = entry.file_name().into_string() else { continue };
+            let older = |g: &str| g.parse::<u64>().is_ok_and(|g| g < newest);
+            let stale = name.ends_with(".tmp")
+                || name.strip_prefix("log-").is_some_and(older)
+                || name.strip_prefix("snapshot-").and_then(|rest| rest.strip_suffix(".json")).is_some_and(older);
+            if stale && fs::remove_file(entry.path()).is_ok() {
+                removed.push(name);
+            }
+        }
+        if !removed.is_empty() {
+            removed.sort();
+            let _ = sync_dir(&self.path);
+        }
+        removed
+    }
+
     /// Removes the files of generations before `keep` (after a compaction made them useless).
     pub fn remove_before(&self, keep: u64) {
         for generation in self.generations().unwrap_or_default().into_iter().filter(|g| *g < keep) {

@@ -2,12 +2,13 @@
 //! document its resets go back to), the records that change it, and the generations that say
 //! which of its parts changed since they were last kept.
 
+use super::{delta, log};
 use crate::common::problem::Problem;
 use crate::sandbox::{Sandbox, SandboxSetup};
 use crate::snapshot;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// A sandbox as kept: its state as a snapshot document, and its origin.
@@ -29,6 +30,8 @@ pub struct Image {
 pub struct Mark {
     /// The server process that kept it (journal numbers restart with each).
     pub run: u64,
+    /// How many times its journal had been emptied in that process (numbers restart then too).
+    pub epoch: u64,
     /// The journal's number (since the journal was last emptied) the state is just after.
     pub seq: u64,
     /// Sandbox time.
@@ -40,9 +43,15 @@ impl Mark {
     pub fn read(value: &Value) -> Self {
         Self {
             run: value["run"].as_u64().unwrap_or_default(),
+            epoch: value["epoch"].as_u64().unwrap_or_default(),
             seq: value["seq"].as_u64().unwrap_or_default(),
             at: value.get("at").and_then(|at| serde_json::from_value(at.clone()).ok()),
         }
+    }
+
+    /// The journal numbering its `seq` belongs to: the process and the epoch in it.
+    pub fn numbering(&self) -> (u64, u64) {
+        (self.run, self.epoch)
     }
 }
 
@@ -71,9 +80,19 @@ impl Generations {
     }
 }
 
-/// The record of what changed in `sandbox` since `kept` (`None`: it is new, so everything), or
-/// `None` when nothing did. `seq` is the journal's number the state is just after.
-pub fn record(sandbox: &Sandbox, kept: Option<&Generations>, now: &Generations, seq: u64, run: u64) -> Option<Value> {
+/// The record (its payload) of what changed in `sandbox` since `kept` (`None`: it is new, so
+/// everything), or `None` when nothing did. `position` is the journal's (epoch, number) the
+/// state is just after. `parts` holds the JSON text of each vendor part as the log last kept it
+/// (in this log): a changed part is written as its [`delta`] from that text, and the new text
+/// takes its place.
+pub fn record(
+    sandbox: &Sandbox,
+    kept: Option<&Generations>,
+    now: &Generations,
+    position: (u64, u64),
+    run: u64,
+    parts: &mut HashMap<&'static str, (Vec<u8>, delta::Shape)>,
+) -> Option<Vec<u8>> {
     let mut record = Map::new();
     if kept.is_none() {
         record.insert("create".into(), json!({"origin": sandbox.origin().0.map(|doc| &**doc)}));
@@ -88,28 +107,56 @@ pub fn record(sandbox: &Sandbox, kept: Option<&Generations>, now: &Generations, 
     if kept.is_none() || old.scenarios != now.scenarios {
         record.insert("scenarios".into(), json!(sandbox.scenarios.export()));
     }
-    let vendors: Map<String, Value> = sandbox
+    let texts: Vec<(&'static str, Vec<u8>)> = sandbox
         .built_stores()
         .filter(|(id, _)| kept.is_none() || old.store(id) != now.store(id))
-        .map(|(id, store)| (id.to_owned(), store.export()))
+        .map(|(id, store)| (id, store.export_bytes()))
         .collect();
-    if !vendors.is_empty() {
-        record.insert("vendors".into(), Value::Object(vendors));
+    let mut deltas = Vec::new();
+    let mut shapes = Vec::new();
+    for (id, text) in &texts {
+        // serde_json writes UTF-8; a text that were not would be kept whole next time.
+        let Ok(new) = std::str::from_utf8(text) else { continue };
+        let mut before = parts.remove(id);
+        let old =
+            before.as_mut().and_then(|(bytes, shape)| Some((std::str::from_utf8(bytes).ok()?, std::mem::take(shape))));
+        let (delta, shape) = delta::diff(old, new, delta::DEPTH);
+        shapes.push(shape);
+        deltas.extend(delta.map(|delta| (*id, delta)));
     }
-    if record.is_empty() {
-        return None;
+    let body = (!record.is_empty() || !deltas.is_empty()).then(|| {
+        record.insert("run".into(), json!(run));
+        record.insert("epoch".into(), json!(position.0));
+        record.insert("seq".into(), json!(position.1));
+        record.insert("at".into(), json!(sandbox.clock.now()));
+        record.insert("wall".into(), json!(Utc::now()));
+        let mut body = serde_json::to_vec(&record).unwrap_or_default();
+        if !deltas.is_empty() {
+            body.pop();
+            body.extend_from_slice(b",\"delta\":{");
+            for (i, (id, delta)) in deltas.iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                body.extend_from_slice(format!("\"{id}\":").as_bytes());
+                delta.write(&mut body);
+            }
+            body.extend_from_slice(b"}}");
+        }
+        log::payload(sandbox.name(), &body)
+    });
+    drop(deltas);
+    // The texts (and where their members are) are what the log holds of each part now.
+    for ((id, text), shape) in texts.into_iter().zip(shapes) {
+        parts.insert(id, (text, shape));
     }
-    record.insert("sandbox".into(), json!(sandbox.name()));
-    record.insert("run".into(), json!(run));
-    record.insert("seq".into(), json!(seq));
-    record.insert("at".into(), json!(sandbox.clock.now()));
-    record.insert("wall".into(), json!(Utc::now()));
-    Some(Value::Object(record))
+    body
 }
 
 /// The record that deletes sandbox `name`.
-pub fn deletion(name: &str, run: u64) -> Value {
-    json!({"sandbox": name, "delete": true, "run": run, "wall": Utc::now()})
+pub fn deletion(name: &str, run: u64) -> Vec<u8> {
+    let body = json!({"delete": true, "run": run, "wall": Utc::now()});
+    log::payload(name, &serde_json::to_vec(&body).unwrap_or_default())
 }
 
 /// `sandbox` whole, as a compaction keeps it.
@@ -125,13 +172,16 @@ pub fn export(sandbox: &Sandbox, run: u64) -> Image {
         "scenarios": sandbox.scenarios.export(),
     });
     let Value::Object(state) = state else { unreachable!("json! of an object") };
-    let mark = Mark { run, seq: sandbox.journal.last_seq(), at: Some(sandbox.clock.now()) };
+    let (epoch, seq) = sandbox.journal.position();
+    let mark = Mark { run, epoch, seq, at: Some(sandbox.clock.now()) };
     Image { origin: sandbox.origin().0.cloned(), state, wall: Utc::now(), mark }
 }
 
-/// Applies one log record to the images; `Err` says why it cannot be (a damaged log).
-pub fn apply(images: &mut BTreeMap<String, Image>, record: &Value) -> Result<(), String> {
-    let name = record["sandbox"].as_str().ok_or("a record names no sandbox")?;
+/// Applies one log record to the images; `Err` says why it cannot be (a damaged log). Taken
+/// by value: what it holds is moved into the image, not copied.
+pub fn apply(images: &mut BTreeMap<String, Image>, mut record: Value) -> Result<(), String> {
+    let name = record["sandbox"].as_str().ok_or("a record names no sandbox")?.to_owned();
+    let name = name.as_str();
     let wall = record.get("wall").and_then(|w| serde_json::from_value(w.clone()).ok()).unwrap_or_else(Utc::now);
     if record["delete"] == true {
         images.remove(name);
@@ -144,7 +194,7 @@ pub fn apply(images: &mut BTreeMap<String, Image>, record: &Value) -> Result<(),
         images.insert(name.to_owned(), Image { origin, state, wall, mark: Mark::default() });
     }
     let image = images.get_mut(name).ok_or_else(|| format!("a record changes sandbox '{name}', never created"))?;
-    image.mark = Mark::read(record);
+    image.mark = Mark::read(&record);
     for key in ["seed", "clock", "scenarios"] {
         if let Some(value) = record.get(key) {
             image.state.insert(key.to_owned(), value.clone());
@@ -153,10 +203,19 @@ pub fn apply(images: &mut BTreeMap<String, Image>, record: &Value) -> Result<(),
     if record.get("clock").is_some() {
         image.wall = wall;
     }
+    let vendors = image.state.entry("vendors").or_insert_with(|| json!({}));
+    // Written by log version 1: each changed part whole.
     if let Some(Value::Object(parts)) = record.get("vendors") {
-        let vendors = image.state.entry("vendors").or_insert_with(|| json!({}));
         for (id, part) in parts {
             vendors[id] = part.clone();
+        }
+    }
+    if let Some(Value::Object(deltas)) = record.get_mut("delta").map(Value::take) {
+        let vendors = vendors.as_object_mut().ok_or("a state whose vendors are not an object")?;
+        for (id, change) in deltas {
+            let part = vendors.entry(id.clone()).or_insert(Value::Null);
+            // A part never kept before takes only a whole value (`apply` refuses the rest).
+            delta::apply(part, change).map_err(|why| format!("vendor {id}: {why}"))?;
         }
     }
     Ok(())

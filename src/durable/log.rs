@@ -11,8 +11,12 @@ use std::path::Path;
 
 /// The `format` of a log's header record.
 pub const FORMAT: &str = "hr-sandbox-log";
-/// The log version this build reads and writes.
-pub const VERSION: u64 = 1;
+/// The log version this build writes. Version 2 records hold a changed vendor part as its
+/// delta (`"delta"`, see [`super::delta`]); version 1 held it whole (`"vendors"`), and is still
+/// read. A build that reads only version 1 refuses a version 2 log (it would miss the deltas).
+pub const VERSION: u64 = 2;
+/// The oldest log version this build reads.
+pub const OLDEST_READ: u64 = 1;
 /// Largest record accepted: a bigger length field is damage (a whole state of 100,000 records
 /// in five vendors is far below it).
 pub const MAX_RECORD: usize = 1 << 30;
@@ -34,6 +38,8 @@ pub struct Records {
     pub good_len: u64,
     /// Whether a torn last record was dropped.
     pub torn: bool,
+    /// The version its header names (0: no header yet).
+    pub version: u64,
 }
 
 /// Reads `file` (of generation `generation`): a torn last record is dropped and reported;
@@ -41,8 +47,71 @@ pub struct Records {
 pub fn read(file: &Path, generation: u64) -> io::Result<Records> {
     let bytes = std::fs::read(file).map_err(|e| dir::error(file, e))?;
     let mut records = Vec::new();
+    let (good_len, torn, version) = scan(file, &bytes, generation, |at, payload| {
+        records.push(parse(file, at, payload)?);
+        Ok(())
+    })?;
+    Ok(Records { records, good_len, torn, version })
+}
+
+/// The records of sandbox `name` in the first `len` bytes of `file` (a synced prefix; a missing
+/// file has none). Every record's checksum is checked, but only `name`'s are parsed: the others
+/// are skipped by the name their payload starts with (see [`payload`]).
+pub fn read_sandbox(file: &mut File, path: &Path, generation: u64, len: u64, name: &str) -> io::Result<Vec<Value>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    file.take(len).read_to_end(&mut bytes).map_err(|e| dir::error(path, e))?;
+    let mut records = Vec::new();
+    scan(path, &bytes, generation, |at, payload| {
+        if sandbox_of(payload).is_none_or(|named| named == name) {
+            let record = parse(path, at, payload)?;
+            if record["sandbox"] == name {
+                records.push(record);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(records)
+}
+
+/// A record's payload: the JSON object `body` with `"sandbox": name` written first, so a reader
+/// looking for one sandbox skips the others without parsing them.
+pub fn payload(name: &str, body: &[u8]) -> Vec<u8> {
+    let name = serde_json::to_string(name).unwrap_or_default();
+    let rest = body.strip_prefix(b"{").unwrap_or(body);
+    let mut out = Vec::with_capacity(name.len() + body.len() + 12);
+    out.extend_from_slice(b"{\"sandbox\":");
+    out.extend_from_slice(name.as_bytes());
+    if rest != b"}" {
+        out.push(b',');
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// The sandbox a payload written by [`payload`] starts with (`None`: another layout, parse it).
+fn sandbox_of(payload: &[u8]) -> Option<String> {
+    let rest = payload.strip_prefix(b"{\"sandbox\":")?;
+    let mut de = serde_json::Deserializer::from_slice(rest);
+    serde::Deserialize::deserialize(&mut de).ok()
+}
+
+fn parse(file: &Path, at: usize, payload: &[u8]) -> io::Result<Value> {
+    serde_json::from_slice(payload).map_err(|e| dir::error(file, format!("record at byte {at} is not JSON ({e})")))
+}
+
+/// Walks the framed records of `bytes`, checking the header and each checksum, and gives each
+/// record after the header to `each`: the good length, whether a torn tail was cut, and the
+/// header's version.
+fn scan(
+    file: &Path,
+    bytes: &[u8],
+    generation: u64,
+    mut each: impl FnMut(usize, &[u8]) -> io::Result<()>,
+) -> io::Result<(u64, bool, u64)> {
     let mut at = 0usize;
     let mut torn = false;
+    let mut version = 0;
     while at < bytes.len() {
         let rest = &bytes[at..];
         let whole = rest.len() >= 8 && {
@@ -63,30 +132,28 @@ pub fn read(file: &Path, generation: u64) -> io::Result<Records> {
             }
             return Err(dir::error(file, format!("damaged record at byte {at} (checksum mismatch)")));
         }
-        let value: Value = serde_json::from_slice(payload)
-            .map_err(|e| dir::error(file, format!("record at byte {at} is not JSON ({e})")))?;
-        records.push(value);
+        if at == 0 {
+            version = check_header(file, &parse(file, at, payload)?, generation)?;
+        } else {
+            each(at, payload)?;
+        }
         at += 8 + len;
     }
-    let mut records = records.into_iter();
-    match records.next() {
-        Some(header) => check_header(file, &header, generation)?,
-        None if at == 0 => {}
-        None => return Err(dir::error(file, "no header record")),
-    }
-    Ok(Records { records: records.collect(), good_len: at as u64, torn })
+    Ok((at as u64, torn, version))
 }
 
-fn check_header(file: &Path, header: &Value, generation: u64) -> io::Result<()> {
+fn check_header(file: &Path, header: &Value, generation: u64) -> io::Result<u64> {
     if header["format"] != FORMAT {
         return Err(dir::error(file, format!("not an hr-sandbox log (its header's format is not \"{FORMAT}\")")));
     }
     match header["version"].as_u64() {
-        Some(VERSION) => {}
+        Some(version) if (OLDEST_READ..=VERSION).contains(&version) => {}
         Some(other) => {
             return Err(dir::error(
                 file,
-                format!("log version {other} is not supported: this hr-sandbox reads and writes version {VERSION}"),
+                format!(
+                    "log version {other} is not supported: this hr-sandbox reads versions {OLDEST_READ} to {VERSION}"
+                ),
             ));
         }
         None => return Err(dir::error(file, "its header has no version")),
@@ -94,7 +161,7 @@ fn check_header(file: &Path, header: &Value, generation: u64) -> io::Result<()> 
     if header["generation"].as_u64() != Some(generation) {
         return Err(dir::error(file, "its header names another generation"));
     }
-    Ok(())
+    Ok(header["version"].as_u64().unwrap_or_default())
 }
 
 /// The open log being appended to.

@@ -4,15 +4,17 @@
 //! A request that changed a sandbox (any method: the pipeline compares the generations of its
 //! parts, see [`image::Generations`]) marks the sandbox changed and waits for the next batch
 //! ([`commit`]): one writer thread takes every sandbox marked since its last turn, appends one
-//! record per sandbox with the export of each part that changed, syncs once, and lets all
-//! those answers go. Only that thread exports, so records are in log order and the last image
-//! of a part in the log holds every change answered before it; a record covers every write of
-//! its batch (so rewind's granularity under concurrent writes is a batch). The log is
-//! compacted into a snapshot of every sandbox when it outgrows a few times the last one.
+//! record per sandbox with what changed in each part (a vendor part as its [`delta`] from the
+//! text the log last kept of it: the records added, changed or gone), syncs once, and lets all
+//! those answers go. Only that thread exports, so records are in log order and the log's last
+//! state of a part holds every change answered before it; a record covers every write of its
+//! batch (so rewind's granularity under concurrent writes is a batch). The log is compacted
+//! into a snapshot of every sandbox when it outgrows a few times the last one.
 //! A record is the state change, not the request: replaying requests is not deterministic here
 //! (the signup hook's outbound answers, scenario counters, a running clock).
 
 pub mod commit;
+pub mod delta;
 pub mod dir;
 pub mod image;
 pub mod log;
@@ -46,6 +48,8 @@ pub struct Core {
     rollbacks: AtomicU64,
     /// This process (journal numbers restart with it).
     run: u64,
+    /// How many bytes of the current log are synced (rewind reads no further).
+    synced: AtomicU64,
 }
 
 /// What is kept under the one mutex that orders records.
@@ -63,8 +67,9 @@ struct Keep {
 
 /// A sandbox marked for the next batch.
 enum Dirty {
-    /// Changed: the sandbox, and the journal number its state will be just after.
-    Changed(Arc<Sandbox>, u64),
+    /// Changed: the sandbox, and the journal position (epoch, number) its state will be just
+    /// after.
+    Changed(Arc<Sandbox>, (u64, u64)),
     /// Deleted.
     Gone,
 }
@@ -73,6 +78,9 @@ struct Kept {
     sandbox: usize,
     generations: Generations,
     last: u64,
+    /// The JSON text of each vendor part as this log last kept it, and where its members are
+    /// (a record holds the delta from it); empty after a start or a compaction, so the next record holds parts whole.
+    parts: HashMap<&'static str, (Vec<u8>, delta::Shape)>,
 }
 
 /// How far the writer has got: every position up to `done` is synced, or failed when it is
@@ -97,6 +105,7 @@ impl Durable {
         let started = std::time::Instant::now();
         let dir = dir::Dir::open(path)?;
         let mut loaded = restore::load(&dir)?;
+        let cleaned = if dir.writable { dir.clean(loaded.generation) } else { Vec::new() };
         let registry = Arc::new(if loaded.generation == 0 {
             fresh(setup)?
         } else {
@@ -112,6 +121,7 @@ impl Durable {
             progress: watch::Sender::new(Progress::default()),
             rollbacks: AtomicU64::new(0),
             run,
+            synced: AtomicU64::new(loaded.log_len),
         });
         {
             let mut keep = core.keep.lock();
@@ -120,7 +130,12 @@ impl Durable {
             }
         }
         commit::start(&core, loaded)?;
-        tracing::info!(dir = %path.display(), ms = started.elapsed().as_millis() as u64, "state restored");
+        let ms = started.elapsed().as_millis() as u64;
+        if cleaned.is_empty() {
+            tracing::info!(dir = %path.display(), ms, "state restored");
+        } else {
+            tracing::info!(dir = %path.display(), ms, cleaned = ?cleaned, "state restored; removed files a crash left behind (never read as state)");
+        }
         Ok((registry, Self { core }))
     }
 
@@ -149,9 +164,14 @@ impl Durable {
 
     /// The state of sandbox `from` as it was at `at`, from the log (see [`rewind`]).
     pub fn rewind(&self, from: &str, at: &rewind::At) -> Result<serde_json::Value, rewind::Refused> {
-        let current = self.core.registry.get(from).map(|s| s.journal.last_seq());
-        let _ordered = self.core.keep.lock();
-        rewind::document(&self.core.dir, from, at, current, self.core.run)
+        let current = self.core.registry.get(from).map(|s| s.journal.position());
+        // Only the files are opened under the mutex (no compaction replaces them meanwhile);
+        // they are read without it, up to what was synced then, while writers go on.
+        let source = {
+            let _ordered = self.core.keep.lock();
+            rewind::Source::open(&self.core.dir, self.core.synced.load(Ordering::Acquire))?
+        };
+        rewind::document(source, from, at, current, self.core.run)
     }
 }
 
@@ -176,7 +196,8 @@ fn build(setup: SandboxSetup, mut images: BTreeMap<String, Image>) -> io::Result
 
 impl Kept {
     fn now(sandbox: &Arc<Sandbox>, last: u64) -> Self {
-        Self { sandbox: Arc::as_ptr(sandbox) as usize, generations: Generations::of(sandbox), last }
+        let generations = Generations::of(sandbox);
+        Self { sandbox: Arc::as_ptr(sandbox) as usize, generations, last, parts: HashMap::new() }
     }
 }
 
@@ -197,11 +218,12 @@ impl Core {
         {
             return kept.last;
         }
-        let seq = sandbox.journal.last_seq() + own;
+        let (epoch, seq) = sandbox.journal.position();
+        let position = (epoch, seq + own);
         match keep.dirty.get_mut(sandbox.name()) {
-            Some(Dirty::Changed(_, kept_seq)) => *kept_seq = (*kept_seq).max(seq),
+            Some(Dirty::Changed(_, kept)) => *kept = (*kept).max(position),
             _ => {
-                keep.dirty.insert(sandbox.name().to_owned(), Dirty::Changed(Arc::clone(sandbox), seq));
+                keep.dirty.insert(sandbox.name().to_owned(), Dirty::Changed(Arc::clone(sandbox), position));
             }
         }
         self.wake.notify_one();

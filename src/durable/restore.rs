@@ -4,6 +4,7 @@ use super::dir::{self, Dir};
 use super::image::{self, Image};
 use super::log;
 use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io;
@@ -24,40 +25,85 @@ pub struct Loaded {
     pub log_len: u64,
     /// The snapshot's size in bytes (compaction compares the log with it).
     pub snapshot_len: u64,
+    /// The version of its log (0: none yet): an older one is not appended to.
+    pub log_version: u64,
 }
 
-/// The snapshot of generation `generation` read into images.
+/// The snapshot `file` read into images.
 pub fn read_snapshot(file: &Path) -> io::Result<(BTreeMap<String, Image>, u64)> {
     let bytes = std::fs::read(file).map_err(|e| dir::error(file, e))?;
-    let document: Value = serde_json::from_slice(&bytes).map_err(|e| dir::error(file, format!("not JSON ({e})")))?;
-    if document["format"] != SNAPSHOT_FORMAT {
+    let mut images = BTreeMap::new();
+    for (i, entry) in entries(file, &bytes)?.into_iter().enumerate() {
+        let entry: Value =
+            serde_json::from_str(entry.get()).map_err(|e| dir::error(file, format!("not JSON ({e})")))?;
+        let (name, image) = entry_image(file, i, entry)?;
+        images.insert(name, image);
+    }
+    Ok((images, bytes.len() as u64))
+}
+
+/// Sandbox `name`'s image in the snapshot read from `file` (opened at `path`), if it has one:
+/// the other sandboxes' entries are only scanned for their names, never built.
+pub fn read_snapshot_of(file: &mut std::fs::File, path: &Path, name: &str) -> io::Result<Option<Image>> {
+    use std::io::Read;
+    #[derive(serde::Deserialize)]
+    struct Named<'a> {
+        #[serde(borrow)]
+        name: Option<std::borrow::Cow<'a, str>>,
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(|e| dir::error(path, e))?;
+    for (i, entry) in entries(path, &bytes)?.into_iter().enumerate() {
+        let named: Named =
+            serde_json::from_str(entry.get()).map_err(|e| dir::error(path, format!("not JSON ({e})")))?;
+        if named.name.as_deref() == Some(name) {
+            let entry: Value =
+                serde_json::from_str(entry.get()).map_err(|e| dir::error(path, format!("not JSON ({e})")))?;
+            return entry_image(path, i, entry).map(|(_, image)| Some(image));
+        }
+    }
+    Ok(None)
+}
+
+/// A snapshot file's sandbox entries, unparsed, after its format and version are checked.
+fn entries<'a>(file: &Path, bytes: &'a [u8]) -> io::Result<Vec<&'a RawValue>> {
+    #[derive(serde::Deserialize)]
+    struct Document<'a> {
+        #[serde(default)]
+        format: Value,
+        #[serde(default)]
+        version: Value,
+        #[serde(borrow, default)]
+        sandboxes: Vec<&'a RawValue>,
+    }
+    let document: Document = serde_json::from_slice(bytes).map_err(|e| dir::error(file, format!("not JSON ({e})")))?;
+    if document.format != SNAPSHOT_FORMAT {
         return Err(dir::error(
             file,
             format!("not an hr-sandbox state snapshot (format is not \"{SNAPSHOT_FORMAT}\")"),
         ));
     }
-    match document["version"].as_u64() {
-        Some(SNAPSHOT_VERSION) => {}
-        other => {
-            return Err(dir::error(
-                file,
-                format!(
-                    "snapshot version {} is not supported: this hr-sandbox reads and writes version {SNAPSHOT_VERSION}",
-                    other.map_or("(none)".to_owned(), |v| v.to_string())
-                ),
-            ));
-        }
+    match document.version.as_u64() {
+        Some(SNAPSHOT_VERSION) => Ok(document.sandboxes),
+        other => Err(dir::error(
+            file,
+            format!(
+                "snapshot version {} is not supported: this hr-sandbox reads and writes version {SNAPSHOT_VERSION}",
+                other.map_or("(none)".to_owned(), |v| v.to_string())
+            ),
+        )),
     }
-    let mut images = BTreeMap::new();
-    for (i, entry) in document["sandboxes"].as_array().into_iter().flatten().enumerate() {
-        let (Some(name), Some(state)) = (entry["name"].as_str(), entry["state"].as_object()) else {
-            return Err(dir::error(file, format!("sandboxes[{i}] has no name or state")));
-        };
-        let origin = entry.get("origin").filter(|o| !o.is_null()).map(|o| std::sync::Arc::new(o.clone()));
-        let wall: DateTime<Utc> = serde_json::from_value(entry["wall"].clone()).unwrap_or_else(|_| Utc::now());
-        images.insert(name.to_owned(), Image { origin, state: state.clone(), wall, mark: image::Mark::read(entry) });
-    }
-    Ok((images, bytes.len() as u64))
+}
+
+/// Entry `i` of a snapshot file as a named image.
+fn entry_image(file: &Path, i: usize, mut entry: Value) -> io::Result<(String, Image)> {
+    let state = entry.get_mut("state").map(Value::take);
+    let (Some(name), Some(Value::Object(state))) = (entry["name"].as_str(), state) else {
+        return Err(dir::error(file, format!("sandboxes[{i}] has no name or state")));
+    };
+    let origin = entry.get("origin").filter(|o| !o.is_null()).map(|o| std::sync::Arc::new(o.clone()));
+    let wall: DateTime<Utc> = serde_json::from_value(entry["wall"].clone()).unwrap_or_else(|_| Utc::now());
+    Ok((name.to_owned(), Image { origin, state, wall, mark: image::Mark::read(&entry) }))
 }
 
 /// A snapshot file's bytes for these images.
@@ -67,7 +113,7 @@ pub fn snapshot_bytes(images: &[(String, Image)]) -> Vec<u8> {
         .map(|(name, image)| {
             json!({
                 "name": name, "origin": image.origin.as_deref(), "wall": image.wall,
-                "run": image.mark.run, "seq": image.mark.seq, "at": image.mark.at, "state": image.state,
+                "run": image.mark.run, "epoch": image.mark.epoch, "seq": image.mark.seq, "at": image.mark.at, "state": image.state,
             })
         })
         .collect();
@@ -79,7 +125,7 @@ pub fn snapshot_bytes(images: &[(String, Image)]) -> Vec<u8> {
 /// apply is damage: an error naming the log.
 pub fn load(dir: &Dir) -> io::Result<Loaded> {
     let Some(&generation) = dir.generations()?.last() else {
-        return Ok(Loaded { images: BTreeMap::new(), generation: 0, log_len: 0, snapshot_len: 0 });
+        return Ok(Loaded { images: BTreeMap::new(), generation: 0, log_len: 0, snapshot_len: 0, log_version: 0 });
     };
     let (mut images, snapshot_len) = read_snapshot(&dir.snapshot(generation))?;
     let log_file = dir.log(generation);
@@ -90,12 +136,12 @@ pub fn load(dir: &Dir) -> io::Result<Loaded> {
         }
         read
     } else {
-        log::Records { records: Vec::new(), good_len: 0, torn: false }
+        log::Records { records: Vec::new(), good_len: 0, torn: false, version: 0 }
     };
-    for (i, record) in read.records.iter().enumerate() {
+    for (i, record) in read.records.into_iter().enumerate() {
         image::apply(&mut images, record).map_err(|why| dir::error(&log_file, format!("record {}: {why}", i + 1)))?;
     }
-    Ok(Loaded { images, generation, log_len: read.good_len, snapshot_len })
+    Ok(Loaded { images, generation, log_len: read.good_len, snapshot_len, log_version: read.version })
 }
 
 /// Makes the registry what `images` describe (after a failed write): a sandbox's state restored

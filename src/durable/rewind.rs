@@ -11,6 +11,8 @@ use super::image::{self, Image, Mark};
 use super::{log, restore};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use std::fs::File;
+use std::path::PathBuf;
 
 /// Where to rewind to.
 #[derive(Debug, Clone)]
@@ -60,27 +62,54 @@ impl At {
     }
 }
 
-/// The state document of `from` at `at`. `current` is `from`'s journal number now, `run` this
-/// process (whose journal numbers started at 0).
-pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>, run: u64) -> Result<Value, Refused> {
-    if let (At::Seq(seq), Some(current)) = (at, current)
+/// What a rewind reads: the newest snapshot and its log, opened while the writer could not
+/// compact (a compaction that removes them later does not take them away from an open file),
+/// and how much of the log was synced then (records past it are not read).
+pub struct Source {
+    generation: u64,
+    snapshot: (File, PathBuf),
+    log: Option<(File, PathBuf)>,
+    synced: u64,
+}
+
+impl Source {
+    /// Opens the files of the newest generation; `synced` is its log's synced length.
+    pub fn open(dir: &Dir, synced: u64) -> Result<Self, Refused> {
+        let unreadable = |e: std::io::Error| Refused::Unreadable(e.to_string());
+        let generation = dir.generations().map_err(unreadable)?.last().copied().unwrap_or(0);
+        let path = dir.snapshot(generation);
+        let snapshot = (File::open(&path).map_err(|e| Refused::Unreadable(format!("{}: {e}", path.display())))?, path);
+        let path = dir.log(generation);
+        let log = File::open(&path).ok().map(|file| (file, path));
+        Ok(Self { generation, snapshot, log, synced })
+    }
+}
+
+/// The state document of `from` at `at`, from `source`: only `from`'s snapshot entry and
+/// records are parsed. `current` is `from`'s journal position now (its numbering's epoch and
+/// last number), `run` this process (whose journal numbers started at 0).
+pub fn document(source: Source, from: &str, at: &At, current: Option<(u64, u64)>, run: u64) -> Result<Value, Refused> {
+    if let (At::Seq(seq), Some((_, current))) = (at, current)
         && *seq > current
     {
         return Err(Refused::NotInLog(format!("seq {seq} is past sandbox '{from}''s journal (its last is {current})")));
     }
     let unreadable = |e: std::io::Error| Refused::Unreadable(e.to_string());
-    let generation = dir.generations().map_err(unreadable)?.last().copied().unwrap_or(0);
-    let (mut images, _) = restore::read_snapshot(&dir.snapshot(generation)).map_err(unreadable)?;
-    let records = log::read(&dir.log(generation), generation).map_err(unreadable)?.records;
-    let mine: Vec<&Value> = records.iter().filter(|r| r["sandbox"] == from).collect();
+    let Source { generation, snapshot: (mut snapshot, snapshot_path), log, synced } = source;
+    let base = restore::read_snapshot_of(&mut snapshot, &snapshot_path, from).map_err(unreadable)?;
+    let mine = match log {
+        Some((mut file, path)) => log::read_sandbox(&mut file, &path, generation, synced, from).map_err(unreadable)?,
+        None => Vec::new(),
+    };
     // The states of `from`, oldest first: the snapshot's (index 0), then one per record.
-    let mut marks: Vec<(Mark, bool)> = images.get(from).map(|i| vec![(i.mark.clone(), false)]).unwrap_or_default();
+    let mut marks: Vec<(Mark, bool)> = base.as_ref().map(|i| vec![(i.mark.clone(), false)]).unwrap_or_default();
     let offset = usize::from(marks.is_empty());
     for record in &mine {
         let starts = record.get("create").is_some() || record["delete"] == true;
         marks.push((Mark::read(record), starts));
     }
-    let target = pick(&marks, at, run).ok_or_else(|| {
+    let now = current.map(|(epoch, _)| (run, epoch));
+    let target = pick(&marks, at, now).ok_or_else(|| {
         Refused::NotInLog(format!(
             "sandbox '{from}' at {at} is no longer in the log (compacted, or before its last reset)"
         ))
@@ -88,10 +117,10 @@ pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>, run: u64) 
     // Apply the records of `from` up to the target state.
     let upto = target + offset;
     let mut subset = std::collections::BTreeMap::new();
-    if let Some(base) = images.remove(from) {
+    if let Some(base) = base {
         subset.insert(from.to_owned(), base);
     }
-    for record in mine.iter().take(upto) {
+    for record in mine.into_iter().take(upto) {
         image::apply(&mut subset, record).map_err(Refused::Unreadable)?;
     }
     let image: &Image =
@@ -101,13 +130,14 @@ pub fn document(dir: &Dir, from: &str, at: &At, current: Option<u64>, run: u64) 
 
 /// The index of the state to rewind to: the last of the current history (since the last
 /// creation, restart or journal reset) that `at` reaches; for a journal number that only
-/// reads reached since that start, the state just before it.
-fn pick(marks: &[(Mark, bool)], at: &At, run: u64) -> Option<usize> {
+/// reads reached since that start, the state just before it. `now` is the journal's current
+/// numbering (this run, its epoch).
+fn pick(marks: &[(Mark, bool)], at: &At, now: Option<(u64, u64)>) -> Option<usize> {
     let mut start = 0;
     for i in 1..marks.len() {
         let (mark, creates) = &marks[i];
         let previous = &marks[i - 1].0;
-        if *creates || mark.run != previous.run || mark.seq < previous.seq {
+        if *creates || mark.numbering() != previous.numbering() || mark.seq < previous.seq {
             start = i;
         }
     }
@@ -117,9 +147,9 @@ fn pick(marks: &[(Mark, bool)], at: &At, run: u64) -> Option<usize> {
         let born = marks.iter().rposition(|(_, creates)| *creates).unwrap_or(0);
         return (born..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0));
     }
-    // Nothing kept since this process started: every number of its journal is after the last
-    // state kept (a restart changes nothing), so that state is the one.
-    if marks.last().is_some_and(|(mark, _)| mark.run != run) {
+    // Nothing kept since the journal's numbering began (this process started, or the journal
+    // was emptied): every number of it is after the last state kept, so that state is the one.
+    if marks.last().is_some_and(|(mark, _)| Some(mark.numbering()) != now) {
         return marks.len().checked_sub(1);
     }
     match (start..marks.len()).rev().find(|i| at.reached_by(&marks[*i].0)) {

@@ -183,7 +183,12 @@ impl Seeded for State {
 }
 
 impl VendorState for State {
-    const SNAPSHOT: Snapshot<Self> = Snapshot { export: Self::snapshot, check: Self::check, restore: Self::restore };
+    const SNAPSHOT: Snapshot<Self> = Snapshot {
+        export: Self::snapshot,
+        export_bytes: Self::snapshot_bytes,
+        check: Self::check,
+        restore: Self::restore,
+    };
 
     fn counts(&self) -> Value {
         json!({"users": self.users.len(), "sequences": self.sequences.len(), "tokens": self.tokens.len()})

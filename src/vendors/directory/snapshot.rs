@@ -14,6 +14,11 @@ impl State {
         json!({"settings": Settings { seed_employees: self.seed_employees }, "state": snapshot::export(self)})
     }
 
+    /// [`State::snapshot`] as JSON text, written without a `Value` tree.
+    pub(super) fn snapshot_bytes(&self) -> Vec<u8> {
+        snapshot::part_bytes(&json!(Settings { seed_employees: self.seed_employees }), self)
+    }
+
     /// A snapshot part's records checked from its text, before any `Value` is built.
     pub(super) fn check(part: &serde_json::value::RawValue) -> Result<(), Problem> {
         snapshot::check_part(part, State::check_references)

@@ -234,7 +234,12 @@ impl Seeded for State {
 }
 
 impl VendorState for State {
-    const SNAPSHOT: Snapshot<Self> = Snapshot { export: Self::snapshot, check: Self::check, restore: Self::restore };
+    const SNAPSHOT: Snapshot<Self> = Snapshot {
+        export: Self::snapshot,
+        export_bytes: Self::snapshot_bytes,
+        check: Self::check,
+        restore: Self::restore,
+    };
 
     fn counts(&self) -> Value {
         let sum = |f: fn(&Tenant) -> usize| self.tenants.iter().map(f).sum::<usize>();

@@ -114,3 +114,63 @@ async fn failing_disk_refuses_the_write_and_keeps_serving_reads() {
     let kept = emails(&again).await;
     assert!(kept.iter().any(|e| e == "after@acme.test") && !kept.iter().any(|e| e == "nospace@acme.test"));
 }
+
+#[tokio::test]
+async fn leftover_temporary_and_older_generation_files_are_removed_on_start_and_reported() {
+    let dir = two_writes("leftovers").await;
+    // A compaction cut short (its temporary snapshot) and a log of an older generation.
+    std::fs::write(dir.join("snapshot-9.json.tmp"), "{\"format\": \"hr-sandbox-state-snap").expect("tmp");
+    std::fs::write(dir.join("log-0"), "not a log").expect("orphan");
+    let server = serve(&dir);
+    let kept = emails(&server).await;
+    assert!(kept.iter().any(|e| e == "first@acme.test") && kept.iter().any(|e| e == "second@acme.test"), "{kept:?}");
+    for name in ["snapshot-9.json.tmp", "log-0"] {
+        assert!(!dir.join(name).exists(), "{name} is removed");
+        let said = std::fs::read_to_string(log_file(&dir)).expect("log lines");
+        assert!(said.contains(name), "{name} is reported: {said}");
+    }
+}
+
+/// Every file of `dir` with its bytes.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            (path.file_name().expect("name").to_string_lossy().into_owned(), std::fs::read(&path).expect("read"))
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[tokio::test]
+async fn read_only_state_dir_serves_the_kept_state_and_refuses_writes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = two_writes("read-only").await;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    // Root (or CAP_DAC_OVERRIDE) writes through the mode bits: nothing to test then.
+    if std::fs::write(dir.join("probe"), "").is_ok() {
+        let _ = std::fs::remove_file(dir.join("probe"));
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+        eprintln!("skipped: this user writes into a 0555 directory (root), so it cannot be read-only");
+        return;
+    }
+    let before = contents(&dir);
+    let mut server = serve(&dir);
+    let api = Api::of(&server);
+    let kept = emails(&server).await;
+    assert!(kept.iter().any(|e| e == "first@acme.test") && kept.iter().any(|e| e == "second@acme.test"), "{kept:?}");
+    let auth = api.auth("chiefonboarding", "admin", "default").await;
+    let user = serde_json::json!({"first_name": "Read", "last_name": "Only", "email": "ro@acme.test", "role": 0});
+    let (status, body) = api.send("POST", "/chiefonboarding/api/users/", Some(&auth), Some(user)).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("state could not be kept") && body.contains("not writable"), "{body}");
+    let (status, body) = api.send("POST", "/__admin/sandboxes", None, Some(serde_json::json!({"name": "ro"}))).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("state_not_kept"), "{body}");
+    assert_eq!(emails(&server).await, kept, "reads still serve the kept state, the refused write left nothing");
+    stop(&mut server);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+    assert!(contents(&dir) == before, "nothing in the directory changed");
+}

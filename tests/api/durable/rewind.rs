@@ -86,3 +86,24 @@ async fn rewind_at_seq_zero_after_a_restart_copies_the_state_the_restart_kept() 
     let rewound = api.get("/__admin/vendors/chiefonboarding/state?sandbox=b", None).await;
     assert_eq!(original, rewound);
 }
+
+#[tokio::test]
+async fn rewind_after_the_journal_was_emptied_copies_the_state_of_the_new_numbering() {
+    let dir = fresh_dir("rewind-cleared");
+    let server = serve(&dir);
+    let api = Api::of(&server);
+    let auth = api.auth("chiefonboarding", "admin", "default").await;
+    for email in ["one@acme.test", "two@acme.test", "three@acme.test"] {
+        assert_eq!(api.create_user(&auth, email).await, 201);
+    }
+    assert_eq!(api.send("DELETE", "/__admin/requests", None, None).await.0, 204);
+    // Seq 1 of the new numbering is a read: the state just after it has the three users (seq 1
+    // of the old numbering had one).
+    api.get("/chiefonboarding/api/employees/", Some(&auth)).await;
+    let made =
+        api.send("POST", "/__admin/sandboxes", None, Some(json!({"name": "b", "from": "default", "at": 1}))).await;
+    assert_eq!(made.0, 201, "{}", made.1);
+    let original = api.get("/__admin/vendors/chiefonboarding/state", None).await;
+    let rewound = api.get("/__admin/vendors/chiefonboarding/state?sandbox=b", None).await;
+    assert_eq!(original, rewound);
+}
