@@ -105,10 +105,14 @@ impl Bindings {
                 return found;
             }
         }
-        if key == "client_id"
-            && let Some(id) = self.identities().find_map(|identity| identity["client_id"].as_str())
-        {
-            return id.to_owned();
+        // The integrator's OAuth app is not the sandbox's: its id and registered redirect URI
+        // are the sandbox app's (the redirect bound, so `Location`s compare below it).
+        let app = matches!(key, "client_id" | "redirect_uri")
+            .then(|| self.identities().find_map(|identity| identity[key].as_str()).map(str::to_owned))
+            .flatten();
+        if let Some(sandbox) = app {
+            self.bind(value, &sandbox);
+            return sandbox;
         }
         value.to_owned()
     }

@@ -120,6 +120,8 @@ fn allow(answer: &Answer<'_>) -> Option<String> {
 /// `Location`'s path below the vendor's base, bound values replaced by the sandbox's.
 fn location(answer: &Answer<'_>, bindings: &Bindings) -> Option<String> {
     let url = header(answer.headers, "location")?;
+    let target = url.split(['?', '#']).next().unwrap_or_default();
+    let url = bindings.get(target).unwrap_or(url);
     let without_origin = match url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |at| &rest[at..]),
         None => url,

@@ -219,3 +219,26 @@ async fn parity_in_a_named_sandbox_replays_there_and_deletes_it() {
         .unwrap();
     assert!(!sandboxes.to_string().contains("parity-1"), "{sandboxes}");
 }
+
+#[tokio::test]
+async fn parity_replays_the_integrators_oauth_app_as_the_sandboxs() {
+    let vendor = upstream();
+    let dir = scratch("other_oauth_app");
+    let recorder = Recorder::start("justworks", &format!("{}/justworks", vendor.base), &dir.join("s.har"), &[]);
+    let app = credentials(&vendor).await["justworks"]["app"].clone();
+    justworks_session(&recorder.base, &app).await;
+    let (_, _) = recorder.stop();
+    // As if recorded with the integrator's own app at the real vendor: another id and redirect URI.
+    let redirect = app["redirect_uri"].as_str().unwrap();
+    let encoded = serde_urlencoded::to_string([("r", redirect)]).unwrap();
+    let text = std::fs::read_to_string(recorder_file(&dir))
+        .unwrap()
+        .replace(&encoded[2..], "https%3A%2F%2Fintegrator.example%2Foauth%2Fcb")
+        .replace(redirect, "https://integrator.example/oauth/cb")
+        .replace(app["client_id"].as_str().unwrap(), "integrator_app_7");
+    assert!(text.contains("integrator.example") && text.contains("integrator_app_7"));
+    std::fs::write(recorder_file(&dir), text).unwrap();
+    let out = parity(&recorder_file(&dir), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+}
