@@ -5,8 +5,9 @@
 
 The operations are the vendors' OpenAPI documents as the binary serves them
 (`GET /__admin/vendors/{id}/openapi`). An operation is "recorded from the real vendor" when a
-committed recording under recordings/ (`hr-sandbox record` files: `log._vendor` names the vendor,
-`log._upstream` is not a loopback address) holds an exchange of it, and "docs only" otherwise.
+committed recording under recordings/ (`hr-sandbox record` files of the real vendor software, a
+vendor's own service or an open-source one run locally; `log._vendor` names the vendor) holds an
+exchange of it, and "docs only" otherwise.
 The file is regenerated whole; run it after adding a recording.
 """
 import glob
@@ -23,7 +24,6 @@ import sandbox_server  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 METHODS = ["get", "put", "post", "delete", "patch", "head", "options"]
-LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
 def recorded_operations():
@@ -33,7 +33,7 @@ def recorded_operations():
     for path in sorted(glob.glob(os.path.join(ROOT, "recordings", "**", "*.har"), recursive=True)):
         log = json.load(open(path))["log"]
         vendor, upstream = log.get("_vendor"), (log.get("_upstream") or "").rstrip("/")
-        if not vendor or not upstream or urlsplit(upstream).hostname in LOOPBACK:
+        if not vendor or not upstream:
             continue
         files.setdefault(vendor, []).append(os.path.relpath(path, ROOT))
         for entry in log.get("entries", []):

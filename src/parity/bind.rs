@@ -14,6 +14,8 @@ use std::collections::HashMap;
 /// Recorded value -> the sandbox's, plus how to find a credential not yet bound.
 pub struct Bindings {
     values: HashMap<String, String>,
+    written: std::collections::HashSet<String>,
+    refused: std::collections::HashSet<String>,
     identities: Value,
     overrides: HashMap<String, String>,
 }
@@ -32,7 +34,7 @@ impl Bindings {
     /// Bindings for a replay with the vendor's `identities` (one object per identity) and the
     /// `--identity` overrides (placeholder -> identity name).
     pub fn new(identities: Value, overrides: HashMap<String, String>) -> Self {
-        Self { values: HashMap::new(), identities, overrides }
+        Self { values: HashMap::new(), written: Default::default(), refused: Default::default(), identities, overrides }
     }
 
     /// The sandbox's value for a recorded one, when bound.
@@ -56,9 +58,17 @@ impl Bindings {
         self.identities.as_object().into_iter().flat_map(|map| map.values())
     }
 
-    /// A recorded `Authorization` value with its credential replaced.
-    pub fn authorization(&mut self, value: &str) -> String {
+    /// A recorded `Authorization` value with its credential replaced. A credential the vendor
+    /// refused (401) the first time it was used stays a placeholder, which the sandbox refuses
+    /// too, rather than becoming a valid identity.
+    pub fn authorization(&mut self, value: &str, refused: bool) -> String {
         let (scheme, credential) = value.split_once(' ').unwrap_or(("", value));
+        if self.refused.contains(credential)
+            || (refused && is_placeholder(credential) && self.get(credential).is_none())
+        {
+            self.refused.insert(credential.to_owned());
+            return value.to_owned();
+        }
         if let Some(identity) = self.overrides.get(credential).and_then(|name| self.identity(name)) {
             return identity["authorization"].as_str().unwrap_or(value).to_owned();
         }
@@ -178,7 +188,9 @@ impl Bindings {
         }
     }
 
-    /// Learns from one exchange's answers: ids and placeholders at the same JSON paths.
+    /// Learns from one exchange's answers: ids and placeholders at the same JSON paths. An
+    /// array element is paired with the sandbox's element that holds the same value the
+    /// session wrote (the user it created, by its email), else with the one at its position.
     pub fn learn_json(&mut self, recorded: &Value, sandbox: &Value, key: &str, depth: usize) {
         if depth > super::MAX_DEPTH {
             return;
@@ -192,7 +204,12 @@ impl Bindings {
                 }
             }
             (Value::Array(r), Value::Array(s)) => {
-                r.iter().zip(s).for_each(|(a, b)| self.learn_json(a, b, key, depth + 1));
+                for (i, a) in r.iter().enumerate() {
+                    let partner = s.iter().find(|b| self.same_written(a, b)).or_else(|| s.get(i));
+                    if let Some(b) = partner {
+                        self.learn_json(a, b, key, depth + 1);
+                    }
+                }
             }
             (Value::String(r), other) if is_placeholder(r) || is_id_key(key) => {
                 if let Some(s) = scalar(other) {
@@ -206,6 +223,19 @@ impl Bindings {
             }
             _ => {}
         }
+    }
+
+    /// Whether two records share a value the session wrote, under the same key.
+    fn same_written(&self, a: &Value, b: &Value) -> bool {
+        let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else { return false };
+        a.iter().any(|(k, v)| {
+            v.as_str().is_some_and(|text| self.written.contains(text) && b.get(k).and_then(Value::as_str) == Some(text))
+        })
+    }
+
+    /// Remembers a value the session wrote (a request body's), which pairs records.
+    pub fn wrote(&mut self, value: &str) {
+        self.written.insert(value.to_owned());
     }
 
     /// Learns from a redirect: the query's placeholders and ids, and differing path segments

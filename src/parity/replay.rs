@@ -63,8 +63,11 @@ impl Replay<'_> {
                 if NOT_SENT.contains(&name.as_str()) || name.starts_with(':') {
                     continue;
                 }
-                let value =
-                    if name == "authorization" { bindings.authorization(&pair.value) } else { pair.value.clone() };
+                let value = if name == "authorization" {
+                    bindings.authorization(&pair.value, entry.response.status == 401)
+                } else {
+                    pair.value.clone()
+                };
                 headers.push((name, value));
             }
             let body = match &entry.request.post_data {
@@ -74,6 +77,7 @@ impl Replay<'_> {
                 }
                 None => Bytes::new(),
             };
+            written.iter().for_each(|value| bindings.wrote(value));
             let got = self.target.send(&method, &url, &headers, body).await?;
             let recorded_body = recorded_text(entry);
             let sandbox_body = String::from_utf8_lossy(&got.body).into_owned();

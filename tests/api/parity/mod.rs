@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod differences;
+mod recordings;
 mod sessions;
 
 use crate::process::{Server, start_with};
