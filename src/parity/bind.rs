@@ -238,6 +238,41 @@ impl Bindings {
         self.written.insert(value.to_owned());
     }
 
+    /// Learns a session cookie: the recorded `Set-Cookie`'s placeholder is the sandbox's value
+    /// of the cookie of the same name.
+    pub fn learn_cookies(&mut self, recorded: &[String], sandbox: &[String]) {
+        let pair = |header: &String| {
+            header
+                .split(';')
+                .next()
+                .and_then(|p| p.split_once('='))
+                .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        };
+        let got: HashMap<String, String> = sandbox.iter().filter_map(pair).collect();
+        for (name, value) in recorded.iter().filter_map(pair) {
+            if let Some(other) = got.get(&name) {
+                self.bind(&value, other);
+            }
+        }
+    }
+
+    /// A recorded `Cookie` header with bound values replaced; a cookie whose placeholder is not
+    /// bound (the sandbox never set it) is left out.
+    pub fn cookie(&self, value: &str) -> String {
+        value
+            .split(';')
+            .filter_map(|pair| {
+                let (name, v) = pair.trim().split_once('=')?;
+                match self.get(v) {
+                    Some(bound) => Some(format!("{name}={bound}")),
+                    None if is_placeholder(v) => None,
+                    None => Some(format!("{name}={v}")),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// Learns from a redirect: the query's placeholders and ids, and differing path segments
     /// that hold a digit (ids), when both paths have as many segments.
     pub fn learn_location(&mut self, recorded: &str, sandbox: &str) {

@@ -15,8 +15,8 @@ use base64::Engine;
 use bytes::Bytes;
 use serde_json::Value;
 
-/// Request headers a replay does not send: the connection's own, those the client sets, and
-/// cookies (a recorded session's cookies mean nothing to the sandbox).
+/// Request headers a replay does not send: the connection's own and those the client sets
+/// (cookies are sent with the sandbox's values, see [`Bindings::cookie`]).
 const NOT_SENT: &[&str] = &[
     "host",
     "content-length",
@@ -27,7 +27,6 @@ const NOT_SENT: &[&str] = &[
     "trailer",
     "upgrade",
     "accept-encoding",
-    "cookie",
     "proxy-authorization",
     "proxy-connection",
 ];
@@ -63,7 +62,9 @@ impl Replay<'_> {
                 if NOT_SENT.contains(&name.as_str()) || name.starts_with(':') {
                     continue;
                 }
-                let value = if name == "authorization" {
+                let value = if name == "cookie" {
+                    bindings.cookie(&pair.value)
+                } else if name == "authorization" {
                     bindings.authorization(&pair.value, entry.response.status == 401)
                 } else {
                     pair.value.clone()
@@ -170,6 +171,13 @@ fn learn(bindings: &mut Bindings, entry: &Entry, recorded: &str, sandbox: &str, 
     if let (Ok(r), Ok(s)) = (serde_json::from_str::<Value>(recorded), serde_json::from_str::<Value>(sandbox)) {
         bindings.learn_json(&r, &s, "", 0);
     }
+    let cookies = |pairs: Vec<(&str, &str)>| -> Vec<String> {
+        pairs.into_iter().filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie")).map(|(_, v)| v.to_owned()).collect()
+    };
+    let recorded_cookies =
+        cookies(entry.response.headers.iter().map(|p| (p.name.as_str(), p.value.as_str())).collect());
+    let sandbox_cookies = cookies(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect());
+    bindings.learn_cookies(&recorded_cookies, &sandbox_cookies);
     let r = super::har::header(&entry.response.headers, "location");
     let s = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("location")).map(|(_, v)| v.as_str());
     if let (Some(r), Some(s)) = (r, s) {

@@ -81,3 +81,19 @@ async fn parity_skips_and_counts_entries_of_other_hosts() {
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", stderr(&out));
     assert!(stdout.contains("Replayed 1 exchanges") && stdout.contains("2 entries skipped"), "{stdout}");
 }
+
+#[test]
+fn parity_against_an_unreachable_target_exits_2() {
+    let file = std::path::Path::new("recordings/chiefonboarding/chiefonboarding-2.4.1-local.har");
+    let out = parity(file, &["--target", "http://127.0.0.1:9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("127.0.0.1:9"), "{}", stderr(&out));
+}
+
+#[test]
+fn parity_with_an_unknown_identity_exits_2() {
+    let file = std::path::Path::new("recordings/chiefonboarding/chiefonboarding-2.4.1-local.har");
+    let out = parity(file, &["--identity", "{{secret:2}}=ceo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no identity 'ceo'"), "{}", stderr(&out));
+}

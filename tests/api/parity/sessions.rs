@@ -242,3 +242,30 @@ async fn parity_replays_the_integrators_oauth_app_as_the_sandboxs() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[tokio::test]
+async fn parity_replays_a_form_login_session_with_the_sandboxs_password_and_cookie() {
+    let vendor = upstream();
+    let dir = scratch("orquest_login");
+    let recorder = Recorder::start("orquest", &format!("{}/orquest", vendor.base), &dir.join("s.har"), &[]);
+    let creds = credentials(&vendor).await;
+    let user = &creds["orquest"]["integration"];
+    let pairs = [("username", user["username"].as_str().unwrap()), ("password", user["password"].as_str().unwrap())];
+    let login = form(&client(), format!("{}/login", recorder.base), &pairs).send().await.unwrap();
+    assert_eq!(login.status(), 200);
+    let session = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let services = client()
+        .get(format!("{}/api/v2/businesses/ACME/services", recorder.base))
+        .header("Cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(services.status(), 200);
+    let (_, _) = recorder.stop();
+    let mut secrets = vec![session.split_once('=').unwrap().1.to_owned()];
+    secrets_of(&creds, &mut secrets);
+    assert_no_secret(&recorder_file(&dir), &secrets);
+    let out = parity(&recorder_file(&dir), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+}
