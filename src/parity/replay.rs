@@ -51,7 +51,12 @@ impl Replay<'_> {
         let upstream_path = path_of(&recording.upstream);
         let mut written = Written::new();
         let mut out = Vec::with_capacity(recording.entries.len());
+        let mut previous: Option<&Entry> = None;
         for (index, entry, target) in &recording.entries {
+            if let Some(seconds) = previous.and_then(|before| idle_seconds(before, entry)) {
+                self.target.advance_clock(seconds).await?;
+            }
+            previous = Some(entry);
             let operation = format!("{} {}", entry.request.method, template(&self.templates, target));
             let method = Method::from_bytes(entry.request.method.as_bytes())
                 .map_err(|_| format!("entry {index}: not an HTTP method: {:?}", entry.request.method))?;
@@ -106,6 +111,16 @@ impl Replay<'_> {
         }
         Ok(out)
     }
+}
+
+/// Whole seconds the session waited between the end of `before` and the start of `next`, when
+/// at least one: the vendor's time went on (a job finished), so the sandbox's clock goes on too.
+fn idle_seconds(before: &Entry, next: &Entry) -> Option<u64> {
+    let start = |e: &Entry| chrono::DateTime::parse_from_rfc3339(&e.started_date_time).ok();
+    let (a, b) = (start(before)?, start(next)?);
+    let waited = (b - a).num_milliseconds() as f64 / 1000.0 - before.time.max(0.0) / 1000.0;
+    // At most a year per gap: a recording's clock cannot push the sandbox's past its range.
+    (waited >= 1.0).then(|| waited.min(366.0 * 86_400.0) as u64)
 }
 
 /// The path of a URL (`http://h/justworks` -> `/justworks`).

@@ -94,6 +94,14 @@ impl Target {
         document.ok().and_then(|d| d["paths"].as_object().map(|p| p.keys().cloned().collect())).unwrap_or_default()
     }
 
+    /// Moves the sandbox's clock on by `seconds` (the time that passed at the vendor between two
+    /// recorded exchanges).
+    pub async fn advance_clock(&self, seconds: u64) -> Result<(), String> {
+        let query = self.sandbox.as_ref().map(|name| format!("?sandbox={name}")).unwrap_or_default();
+        let body = json!({"advance_seconds": seconds});
+        self.admin(Method::POST, &format!("/__admin/clock{query}"), Some(body)).await.map(drop)
+    }
+
     /// Deletes the sandbox `prepare` made.
     pub async fn finish(&self) -> Result<(), String> {
         match &self.sandbox {

@@ -269,3 +269,45 @@ async fn parity_replays_a_form_login_session_with_the_sandboxs_password_and_cook
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[tokio::test]
+async fn parity_moves_the_sandbox_clock_by_the_time_the_session_waited() {
+    let vendor = upstream();
+    let dir = scratch("waited");
+    let recorder = Recorder::start("joinup", &format!("{}/joinup", vendor.base), &dir.join("s.har"), &[]);
+    let c = client();
+    let auth = "JWT beep-beep-beep-beep-beep";
+    let job = json!([{"base_email": "test@example.com", "name": "Test", "operation": "onboarding", "company_name": "Company 1"}]);
+    let started: Value = c
+        .post(format!("{}/api/company/employees/", recorder.base))
+        .header("Authorization", auth)
+        .json(&job)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // The vendor's time goes on: a minute later the job is finished.
+    c.post(format!("{}/__admin/clock", vendor.base)).json(&json!({"advance_seconds": 61})).send().await.unwrap();
+    let request = started["request_id"].as_str().unwrap();
+    let report: Value = c
+        .get(format!("{}/api/company/employees/check-request/{request}/", recorder.base))
+        .header("Authorization", auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["status"], "finished");
+    let (_, mut har) = recorder.stop();
+    // What a recording of the real vendor shows: the poll a minute after the job started.
+    let first = har["log"]["entries"][0]["startedDateTime"].as_str().unwrap();
+    let later = chrono::DateTime::parse_from_rfc3339(first).unwrap() + chrono::Duration::seconds(61);
+    har["log"]["entries"][1]["startedDateTime"] = json!(later.to_rfc3339());
+    std::fs::write(recorder_file(&dir), har.to_string()).unwrap();
+    let out = parity(&recorder_file(&dir), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+}
