@@ -188,15 +188,17 @@ pub fn format(text: &str) -> Option<&'static str> {
 
 /// Keys whose values change from run to run however faithful the sandbox: compared by format.
 fn is_volatile_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    is_id_key(&key)
-        || key.ends_with("_at")
-        || key.contains("time")
-        || key.contains("date")
-        || key.contains("trace")
-        || key.contains("nonce")
-        || key.contains("token")
-        || (key.contains("request") && key.ends_with("id"))
+    let lower = key.to_ascii_lowercase();
+    is_id_key(key)
+        || lower.ends_with("_at")
+        || lower.ends_with("time")
+        || lower.ends_with("date")
+        || lower.starts_with("date")
+        || lower.contains("timestamp")
+        || lower.contains("trace")
+        || lower.contains("nonce")
+        || lower.contains("token")
+        || (lower.contains("request") && lower.ends_with("id"))
 }
 
 struct Walk<'a> {
