@@ -139,8 +139,9 @@ async fn forward(req: HttpRequest, body: web::Bytes, proxy: web::Data<Proxy>) ->
         awc::Client::builder().connector(connector).timeout(UPSTREAM_TIMEOUT).disable_redirects().no_default_headers();
     let mut request = client.finish().request(req.method().clone(), &url);
     let request_headers = pairs(req.headers());
+    let per_connection = connection_headers(req.headers());
     for (name, value) in req.headers() {
-        if !NOT_FORWARDED.contains(&name.as_str()) {
+        if !NOT_FORWARDED.contains(&name.as_str()) && !per_connection.contains(&name.as_str().to_owned()) {
             request = request.append_header((name.clone(), value.clone()));
         }
     }
@@ -184,6 +185,15 @@ async fn forward(req: HttpRequest, body: web::Bytes, proxy: web::Data<Proxy>) ->
         }
     }
     response.body(answer_body)
+}
+
+/// The headers a `Connection` header names: they concern this connection only (RFC 9110 7.6.1).
+fn connection_headers(headers: &actix_web::http::header::HeaderMap) -> Vec<String> {
+    headers
+        .get_all(actix_web::http::header::CONNECTION)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(',').map(|name| name.trim().to_ascii_lowercase()))
+        .collect()
 }
 
 fn ms(duration: Duration) -> f64 {

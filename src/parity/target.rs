@@ -67,7 +67,8 @@ impl Target {
             ));
         }
         if let Some(name) = sandbox {
-            target.admin(Method::POST, "/__admin/sandboxes", Some(json!({"name": name}))).await?;
+            // Seed 42, the default, whatever the target's --seed: the same data as an in-process replay.
+            target.admin(Method::POST, "/__admin/sandboxes", Some(json!({"name": name, "seed": 42}))).await?;
             target.sandbox = Some(name);
         }
         Ok(target)
