@@ -29,6 +29,11 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Validate scenario files without serving; non-zero exit and `file:rule N: reason` on error.
     CheckScenarios(CheckScenariosArgs),
+    /// Proxy a session to the real vendor and write it, secrets redacted, as a HAR file.
+    Record(RecordArgs),
+    /// Replay a recorded session against a sandbox and report where the answers differ
+    /// (exit 0: none, 1: some, 2: bad input or unreachable target).
+    Parity(ParityArgs),
 }
 
 /// Flags of `serve`.
@@ -203,6 +208,66 @@ pub struct CheckScenariosArgs {
     /// Where scenario names are looked up.
     #[arg(long, env = "HR_SANDBOX_SCENARIOS_DIR", default_value = "scenarios")]
     pub scenarios_dir: PathBuf,
+}
+
+/// Flags of `record`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The vendor the session talks to (written into the file).
+    #[arg(long, value_parser = vendor_id)]
+    pub vendor: String,
+    /// The real vendor's base URL (requests' paths and queries are appended to it).
+    #[arg(long)]
+    pub upstream: String,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on; 0 picks a free port (printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The HAR file written (rewritten whole after every exchange).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// A JSONPath (`$.a[*].b`, `$..key`) of more body values to redact; repeatable.
+    #[arg(long = "redact")]
+    pub redact: Vec<String>,
+    /// Extra CA certificates (PEM) the upstream's HTTPS is trusted with, besides the system's.
+    #[arg(long, env = "HR_SANDBOX_OUTBOUND_CA")]
+    pub outbound_ca: Option<PathBuf>,
+}
+
+/// Flags of `parity`.
+#[derive(Debug, Args)]
+pub struct ParityArgs {
+    /// The HAR recording to replay.
+    pub file: PathBuf,
+    /// A running sandbox's root URL; default: one started in-process (seed 42, free port).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// The target's admin token, when it has one.
+    #[arg(long, env = "HR_SANDBOX_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Replay in a new sandbox of this name on the target (default seed), deleted afterwards.
+    #[arg(long)]
+    pub sandbox: Option<String>,
+    /// Write the report here: Markdown (`.md`) or JSON (`.json`); stdout gets Markdown without it.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Write a JUnit XML report here (one test case per exchange).
+    #[arg(long)]
+    pub junit: Option<PathBuf>,
+    /// Known differences (JSON list of {operation, path, reason}), reported as accepted.
+    #[arg(long)]
+    pub accept: Option<PathBuf>,
+    /// `'{{secret:N}}=IDENTITY'`: replay that recorded credential as this sandbox identity; repeatable.
+    #[arg(long = "identity")]
+    pub identities: Vec<String>,
+    /// The vendor, for a HAR written by another tool (hr-sandbox's own name it).
+    #[arg(long, value_parser = vendor_id)]
+    pub vendor: Option<String>,
+    /// The recorded base URL, for a HAR written by another tool: entries elsewhere are skipped.
+    #[arg(long)]
+    pub upstream: Option<String>,
 }
 
 /// An empty token would leave the admin API open without saying so (a CI file's

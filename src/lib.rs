@@ -10,6 +10,7 @@ pub mod families;
 pub mod journal;
 pub mod openapi;
 pub mod outbound;
+pub mod parity;
 pub mod pipeline;
 pub mod probe;
 pub mod sandbox;

@@ -1,7 +1,7 @@
 //! The `hr-sandbox` binary: parse the command line, start logging, run the subcommand.
 
 use clap::Parser;
-use hr_sandbox::cli::{CheckScenariosArgs, Cli, Command, DumpArgs, HealthcheckArgs, ServeArgs};
+use hr_sandbox::cli::{CheckScenariosArgs, Cli, Command, DumpArgs, HealthcheckArgs, ParityArgs, RecordArgs, ServeArgs};
 use hr_sandbox::probe::Probe;
 use hr_sandbox::scenario::files::load_file;
 use hr_sandbox::settings::LogFormat;
@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         Some(Command::Dump(args)) => dump(&args),
         Some(Command::Healthcheck(args)) => healthcheck(&args),
         Some(Command::CheckScenarios(args)) => check_scenarios(&args),
+        Some(Command::Record(args)) => record(args),
+        Some(Command::Parity(args)) => parity(args),
     }
 }
 
@@ -96,6 +98,38 @@ fn check_scenarios(args: &CheckScenariosArgs) -> ExitCode {
         }
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Proxies and records until SIGINT/SIGTERM; exit 1 on a start-up error.
+fn record(args: RecordArgs) -> ExitCode {
+    let redact = match args.redact.iter().map(|path| path.parse()).collect::<Result<Vec<_>, String>>() {
+        Ok(paths) => paths,
+        Err(err) => {
+            eprintln!("hr-sandbox record: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = hr_sandbox::parity::record::RecordOptions {
+        vendor: args.vendor,
+        upstream: args.upstream,
+        host: args.host,
+        port: args.port,
+        out: args.out,
+        redact,
+        outbound_ca: args.outbound_ca,
+    };
+    match hr_sandbox::parity::record::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("hr-sandbox record: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Replays a recording: exit 0 (no difference), 1 (differences), 2 (bad input, unreachable target).
+fn parity(args: ParityArgs) -> ExitCode {
+    ExitCode::from(hr_sandbox::parity::run(args))
 }
 
 /// Exit 0 once `/__admin/health` answers 200 (within `--wait` seconds), 1 otherwise.

@@ -256,7 +256,8 @@ impl Trust {
         Ok(Self { extra, config: OnceLock::new() })
     }
 
-    fn config(&self) -> Arc<ClientConfig> {
+    /// The TLS configuration of an outbound HTTPS client (also `hr-sandbox record`'s upstream calls).
+    pub fn config(&self) -> Arc<ClientConfig> {
         let config = self.config.get_or_init(|| {
             let mut roots = RootCertStore::empty();
             // Unreadable system certificates leave the system roots out, not the call broken.

@@ -24,6 +24,7 @@ mod named_sandbox;
 mod openapi;
 mod orquest;
 mod panics;
+mod parity;
 mod process;
 mod recipes;
 mod record_caps;

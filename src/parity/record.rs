@@ -1,0 +1,217 @@
+//! `hr-sandbox record`: a recording proxy. Each request is forwarded to `--upstream` (path and
+//! query appended to its base URL; method, headers minus hop-by-hop ones, body), answered to the
+//! client unchanged, and appended, redacted, to a HAR file that is rewritten whole (a temporary
+//! file renamed over it) after every exchange, so it is a valid recording at every moment.
+
+use super::capture::{self, Exchange};
+use super::har::{Har, Timings};
+use super::jsonpath::JsonPath;
+use super::redact::Redactor;
+use crate::outbound::Trust;
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use parking_lot::Mutex;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Largest request or answer body the proxy carries, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// How long the upstream may take to answer one request.
+pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Headers that concern one connection, not the exchange (RFC 9110 7.6.1), plus those the
+/// client library sets itself (`host`, `content-length`) and `accept-encoding` (the recording
+/// keeps bodies readable: the upstream then answers uncompressed).
+const NOT_FORWARDED: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    "accept-encoding",
+];
+
+/// What `record` was asked to do.
+pub struct RecordOptions {
+    /// Vendor id, written into the file.
+    pub vendor: String,
+    /// The real vendor's base URL.
+    pub upstream: String,
+    /// Address to listen on.
+    pub host: String,
+    /// Port (0: a free one, printed).
+    pub port: u16,
+    /// The HAR file.
+    pub out: PathBuf,
+    /// `--redact` paths.
+    pub redact: Vec<JsonPath>,
+    /// `--outbound-ca`.
+    pub outbound_ca: Option<PathBuf>,
+}
+
+struct Recorder {
+    har: Har,
+    redactor: Redactor,
+    out: PathBuf,
+}
+
+struct Proxy {
+    upstream: String,
+    tls: Arc<rustls::ClientConfig>,
+    recorder: Mutex<Recorder>,
+}
+
+impl Recorder {
+    /// Writes the whole file: a temporary file next to it, renamed over it.
+    fn save(&self) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(&self.har).map_err(io::Error::other)?;
+        let text = self.redactor.verbatim(&text);
+        let mut name = self.out.file_name().unwrap_or_default().to_os_string();
+        name.push(".tmp");
+        let tmp = self.out.with_file_name(name);
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &self.out)
+    }
+}
+
+/// Runs the proxy until SIGINT or SIGTERM; the file is complete after every exchange.
+pub fn run(options: RecordOptions) -> io::Result<()> {
+    let upstream_uri: actix_web::http::Uri =
+        options.upstream.parse().map_err(|e| invalid(format!("--upstream {}: {e}", options.upstream)))?;
+    if !matches!(upstream_uri.scheme_str(), Some("http" | "https")) || upstream_uri.host().is_none() {
+        return Err(invalid(format!("--upstream {}: an http:// or https:// URL is needed", options.upstream)));
+    }
+    let trust = Trust::new(options.outbound_ca.as_deref()).map_err(invalid)?;
+    let upstream = options.upstream.trim_end_matches('/').to_owned();
+    let recorder = Recorder {
+        har: super::har::new_log(&options.vendor, &upstream),
+        redactor: Redactor::new(options.redact),
+        out: options.out,
+    };
+    recorder.save().map_err(|e| io::Error::new(e.kind(), format!("--out {}: {e}", recorder.out.display())))?;
+    let proxy = web::Data::new(Proxy { upstream, tls: trust.config(), recorder: Mutex::new(recorder) });
+    actix_web::rt::System::new().block_on(async move {
+        let listener = std::net::TcpListener::bind((options.host.as_str(), options.port))
+            .map_err(|e| io::Error::new(e.kind(), format!("--host {} --port {}: {e}", options.host, options.port)))?;
+        let port = listener.local_addr()?.port();
+        // One worker: exchanges are recorded in the order they are answered, one at a time.
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(proxy.clone())
+                .app_data(web::PayloadConfig::new(BODY_LIMIT))
+                .default_service(web::to(forward))
+        })
+        .workers(1)
+        .shutdown_timeout(1)
+        .listen(listener)?
+        .run();
+        let server = actix_web::rt::spawn(server);
+        actix_web::rt::task::yield_now().await;
+        println!("hr-sandbox recording on http://{}:{port}", options.host);
+        std::io::stdout().flush()?;
+        server.await.map_err(io::Error::other)?
+    })
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, message)
+}
+
+/// Forwards one request, answers with the upstream's answer, records the exchange.
+async fn forward(req: HttpRequest, body: web::Bytes, proxy: web::Data<Proxy>) -> HttpResponse {
+    let started = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let clock = Instant::now();
+    let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    let url = format!("{}{target}", proxy.upstream);
+    let connector = awc::Connector::new().rustls_0_23(Arc::clone(&proxy.tls));
+    let client =
+        awc::Client::builder().connector(connector).timeout(UPSTREAM_TIMEOUT).disable_redirects().no_default_headers();
+    let mut request = client.finish().request(req.method().clone(), &url);
+    let request_headers = pairs(req.headers());
+    let per_connection = connection_headers(req.headers());
+    for (name, value) in req.headers() {
+        if !NOT_FORWARDED.contains(&name.as_str()) && !per_connection.contains(&name.as_str().to_owned()) {
+            request = request.append_header((name.clone(), value.clone()));
+        }
+    }
+    let sent = Instant::now();
+    let mut answer = match request.send_body(body.clone()).await {
+        Ok(answer) => answer,
+        Err(err) => return unreachable(&url, &err.to_string()),
+    };
+    let waited = Instant::now();
+    let answer_body = match answer.body().limit(BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(err) => return unreachable(&url, &err.to_string()),
+    };
+    let done = Instant::now();
+    let status = answer.status();
+    let response_headers = pairs(answer.headers());
+    let exchange = Exchange {
+        started,
+        timings: Timings { send: ms(sent - clock), wait: ms(waited - sent), receive: ms(done - waited) },
+        method: req.method().as_str(),
+        url: &url,
+        request_headers,
+        request_body: &body,
+        status: status.as_u16(),
+        response_headers,
+        response_body: &answer_body,
+    };
+    {
+        let mut recorder = proxy.recorder.lock();
+        let recorder = &mut *recorder;
+        let entry = capture::entry(&mut recorder.redactor, &exchange);
+        recorder.har.log.entries.push(entry);
+        if let Err(err) = recorder.save() {
+            eprintln!("hr-sandbox record: writing {}: {err}", recorder.out.display());
+        }
+    }
+    let mut response = HttpResponse::build(status);
+    for (name, value) in answer.headers() {
+        if !NOT_FORWARDED.contains(&name.as_str()) {
+            response.append_header((name.clone(), value.clone()));
+        }
+    }
+    response.body(answer_body)
+}
+
+/// The headers a `Connection` header names: they concern this connection only (RFC 9110 7.6.1).
+fn connection_headers(headers: &actix_web::http::header::HeaderMap) -> Vec<String> {
+    headers
+        .get_all(actix_web::http::header::CONNECTION)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(',').map(|name| name.trim().to_ascii_lowercase()))
+        .collect()
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn pairs(headers: &actix_web::http::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect()
+}
+
+/// 502 to the client when the upstream did not answer; nothing is recorded (there was no
+/// answer to compare with).
+fn unreachable(url: &str, why: &str) -> HttpResponse {
+    eprintln!("hr-sandbox record: {url}: {why}");
+    HttpResponse::build(StatusCode::BAD_GATEWAY)
+        .content_type("text/plain; charset=utf-8")
+        .body(format!("hr-sandbox record: the upstream did not answer {url}: {why}\n"))
+}
