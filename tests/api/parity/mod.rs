@@ -89,6 +89,15 @@ pub fn parity(file: &Path, args: &[&str]) -> Output {
     child.wait_with_output().expect("parity ends")
 }
 
+/// Asserts `hr-sandbox parity FILE` finds nothing (exit 0), showing its report when it does;
+/// the report.
+pub fn assert_parity_clean(file: &Path) -> String {
+    let out = parity(file, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
 /// The upstream's credentials (every identity of every vendor).
 pub async fn credentials(server: &Server) -> Value {
     reqwest::get(format!("{}/__admin/credentials", server.base)).await.expect("answered").json().await.expect("json")

@@ -1,7 +1,9 @@
 //! Sessions recorded through the proxy against the seed-7 stand-in, replayed against a fresh
 //! sandbox: nothing differs, and no secret of the stand-in is in the file.
 
-use super::{Recorder, assert_no_secret, credentials, parity, read_har, scratch, secrets_of, upstream};
+use super::{
+    Recorder, assert_no_secret, assert_parity_clean, credentials, parity, read_har, scratch, secrets_of, upstream,
+};
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 
@@ -162,9 +164,7 @@ async fn parity_of_a_chiefonboarding_session_reports_nothing() {
     let auth = credentials(&vendor).await["chiefonboarding"]["admin"]["authorization"].as_str().unwrap().to_owned();
     chiefonboarding_session(&recorder.base, &auth).await;
     let (_, _) = recorder.stop();
-    let out = parity(&recorder_file(&dir), &[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = assert_parity_clean(&recorder_file(&dir));
     assert!(stdout.contains("Replayed 7 exchanges"), "{stdout}");
     assert!(stdout.contains("| `POST /api/users/` | 2 | 2 |"), "{stdout}");
 }
@@ -176,9 +176,7 @@ async fn parity_of_a_justworks_oauth_code_flow_reports_nothing() {
     let recorder = Recorder::start("justworks", &format!("{}/justworks", vendor.base), &dir.join("s.har"), &[]);
     justworks_session(&recorder.base, &credentials(&vendor).await["justworks"]["app"]).await;
     let (_, _) = recorder.stop();
-    let out = parity(&recorder_file(&dir), &[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_parity_clean(&recorder_file(&dir));
 }
 
 #[tokio::test]
@@ -238,9 +236,7 @@ async fn parity_replays_the_integrators_oauth_app_as_the_sandboxs() {
         .replace(app["client_id"].as_str().unwrap(), "integrator_app_7");
     assert!(text.contains("integrator.example") && text.contains("integrator_app_7"));
     std::fs::write(recorder_file(&dir), text).unwrap();
-    let out = parity(&recorder_file(&dir), &[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_parity_clean(&recorder_file(&dir));
 }
 
 #[tokio::test]
@@ -265,9 +261,7 @@ async fn parity_replays_a_form_login_session_with_the_sandboxs_password_and_cook
     let mut secrets = vec![session.split_once('=').unwrap().1.to_owned()];
     secrets_of(&creds, &mut secrets);
     assert_no_secret(&recorder_file(&dir), &secrets);
-    let out = parity(&recorder_file(&dir), &[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_parity_clean(&recorder_file(&dir));
 }
 
 #[tokio::test]
@@ -307,7 +301,5 @@ async fn parity_moves_the_sandbox_clock_by_the_time_the_session_waited() {
     let later = chrono::DateTime::parse_from_rfc3339(first).unwrap() + chrono::Duration::seconds(61);
     har["log"]["entries"][1]["startedDateTime"] = json!(later.to_rfc3339());
     std::fs::write(recorder_file(&dir), har.to_string()).unwrap();
-    let out = parity(&recorder_file(&dir), &[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_parity_clean(&recorder_file(&dir));
 }
