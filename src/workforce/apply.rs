@@ -138,7 +138,10 @@ impl State {
         let boss = self.people[me].manager.as_deref().and_then(|m| self.index(m));
         let last_day = self.people[me].termination_date;
         self.record(me, Kind::Termination, origin, at, last_day, None, projector);
-        for report in std::mem::take(&mut self.reports[me]) {
+        // In person order: the same whatever order the reports index was built in.
+        let mut reports = std::mem::take(&mut self.reports[me]);
+        reports.sort_unstable();
+        for report in reports {
             let change = FieldChange { field: "manager".into(), value: boss.map(|b| self.people[b].id.clone()) };
             // The report's manager is still `me` in the people list: `change` moves it.
             self.reports[me].push(report);

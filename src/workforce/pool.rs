@@ -2,9 +2,12 @@
 
 use crate::common::rng::SandboxRng;
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
 
-/// Person indexes, in an order that depends only on the operations done (deterministic).
-#[derive(Debug, Clone, Default)]
+/// Person indexes, in an order that depends only on the operations done (deterministic; a
+/// snapshot keeps the order, so a restored workforce draws the same people).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "Vec<usize>", into = "Vec<usize>")]
 pub struct Pool {
     items: Vec<usize>,
     /// Where each person is in `items`, by person index.
@@ -40,5 +43,28 @@ impl Pool {
     /// One of them, uniformly.
     pub fn pick(&self, rng: &mut SandboxRng) -> Option<usize> {
         (!self.items.is_empty()).then(|| self.items[rng.random_range(0..self.items.len())])
+    }
+}
+
+impl From<Vec<usize>> for Pool {
+    fn from(items: Vec<usize>) -> Self {
+        let mut pool = Pool::default();
+        for person in items {
+            pool.insert(person);
+        }
+        pool
+    }
+}
+
+impl From<Pool> for Vec<usize> {
+    fn from(pool: Pool) -> Self {
+        pool.items
+    }
+}
+
+impl Pool {
+    /// Whether `person` is in.
+    pub fn contains(&self, person: usize) -> bool {
+        self.places.get(person).is_some_and(Option::is_some)
     }
 }

@@ -98,9 +98,9 @@ pub struct State {
     pub pending: Vec<Pending>,
     /// The last pending seq.
     pub pending_seq: u64,
-    #[serde(skip)]
+    /// Who is active, in draw order.
     pub(super) active: Pool,
-    #[serde(skip)]
+    /// Who left, in draw order.
     pub(super) gone: Pool,
     /// Direct reports of each person, by person index.
     #[serde(skip)]
@@ -127,16 +127,20 @@ impl State {
 
     /// Rebuilds the indexes from the people (after a restore); `Err` names a broken reference.
     pub fn rebuild(&mut self) -> Result<(), String> {
-        self.active = Pool::default();
-        self.gone = Pool::default();
         self.reports = vec![Vec::new(); self.people.len()];
+        if self.active.len() + self.gone.len() != self.people.len() {
+            return Err("active and gone: must list every person once".into());
+        }
         for (index, person) in self.people.iter().enumerate() {
             if self.index(&person.id) != Some(index) {
                 return Err(format!("people[{index}].id must be person_{:06}", index + 1));
             }
-            match person.status {
-                Status::Active => self.active.insert(index),
-                Status::Terminated => self.gone.insert(index),
+            let listed = match person.status {
+                Status::Active => self.active.contains(index),
+                Status::Terminated => self.gone.contains(index),
+            };
+            if !listed {
+                return Err(format!("people[{index}]: not listed in active or gone as its status says"));
             }
         }
         for index in 0..self.people.len() {

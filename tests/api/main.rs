@@ -40,3 +40,4 @@ mod state_property;
 mod state_snapshots;
 mod tls;
 mod verify;
+mod workforce;
