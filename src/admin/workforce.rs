@@ -120,10 +120,10 @@ pub async fn get(admin: Admin, query: web::Query<WorkforceQuery>) -> AdminResult
 pub async fn patch(admin: Admin, query: web::Query<WorkforceQuery>, body: Bytes) -> AdminResult {
     let sandbox = sandbox(&admin, query.sandbox.as_deref())?;
     let patch: WorkforcePatch = required_json(&body)?;
-    if let Some(Some(list)) = &patch.vendors {
-        if let Some(unknown) = list.iter().find(|v| !sandbox.vendor_ids().any(|id| id == v.as_str())) {
-            return Err(AdminError::bad_request(format!("vendors: no vendor '{unknown}' is served")));
-        }
+    if let Some(Some(list)) = &patch.vendors
+        && let Some(unknown) = list.iter().find(|v| !sandbox.vendor_ids().any(|id| id == v.as_str()))
+    {
+        return Err(AdminError::bad_request(format!("vendors: no vendor '{unknown}' is served")));
     }
     let view = sandbox.with_workforce(|state, _, _, _| {
         let next = patched(&state.settings, patch)?;

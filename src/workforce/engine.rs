@@ -81,7 +81,8 @@ impl State {
                     let mut rng = rng_for(seed, &format!("workforce/pending/{}", pending.seq));
                     // A pending event that no longer applies (the person left first) is dropped.
                     let _ = self.apply(&mut rng, pending.action, pending.origin, at, projector);
-                    cursor = cursor.max(at);
+                    // Just before `at`: a day whose midnight is `at` still draws its events next.
+                    cursor = cursor.max(at - chrono::Duration::nanoseconds(1));
                 }
                 (_, Some(midnight)) => {
                     self.tick(seed, midnight, projector);
