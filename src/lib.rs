@@ -21,3 +21,4 @@ pub mod startup;
 pub mod tls;
 pub mod vendor;
 pub mod vendors;
+pub mod workforce;

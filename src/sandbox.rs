@@ -3,6 +3,7 @@
 //! `--max-sandboxes`; `default` always exists and is served under the bare vendor prefixes.
 
 mod addressed;
+mod living;
 
 pub use addressed::{Addressed, InSandbox, sandbox_now};
 
@@ -33,6 +34,8 @@ pub struct Sandbox {
     pub scenarios: ScenarioEngine,
     /// Request-rate buckets of every vendor.
     pub rate_limits: RateLimiter,
+    /// The people behind the vendors' records, moved by the clock (`crate::workforce`).
+    pub workforce: crate::workforce::Workforce,
     /// Each vendor's store, seeded on first use: a new sandbox costs almost nothing until a
     /// vendor in it is called (a suite may create thousands).
     stores: Vec<LazyStore>,
@@ -63,6 +66,7 @@ impl Sandbox {
             journal: Journal::new(setup.journal_limit, setup.journal_bytes),
             scenarios,
             rate_limits: RateLimiter::new(setup.rate_limits),
+            workforce: Default::default(),
             stores,
             start: None,
             origin: None,
@@ -149,8 +153,10 @@ impl Sandbox {
         self.stores.iter().find(|lazy| lazy.vendor.id() == vendor_id).map(|lazy| self.seeded(lazy))
     }
 
-    /// A vendor's store as its concrete type `T`, for handlers (seeds only that vendor).
+    /// A vendor's store as its concrete type `T`, for handlers (seeds only that vendor); the
+    /// workforce events due by the clock happen first.
     pub fn typed_store<T: Send + Sync + 'static>(&self, vendor_id: &str) -> Option<Arc<T>> {
+        self.workforce_catch_up();
         crate::vendor::downcast(Arc::clone(self.store(vendor_id)?))
     }
 
@@ -192,6 +198,7 @@ impl Sandbox {
         drop(current);
         if vendors.is_none() {
             self.clock.reset();
+            self.workforce.reset();
             self.journal.clear();
             self.scenarios.reset(seed, self.clock.now());
             self.rate_limits.clear();

@@ -41,6 +41,10 @@ pub fn export(sandbox: &Sandbox, journal: bool) -> Value {
         "vendors": vendors,
         "scenarios": sandbox.scenarios.export(),
     });
+    // Only once started: a sandbox that never used its workforce keeps its document's bytes.
+    if let Some(workforce) = workforce_part(sandbox) {
+        document["workforce"] = workforce;
+    }
     if journal {
         let (entries, evicted) = sandbox.journal.all();
         document["journal"] = json!(entries);
@@ -58,7 +62,13 @@ pub fn restore(sandbox: &Sandbox, document: &Value) -> Result<(), Problem> {
     let scenarios = compile_scenarios(&header.scenarios, &sandbox.known_vendors())?;
     let none = Map::new();
     let vendors = document.get("vendors").and_then(Value::as_object).unwrap_or(&none);
+    let workforce = document.get("workforce").map(read_workforce).transpose()?;
     sandbox.restore_stores(header.seed, vendors)?;
+    {
+        let mut state = sandbox.workforce.lock();
+        *state = workforce.unwrap_or_default();
+        sandbox.workforce.note(&state);
+    }
     // Checked by `Header::read`: the clock is within range.
     let _ = sandbox.clock.apply(ClockChange {
         frozen: Some(header.clock.frozen),
@@ -108,6 +118,19 @@ fn start(document: Arc<Value>) -> Start {
     })
 }
 
+/// The workforce's part of a document, once it started.
+pub fn workforce_part(sandbox: &Sandbox) -> Option<Value> {
+    let state = sandbox.workforce.peek();
+    state.started().then(|| serde_json::to_value(&*state).unwrap_or_default())
+}
+
+/// A document's `workforce`, read and checked (references, no manager cycle, bounds).
+fn read_workforce(part: &Value) -> Result<crate::workforce::State, Problem> {
+    let mut state: crate::workforce::State = records::read(part, "workforce")?;
+    state.check_restored().map_err(|message| Problem::at("workforce", message))?;
+    Ok(state)
+}
+
 /// `clock` of a document.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -130,6 +153,8 @@ struct Header {
     vendors: AnObject,
     #[serde(default)]
     scenarios: Vec<scenario::Saved>,
+    #[serde(default, rename = "workforce")]
+    _workforce: Option<IgnoredAny>,
     #[serde(default, rename = "journal")]
     _journal: Option<IgnoredAny>,
     #[serde(default, rename = "journal_evicted")]
@@ -261,6 +286,8 @@ struct TextHeader {
     vendors: AnObject,
     #[serde(default)]
     scenarios: Vec<scenario::Saved>,
+    #[serde(default)]
+    workforce: Option<IgnoredAny>,
     #[serde(default)]
     journal: Option<IgnoredAny>,
     #[serde(default)]

@@ -10,6 +10,8 @@ pub use crate::common::snapshot::Swap;
 use crate::openapi::Api;
 use crate::outbound::{OutboundCall, OutboundResult, ThisServer};
 use crate::scenario::loader::KnownVendor;
+use crate::workforce::model::VendorRecord;
+use crate::workforce::{Projection, Rostered};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
@@ -177,6 +179,15 @@ pub trait VendorStore: AnyArc + Send + Sync {
     fn generation(&self) -> u64 {
         0
     }
+    /// Applies a workforce event to this vendor's records (in its own model); the record it
+    /// touched or minted. By default the vendor takes no part (`None`).
+    fn apply_workforce(&self, _projection: &Projection) -> Option<VendorRecord> {
+        None
+    }
+    /// The people this vendor holds now, for the workforce to adopt. By default none.
+    fn workforce_roster(&self) -> Vec<Rostered> {
+        Vec::new()
+    }
 }
 
 /// A vendor's state type as the admin API sees it: the parts that are its own (written in its
@@ -194,6 +205,14 @@ pub trait VendorState: Seeded + AdminActions + Send + Sync + Sized + 'static {
     fn settings_view(&self) -> Value;
     /// See [`VendorStore::update_settings`]: on `store`, which holds this state.
     fn update_settings(store: &SeededState<Self>, patch: &Value, this_server: &ThisServer) -> Result<Value, ApiError>;
+    /// See [`VendorStore::apply_workforce`]. By default the vendor takes no part.
+    fn apply_workforce(&mut self, _projection: &Projection) -> Option<VendorRecord> {
+        None
+    }
+    /// See [`VendorStore::workforce_roster`]. By default none.
+    fn workforce_roster(&self) -> Vec<Rostered> {
+        Vec::new()
+    }
 }
 
 /// A vendor's admin operations, `POST /__admin/vendors/{id}/{action}`, on its state. A trait of
@@ -292,6 +311,14 @@ impl<T: SeededStore> VendorStore for T {
 
     fn generation(&self) -> u64 {
         self.seeded().generation()
+    }
+
+    fn apply_workforce(&self, projection: &Projection) -> Option<VendorRecord> {
+        self.seeded().write().apply_workforce(projection)
+    }
+
+    fn workforce_roster(&self) -> Vec<Rostered> {
+        self.seeded().read().workforce_roster()
     }
 }
 

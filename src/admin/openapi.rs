@@ -172,6 +172,27 @@ pub static ADMIN: Api = Api {
             .body(set_clock)
             .rules(&["the clock stays between the years 1970 and 9999"])
             .answers(200, clock),
+        read("/workforce", "workforce", "The workforce's settings, counts and pending events"),
+        write("patch", "/workforce", "patchWorkforce", "Change the workforce's rates, sharing and vendors")
+            .body(workforce_patch)
+            .rules(&["rates are 0 to 100 per month per 100 active people", "vendors are served vendors' ids"]),
+        read("/workforce/people", "workforcePeople", "The workforce's people, in hiring order").query(&[
+            Param::optional("sandbox", schema::string),
+            Param::optional("status", person_status),
+            Param::optional("offset", count),
+            Param::optional("limit", page),
+        ]),
+        read("/workforce/events", "workforceEvents", "The workforce's event log, oldest first").query(&[
+            Param::optional("sandbox", schema::string),
+            Param::optional("after", count),
+            Param::optional("kind", event_kind),
+            Param::optional("limit", page),
+        ]),
+        write("post", "/workforce/events", "addWorkforceEvent", "Apply a workforce event now or at a date")
+            .body(workforce_event)
+            .rules(&["person names a person of the workforce", "effective_at is not before the sandbox clock"])
+            .answers(201, schema::object)
+            .answers(202, schema::object),
         read("/snapshot", "getSnapshot", "The sandbox's whole state as a document")
             .query(&[Param::optional("sandbox", schema::string), Param::optional("journal", schema::boolean)]),
         write("put", "/snapshot", "putSnapshot", "Replace the sandbox's state with a document").rules(&[
@@ -286,6 +307,27 @@ fn create_sandbox() -> Value {
 
 fn set_clock() -> Value {
     schema::of::<ClockRequest>()
+}
+
+fn workforce_patch() -> Value {
+    schema::of::<super::workforce::WorkforcePatch>()
+}
+
+fn workforce_event() -> Value {
+    schema::of::<super::workforce::EventRequest>()
+}
+
+fn person_status() -> Value {
+    json!({"type": "string", "enum": ["active", "terminated"]})
+}
+
+fn event_kind() -> Value {
+    json!({"type": "string", "enum": ["hire", "change", "termination_scheduled", "termination_canceled", "termination", "rehire"]})
+}
+
+/// A page's `limit`.
+fn page() -> Value {
+    json!({"type": "integer", "minimum": 1, "maximum": super::workforce::MAX_PAGE})
 }
 
 fn active_scenarios() -> Value {

@@ -6,7 +6,7 @@ use super::error::AdminError;
 use super::guard::{self, AdminAccess};
 use super::model::{ClockRequest, CreateSandbox, ResetRequest, SandboxQuery};
 use super::sandbox_view::{created_answer, describe};
-use super::{console, document, fork, keep, openapi, scenarios, snapshot, verify};
+use super::{console, document, fork, keep, openapi, scenarios, snapshot, verify, workforce};
 use crate::common::clock::ClockChange;
 use crate::common::routing;
 use crate::journal::JournalFilter;
@@ -58,6 +58,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/snapshot", [get(snapshot::get), put(snapshot::put)]))
         .service(resource("/sandboxes/{name}", [get(get_sandbox), delete(delete_sandbox)]))
         .service(resource("/clock", [get(clock), post(set_clock)]))
+        .service(resource("/workforce", [get(workforce::get), patch(workforce::patch)]))
+        .service(resource("/workforce/people", [get(workforce::people)]))
+        .service(resource("/workforce/events", [get(workforce::events), post(workforce::post_event)]))
         .service(resource("/scenarios", [get(scenarios::list), post(scenarios::add)]))
         // Before `/scenarios/{name}`, so `active`, `shipped` and `schema` are never taken for a name.
         .service(resource("/scenarios/active", [put(scenarios::activate), delete(scenarios::deactivate)]))
@@ -346,6 +349,12 @@ async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -
     // Freezing first makes `{"set": t, "frozen": true}` stop exactly at t; all or nothing.
     let change = ClockChange { frozen: request.frozen, set, advance };
     sandbox.clock.apply(change).map_err(|e| AdminError::bad_request(e.to_string()))?;
+    // The workforce events due in the interval happen before the answer (nothing when unused),
+    // off the async worker: 18 months of 100,000 people is seconds of work.
+    if sandbox.workforce.is_live() {
+        let moving = std::sync::Arc::clone(&sandbox);
+        web::block(move || moving.workforce_catch_up()).await.map_err(|e| AdminError::internal(e.to_string()))?;
+    }
     Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
 }
 

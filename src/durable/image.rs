@@ -61,6 +61,7 @@ pub struct Generations {
     seed: u64,
     clock: u64,
     scenarios: u64,
+    workforce: u64,
     stores: Vec<(&'static str, u64)>,
 }
 
@@ -71,6 +72,7 @@ impl Generations {
             seed: sandbox.origin().1,
             clock: sandbox.clock.generation(),
             scenarios: sandbox.scenarios.generation(),
+            workforce: sandbox.workforce.generation(),
             stores: sandbox.built_stores().map(|(id, store)| (id, store.generation())).collect(),
         }
     }
@@ -106,6 +108,11 @@ pub fn record(
     }
     if kept.is_none() || old.scenarios != now.scenarios {
         record.insert("scenarios".into(), json!(sandbox.scenarios.export()));
+    }
+    // A sandbox whose workforce never started records nothing of it (the log stays as it was).
+    let workforce = snapshot::workforce_part(sandbox);
+    if (kept.is_some() && old.workforce != now.workforce) || (kept.is_none() && workforce.is_some()) {
+        record.insert("workforce".into(), workforce.unwrap_or(Value::Null));
     }
     let texts: Vec<(&'static str, Vec<u8>)> = sandbox
         .built_stores()
@@ -171,7 +178,10 @@ pub fn export(sandbox: &Sandbox, run: u64) -> Image {
         "vendors": vendors,
         "scenarios": sandbox.scenarios.export(),
     });
-    let Value::Object(state) = state else { unreachable!("json! of an object") };
+    let Value::Object(mut state) = state else { unreachable!("json! of an object") };
+    if let Some(workforce) = snapshot::workforce_part(sandbox) {
+        state.insert("workforce".into(), workforce);
+    }
     let (epoch, seq) = sandbox.journal.position();
     let mark = Mark { run, epoch, seq, at: Some(sandbox.clock.now()) };
     Image { origin: sandbox.origin().0.cloned(), state, wall: Utc::now(), mark }
@@ -199,6 +209,11 @@ pub fn apply(images: &mut BTreeMap<String, Image>, mut record: Value) -> Result<
         if let Some(value) = record.get(key) {
             image.state.insert(key.to_owned(), value.clone());
         }
+    }
+    match record.get("workforce") {
+        Some(Value::Null) => drop(image.state.remove("workforce")),
+        Some(workforce) => drop(image.state.insert("workforce".into(), workforce.clone())),
+        None => {}
     }
     if record.get("clock").is_some() {
         image.wall = wall;

@@ -41,3 +41,4 @@ mod state_property;
 mod state_snapshots;
 mod tls;
 mod verify;
+mod workforce;

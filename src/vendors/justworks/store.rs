@@ -14,6 +14,7 @@ use crate::common::url;
 use crate::common::vendor_settings;
 use crate::outbound::ThisServer;
 use crate::vendor::{ActionOutcome, AdminActions, Snapshot, VendorState};
+use crate::workforce::model::VendorRecord;
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -130,6 +131,11 @@ impl State {
     /// A new prefixed id (`deduction_...`).
     pub fn new_id(&mut self, prefix: &str) -> String {
         seed::prefixed_id(&mut self.ids, prefix)
+    }
+
+    /// A new version-4 UUID (a workforce hire's legacy id).
+    pub fn new_uuid(&mut self) -> String {
+        seed::uuid(&mut self.ids)
     }
 
     /// A new opaque secret for codes and tokens.
@@ -312,6 +318,14 @@ impl VendorState for State {
 
     fn settings_view(&self) -> Value {
         json!(self.settings())
+    }
+
+    fn apply_workforce(&mut self, projection: &crate::workforce::Projection) -> Option<VendorRecord> {
+        self.project(projection)
+    }
+
+    fn workforce_roster(&self) -> Vec<crate::workforce::Rostered> {
+        self.roster()
     }
 
     fn update_settings(store: &JustworksStore, patch: &Value, _: &ThisServer) -> Result<Value, ApiError> {

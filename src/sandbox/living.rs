@@ -1,0 +1,64 @@
+//! The sandbox drives its workforce: events due as the clock moved happen before an admin
+//! answer or a vendor read, and each is projected into the vendor stores taking part.
+
+use super::Sandbox;
+use crate::workforce::model::{Action, Event, VendorRecord};
+use crate::workforce::{Projection, Projector, Rostered, State};
+use chrono::{DateTime, Utc};
+
+/// The sandbox's stores as the workforce projects into them.
+struct Stores<'a> {
+    sandbox: &'a Sandbox,
+    vendors: Vec<String>,
+}
+
+impl Projector for Stores<'_> {
+    fn vendors(&self) -> Vec<String> {
+        self.vendors.clone()
+    }
+
+    fn project(&mut self, vendor: &str, projection: &Projection) -> Option<VendorRecord> {
+        self.sandbox.store(vendor)?.apply_workforce(projection)
+    }
+
+    fn roster(&mut self, vendor: &str) -> Vec<Rostered> {
+        self.sandbox.store(vendor).map(|store| store.workforce_roster()).unwrap_or_default()
+    }
+}
+
+impl Sandbox {
+    /// Runs `work` on the workforce, started (the vendors' people adopted) and caught up with
+    /// the clock first; the lock's generation moves only if something changed.
+    pub fn with_workforce<T>(&self, work: impl FnOnce(&mut State, &mut dyn Projector, u64, DateTime<Utc>) -> T) -> T {
+        let mut state = self.workforce.peek();
+        let seed = self.seed();
+        let now = self.clock.now();
+        let vendors: Vec<String> = match &state.settings.vendors {
+            Some(list) => self.vendor_ids().filter(|id| list.iter().any(|v| v == id)).map(str::to_owned).collect(),
+            None => self.vendor_ids().map(str::to_owned).collect(),
+        };
+        let mut stores = Stores { sandbox: self, vendors };
+        let before = (state.started(), state.last_seq, state.pending_seq, state.pending.len());
+        state.start(seed, now, &mut stores);
+        state.catch_up(seed, now, &mut stores);
+        let answer = work(&mut state, &mut stores, seed, now);
+        if before != (state.started(), state.last_seq, state.pending_seq, state.pending.len()) {
+            self.workforce.touch();
+        }
+        self.workforce.note(&state);
+        answer
+    }
+
+    /// Events due by the clock happen now (only when the workforce moves with time: a
+    /// sandbox that never configured one pays one atomic read).
+    pub fn workforce_catch_up(&self) {
+        if self.workforce.is_live() {
+            self.with_workforce(|_, _, _, _| ());
+        }
+    }
+
+    /// `POST /__admin/workforce/events`: `action` now, or at `at`.
+    pub fn workforce_submit(&self, action: Action, at: Option<DateTime<Utc>>) -> Result<Option<Event>, String> {
+        self.with_workforce(|state, stores, seed, now| state.submit(seed, action, at, now, stores))
+    }
+}
