@@ -192,7 +192,8 @@ pub static ADMIN: Api = Api {
             .body(workforce_event)
             .rules(&["person names a person of the workforce", "effective_at is not before the sandbox clock"])
             .answers(201, schema::object)
-            .answers(202, schema::object),
+            // An event dated later waits for the sandbox clock.
+            .also(&[(202, schema::object)]),
         read("/snapshot", "getSnapshot", "The sandbox's whole state as a document")
             .query(&[Param::optional("sandbox", schema::string), Param::optional("journal", schema::boolean)]),
         write("put", "/snapshot", "putSnapshot", "Replace the sandbox's state with a document").rules(&[
