@@ -1,0 +1,149 @@
+//! Hostile answers and recordings: a stand-in upstream that answers whatever bytes a test gives
+//! it, and recordings written by hand. The recorder keeps every secret out of the file and its
+//! memory bounded; parity reads a body within a budget.
+
+use super::{Recorder, scratch};
+use serde_json::json;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+
+/// An upstream answering every request with `status`, `content_type` and `body`, then closing
+/// the connection; its base URL.
+fn answering(status: u16, content_type: &str, body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let head = format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
+        }
+    });
+    base
+}
+
+/// Records one GET of `/api/x` through the proxy to `upstream`; the recorder's peak memory
+/// (VmHWM, bytes) while it still runs, and the file's text.
+async fn record_one(name: &str, upstream: &str) -> (u64, String) {
+    let dir = scratch(name);
+    let file = dir.join("r.har");
+    let recorder = Recorder::start("joinup", upstream, &file, &[]);
+    reqwest::Client::new()
+        .get(format!("{}/api/x", recorder.base))
+        .header("Authorization", "Token not-the-secret-under-test")
+        .send()
+        .await
+        .expect("answered")
+        .bytes()
+        .await
+        .expect("body");
+    let hwm = recorder.peak_bytes();
+    let (status, _) = recorder.stop();
+    assert!(status.success(), "{status}");
+    (hwm, std::fs::read_to_string(&file).expect("recording"))
+}
+
+const SECRET: &str = "s3cr3t-deep-token-value";
+
+#[tokio::test]
+async fn record_of_json_nested_past_the_parser_limit_keeps_its_secret_out() {
+    let mut body = format!(r#"{{"access_token":"{SECRET}"}}"#);
+    for _ in 0..200 {
+        body = format!("[{body}]");
+    }
+    let (_, text) = record_one("deep_secret", &answering(200, "application/json", body.into_bytes())).await;
+    assert!(!text.contains(SECRET), "the secret is in the recording");
+    assert!(text.contains("body not recorded"), "{text}");
+}
+
+#[tokio::test]
+async fn record_of_a_json_answer_that_is_not_utf8_keeps_its_secret_out() {
+    let mut body = format!(r#"{{"access_token":"{SECRET}","name":""#).into_bytes();
+    body.extend_from_slice(b"\xff\xfe\"}");
+    let (_, text) = record_one("not_utf8_secret", &answering(200, "application/json", body)).await;
+    assert!(!text.contains(SECRET), "the secret is in the recording");
+    let har: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let content = &har["log"]["entries"][0]["response"]["content"];
+    if content["encoding"] == "base64" {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let bytes = base64::Engine::decode(&engine, content["text"].as_str().unwrap_or_default()).expect("base64");
+        assert!(!String::from_utf8_lossy(&bytes).contains(SECRET), "the secret is in the recording as base64");
+    }
+}
+
+#[tokio::test]
+async fn record_of_a_secret_key_holding_an_object_keeps_its_values_out() {
+    let body = json!({"token": {"value": SECRET, "expires_in": 3600}}).to_string();
+    let (_, text) = record_one("object_secret", &answering(200, "application/json", body.into_bytes())).await;
+    assert!(!text.contains(SECRET), "the secret is in the recording");
+}
+
+#[tokio::test]
+async fn record_of_json_sent_as_text_plain_keeps_its_secret_out() {
+    let body = json!({"access_token": SECRET}).to_string();
+    let (_, text) = record_one("text_plain_secret", &answering(200, "text/plain", body.into_bytes())).await;
+    assert!(!text.contains(SECRET), "the secret is in the recording");
+}
+
+/// `[0,0,...]` of this many bytes: 40 times its size once parsed whole.
+const BOMB: usize = 24 * 1024 * 1024;
+
+fn bomb() -> Vec<u8> {
+    let mut body = b"[0".to_vec();
+    body.extend(std::iter::repeat_n(b",0".as_slice(), BOMB / 2).flatten());
+    body.push(b']');
+    body
+}
+
+#[tokio::test]
+async fn record_of_a_json_bomb_answer_stays_within_memory() {
+    let (hwm, text) = record_one("bomb_answer", &answering(200, "application/json", bomb())).await;
+    assert!(hwm < 400 << 20, "the recorder peaked at {} MiB for a {} MiB answer", hwm >> 20, BOMB >> 20);
+    assert!(text.contains("body not recorded"), "a bomb is not recorded");
+}
+
+/// Runs parity on `file` and returns its exit code and peak memory (ru_maxrss, bytes), read by
+/// this process when it reaps the child.
+fn parity_peak(file: &Path) -> (Option<i32>, u64) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_hr-sandbox"))
+        .arg("parity")
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is valid; wait4 reaps only the child this test started.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "parity reaped");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    (code, usage.ru_maxrss as u64 * 1024)
+}
+
+#[test]
+fn parity_of_a_recorded_json_bomb_stays_within_memory() {
+    let dir = scratch("bomb_recorded");
+    let file = dir.join("b.har");
+    let text = String::from_utf8(bomb()).expect("ascii");
+    let har = json!({"log": {"version": "1.2", "creator": {"name": "hr-sandbox", "version": "0"}, "_vendor": "joinup",
+        "_upstream": "https://api.joinup.test", "entries": [{"startedDateTime": "2026-01-01T00:00:00Z", "time": 1,
+        "request": {"method": "GET", "url": "https://api.joinup.test/api/v1/nothing", "headers": []},
+        "response": {"status": 200, "headers": [], "content": {"mimeType": "application/json", "text": text}}}]}});
+    std::fs::write(&file, har.to_string()).expect("written");
+    let (code, peak) = parity_peak(&file);
+    assert_eq!(code, Some(1), "the answers differ");
+    assert!(peak < 400 << 20, "parity peaked at {} MiB for a {} MiB body", peak >> 20, BOMB >> 20);
+}
