@@ -147,3 +147,24 @@ fn parity_of_a_recorded_json_bomb_stays_within_memory() {
     assert_eq!(code, Some(1), "the answers differ");
     assert!(peak < 400 << 20, "parity peaked at {} MiB for a {} MiB body", peak >> 20, BOMB >> 20);
 }
+
+#[tokio::test]
+async fn record_past_what_parity_reads_answers_507_and_keeps_the_file_readable() {
+    let dir = scratch("full");
+    let file = dir.join("f.har");
+    let upstream = answering(200, "text/plain", vec![b'a'; 60 << 20]);
+    let recorder = Recorder::start("joinup", &upstream, &file, &[]);
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let answer = client.get(format!("{}/api/x", recorder.base)).send().await.expect("answered");
+        statuses.push(answer.status().as_u16());
+        answer.bytes().await.expect("body");
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 507, 507], "the fifth exchange would take the file past 256 MiB");
+    let size = std::fs::metadata(&file).expect("recording").len();
+    assert!(size < 256 << 20, "the recording is {size} bytes, more than parity reads");
+    let (status, har) = recorder.stop();
+    assert!(status.success(), "{status}");
+    assert_eq!(har["log"]["entries"].as_array().map(Vec::len), Some(4));
+}
