@@ -114,23 +114,35 @@ async fn record_of_a_json_bomb_answer_stays_within_memory() {
     assert!(text.contains("body not recorded"), "a bomb is not recorded");
 }
 
-/// Runs parity on `file` and returns its exit code and peak memory (ru_maxrss, bytes), read by
-/// this process when it reaps the child.
+/// Runs parity on `file` and returns its exit code and peak memory (VmHWM, bytes), read from
+/// `/proc` while parity waits to write its JUnit file into a FIFO: after every comparison, before
+/// it exits.
 fn parity_peak(file: &Path) -> (Option<i32>, u64) {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_hr-sandbox"))
+    let fifo = file.with_extension("junit.xml");
+    let c_path = std::ffi::CString::new(fifo.to_str().expect("utf-8 path")).expect("path");
+    // SAFETY: mkfifo reads a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hr-sandbox"))
         .arg("parity")
         .arg(file)
+        .arg("--junit")
+        .arg(&fifo)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("binary starts");
-    let mut status = 0;
-    // SAFETY: a zeroed rusage is valid; wait4 reaps only the child this test started.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t, "parity reaped");
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    (code, usage.ru_maxrss as u64 * 1024)
+    // Opening the FIFO for reading waits until parity opens it to write: its work is done.
+    let mut reader = std::fs::File::open(&fifo).expect("fifo");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).expect("proc status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    let mut junit = String::new();
+    reader.read_to_string(&mut junit).expect("junit");
+    let code = child.wait().expect("parity ends").code();
+    (code, kib * 1024)
 }
 
 #[test]
@@ -154,10 +166,11 @@ async fn record_past_what_parity_reads_answers_507_and_keeps_the_file_readable()
     let file = dir.join("f.har");
     let upstream = answering(200, "text/plain", vec![b'a'; 60 << 20]);
     let recorder = Recorder::start("joinup", &upstream, &file, &[]);
-    let client = reqwest::Client::new();
+    // A connection per request: the recorder's one worker rewrites the file between them.
+    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("client");
     let mut statuses = Vec::new();
-    for _ in 0..6 {
-        let answer = client.get(format!("{}/api/x", recorder.base)).send().await.expect("answered");
+    for i in 0..6 {
+        let answer = client.get(format!("{}/api/x", recorder.base)).send().await.unwrap_or_else(|e| panic!("{i}: {e}"));
         statuses.push(answer.status().as_u16());
         answer.bytes().await.expect("body");
     }
