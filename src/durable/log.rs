@@ -119,6 +119,9 @@ fn scan(
             len <= MAX_RECORD && rest.len() >= 8 + len
         };
         if !whole {
+            if let Some(why) = not_torn(rest) {
+                return Err(dir::error(file, format!("damaged record at byte {at} ({why})")));
+            }
             torn = true;
             break;
         }
@@ -140,6 +143,28 @@ fn scan(
         at += 8 + len;
     }
     Ok((at as u64, torn, version))
+}
+
+/// Why `rest`, a record that runs past the end of the file, is not a torn append: its length
+/// field is past what any record may be, or a whole record follows it (a crash cuts only the
+/// last append, so a flipped length bit must not pass for one and drop every record after it).
+fn not_torn(rest: &[u8]) -> Option<&'static str> {
+    if rest.len() < 8 {
+        return None;
+    }
+    let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+    if len > MAX_RECORD {
+        return Some("a length past the largest record");
+    }
+    // Every record after the header starts with `{"sandbox":` (see `payload`).
+    let follows = memchr::memmem::find_iter(&rest[8..], b"{\"sandbox\":").any(|found| {
+        // That payload is at `found + 8` in `rest`, its frame 8 bytes before (past this record's).
+        let frame = &rest[found..];
+        let len = u32::from_le_bytes([frame[0], frame[1], frame[2], frame[3]]) as usize;
+        let crc = u32::from_le_bytes([frame[4], frame[5], frame[6], frame[7]]);
+        found >= 8 && len <= MAX_RECORD && frame.get(8..8 + len).is_some_and(|payload| crc32fast::hash(payload) == crc)
+    });
+    follows.then_some("its length runs past a whole record that follows it")
 }
 
 fn check_header(file: &Path, header: &Value, generation: u64) -> io::Result<u64> {

@@ -47,6 +47,10 @@ pub fn entry(redactor: &mut Redactor, x: &Exchange<'_>) -> Entry {
     let response_type = find(&x.response_headers, "content-type");
     let (text, encoding) = match std::str::from_utf8(x.response_body) {
         Ok(text) => (redactor.body(&response_type, text, false, oauth), None),
+        // Redactable only as text: a secret in base64 would reach the file unseen.
+        Err(_) if Redactor::is_text(&response_type) => {
+            (redactor.body(&response_type, &String::from_utf8_lossy(x.response_body), false, oauth), None)
+        }
         Err(_) => (base64::engine::general_purpose::STANDARD.encode(x.response_body), Some("base64".to_owned())),
     };
     let query_string = url

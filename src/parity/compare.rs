@@ -89,8 +89,8 @@ pub fn compare(recorded: &Answer<'_>, sandbox: &Answer<'_>, bindings: &Bindings,
         }
     }
     let error = recorded.status >= 400;
-    match (serde_json::from_str::<Value>(recorded.body), serde_json::from_str::<Value>(sandbox.body)) {
-        (Ok(r), Ok(s)) => {
+    match (super::json_body(recorded.body), super::json_body(sandbox.body)) {
+        (Some(r), Some(s)) => {
             let mut walk = Walk { bindings, out: &mut out };
             if error {
                 walk.exact("$".into(), &r, &s, "", 0);

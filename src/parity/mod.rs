@@ -12,6 +12,15 @@ pub mod redact;
 /// Deepest JSON nesting any walk of a recorded or replayed body follows.
 pub const MAX_DEPTH: usize = 128;
 
+/// A body's JSON, read only within the work budget a snapshot document gets (nesting and
+/// values per byte, [`crate::admin::document::budget`]): a recorded or answered body such as
+/// `[0,0,...]` would otherwise cost 40 times its size once parsed, and one nested past
+/// serde_json's own limit would not parse at all. `None`: not JSON, or past the budget.
+pub fn json_body(text: &str) -> Option<serde_json::Value> {
+    crate::admin::document::budget(text.len()).check(text.as_bytes()).ok()?;
+    serde_json::from_str(text).ok()
+}
+
 pub mod accept;
 pub mod bind;
 pub mod compare;

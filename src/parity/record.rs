@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// How long the upstream may take to answer one request.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
+/// Largest recording written: what `parity` reads. The whole log is held in memory and
+/// rewritten after each exchange, so this also bounds the recorder's memory (a few times it).
+pub const RECORDING_LIMIT: usize = super::load::FILE_LIMIT;
 
 /// Headers that concern one connection, not the exchange (RFC 9110 7.6.1), plus those the
 /// client library sets itself (`host`, `content-length`) and `accept-encoding` (the recording
@@ -61,6 +64,8 @@ struct Recorder {
     har: Har,
     redactor: Redactor,
     out: PathBuf,
+    /// The recording reached [`RECORDING_LIMIT`]: nothing more is forwarded.
+    full: bool,
 }
 
 struct Proxy {
@@ -70,10 +75,14 @@ struct Proxy {
 }
 
 impl Recorder {
-    /// Writes the whole file: a temporary file next to it, renamed over it.
-    fn save(&self) -> io::Result<()> {
+    /// Writes the whole file: a temporary file next to it, renamed over it. A log past
+    /// [`RECORDING_LIMIT`] is not written (`Ok(false)`): parity could not read it.
+    fn save(&self) -> io::Result<bool> {
         let text = serde_json::to_string_pretty(&self.har).map_err(io::Error::other)?;
         let text = self.redactor.verbatim(&text);
+        if text.len() >= RECORDING_LIMIT {
+            return Ok(false);
+        }
         let mut name = self.out.file_name().unwrap_or_default().to_os_string();
         name.push(".tmp");
         let tmp = self.out.with_file_name(name);
@@ -81,7 +90,8 @@ impl Recorder {
         file.write_all(text.as_bytes())?;
         file.write_all(b"\n")?;
         file.sync_all()?;
-        std::fs::rename(&tmp, &self.out)
+        std::fs::rename(&tmp, &self.out)?;
+        Ok(true)
     }
 }
 
@@ -98,6 +108,7 @@ pub fn run(options: RecordOptions) -> io::Result<()> {
         har: super::har::new_log(&options.vendor, &upstream),
         redactor: Redactor::new(options.redact),
         out: options.out,
+        full: false,
     };
     recorder.save().map_err(|e| io::Error::new(e.kind(), format!("--out {}: {e}", recorder.out.display())))?;
     let proxy = web::Data::new(Proxy { upstream, tls: trust.config(), recorder: Mutex::new(recorder) });
@@ -134,6 +145,9 @@ async fn forward(req: HttpRequest, body: web::Bytes, proxy: web::Data<Proxy>) ->
     let clock = Instant::now();
     let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
     let url = format!("{}{target}", proxy.upstream);
+    if proxy.recorder.lock().full {
+        return full(&url, false);
+    }
     let connector = awc::Connector::new().rustls_0_23(Arc::clone(&proxy.tls));
     let client =
         awc::Client::builder().connector(connector).timeout(UPSTREAM_TIMEOUT).disable_redirects().no_default_headers();
@@ -174,8 +188,15 @@ async fn forward(req: HttpRequest, body: web::Bytes, proxy: web::Data<Proxy>) ->
         let recorder = &mut *recorder;
         let entry = capture::entry(&mut recorder.redactor, &exchange);
         recorder.har.log.entries.push(entry);
-        if let Err(err) = recorder.save() {
-            eprintln!("hr-sandbox record: writing {}: {err}", recorder.out.display());
+        match recorder.save() {
+            Ok(true) => {}
+            Ok(false) => {
+                // The file keeps every exchange before this one and stays readable by parity.
+                recorder.har.log.entries.pop();
+                recorder.full = true;
+                return full(&url, true);
+            }
+            Err(err) => eprintln!("hr-sandbox record: writing {}: {err}", recorder.out.display()),
         }
     }
     let mut response = HttpResponse::build(status);
@@ -205,6 +226,20 @@ fn pairs(headers: &actix_web::http::header::HeaderMap) -> Vec<(String, String)> 
         .iter()
         .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
         .collect()
+}
+
+/// 507 to the client once the recording is full: the exchange is not in the file (`forwarded`:
+/// the upstream answered it, the answer is withheld so the client knows it is not recorded);
+/// nothing is forwarded after it.
+// Divergence (from a transparent proxy): a session that would outgrow what parity reads is cut
+// where the file stops, visibly, rather than recorded past a file no one could replay.
+fn full(url: &str, forwarded: bool) -> HttpResponse {
+    eprintln!("hr-sandbox record: the recording is full ({RECORDING_LIMIT} bytes); {url} not recorded");
+    let what = if forwarded { "was forwarded but is not recorded" } else { "was not forwarded" };
+    HttpResponse::build(StatusCode::INSUFFICIENT_STORAGE).content_type("text/plain; charset=utf-8").body(format!(
+        "hr-sandbox record: the recording reached {RECORDING_LIMIT} bytes (what parity reads); {url} {what}. \
+         Stop this recorder and start another file.\n"
+    ))
 }
 
 /// 502 to the client when the upstream did not answer; nothing is recorded (there was no

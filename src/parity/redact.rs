@@ -143,6 +143,9 @@ impl Redactor {
                         self.everything(child);
                     } else if is_secret_key(key, oauth) && (child.is_string() || child.is_number()) {
                         *child = Value::String(self.placeholder(&scalar(child)));
+                    } else if is_secret_key(key, oauth) {
+                        // A secret held in an object or a list (`"token": {"value": ...}`).
+                        self.everything(child);
                     } else {
                         self.json_walk(child, oauth, depth + 1);
                     }
@@ -163,20 +166,35 @@ impl Redactor {
         }
     }
 
-    /// A body by its media type: JSON and form bodies are redacted field by field, others only
-    /// of the secrets already known.
+    /// A body by its media type: JSON and form bodies are redacted field by field (so is JSON
+    /// sent under another type), others only of the secrets already known. A body typed JSON
+    /// that cannot be read within [`super::json_body`]'s budget (nested too deep, a JSON bomb,
+    /// malformed) cannot be redacted field by field: it is left out, a marker in its place.
     pub fn body(&mut self, mime: &str, text: &str, request: bool, oauth: bool) -> String {
         let essence = mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         if essence == "application/x-www-form-urlencoded" {
             return self.form(text, oauth);
         }
-        if essence.ends_with("json")
-            && let Ok(mut value) = serde_json::from_str::<Value>(text)
-        {
-            self.json(&mut value, request);
-            return serde_json::to_string(&value).unwrap_or_default();
+        let typed_json = essence.ends_with("json");
+        if typed_json || text.trim_start().starts_with(['{', '[']) {
+            match super::json_body(text) {
+                Some(mut value) => {
+                    self.json(&mut value, request);
+                    return serde_json::to_string(&value).unwrap_or_default();
+                }
+                None if typed_json => return unreadable(text.len()),
+                None => {}
+            }
         }
         text.to_owned()
+    }
+
+    /// Whether a body of this media type is text the recorder redacts (JSON, a form, `text/*`):
+    /// one that is not valid UTF-8 is then recorded decoded with U+FFFD, not as base64 that no
+    /// redaction could read.
+    pub fn is_text(mime: &str) -> bool {
+        let essence = mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        essence.ends_with("json") || essence == "application/x-www-form-urlencoded" || essence.starts_with("text/")
     }
 
     /// `text` with every known secret of at least [`MIN_VERBATIM`] bytes replaced wherever it
@@ -198,6 +216,14 @@ impl Redactor {
         }
         out
     }
+}
+
+/// What a JSON body the recorder could not read stands for in the file.
+// Divergence (from a byte-exact recording): its secrets could not be found, so none of it is kept.
+fn unreadable(len: usize) -> String {
+    format!(
+        "{{{{body not recorded: {len} bytes typed JSON that the recorder cannot read within its budget to redact}}}}"
+    )
 }
 
 /// Whether a body, query or form key holds a secret (`code` only in OAuth requests/redirects).

@@ -147,8 +147,8 @@ fn rewrite_body(bindings: &mut Bindings, mime: &str, text: &str) -> String {
     if essence == "application/x-www-form-urlencoded" {
         return bindings.form(text);
     }
-    match serde_json::from_str::<Value>(text) {
-        Ok(mut value) if essence.ends_with("json") || essence.is_empty() => {
+    match super::json_body(text) {
+        Some(mut value) if essence.ends_with("json") || essence.is_empty() => {
             bindings.json(&mut value, "", 0);
             value.to_string()
         }
@@ -175,7 +175,7 @@ fn remember(mime: &str, text: &str, written: &mut Written) {
             _ => {}
         }
     }
-    if let Ok(value) = serde_json::from_str::<Value>(text) {
+    if let Some(value) = super::json_body(text) {
         let mut pairs = Vec::new();
         walk("", &value, &mut pairs, 0);
         written.extend(pairs.into_iter().filter(|(k, v)| keep(k, v)).map(|(_, v)| v));
@@ -183,7 +183,7 @@ fn remember(mime: &str, text: &str, written: &mut Written) {
 }
 
 fn learn(bindings: &mut Bindings, entry: &Entry, recorded: &str, sandbox: &str, headers: &[(String, String)]) {
-    if let (Ok(r), Ok(s)) = (serde_json::from_str::<Value>(recorded), serde_json::from_str::<Value>(sandbox)) {
+    if let (Some(r), Some(s)) = (super::json_body(recorded), super::json_body(sandbox)) {
         bindings.learn_json(&r, &s, "", 0);
     }
     let cookies = |pairs: Vec<(&str, &str)>| -> Vec<String> {

@@ -174,3 +174,18 @@ async fn read_only_state_dir_serves_the_kept_state_and_refuses_writes() {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
     assert!(contents(&dir) == before, "nothing in the directory changed");
 }
+
+#[tokio::test]
+async fn flipped_length_bit_of_a_middle_record_is_a_start_up_error_not_a_torn_tail() {
+    let dir = two_writes("flipped_length").await;
+    let log = current_log(&dir);
+    let mut bytes = std::fs::read(&log).expect("log");
+    // The first write's record follows the header record; a bit of its length field flipped
+    // makes it run past the end of the file, over the second write's whole record.
+    let header = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes")) as usize;
+    bytes[8 + header + 2] ^= 0x10;
+    std::fs::write(&log, &bytes).expect("write");
+    let said = refused(&dir);
+    assert!(said.contains(&log.display().to_string()) && said.contains("damaged record"), "{said}");
+    assert_eq!(std::fs::read(&log).expect("log"), bytes, "the damaged file is never cut");
+}

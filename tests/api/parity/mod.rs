@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod differences;
+mod hostile;
 mod recordings;
 mod sessions;
 
@@ -51,6 +52,18 @@ impl Recorder {
         let line = BufReader::new(stdout).lines().next().expect("a line").expect("utf-8");
         let base = line.strip_prefix("hr-sandbox recording on ").expect("recording line").to_owned();
         Self { child, base, file: file.to_owned() }
+    }
+
+    /// The recorder's peak resident memory (VmHWM of `/proc/<pid>/status`), in bytes: measured
+    /// from outside.
+    pub fn peak_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("proc status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM");
+        kib * 1024
     }
 
     /// SIGTERM, then the exit status and the recording.
