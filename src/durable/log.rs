@@ -114,6 +114,12 @@ fn scan(
     let mut version = 0;
     while at < bytes.len() {
         let rest = &bytes[at..];
+        // No record is empty: zeros to the end are an append whose blocks a power cut left
+        // zero-filled (a checksum of nothing is 0, so they would read as empty records).
+        if rest.iter().all(|&byte| byte == 0) {
+            torn = true;
+            break;
+        }
         let whole = rest.len() >= 8 && {
             let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
             len <= MAX_RECORD && rest.len() >= 8 + len

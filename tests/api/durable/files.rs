@@ -52,6 +52,21 @@ async fn torn_last_record_is_dropped_and_reported() {
 }
 
 #[tokio::test]
+async fn zero_filled_tail_after_a_power_cut_is_a_torn_tail() {
+    // A filesystem may show an append's blocks zero-filled after a power cut.
+    let dir = two_writes("zero_tail").await;
+    let log = current_log(&dir);
+    let mut bytes = std::fs::read(&log).expect("log");
+    bytes.extend_from_slice(&[0; 4096]);
+    std::fs::write(&log, bytes).expect("write");
+    let server = serve(&dir);
+    let kept = emails(&server).await;
+    assert!(kept.iter().any(|e| e == "second@acme.test"), "every record before the zeros is kept: {kept:?}");
+    let said = std::fs::read_to_string(log_file(&dir)).expect("log lines");
+    assert!(said.contains("torn last record"), "reported: {said}");
+}
+
+#[tokio::test]
 async fn flipped_byte_in_the_middle_is_a_start_up_error_naming_the_file() {
     let dir = two_writes("flipped").await;
     let log = current_log(&dir);
