@@ -3,7 +3,8 @@
 //! Each entry's parts are cut to fixed sizes (body, URI, headers) and marked where cut, so an
 //! entry costs at most [`MAX_ENTRY_BYTES`] and a sandbox's journal at most its budget plus one.
 //! An answer body past the cut is kept as a view of its buffer (no copy) when that buffer is at
-//! most a sixteenth of the budget; the budget counts each such buffer once, whole.
+//! most a sixteenth of the budget; the budget counts each such buffer once, at twice its length
+//! (what its allocation may hold).
 
 mod capture;
 
@@ -269,7 +270,13 @@ impl Journal {
             answer.body = Bytes::copy_from_slice(&answer.body);
             answer.shares = None;
         }
-        let shares = entry.answer.as_ref().and_then(|answer| answer.shares);
+        // Charged twice its length: a buffer grown by doubling (a `Vec`, a `BytesMut`) may
+        // hold up to that.
+        let shares = entry
+            .answer
+            .as_ref()
+            .and_then(|answer| answer.shares)
+            .map(|shared| Shared { len: shared.len.saturating_mul(2), ..shared });
         let weight = entry.weight();
         let mut ring = self.inner.lock();
         ring.next_seq += 1;
@@ -283,7 +290,7 @@ impl Journal {
             let Some((oldest, evicted)) = ring.entries.pop_front() else { break };
             ring.bytes = ring.bytes.saturating_sub(oldest);
             if let Some(shared) = evicted.answer.and_then(|answer| answer.shares) {
-                ring.release(shared);
+                ring.release(shared.at);
             }
         }
         ring.bytes += weight + ring.charge(shares);
@@ -359,12 +366,12 @@ impl Ring {
     }
 
     /// One entry fewer keeps this buffer; the last one's going uncharges it.
-    fn release(&mut self, shared: Shared) {
-        if let Some((holders, len)) = self.shared.get_mut(&shared.at) {
+    fn release(&mut self, at: usize) {
+        if let Some((holders, charged)) = self.shared.get_mut(&at) {
             *holders -= 1;
             if *holders == 0 {
-                self.bytes = self.bytes.saturating_sub(*len);
-                self.shared.remove(&shared.at);
+                self.bytes = self.bytes.saturating_sub(*charged);
+                self.shared.remove(&at);
             }
         }
     }
