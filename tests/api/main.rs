@@ -42,3 +42,4 @@ mod state_snapshots;
 mod tls;
 mod verify;
 mod workforce;
+mod workforce_vendors;

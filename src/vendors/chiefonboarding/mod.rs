@@ -31,6 +31,7 @@ mod settings;
 mod snapshot;
 pub mod store;
 mod views;
+mod workforce;
 
 use crate::openapi::Api;
 use crate::vendor::{Render, Routes, VendorDef};

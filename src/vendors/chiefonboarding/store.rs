@@ -126,7 +126,7 @@ impl State {
         self.tokens.iter().find(|(_, id)| **id == user_id).map(|(key, _)| key.as_str())
     }
 
-    fn refresh_employees(&mut self) {
+    pub(super) fn refresh_employees(&mut self) {
         let views: Vec<EmployeeView> = self
             .users
             .values()
@@ -189,6 +189,17 @@ impl VendorState for State {
         check: Self::check,
         restore: Self::restore,
     };
+
+    fn apply_workforce(
+        &mut self,
+        projection: &crate::workforce::Projection,
+    ) -> Option<crate::workforce::model::VendorRecord> {
+        self.project(projection)
+    }
+
+    fn workforce_roster(&self) -> Vec<crate::workforce::Rostered> {
+        self.roster()
+    }
 
     fn counts(&self) -> Value {
         json!({"users": self.users.len(), "sequences": self.sequences.len(), "tokens": self.tokens.len()})

@@ -35,6 +35,7 @@ mod signup;
 mod snapshot;
 pub mod store;
 mod views;
+mod workforce;
 
 use crate::openapi::Api;
 use crate::vendor::{Render, Routes, VendorDef};

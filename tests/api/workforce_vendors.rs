@@ -1,0 +1,119 @@
+//! The living workforce (issue 29) in Joinup and ChiefOnboarding, each in its own shape.
+
+use crate::helpers::TestApp;
+use crate::joinup::spawn_unthrottled;
+use crate::workforce::{advance, churning, everyone, members};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// Whether a vendor record (its numeric `id`) is the one a workforce record names.
+fn same_id(record: &Value, id: &str) -> bool {
+    record["id"].as_u64().is_some_and(|n| id.parse() == Ok(n))
+}
+
+const SINCE: &str = "2026-02-01T12:00:00Z";
+
+/// Every employee of the first Joinup tenant matching `query`, all pages.
+async fn joinup_employees(app: &TestApp, query: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let path = format!("/api/company/employees/?{query}&page_size=100&page={page}");
+        let (status, body) = crate::joinup::get(app, &path, "group_admin").await;
+        assert_eq!(status, 200, "{body}");
+        all.extend(body["results"].as_array().expect("results").clone());
+        if body["next"].is_null() {
+            break;
+        }
+    }
+    all
+}
+
+async fn chiefonboarding_employees(app: &TestApp) -> Vec<Value> {
+    let (status, body) = app.vendor("chiefonboarding").call(Method::GET, "/api/employees/", "admin", None).await;
+    assert_eq!(status, 200, "{body}");
+    body.as_array().expect("a bare array").clone()
+}
+
+/// The ids `vendor` records for events of `kind`.
+async fn touched(app: &TestApp, kind: &str, vendor: &str) -> Vec<String> {
+    let log = app.get_json(&format!("/__admin/workforce/events?limit=1000&kind={kind}"), None, 200).await;
+    log["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .flat_map(|e| e["records"].as_array().into_iter().flatten())
+        .filter(|r| r["vendor"] == vendor)
+        .filter_map(|r| r["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn advance_90_days_changes_joinup_employees_in_its_own_shape() {
+    let app = spawn_unthrottled().await;
+    churning(&app, "default", (10.0, 5.0, 3.0)).await;
+    let enabled_since = format!("enabled_date__gte={SINCE}");
+    let disabled_since = format!("disabled_date__gte={SINCE}");
+    let before = joinup_employees(&app, "").await;
+    advance(&app, "default", 90).await;
+    let hired = joinup_employees(&app, &enabled_since).await;
+    let hires = touched(&app, "hire", "joinup").await;
+    assert!(!hires.is_empty(), "some hires went to Joinup");
+    for id in &hires {
+        assert!(hired.iter().any(|e| same_id(e, id)), "hire {id} is enabled_date__gte {SINCE}");
+    }
+    let all = joinup_employees(&app, "").await;
+    assert_eq!(all.len(), before.len() + hires.len());
+    let disabled = joinup_employees(&app, &disabled_since).await;
+    let leavers = touched(&app, "termination", "joinup").await;
+    // Only the first tenant's (the other tenant's employees are adopted people too).
+    let here: Vec<_> = leavers.iter().filter(|id| all.iter().any(|e| same_id(e, id))).collect();
+    assert!(!here.is_empty(), "some Joinup employees left");
+    for id in here {
+        let employee = disabled.iter().find(|e| same_id(e, id)).expect("a disabled_date__gte leaver");
+        assert_eq!(employee["enabled"], false, "{employee}");
+    }
+}
+
+#[tokio::test]
+async fn advance_90_days_changes_chiefonboarding_employees_in_its_own_shape() {
+    let app = spawn_unthrottled().await;
+    churning(&app, "default", (10.0, 5.0, 3.0)).await;
+    let before = chiefonboarding_employees(&app).await;
+    advance(&app, "default", 90).await;
+    let after = chiefonboarding_employees(&app).await;
+    let hires = touched(&app, "hire", "chiefonboarding").await;
+    assert!(!hires.is_empty(), "some hires went to ChiefOnboarding");
+    assert_eq!(after.len(), before.len() + hires.len(), "offboarded users stay listed");
+    let people = everyone(&app).await;
+    for id in &hires {
+        let user = after.iter().find(|u| same_id(u, id)).expect("a listed new hire");
+        let person = people.iter().find(|p| p["records"]["chiefonboarding"]["id"] == id.as_str()).expect("its person");
+        assert_eq!(user["email"], person["work_email"], "{user}");
+        assert_eq!(user["last_name"], person["family_name"], "{user}");
+    }
+}
+
+#[tokio::test]
+async fn shared_hire_is_the_same_person_in_justworks_joinup_and_chiefonboarding() {
+    let app = spawn_unthrottled().await;
+    churning(&app, "default", (0.0, 0.0, 0.0)).await;
+    app.admin_patch("/__admin/workforce", json!({"shared": true}), 200).await;
+    let body = json!({"type": "hire", "fields": {"given_name": "Zora", "family_name": "Quill"}});
+    let event = app.admin_post("/__admin/workforce/events", body, 201).await["event"].clone();
+    let person = everyone(&app).await.into_iter().find(|p| p["id"] == event["person"]).expect("the hire");
+    let email = person["work_email"].as_str().expect("an email").to_owned();
+    let record = |vendor: &str| person["records"][vendor]["id"].as_str().expect("a record").to_owned();
+    let member_id = record("justworks");
+    let member = members(&app, "").await.into_iter().find(|m| m["id"] == member_id.as_str()).expect("a member");
+    assert_eq!(member["name"]["full_preferred_name"], "Zora Quill");
+    assert_eq!(member["emails"][0]["address"], email.as_str());
+    let employees = joinup_employees(&app, &format!("id={}", record("joinup"))).await;
+    assert_eq!(employees.len(), 1);
+    assert_eq!(employees[0]["name"], "Zora Quill");
+    assert_eq!(employees[0]["base_email"], email.as_str());
+    let user_id = record("chiefonboarding");
+    let users = chiefonboarding_employees(&app).await;
+    let user = users.iter().find(|u| same_id(u, &user_id)).expect("a new hire");
+    assert_eq!((&user["first_name"], &user["last_name"]), (&json!("Zora"), &json!("Quill")));
+    assert_eq!(user["email"], email.to_lowercase().as_str());
+}
