@@ -81,6 +81,42 @@ pub struct User {
     pub offboarding_sequences: Vec<u64>,
 }
 
+impl User {
+    /// A user with its names, email, role and locale, every other field empty: active, in no
+    /// sequence, with no start day; its id is given when it is stored.
+    pub fn blank(
+        first_name: String,
+        last_name: String,
+        email: String,
+        role: u8,
+        timezone: String,
+        language: String,
+    ) -> Self {
+        Self {
+            id: 0,
+            first_name,
+            last_name,
+            email,
+            role,
+            start_day: None,
+            position: String::new(),
+            phone: String::new(),
+            buddy: None,
+            manager: None,
+            message: String::new(),
+            linkedin: String::new(),
+            facebook: String::new(),
+            twitter: String::new(),
+            timezone,
+            language,
+            is_active: true,
+            termination_date: None,
+            sequences: Vec::new(),
+            offboarding_sequences: Vec::new(),
+        }
+    }
+}
+
 /// An onboarding or offboarding sequence.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sequence {

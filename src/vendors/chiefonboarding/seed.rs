@@ -132,36 +132,19 @@ pub fn seed(seed: u64, count: usize) -> Seeded {
 fn blank_user(id: u64, first: &str, last: &str, domain: &str, org: &Organization, rng: &mut SandboxRng) -> User {
     let local: String =
         format!("{first}.{last}").to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
-    User {
-        id,
-        first_name: first.to_owned(),
-        last_name: last.to_owned(),
-        email: format!("{local}@{domain}"),
-        role: role::OTHER,
-        start_day: None,
-        position: String::new(),
-        phone: String::new(),
-        buddy: None,
-        manager: None,
-        message: String::new(),
-        linkedin: String::new(),
-        facebook: String::new(),
-        twitter: String::new(),
-        timezone: if rng.random_range(0..4) == 0 {
-            TIMEZONES[rng.random_range(0..TIMEZONES.len())].to_owned()
-        } else {
-            org.timezone.clone()
-        },
-        language: if rng.random_range(0..5) == 0 {
-            LANGUAGES[rng.random_range(0..LANGUAGES.len())].to_owned()
-        } else {
-            org.language.clone()
-        },
-        is_active: true,
-        termination_date: None,
-        sequences: Vec::new(),
-        offboarding_sequences: Vec::new(),
-    }
+    // The draws in this order: the timezone's, then the language's.
+    let timezone = if rng.random_range(0..4) == 0 {
+        TIMEZONES[rng.random_range(0..TIMEZONES.len())].to_owned()
+    } else {
+        org.timezone.clone()
+    };
+    let language = if rng.random_range(0..5) == 0 {
+        LANGUAGES[rng.random_range(0..LANGUAGES.len())].to_owned()
+    } else {
+        org.language.clone()
+    };
+    let email = format!("{local}@{domain}");
+    User { id, ..User::blank(first.to_owned(), last.to_owned(), email, role::OTHER, timezone, language) }
 }
 
 fn day_offset(rng: &mut SandboxRng, days: std::ops::Range<i64>) -> NaiveDate {

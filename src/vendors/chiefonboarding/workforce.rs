@@ -69,27 +69,12 @@ impl State {
 
     fn new_hire(&self, projection: &Projection) -> User {
         let person = projection.person;
+        let (first, last, email) = (person.given_name.clone(), person.family_name.clone(), person.work_email.clone());
+        let (timezone, language) = (self.organization.timezone.clone(), self.organization.language.clone());
         User {
-            id: 0,
-            first_name: person.given_name.clone(),
-            last_name: person.family_name.clone(),
-            email: person.work_email.clone(),
-            role: role::NEW_HIRE,
             start_day: Some(person.start_date),
             position: person.title.clone(),
-            phone: String::new(),
-            buddy: None,
-            manager: None,
-            message: String::new(),
-            linkedin: String::new(),
-            facebook: String::new(),
-            twitter: String::new(),
-            timezone: self.organization.timezone.clone(),
-            language: self.organization.language.clone(),
-            is_active: true,
-            termination_date: None,
-            sequences: Vec::new(),
-            offboarding_sequences: Vec::new(),
+            ..User::blank(first, last, email, role::NEW_HIRE, timezone, language)
         }
     }
 }
