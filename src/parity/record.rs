@@ -116,6 +116,10 @@ pub fn run(options: RecordOptions) -> io::Result<()> {
         let listener = std::net::TcpListener::bind((options.host.as_str(), options.port))
             .map_err(|e| io::Error::new(e.kind(), format!("--host {} --port {}: {e}", options.host, options.port)))?;
         let port = listener.local_addr()?.port();
+        // A recorder forwarding to itself would loop, each hop a new connection.
+        crate::outbound::ThisServer::new(listener.local_addr()?)
+            .check_url(&options.upstream)
+            .map_err(|why| invalid(format!("--upstream {}: {why}", options.upstream)))?;
         // One worker: exchanges are recorded in the order they are answered, one at a time.
         let server = HttpServer::new(move || {
             App::new()

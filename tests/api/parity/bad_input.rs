@@ -97,3 +97,16 @@ fn parity_with_an_unknown_identity_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no identity 'ceo'"), "{}", stderr(&out));
 }
+
+#[test]
+fn record_with_itself_as_upstream_refuses_to_start() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hr-sandbox"))
+        .args(["record", "--vendor", "joinup", "--port", &port.to_string()])
+        .args(["--upstream", &format!("http://127.0.0.1:{port}/joinup")])
+        .args(["--out", &scratch("self_upstream").join("s.har").display().to_string()])
+        .output()
+        .expect("ran");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("--upstream"), "{}", stderr(&out));
+}
