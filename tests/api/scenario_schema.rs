@@ -1,5 +1,5 @@
 //! `GET /__admin/scenarios/schema`: the scenario file format as a JSON Schema. Every file the
-//! loader accepts (the shipped ones, the README's, a corpus of every form) passes it, and the
+//! loader accepts (the shipped ones, the docs' scenarios page's, a corpus of every form) passes it, and the
 //! refusals it can say (unknown kinds, two outcomes, unknown keys) fail it as they fail the load.
 
 use crate::helpers::{TestApp, VENDOR_IDS, spawn_app};
@@ -133,20 +133,31 @@ async fn scenario_schema_admits_every_shipped_scenario() {
 }
 
 #[tokio::test]
-async fn scenario_schema_admits_the_readme_examples() {
+async fn scenario_schema_admits_the_documented_examples() {
     let schema = served_schema(&spawn_app().await).await;
-    let readme = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
-    let examples: Vec<&str> = readme
-        .split("```yaml\n")
-        .skip(1)
-        .filter_map(|block| block.split("```").next())
-        .filter(|block| block.contains("rules:"))
-        .collect();
-    assert!(!examples.is_empty(), "the README shows a scenario");
-    for example in examples {
-        let errors = schema_errors(&schema, example);
-        assert!(errors.is_empty(), "{errors:?}\n{example}");
+    // Every page of the docs site, so a scenario shown on any page is held to the schema.
+    let mut pages = Vec::new();
+    let mut dirs = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).expect("docs/") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                pages.push((path.display().to_string(), std::fs::read_to_string(&path).expect("readable")));
+            }
+        }
     }
+    let mut shown = 0;
+    for (name, page) in &pages {
+        let examples = page.split("```yaml\n").skip(1).filter_map(|block| block.split("```").next());
+        for example in examples.filter(|block| block.contains("rules:")) {
+            let errors = schema_errors(&schema, example);
+            assert!(errors.is_empty(), "{name}: {errors:?}\n{example}");
+            shown += 1;
+        }
+    }
+    assert!(shown > 0, "docs/scenarios.md shows a scenario");
 }
 
 #[tokio::test]
