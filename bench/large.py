@@ -4,20 +4,26 @@ size: the first (cold) answer of a default, filtered, ordered and deep Joinup pa
 Justworks cursor page, and warm req/s of each with wrk. Called by bench/run; loopback only.
 
     bench/large.py target/release/hr-sandbox [COUNT]
+
+At the default COUNT it also writes docs/generated/large-data.md, the tables the docs include.
 """
-import json, re, socket, subprocess, sys, time, urllib.request
+import json, os, re, socket, subprocess, sys, time, urllib.request
+
+from write_tables import large_data
 
 BIN = sys.argv[1]
 COUNT = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
 DURATION = "3"
+DOCUMENTED_COUNT = 100_000
+TABLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "generated", "large-data.md")
 # vendor, setting, records seeded for COUNT (Orquest seeds a quarter more in its second business,
-# Joinup COUNT in each of its two tenants).
+# Joinup COUNT in each of its two tenants), the docs' name.
 VENDORS = [
-    ("joinup", "seed_employees", 2 * COUNT),
-    ("justworks", "seed_members", COUNT),
-    ("directory", "seed_employees", COUNT + 24),
-    ("orquest", "seed_employees", COUNT + COUNT // 4),
-    ("chiefonboarding", "seed_users", COUNT),
+    ("joinup", "seed_employees", 2 * COUNT, "Joinup"),
+    ("justworks", "seed_members", COUNT, "Justworks"),
+    ("directory", "seed_employees", COUNT + 24, "Directory"),
+    ("orquest", "seed_employees", COUNT + COUNT // 4, "Orquest"),
+    ("chiefonboarding", "seed_users", COUNT, "ChiefOnboarding"),
 ]
 
 
@@ -59,13 +65,17 @@ def wrk(url, auth):
 
 print(f"large data: {COUNT} records per vendor (Joinup: per tenant), one fresh server per vendor")
 print(f"{'vendor':<16} {'records':>8} {'seeding':>10} {'memory':>10} {'per record':>11}")
-for vendor, setting, records in VENDORS:
+seeded = []
+for vendor, setting, records, name in VENDORS:
     proc, base = start()
     call(base, "/__admin/credentials")  # seeds every vendor's default data
     before = rss_mib(proc)
     ms, _ = call(base, f"/__admin/vendors/{vendor}/settings", "PATCH", {setting: COUNT})
     after = rss_mib(proc)
-    print(f"{vendor:<16} {records:>8} {ms:>7.0f} ms {after - before:>6.0f} MiB {(after - before) * 1048576 / records:>7.0f} B")
+    per_record = (after - before) * 1048576 / records
+    print(f"{vendor:<16} {records:>8} {ms:>7.0f} ms {after - before:>6.0f} MiB {per_record:>7.0f} B")
+    per_tenant = " per tenant" if vendor == "joinup" else ""
+    seeded.append((f"{name} (`{setting}` {COUNT:,}{per_tenant})", records, ms, after - before, per_record))
     proc.terminate(); proc.wait()
 
 proc, base = start()
@@ -78,19 +88,32 @@ cursor_path = "/justworks/v1/members?limit=100"
 for _ in range(900):  # walk to page 900 of 1000
     page = json.loads(call(base, cursor_path, auth=justworks)[1])
     cursor_path = f"/justworks/v1/members?limit=100&cursor={page['next_cursor']}"
+# name, path, credential, the docs' name.
 cases = [
-    ("joinup default page", "/joinup/api/company/employees/?page_size=100", joinup),
-    ("joinup filtered page", "/joinup/api/company/employees/?page_size=100&enabled=false&company_cif=B86", joinup),
-    ("joinup ordered (enabled_date)", "/joinup/api/company/employees/?page_size=100&ordering=-enabled_date", joinup),
-    ("joinup ordered (company_name)", "/joinup/api/company/employees/?page_size=100&ordering=company_name,-id", joinup),
-    ("joinup ordered (disabled_date)", "/joinup/api/company/employees/?page_size=100&ordering=disabled_date", joinup),
-    ("joinup deep page (page=900)", "/joinup/api/company/employees/?page_size=100&page=900", joinup),
-    ("joinup ordered deep page", "/joinup/api/company/employees/?page_size=100&page=900&ordering=enabled_date", joinup),
-    ("justworks cursor page 901", cursor_path, justworks),
+    ("joinup default page", "/joinup/api/company/employees/?page_size=100", joinup, "Joinup default page of 100"),
+    ("joinup filtered page", "/joinup/api/company/employees/?page_size=100&enabled=false&company_cif=B86", joinup,
+     "Joinup filtered page (`enabled=false&company_cif=B86`)"),
+    ("joinup ordered (enabled_date)", "/joinup/api/company/employees/?page_size=100&ordering=-enabled_date", joinup,
+     "Joinup ordered by `-enabled_date`"),
+    ("joinup ordered (company_name)", "/joinup/api/company/employees/?page_size=100&ordering=company_name,-id", joinup,
+     "Joinup ordered by `company_name,-id`"),
+    ("joinup ordered (disabled_date)", "/joinup/api/company/employees/?page_size=100&ordering=disabled_date", joinup,
+     "Joinup ordered by `disabled_date`"),
+    ("joinup deep page (page=900)", "/joinup/api/company/employees/?page_size=100&page=900", joinup, "Joinup page 900"),
+    ("joinup ordered deep page", "/joinup/api/company/employees/?page_size=100&page=900&ordering=enabled_date", joinup,
+     "Joinup page 900 ordered by `enabled_date`"),
+    ("justworks cursor page 901", cursor_path, justworks, "Justworks members, cursor page 901"),
 ]
 print(f"reads at {COUNT} records: first answer (cold: nothing kept yet) and warm req/s at c=32")
 print(f"{'case':<32} {'cold':>9} {'warm req/s':>11}")
-for name, path, auth in cases:
+reads = []
+for name, path, auth, documented in cases:
     cold, _ = call(base, path, auth=auth)
-    print(f"{name:<32} {cold:>6.1f} ms {wrk(base + path, auth):>11.0f}")
+    warm = wrk(base + path, auth)
+    print(f"{name:<32} {cold:>6.1f} ms {warm:>11.0f}")
+    reads.append((documented, cold, warm))
 proc.terminate(); proc.wait()
+if COUNT == DOCUMENTED_COUNT:
+    large_data(TABLES, COUNT, seeded, reads)
+else:
+    print(f"docs/generated/large-data.md not written: it shows {DOCUMENTED_COUNT:,} records")
