@@ -12,8 +12,8 @@ scenarios/), and the page's marked blocks run in order against it, with `http://
 and `http://localhost:8080` replaced by the server's real address:
 - `sh`/`bash`/`shell` blocks are fed to one bash per page (`set -eo pipefail`), so a variable set
   by one block is there for the next, as in the reader's terminal; a command that fails stops the
-  page. Lines `#> TEXT` right after commands are how what those commands print ends (`#>` alone:
-  an empty line; what the commands since the previous `#>` lines printed before it is not
+  page. Lines `#> TEXT` right after commands are the last lines those commands print (`#>`
+  alone: an empty line; whole lines printed before them, since the previous `#>` lines, are not
   compared); `...` in them stands for any text, on one line or across lines.
 - `python` blocks run each in a new interpreter (this one, so the venv's packages), with
   `HR_SANDBOX_URL` set to the server; their `#> ` lines, wherever they are, are the whole output.
@@ -83,7 +83,7 @@ def matches(expected, actual, tail=False):
     def tidy(text):
         return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
     pattern = ".*?".join(re.escape(part) for part in tidy(expected).split("..."))
-    return re.fullmatch(("(?:.*)?" if tail else "") + pattern, tidy(actual), re.DOTALL) is not None
+    return re.fullmatch(("(?:.*\n)?" if tail else "") + pattern, tidy(actual), re.DOTALL) is not None
 
 
 def substituted(code, root):
