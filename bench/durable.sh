@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What --state-dir costs (README "Keeping state"): fsync latency of the disk under the state
+# What --state-dir costs (docs/state.md, "Costs"): fsync latency of the disk under the state
 # directory; ChiefOnboarding user creates and employee list reads at c=8 with and without the
 # flag; the start of a 100,000-user state. One server core (taskset -c 0), wrk on the other,
 # loopback only, bounded (a few runs of DURATION seconds). Run under the build lock:

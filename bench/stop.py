@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How long a graceful stop takes (the README promises SIGTERM stops the server within 2 s):
+"""How long a graceful stop takes (docs/command-line.md promises SIGTERM stops the server within 2 s):
 idle, with four requests held by a 30 s scenario delay, and while a 25 MB snapshot is parsed.
 
     python3 bench/stop.py target/release/hr-sandbox

@@ -1,6 +1,6 @@
 //! Property tests: random JSON values, depths, numbers and strings thrown at every write route
 //! of every vendor and at the admin API. No answer may be a 5xx other than the vendor-faithful
-//! ones listed in the README (Django's 500 page on the two DRF vendors), no connection may drop,
+//! ones listed in docs/limits.md (Django's 500 page on the two DRF vendors), no connection may drop,
 //! and no request may panic (the `TestApp` drop check).
 
 use crate::helpers::{TestApp, spawn_with};

@@ -108,7 +108,7 @@ fn port_of(server: &Server) -> &str {
     server.base.rsplit(':').next().expect("a port")
 }
 
-/// How long a stop may take before the test calls it a hang: far above the README's 2 s
+/// How long a stop may take before the test calls it a hang: far above the documented 2 s
 /// promise (measured by `bench/run`), far below the 30 s a held request would keep a server
 /// that waited for it.
 const STOP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
