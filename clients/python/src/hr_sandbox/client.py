@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import ssl
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
@@ -14,7 +15,7 @@ from urllib.parse import quote
 from . import _report
 from ._http import Query, Transport
 from ._version import __version__
-from .errors import AdminError, VersionMismatch
+from .errors import AdminError, HrSandboxError, VersionMismatch
 
 DEFAULT = "default"
 
@@ -23,10 +24,11 @@ DEFAULT = "default"
 ScenarioSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 
 
-def compatible(server: str, client: str = __version__) -> bool:
-    """Whether a server version speaks this client's admin API: the same major and minor (before
-    1.0 a minor release may change the API, as semver allows; a patch release never does)."""
-    return server.split(".")[:2] == client.split(".")[:2]
+def compatible(server: str, client: Optional[str] = None) -> bool:
+    """Whether a server version speaks this client's admin API (`client`: this package's version
+    unless given): the same major and minor (before 1.0 a minor release may change the API, as
+    semver allows; a patch release never does)."""
+    return server.split(".")[:2] == (client or __version__).split(".")[:2]
 
 
 class Sandbox:
@@ -80,7 +82,7 @@ class Sandbox:
 
     def health(self) -> Dict[str, Any]:
         """`GET /__admin/health`: status, version, seed, vendors."""
-        return self._get("/health", sandboxed=False)
+        return _object(self._get("/health", sandboxed=False))
 
     def base_url(self, vendor: str) -> str:
         """The base URL a vendor client uses for this sandbox (the vendor's own paths follow)."""
@@ -92,7 +94,7 @@ class Sandbox:
 
     def credentials(self) -> Dict[str, Dict[str, Dict[str, Any]]]:
         """`GET /__admin/credentials`: vendor -> identity -> credential fields."""
-        return self._get("/credentials")
+        return _object(self._get("/credentials"))
 
     def credential(self, vendor: str, identity: str) -> Dict[str, Any]:
         """One identity's credential fields; a LookupError names the ones there are."""
@@ -134,7 +136,7 @@ class Sandbox:
 
     def sandboxes(self) -> List[Dict[str, Any]]:
         """`GET /__admin/sandboxes`."""
-        return self._get("/sandboxes", sandboxed=False)
+        return _objects(self._get("/sandboxes", sandboxed=False))
 
     def delete(self) -> None:
         """`DELETE /__admin/sandboxes/{name}`: this sandbox is gone (the default cannot be)."""
@@ -148,13 +150,13 @@ class Sandbox:
             body["seed"] = seed
         if vendors is not None:
             body["vendors"] = list(vendors)
-        return self._post("/reset", body)
+        return _object(self._post("/reset", body))
 
     # -- clock --------------------------------------------------------------------------------
 
     def clock(self) -> Dict[str, Any]:
         """`GET /__admin/clock`: `{"now": RFC 3339, "frozen": bool}`."""
-        return self._get("/clock")
+        return _object(self._get("/clock"))
 
     def now(self) -> dt.datetime:
         """The sandbox clock's time, timezone-aware."""
@@ -163,7 +165,7 @@ class Sandbox:
     def advance(self, by: Union[float, dt.timedelta]) -> Dict[str, Any]:
         """Moves the sandbox clock forward (seconds or a timedelta; whole seconds)."""
         seconds = by.total_seconds() if isinstance(by, dt.timedelta) else by
-        return self._post("/clock", {"advance_seconds": int(seconds)})
+        return _object(self._post("/clock", {"advance_seconds": int(seconds)}))
 
     def set_clock(self, when: Union[str, dt.datetime], *, frozen: Optional[bool] = None) -> Dict[str, Any]:
         """Jumps the sandbox clock to `when` (an aware datetime or RFC 3339 text)."""
@@ -171,11 +173,11 @@ class Sandbox:
         body: Dict[str, Any] = {"set": text}
         if frozen is not None:
             body["frozen"] = frozen
-        return self._post("/clock", body)
+        return _object(self._post("/clock", body))
 
     def freeze_clock(self, frozen: bool = True) -> Dict[str, Any]:
         """Stops (or, with False, restarts) the sandbox clock."""
-        return self._post("/clock", {"frozen": frozen})
+        return _object(self._post("/clock", {"frozen": frozen}))
 
     # -- scenarios ----------------------------------------------------------------------------
 
@@ -186,7 +188,7 @@ class Sandbox:
         the name of a scenario shipped in the server's `--scenarios-dir`. Returns it as listed."""
         query = {"sandbox": self._sandbox_query(), "activate": activate, "name": name}
         content_type, text = self._scenario_text(source)
-        return self._http.call("POST", "/scenarios", query=query, text_body=(content_type, text), ok=(201,))[1]
+        return _object(self._http.call("POST", "/scenarios", query=query, text_body=(content_type, text), ok=(201,))[1])
 
     def _scenario_text(self, source: ScenarioSource) -> tuple[str, str]:
         if isinstance(source, Mapping):
@@ -208,16 +210,16 @@ class Sandbox:
 
     def shipped_scenarios(self) -> List[Dict[str, Any]]:
         """`GET /__admin/scenarios/shipped`: name, description and source of each shipped file."""
-        return self._get("/scenarios/shipped", sandboxed=False)
+        return _objects(self._get("/scenarios/shipped", sandboxed=False))
 
     def scenarios(self) -> List[Dict[str, Any]]:
         """`GET /__admin/scenarios`: loaded scenarios, active flags, per-rule counters."""
-        return self._get("/scenarios")
+        return _objects(self._get("/scenarios"))
 
     def activate_scenarios(self, names: Sequence[str]) -> List[Dict[str, Any]]:
         """Exactly these loaded scenarios active, consulted in this order."""
         query = {"sandbox": self._sandbox_query()}
-        return self._http.call("PUT", "/scenarios/active", query=query, json_body={"names": list(names)})[1]
+        return _objects(self._http.call("PUT", "/scenarios/active", query=query, json_body={"names": list(names)})[1])
 
     def deactivate_scenarios(self) -> None:
         """No scenario active; all stay loaded."""
@@ -240,15 +242,16 @@ class Sandbox:
     ) -> List[Dict[str, Any]]:
         """`GET /__admin/requests`: the requests this sandbox saw, newest last, filtered."""
         filters = {"vendor": vendor, "method": method, "path": path, "status": status, "limit": limit}
-        return self._get("/requests", filters)
+        return _objects(self._get("/requests", filters))
 
     def clear_journal(self) -> None:
         """`DELETE /__admin/requests`."""
         self._delete("/requests")
 
-    def unmatched(self) -> List[Dict[str, Any]]:
-        """Inbound requests that reached no emulated operation (a wrong path or method)."""
-        return self._get("/requests/unmatched")
+    def unmatched(self) -> Dict[str, Any]:
+        """Inbound requests that reached no emulated operation (a wrong path or method):
+        `{"unmatched": [{vendor, method, path, count, last_seen}], "not_grouped": n}`."""
+        return _object(self._get("/requests/unmatched"))
 
     def find(self, *, limit: Optional[int] = None, **matcher: Any) -> List[Dict[str, Any]]:
         """The journal entries matching a matcher (`vendor`, `method`, `path` glob, `query`,
@@ -284,12 +287,12 @@ class Sandbox:
 
     def snapshot(self, *, journal: bool = False) -> Dict[str, Any]:
         """`GET /__admin/snapshot`: the sandbox's whole state as one document."""
-        return self._get("/snapshot", {"journal": journal})
+        return _object(self._get("/snapshot", {"journal": journal}))
 
     def restore(self, document: Mapping[str, Any]) -> Dict[str, Any]:
         """`PUT /__admin/snapshot`: the sandbox's state replaced by a snapshot document."""
         query = {"sandbox": self._sandbox_query()}
-        return self._http.call("PUT", "/snapshot", query=query, json_body=dict(document))[1]
+        return _object(self._http.call("PUT", "/snapshot", query=query, json_body=dict(document))[1])
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -307,13 +310,29 @@ class Sandbox:
         self._http.call("DELETE", path, query={"sandbox": self._sandbox_query()})
 
 
+def _object(value: Any) -> Dict[str, Any]:
+    """An answer that must be a JSON object (anything else is not this admin API)."""
+    if not isinstance(value, dict):
+        raise HrSandboxError(f"the admin API answered {type(value).__name__} where an object was expected")
+    return value
+
+
+def _objects(value: Any) -> List[Dict[str, Any]]:
+    """An answer that must be a JSON array of objects."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise HrSandboxError("the admin API answered something else where a list of objects was expected")
+    return value
+
+
 def _segment(text: str) -> str:
     """`text` as one URL path segment."""
     return quote(text, safe="")
 
 
 def _parse_time(text: str) -> dt.datetime:
-    # Python before 3.11 does not read a trailing `Z`.
+    # Python before 3.11 reads neither a trailing `Z` nor more than 6 fraction digits (a snapshot
+    # has nanoseconds).
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 

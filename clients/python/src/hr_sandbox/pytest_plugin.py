@@ -35,7 +35,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("hr-sandbox")
     group.addoption(
         "--hr-sandbox-url",
-        default=os.environ.get("HR_SANDBOX_URL"),
+        default=None,
         help="use the hr-sandbox server at this URL instead of starting one (env HR_SANDBOX_URL)",
     )
     group.addoption(
@@ -83,8 +83,8 @@ class _ServerHolder:
         worker_input = getattr(config, "workerinput", None)
         if worker_input is not None and "hr_sandbox_url" in worker_input:
             self.url, self.error = worker_input["hr_sandbox_url"], worker_input["hr_sandbox_error"]
-        elif config.getoption("hr_sandbox_url"):
-            self.url = str(config.getoption("hr_sandbox_url"))
+        else:
+            self.url = config.getoption("hr_sandbox_url") or os.environ.get("HR_SANDBOX_URL") or None
 
     def url_or_error(self) -> tuple[Optional[str], Optional[str]]:
         if self.url is None and self.error is None:

@@ -147,7 +147,7 @@ class Server:
             except queue.Empty:
                 raise self._failed(f"printed no listening line within {self.startup_timeout} s") from None
             if line is None:
-                raise self._failed("exited before listening")
+                raise self._failed("exited before listening", exited=True)
             found = LISTENING.search(line)
             if found:
                 return found.group(1)
@@ -162,8 +162,16 @@ class Server:
                     raise self._failed(f"did not answer /__admin/health within {self.startup_timeout} s") from None
                 time.sleep(0.02)
 
-    def _failed(self, what: str) -> LaunchError:
+    def _failed(self, what: str, exited: bool = False) -> LaunchError:
         code = self.process.poll() if self.process is not None else None
+        if exited and self.process is not None:
+            # Its stdout ended: the exit code and the rest of stderr are moments away.
+            try:
+                code = self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            for reader in self._readers:
+                reader.join(timeout=5)
         exited = f" (exit code {code})" if code is not None else ""
         return LaunchError(f"{' '.join(self.command)} {what}{exited}; its output:\n{self.output}")
 
