@@ -172,8 +172,8 @@ class Server:
                 pass
             for reader in self._readers:
                 reader.join(timeout=5)
-        exited = f" (exit code {code})" if code is not None else ""
-        return LaunchError(f"{' '.join(self.command)} {what}{exited}; its output:\n{self.output}")
+        status = f" (exit code {code})" if code is not None else ""
+        return LaunchError(f"{' '.join(self.command)} {what}{status}; its output:\n{self.output}")
 
     def stop(self, timeout: float = 5.0) -> Optional[int]:
         """Stops the server (SIGTERM, then SIGKILL after `timeout` s); returns its exit code."""
