@@ -100,6 +100,30 @@ def test_typo(sandbox):
     result.stdout.fnmatch_lines(["*LookupError: 'joinup-throttle' is no file and no scenario the server ships*"])
 
 
+def test_scenario_marker_without_the_sandbox_fixture_is_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.hr_scenario("joinup-throttled")
+def test_forgot_the_fixture(hr_sandbox):
+    pass
+
+@pytest.mark.hr_scenario()
+def test_names_no_scenario(sandbox):
+    pass
+"""
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*hr_scenario loads scenarios into the `sandbox` fixture, which test_forgot_the_fixture does not use*",
+            "*hr_scenario needs at least one scenario*",
+        ]
+    )
+
+
 def test_failed_test_report_shows_its_sandbox_journal(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

@@ -110,6 +110,16 @@ class _ServerHolder:
             self.server = None
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A scenario marker on a test without the `sandbox` fixture would be silently ignored."""
+    if item.get_closest_marker("hr_scenario") and "sandbox" not in getattr(item, "fixturenames", ()):
+        pytest.fail(
+            f"@pytest.mark.hr_scenario loads scenarios into the `sandbox` fixture, which {item.name} does not use: "
+            "add `sandbox` to its arguments",
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="session")
 def hr_sandbox(pytestconfig: pytest.Config) -> Sandbox:
     """A client of the run's hr-sandbox server, addressing its `default` sandbox."""
@@ -125,7 +135,7 @@ def sandbox(hr_sandbox: Sandbox, request: pytest.FixtureRequest) -> Generator[Sa
     try:
         for marker in request.node.iter_markers("hr_scenario"):
             if not marker.args:
-                raise pytest.UsageError("@pytest.mark.hr_scenario needs at least one scenario")
+                pytest.fail("@pytest.mark.hr_scenario needs at least one scenario", pytrace=False)
             for source in marker.args:
                 own.load_scenario(source)
         yield own

@@ -30,7 +30,7 @@ def find_binary(binary: Optional[str] = None) -> str:
     """The hr-sandbox executable: `binary`, else HR_SANDBOX_BIN, else `hr-sandbox` on PATH."""
     given = binary or os.environ.get("HR_SANDBOX_BIN")
     if given:
-        found = shutil.which(given) if os.sep not in given else given
+        found = shutil.which(given) if os.sep not in given else os.path.abspath(given)
         if found and os.path.isfile(found) and os.access(found, os.X_OK):
             return found
         raise LaunchError(f"the hr-sandbox binary {given!r} is not an executable file")
