@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hr_sandbox import ConnectError, LaunchError, Sandbox, Server, find_binary
+from hr_sandbox import AdminError, ConnectError, LaunchError, Sandbox, Server, find_binary
 
 BINARY = os.environ["HR_SANDBOX_BIN"]
 
@@ -35,6 +35,17 @@ def test_server_passes_scenarios_and_flags() -> None:
         box = server.sandbox()
         assert box.health()["vendors"] == ["joinup", "chiefonboarding"]
         assert [s["name"] for s in box.scenarios()] == ["joinup-throttled"]
+
+
+def test_server_with_an_admin_token_gives_its_clients_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HR_SANDBOX_ADMIN_TOKEN", raising=False)
+    with Server(admin_token="s3cret-token") as server:
+        assert server.sandbox().health()["status"] == "ok"
+        with pytest.raises(AdminError) as refused:
+            Sandbox(server.url)
+        assert (refused.value.status, refused.value.code) == (401, "unauthorized")
+        monkeypatch.setenv("HR_SANDBOX_ADMIN_TOKEN", "s3cret-token")
+        assert Sandbox(server.url).create_sandbox("with-token").name == "with-token"
 
 
 def test_stop_returns_the_exit_code_and_is_idempotent() -> None:

@@ -22,7 +22,7 @@ except ImportError as missing:  # pragma: no cover - the message is the point
 PORT = 8080
 
 
-class HrSandboxContainer(DockerContainer):  # type: ignore[misc]
+class HrSandboxContainer(DockerContainer):  # type: ignore[misc,unused-ignore]  # Any without the extra
     """The image (`hr-sandbox:local` unless named) with its port exposed, an admin token, and a
     wait until `/__admin/health` answers 200. `with HrSandboxContainer() as c: c.sandbox()`."""
 

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import IO, Deque, Dict, Iterable, List, Mapping, Optional, Type
 
 from .client import Sandbox
-from .errors import ConnectError, LaunchError
+from .errors import AdminError, ConnectError, LaunchError
 
 LISTENING = re.compile(r"hr-sandbox listening on (https?://\S+)")
 # Lines of the server's output kept to explain a failed start.
@@ -47,8 +47,9 @@ class Server:
     """An hr-sandbox process on `host` and a free port. `with Server() as server:` starts it and
     stops it after; so does `start()`/`stop()`, and interpreter exit stops any left running.
 
-    `seed` and `scenarios` (files or names loaded at start) map to their flags; `args` adds any
-    other flag (`["--vendors", "joinup"]`); `env` adds environment variables."""
+    `seed`, `scenarios` (files or names loaded at start) and `admin_token` map to their flags
+    (its clients send the token); `args` adds any other flag (`["--vendors", "joinup"]`); `env`
+    adds environment variables."""
 
     def __init__(
         self,
@@ -60,6 +61,7 @@ class Server:
         scenarios_dir: Optional[str] = None,
         args: Iterable[str] = (),
         env: Optional[Mapping[str, str]] = None,
+        admin_token: Optional[str] = None,
         startup_timeout: float = 15.0,
     ) -> None:
         self.binary = find_binary(binary)
@@ -70,6 +72,10 @@ class Server:
             self.command += ["--scenarios-dir", scenarios_dir]
         for scenario in scenarios:
             self.command += ["--scenario", scenario]
+        #: The `--admin-token` the server requires, which its clients send.
+        self.admin_token = admin_token
+        if admin_token is not None:
+            self.command += ["--admin-token", admin_token]
         self.command += list(args)
         self.env: Dict[str, str] = {**os.environ, **(env or {})}
         # A port from the environment would lose to --port 0 anyway; HR_SANDBOX_URL is ours.
@@ -94,7 +100,7 @@ class Server:
 
     def sandbox(self, name: str = "default") -> Sandbox:
         """A client of one of this server's sandboxes (the version is checked)."""
-        client = Sandbox(self.url)
+        client = Sandbox(self.url, token=self.admin_token)
         return client if name == "default" else client.sandbox(name)
 
     def start(self) -> "Server":
@@ -157,6 +163,8 @@ class Server:
             try:
                 Sandbox(self.url, check_version=False, timeout=2.0).health()
                 return
+            except AdminError:
+                return  # it answered (a refusal: an admin token its clients will send)
             except ConnectError:
                 if time.monotonic() - started > self.startup_timeout:
                     raise self._failed(f"did not answer /__admin/health within {self.startup_timeout} s") from None
