@@ -111,6 +111,18 @@ def test_clock_advances_sets_and_freezes(sandbox: Sandbox) -> None:
     assert sandbox.clock() == {"now": "2030-01-02T03:04:05.000Z", "frozen": True}
 
 
+def test_set_clock_refuses_a_naive_datetime(sandbox: Sandbox) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        sandbox.set_clock(dt.datetime(2030, 1, 1))
+
+
+def test_scenario_file_without_a_name_is_named_after_its_stem(sandbox: Sandbox, tmp_path: Path) -> None:
+    file = tmp_path / "users-conflict.yaml"
+    file.write_text("rules:\n  - when: {vendor: chiefonboarding}\n    then: {error: conflict}\n", encoding="utf-8")
+    assert sandbox.load_scenario(file)["name"] == "users-conflict"
+    assert sandbox.load_scenario(str(file), name="renamed")["name"] == "renamed"
+
+
 def test_clock_refuses_going_back_by_advance(sandbox: Sandbox) -> None:
     with pytest.raises(AdminError, match="advance_seconds must be >= 0"):
         sandbox.advance(-5)
@@ -151,7 +163,8 @@ def test_unknown_scenario_name_lists_the_shipped_ones(sandbox: Sandbox) -> None:
 
 def test_bad_scenario_is_the_servers_400_and_loads_nothing(sandbox: Sandbox) -> None:
     with pytest.raises(AdminError) as refused:
-        sandbox.load_scenario({"name": "bad", "rules": [{"when": {"vendor": "workday"}, "then": {"error": "conflict"}}]})
+        rule = {"when": {"vendor": "workday"}, "then": {"error": "conflict"}}
+        sandbox.load_scenario({"name": "bad", "rules": [rule]})
     assert refused.value.status == 400 and "workday" in refused.value.message
     assert sandbox.scenarios() == []
 

@@ -73,7 +73,9 @@ def test_hr_scenario_marker_loads_a_scenario_for_one_test(
 def test_outage(sandbox):
     record(sandbox, call(sandbox).status_code)
 
-@pytest.mark.hr_scenario({"name": "conflicts", "rules": [{"when": {"vendor": "chiefonboarding"}, "then": {"error": "conflict"}}]})
+CONFLICTS = {"name": "conflicts", "rules": [{"when": {"vendor": "chiefonboarding"}, "then": {"error": "conflict"}}]}
+
+@pytest.mark.hr_scenario(CONFLICTS)
 def test_from_a_dict(sandbox):
     record(sandbox, call(sandbox).status_code)
 

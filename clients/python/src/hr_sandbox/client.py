@@ -9,7 +9,7 @@ import os
 import re
 import ssl
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from urllib.parse import quote
 
 from . import _report
@@ -169,6 +169,8 @@ class Sandbox:
 
     def set_clock(self, when: Union[str, dt.datetime], *, frozen: Optional[bool] = None) -> Dict[str, Any]:
         """Jumps the sandbox clock to `when` (an aware datetime or RFC 3339 text)."""
+        if isinstance(when, dt.datetime) and when.utcoffset() is None:
+            raise ValueError("set_clock needs a timezone-aware datetime (tzinfo=datetime.timezone.utc)")
         text = when.isoformat() if isinstance(when, dt.datetime) else when
         body: Dict[str, Any] = {"set": text}
         if frozen is not None:
@@ -186,26 +188,29 @@ class Sandbox:
     ) -> Dict[str, Any]:
         """Loads (and activates) a scenario: a dict, a path to a YAML or JSON file, YAML text, or
         the name of a scenario shipped in the server's `--scenarios-dir`. Returns it as listed."""
-        query = {"sandbox": self._sandbox_query(), "activate": activate, "name": name}
-        content_type, text = self._scenario_text(source)
+        content_type, text, stem = self._scenario_text(source)
+        # A file without `name:` is named after its stem, as `--scenario FILE` names it.
+        query = {"sandbox": self._sandbox_query(), "activate": activate, "name": name or stem}
         return _object(self._http.call("POST", "/scenarios", query=query, text_body=(content_type, text), ok=(201,))[1])
 
-    def _scenario_text(self, source: ScenarioSource) -> tuple[str, str]:
+    def _scenario_text(self, source: ScenarioSource) -> Tuple[str, str, Optional[str]]:
+        """(content type, text, file stem) of a scenario source."""
         if isinstance(source, Mapping):
-            return "application/json", json.dumps(dict(source))
+            return "application/json", json.dumps(dict(source)), None
         text = os.fspath(source)
         if "\n" in text:
-            return "application/yaml", text
+            return "application/yaml", text, None
         path = Path(text)
         if path.is_file():
-            return "application/yaml", path.read_text(encoding="utf-8")
+            return "application/yaml", path.read_text(encoding="utf-8"), path.stem
         if isinstance(source, os.PathLike) or path.suffix in (".yaml", ".yml", ".json"):
             raise FileNotFoundError(f"no scenario file {text!r} (relative to {os.getcwd()})")
         shipped = self.shipped_scenarios()
         for scenario in shipped:
             if scenario.get("name") == text:
-                return "application/yaml", str(scenario["source"])
-        names = ", ".join(str(s.get("name")) for s in shipped) or "none (is --scenarios-dir / HR_SANDBOX_SCENARIOS_DIR set?)"
+                return "application/yaml", str(scenario["source"]), text
+        names = ", ".join(str(s.get("name")) for s in shipped)
+        names = names or "none (is --scenarios-dir / HR_SANDBOX_SCENARIOS_DIR set?)"
         raise LookupError(f"{text!r} is no file and no scenario the server ships; shipped: {names}")
 
     def shipped_scenarios(self) -> List[Dict[str, Any]]:
