@@ -132,6 +132,24 @@ async fn scenario_schema_admits_every_shipped_scenario() {
     assert!(checked >= 8, "the shipped files were found");
 }
 
+/// The first line of every shipped file: the YAML language server (VS Code, Neovim, Helix)
+/// completes and checks the file with the schema a server on the default port serves.
+const SCHEMA_MODELINE: &str = "# yaml-language-server: $schema=http://127.0.0.1:8080/__admin/scenarios/schema";
+
+#[tokio::test]
+async fn shipped_scenarios_name_the_served_schema_for_editors() {
+    let app = spawn_app().await;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for entry in std::fs::read_dir(&dir).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        assert_eq!(text.lines().next(), Some(SCHEMA_MODELINE), "{}", path.display());
+    }
+    // The modeline's path is the route that serves the schema, not a stale copy of it.
+    let route = SCHEMA_MODELINE.split("127.0.0.1:8080").nth(1).expect("a path after the port");
+    assert_eq!(served_schema(&app).await, app.get_json(route, None, 200).await);
+}
+
 #[tokio::test]
 async fn scenario_schema_admits_the_documented_examples() {
     let schema = served_schema(&spawn_app().await).await;
