@@ -21,7 +21,7 @@ use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What a vendor's pipeline needs: the vendor, the sandboxes, the body limit.
 #[derive(Clone)]
@@ -80,23 +80,26 @@ async fn pipeline(
     };
     // The journal shows paths relative to the prefix the client used.
     let prefix_len = named.as_ref().map_or(0, |name| "/sandboxes/".len() + name.len()) + 1 + mount.vendor.id().len();
-    let mut entry = journal_entry(&req, id, &sandbox, mount.vendor.id(), prefix_len);
+    // Boxed, as the answer's future is: together they stay under the allocator's per-thread
+    // cache size and are cheap to move.
+    let mut entry = Box::new(journal_entry(&req, id, &sandbox, mount.vendor.id(), prefix_len));
     let ticket = mount.durable.as_ref().map_or(0, |durable| durable.ticket());
     // `broken`: a fault took the connection down, so the client never sees a status.
-    let (answered, broken) = match panic_net::catch(answer(&mount, &sandbox, &mut entry, prefix_len, req, next)).await {
-        Ok(answered) => answered,
-        Err(message) => {
-            mount.registry.note_panic();
-            (Ok(panic_net::vendor_500(message, &sandbox, &mut entry)), false)
-        }
-    };
+    let (answered, broken) =
+        match panic_net::catch(Box::pin(answer(&mount, &sandbox, &mut entry, prefix_len, req, next))).await {
+            Ok(answered) => answered,
+            Err(message) => {
+                mount.registry.note_panic();
+                (Ok(panic_net::vendor_500(message, &sandbox, &mut entry)), false)
+            }
+        };
     let res = match answered {
         Ok(res) => res,
         // Routing and handlers answer their own errors, so an `Err` can only come from a
         // middleware; it is still journaled.
         Err(err) => {
             entry.status = err.as_response_error().status_code().as_u16();
-            sandbox.journal.record(entry);
+            sandbox.journal.record(*entry);
             return Err(err);
         }
     };
@@ -104,7 +107,7 @@ async fn pipeline(
     entry.unmatched = entry.scenario.is_none() && reached_no_operation(&res);
     let mut res = render_errors(mount.vendor.as_ref(), res);
     if let Some(durable) = &mount.durable
-        && let Err(err) = durable.keep(ticket, &sandbox).await
+        && let Err(err) = Box::pin(durable.keep(ticket, &sandbox)).await
     {
         let refused = mount.vendor.render(&err, res.request());
         res = res.into_response(refused.map_into_boxed_body());
@@ -124,7 +127,7 @@ async fn pipeline(
     if mount.access_log {
         access_line(&sandbox, &entry);
     }
-    sandbox.journal.record(entry);
+    sandbox.journal.record(*entry);
     Ok(res)
 }
 
@@ -161,6 +164,10 @@ fn date_header(now: DateTime<Utc>) -> HeaderValue {
 }
 
 /// Buffers the body, consults the scenario engine and lets the rule or the vendor answer.
+///
+/// The common path (no body, no rule) awaits only the vendor's own (boxed) future: the body
+/// stream, a rule's delay and its action are boxed apart, so the pipeline's future, allocated
+/// per request, stays small enough for the allocator's per-thread cache and cheap to move.
 async fn answer(
     mount: &Mount,
     sandbox: &Arc<Sandbox>,
@@ -170,11 +177,24 @@ async fn answer(
     next: Next<BoxBody>,
 ) -> (Result<ServiceResponse<BoxBody>, Error>, bool) {
     // First, so even a body-limit error is rendered on the sandbox's clock (Spring's timestamp).
-    req.extensions_mut().insert(Addressed { sandbox: Arc::clone(sandbox), vendor: mount.vendor.id() });
-    let body = match buffer_body(&mut req, mount.body_limit).await {
-        Ok(body) => body,
-        Err(err) => return (Ok(req.error_response(err)), false),
+    req.extensions_mut().insert(Addressed {
+        sandbox: Arc::clone(sandbox),
+        vendor: mount.vendor.id(),
+        body: Bytes::new(),
+    });
+    let body = match declared_body(&mut req, mount.body_limit) {
+        Declared::None => Bytes::new(),
+        Declared::TooLarge => return (Ok(req.error_response(too_large(mount.body_limit))), false),
+        Declared::Stream => match Box::pin(buffer_body(&mut req, mount.body_limit)).await {
+            Ok(body) => body,
+            Err(err) => return (Ok(req.error_response(err)), false),
+        },
     };
+    if !body.is_empty()
+        && let Some(addressed) = req.extensions_mut().get_mut::<Addressed>()
+    {
+        addressed.body = body.clone();
+    }
     let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), &sandbox.clock);
     if sandbox.journal.keeps_entries() {
         entry.keep_body(&body);
@@ -187,11 +207,8 @@ async fn answer(
     };
     tracing::info!(scenario = %decision.label, method = %req.method(), path = %req.path(), "scenario rule fired");
     entry.scenario = Some(decision.label);
-    if let Some(delay) = decision.delay {
-        actix_web::rt::time::sleep(delay).await;
-    }
     let broken = matches!(decision.action, Action::Fault(f) if f.breaks_connection());
-    (apply(decision.action, req, next).await, broken)
+    (Box::pin(apply(decision.delay, decision.action, req, next)).await, broken)
 }
 
 /// Reads the `{sandbox}` segment of a named sandbox's prefix and removes it from the match
@@ -223,8 +240,17 @@ fn routed_path(req: &ServiceRequest) -> &str {
     req.match_info().as_str()
 }
 
-/// Carries out a firing rule's action; errors come back as error responses for the renderer.
-async fn apply(action: Action, req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
+/// Carries out a firing rule's action after its delay; errors come back as error responses for
+/// the renderer.
+async fn apply(
+    delay: Option<Duration>,
+    action: Action,
+    req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    if let Some(delay) = delay {
+        actix_web::rt::time::sleep(delay).await;
+    }
     match action {
         Action::Pass => next.call(req).await,
         Action::ItemError(item) => {
@@ -246,19 +272,34 @@ async fn apply(action: Action, req: ServiceRequest, next: Next<BoxBody>) -> Resu
     }
 }
 
-/// Reads the whole body (bounded) so the journal and later matchers can see it, then puts it back.
-async fn buffer_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
+/// What the request's head says of its body.
+enum Declared {
+    /// No body: `Content-Length: 0`, or neither a length nor `Transfer-Encoding`.
+    None,
+    /// A declared length over the limit.
+    TooLarge,
+    /// A body to read.
+    Stream,
+}
+
+/// Reads the head; with no body, leaves no payload behind either.
+fn declared_body(req: &mut ServiceRequest, limit: usize) -> Declared {
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     // HTTP/1.1 has a body only with Content-Length or Transfer-Encoding.
     if declared == Some(0) || (declared.is_none() && !req.headers().contains_key(TRANSFER_ENCODING)) {
         // What actix still streams then is no body: after a CONNECT it is the tunnel, which a
-        // handler's `Bytes` would wait on until the client half-closes. (No allocation.)
+        // reader of the payload would wait on until the client half-closes. (No allocation.)
         req.set_payload(Payload::None);
-        return Ok(Bytes::new());
+        return Declared::None;
     }
-    if declared.is_some_and(|len| len > limit) {
-        return Err(too_large(limit));
-    }
+    if declared.is_some_and(|len| len > limit) { Declared::TooLarge } else { Declared::Stream }
+}
+
+/// Reads the whole body (bounded) so the journal, the matchers and the handler's [`Body`] see
+/// it, then puts it back.
+///
+/// [`Body`]: crate::sandbox::Body
+async fn buffer_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
     let mut payload = req.take_payload();
     let mut buf = BytesMut::new();
     while let Some(chunk) = payload.next().await {
