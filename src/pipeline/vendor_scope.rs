@@ -6,20 +6,19 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::durable::Durable;
 use crate::journal::{self, Answer, JournalEntry};
 use crate::pipeline::front::{self, Front};
-use crate::pipeline::panic_net;
+use crate::pipeline::{body, panic_net};
 use crate::sandbox::{Addressed, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::Action;
 use crate::scenario::matcher::RequestFacts;
 use crate::vendor::Vendor;
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, TRANSFER_ENCODING};
+use actix_web::http::header::{CONTENT_TYPE, DATE, HeaderName, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage, HttpResponse, web};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -51,9 +50,11 @@ pub fn scopes(mount: &Mount) -> [impl HttpServiceFactory + use<>; 2] {
 
 fn scope(path: String, mount: Mount) -> impl HttpServiceFactory {
     let vendor = Arc::clone(&mount.vendor);
+    // One reference count per request, not one per shared part of the mount.
+    let mount = Arc::new(mount);
     web::scope(&path).configure(|cfg| vendor.configure(cfg)).default_service(web::to(route_not_found)).wrap(from_fn(
         move |req, next| {
-            let mount = mount.clone();
+            let mount = Arc::clone(&mount);
             // Boxed: inline, the pipeline's large future was copied whole on every move.
             front::around(mount.front, req, move |req, id| Box::pin(pipeline(mount, id, req, next)))
         },
@@ -65,7 +66,7 @@ async fn route_not_found() -> Result<HttpResponse, ApiError> {
 }
 
 async fn pipeline(
-    mount: Mount,
+    mount: Arc<Mount>,
     id: HeaderValue,
     mut req: ServiceRequest,
     next: Next<BoxBody>,
@@ -182,10 +183,10 @@ async fn answer(
         vendor: mount.vendor.id(),
         body: Bytes::new(),
     });
-    let body = match declared_body(&mut req, mount.body_limit) {
-        Declared::None => Bytes::new(),
-        Declared::TooLarge => return (Ok(req.error_response(too_large(mount.body_limit))), false),
-        Declared::Stream => match Box::pin(buffer_body(&mut req, mount.body_limit)).await {
+    let body = match body::declared(&mut req, mount.body_limit) {
+        body::Declared::None => Bytes::new(),
+        body::Declared::TooLarge => return (Ok(req.error_response(body::too_large(mount.body_limit))), false),
+        body::Declared::Stream => match Box::pin(body::buffer(&mut req, mount.body_limit)).await {
             Ok(body) => body,
             Err(err) => return (Ok(req.error_response(err)), false),
         },
@@ -270,52 +271,6 @@ async fn apply(
             Ok(req.into_response(response.body(body)))
         }
     }
-}
-
-/// What the request's head says of its body.
-enum Declared {
-    /// No body: `Content-Length: 0`, or neither a length nor `Transfer-Encoding`.
-    None,
-    /// A declared length over the limit.
-    TooLarge,
-    /// A body to read.
-    Stream,
-}
-
-/// Reads the head; with no body, leaves no payload behind either.
-fn declared_body(req: &mut ServiceRequest, limit: usize) -> Declared {
-    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    // HTTP/1.1 has a body only with Content-Length or Transfer-Encoding.
-    if declared == Some(0) || (declared.is_none() && !req.headers().contains_key(TRANSFER_ENCODING)) {
-        // What actix still streams then is no body: after a CONNECT it is the tunnel, which a
-        // reader of the payload would wait on until the client half-closes. (No allocation.)
-        req.set_payload(Payload::None);
-        return Declared::None;
-    }
-    if declared.is_some_and(|len| len > limit) { Declared::TooLarge } else { Declared::Stream }
-}
-
-/// Reads the whole body (bounded) so the journal, the matchers and the handler's [`Body`] see
-/// it, then puts it back.
-///
-/// [`Body`]: crate::sandbox::Body
-async fn buffer_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
-    let mut payload = req.take_payload();
-    let mut buf = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::with_message(ErrorKind::BadRequest, e.to_string()))?;
-        if buf.len() + chunk.len() > limit {
-            return Err(too_large(limit));
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    let body = buf.freeze();
-    req.set_payload(Payload::from(body.clone()));
-    Ok(body)
-}
-
-fn too_large(limit: usize) -> ApiError {
-    ApiError::with_message(ErrorKind::PayloadTooLarge, format!("Request body exceeds the limit of {limit} bytes."))
 }
 
 /// Whether the vendor answered that no emulated operation exists: an unknown route, or a known

@@ -137,7 +137,8 @@ fn gate(
     if !user.is_admin {
         return Err(ApiError::new(ErrorKind::Forbidden));
     }
-    if let Some((scope, rate)) = throttle.filter(|_| state.settings.rate_limits) {
+    // Checked first, so the bucket's key (the caller's name) is built only when it counts.
+    if let Some((scope, rate)) = throttle.filter(|_| state.settings.rate_limits && sandbox.rate_limits.enabled()) {
         let key = BucketKey { vendor: "joinup", scope, caller: user.username.clone() };
         sandbox.rate_limits.check(key, rate, now).map_err(|throttled| {
             ApiError::new(ErrorKind::RateLimited).header(RETRY_AFTER, &throttled.retry_after().to_string())
