@@ -5,7 +5,7 @@
 mod addressed;
 mod living;
 
-pub use addressed::{Addressed, InSandbox, sandbox_now};
+pub use addressed::{Addressed, Body, InSandbox, sandbox_now};
 
 use crate::common::clock::Clock;
 use crate::common::problem::Problem;

@@ -4,18 +4,36 @@ use actix_web::HttpRequest;
 use actix_web::http::header::{AUTHORIZATION, HeaderValue};
 
 /// `get_authorization_header(request).split()`: the header's parts, split on runs of ASCII
-/// whitespace, as bytes (DRF compares the keyword case-insensitively).
-pub fn authorization_parts(req: &HttpRequest) -> Vec<&[u8]> {
+/// whitespace, as bytes (DRF compares the keyword case-insensitively). At most three are kept:
+/// every scheme refuses a third part, whatever follows it.
+pub fn authorization_parts(req: &HttpRequest) -> AuthorizationParts<'_> {
     let header = req.headers().get(AUTHORIZATION).map_or(&b""[..], HeaderValue::as_bytes);
-    let mut parts = Vec::with_capacity(2);
+    let mut parts = AuthorizationParts { parts: [&[]; 3], len: 0 };
     let mut rest = header;
-    while let Some(start) = rest.iter().position(|b| !is_space(*b)) {
+    while parts.len < parts.parts.len()
+        && let Some(start) = rest.iter().position(|b| !is_space(*b))
+    {
         rest = &rest[start..];
         let end = word_end(rest);
-        parts.push(&rest[..end]);
+        parts.parts[parts.len] = &rest[..end];
+        parts.len += 1;
         rest = &rest[end..];
     }
     parts
+}
+
+/// The first (up to) three parts of an `Authorization` header, kept in place: this runs on every
+/// authenticated request, and a `Vec` of them was an allocation each time.
+pub struct AuthorizationParts<'h> {
+    parts: [&'h [u8]; 3],
+    len: usize,
+}
+
+impl<'h> AuthorizationParts<'h> {
+    /// The parts, in order.
+    pub fn as_slice(&self) -> &[&'h [u8]] {
+        &self.parts[..self.len]
+    }
 }
 
 /// Python's `bytes.split()` whitespace.
@@ -48,7 +66,7 @@ mod tests {
                 super::HeaderValue::from_bytes(header).unwrap_or(super::HeaderValue::from_static("")),
             ))
             .to_http_request();
-        super::authorization_parts(&req).into_iter().map(<[u8]>::to_vec).collect()
+        super::authorization_parts(&req).as_slice().iter().map(|part| part.to_vec()).collect()
     }
 
     #[test]
@@ -60,6 +78,8 @@ mod tests {
             "",
             "   ",
             "Token",
+            "a b c",
+            "a b c d",
             &format!("Bearer {long}\tx"),
             &format!("{long} {long}"),
         ] {
@@ -67,6 +87,7 @@ mod tests {
                 .as_bytes()
                 .split(|b| super::is_space(*b))
                 .filter(|p| !p.is_empty())
+                .take(3)
                 .map(<[u8]>::to_vec)
                 .collect();
             assert_eq!(parts(header.as_bytes()), python, "{header:?}");

@@ -67,6 +67,11 @@ impl RateLimiter {
         Self { enabled, buckets: Mutex::new(HashMap::new()) }
     }
 
+    /// Whether requests are counted at all (`--rate-limits off` turns every limiter off).
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// Counts a request at `now`, or refuses it with the wait. A refused request is not counted.
     pub fn check(&self, key: BucketKey, rate: Rate, now: DateTime<Utc>) -> Result<(), Throttled> {
         if !self.enabled {

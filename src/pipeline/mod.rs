@@ -12,7 +12,7 @@
 //!    (`/<vendor>` or `/sandboxes/<name>/<vendor>`) enters `vendor_scope`, and any other path
 //!    gets the admin API's 404 naming the prefixes.
 //! 5. `vendor_scope`: resolves the sandbox, starts the journal entry, buffers and bounds the
-//!    body, lets a firing scenario rule or the vendor answer (under `panic_net`, so a panic
+//!    body (`body`: read once, handed to handlers as `sandbox::Body`), lets a firing scenario rule or the vendor answer (under `panic_net`, so a panic
 //!    becomes the vendor's 500), renders every error in the vendor's format, stamps the
 //!    scenario and `Date` headers and journals the exchange.
 //!
@@ -20,6 +20,7 @@
 //! the admin API: where it answers in the admin API's shape (an unknown sandbox, a late admin
 //! body) startup hands it that answer.
 
+pub mod body;
 pub mod body_deadline;
 pub mod forwarded;
 pub mod front;

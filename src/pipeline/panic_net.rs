@@ -8,6 +8,7 @@ use crate::sandbox::{Addressed, Sandbox};
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::{HttpMessage, HttpRequest};
+use bytes::Bytes;
 use futures_util::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -38,7 +39,11 @@ fn stand_in(entry: &JournalEntry, sandbox: &Arc<Sandbox>) -> HttpRequest {
         stand_in = stand_in.append_header((name, value));
     }
     let request = stand_in.to_http_request();
-    request.extensions_mut().insert(Addressed { sandbox: Arc::clone(sandbox), vendor: entry.vendor });
+    request.extensions_mut().insert(Addressed {
+        sandbox: Arc::clone(sandbox),
+        vendor: entry.vendor,
+        body: Bytes::new(),
+    });
     request
 }
 

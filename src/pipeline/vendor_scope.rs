@@ -6,22 +6,21 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::durable::Durable;
 use crate::journal::{self, Answer, JournalEntry};
 use crate::pipeline::front::{self, Front};
-use crate::pipeline::panic_net;
+use crate::pipeline::{body, panic_net};
 use crate::sandbox::{Addressed, DEFAULT_SANDBOX, Sandbox, SandboxRegistry};
 use crate::scenario::Action;
 use crate::scenario::matcher::RequestFacts;
 use crate::vendor::Vendor;
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{HttpServiceFactory, Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError};
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderName, HeaderValue, TRANSFER_ENCODING};
+use actix_web::http::header::{CONTENT_TYPE, DATE, HeaderName, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{Error, HttpMessage, HttpResponse, web};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What a vendor's pipeline needs: the vendor, the sandboxes, the body limit.
 #[derive(Clone)]
@@ -51,9 +50,11 @@ pub fn scopes(mount: &Mount) -> [impl HttpServiceFactory + use<>; 2] {
 
 fn scope(path: String, mount: Mount) -> impl HttpServiceFactory {
     let vendor = Arc::clone(&mount.vendor);
+    // One reference count per request, not one per shared part of the mount.
+    let mount = Arc::new(mount);
     web::scope(&path).configure(|cfg| vendor.configure(cfg)).default_service(web::to(route_not_found)).wrap(from_fn(
         move |req, next| {
-            let mount = mount.clone();
+            let mount = Arc::clone(&mount);
             // Boxed: inline, the pipeline's large future was copied whole on every move.
             front::around(mount.front, req, move |req, id| Box::pin(pipeline(mount, id, req, next)))
         },
@@ -65,7 +66,7 @@ async fn route_not_found() -> Result<HttpResponse, ApiError> {
 }
 
 async fn pipeline(
-    mount: Mount,
+    mount: Arc<Mount>,
     id: HeaderValue,
     mut req: ServiceRequest,
     next: Next<BoxBody>,
@@ -80,23 +81,26 @@ async fn pipeline(
     };
     // The journal shows paths relative to the prefix the client used.
     let prefix_len = named.as_ref().map_or(0, |name| "/sandboxes/".len() + name.len()) + 1 + mount.vendor.id().len();
-    let mut entry = journal_entry(&req, id, &sandbox, mount.vendor.id(), prefix_len);
+    // Boxed, as the answer's future is: together they stay under the allocator's per-thread
+    // cache size and are cheap to move.
+    let mut entry = Box::new(journal_entry(&req, id, &sandbox, mount.vendor.id(), prefix_len));
     let ticket = mount.durable.as_ref().map_or(0, |durable| durable.ticket());
     // `broken`: a fault took the connection down, so the client never sees a status.
-    let (answered, broken) = match panic_net::catch(answer(&mount, &sandbox, &mut entry, prefix_len, req, next)).await {
-        Ok(answered) => answered,
-        Err(message) => {
-            mount.registry.note_panic();
-            (Ok(panic_net::vendor_500(message, &sandbox, &mut entry)), false)
-        }
-    };
+    let (answered, broken) =
+        match panic_net::catch(Box::pin(answer(&mount, &sandbox, &mut entry, prefix_len, req, next))).await {
+            Ok(answered) => answered,
+            Err(message) => {
+                mount.registry.note_panic();
+                (Ok(panic_net::vendor_500(message, &sandbox, &mut entry)), false)
+            }
+        };
     let res = match answered {
         Ok(res) => res,
         // Routing and handlers answer their own errors, so an `Err` can only come from a
         // middleware; it is still journaled.
         Err(err) => {
             entry.status = err.as_response_error().status_code().as_u16();
-            sandbox.journal.record(entry);
+            sandbox.journal.record(*entry);
             return Err(err);
         }
     };
@@ -104,7 +108,7 @@ async fn pipeline(
     entry.unmatched = entry.scenario.is_none() && reached_no_operation(&res);
     let mut res = render_errors(mount.vendor.as_ref(), res);
     if let Some(durable) = &mount.durable
-        && let Err(err) = durable.keep(ticket, &sandbox).await
+        && let Err(err) = Box::pin(durable.keep(ticket, &sandbox)).await
     {
         let refused = mount.vendor.render(&err, res.request());
         res = res.into_response(refused.map_into_boxed_body());
@@ -124,7 +128,7 @@ async fn pipeline(
     if mount.access_log {
         access_line(&sandbox, &entry);
     }
-    sandbox.journal.record(entry);
+    sandbox.journal.record(*entry);
     Ok(res)
 }
 
@@ -161,6 +165,10 @@ fn date_header(now: DateTime<Utc>) -> HeaderValue {
 }
 
 /// Buffers the body, consults the scenario engine and lets the rule or the vendor answer.
+///
+/// The common path (no body, no rule) awaits only the vendor's own (boxed) future: the body
+/// stream, a rule's delay and its action are boxed apart, so the pipeline's future, allocated
+/// per request, stays small enough for the allocator's per-thread cache and cheap to move.
 async fn answer(
     mount: &Mount,
     sandbox: &Arc<Sandbox>,
@@ -170,11 +178,24 @@ async fn answer(
     next: Next<BoxBody>,
 ) -> (Result<ServiceResponse<BoxBody>, Error>, bool) {
     // First, so even a body-limit error is rendered on the sandbox's clock (Spring's timestamp).
-    req.extensions_mut().insert(Addressed { sandbox: Arc::clone(sandbox), vendor: mount.vendor.id() });
-    let body = match buffer_body(&mut req, mount.body_limit).await {
-        Ok(body) => body,
-        Err(err) => return (Ok(req.error_response(err)), false),
+    req.extensions_mut().insert(Addressed {
+        sandbox: Arc::clone(sandbox),
+        vendor: mount.vendor.id(),
+        body: Bytes::new(),
+    });
+    let body = match body::declared(&mut req, mount.body_limit) {
+        body::Declared::None => Bytes::new(),
+        body::Declared::TooLarge => return (Ok(req.error_response(body::too_large(mount.body_limit))), false),
+        body::Declared::Stream => match Box::pin(body::buffer(&mut req, mount.body_limit)).await {
+            Ok(body) => body,
+            Err(err) => return (Ok(req.error_response(err)), false),
+        },
     };
+    if !body.is_empty()
+        && let Some(addressed) = req.extensions_mut().get_mut::<Addressed>()
+    {
+        addressed.body = body.clone();
+    }
     let decision = sandbox.scenarios.decide(&facts(&req, mount.vendor.id(), prefix_len, &body), &sandbox.clock);
     if sandbox.journal.keeps_entries() {
         entry.keep_body(&body);
@@ -187,11 +208,8 @@ async fn answer(
     };
     tracing::info!(scenario = %decision.label, method = %req.method(), path = %req.path(), "scenario rule fired");
     entry.scenario = Some(decision.label);
-    if let Some(delay) = decision.delay {
-        actix_web::rt::time::sleep(delay).await;
-    }
     let broken = matches!(decision.action, Action::Fault(f) if f.breaks_connection());
-    (apply(decision.action, req, next).await, broken)
+    (Box::pin(apply(decision.delay, decision.action, req, next)).await, broken)
 }
 
 /// Reads the `{sandbox}` segment of a named sandbox's prefix and removes it from the match
@@ -223,8 +241,17 @@ fn routed_path(req: &ServiceRequest) -> &str {
     req.match_info().as_str()
 }
 
-/// Carries out a firing rule's action; errors come back as error responses for the renderer.
-async fn apply(action: Action, req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
+/// Carries out a firing rule's action after its delay; errors come back as error responses for
+/// the renderer.
+async fn apply(
+    delay: Option<Duration>,
+    action: Action,
+    req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    if let Some(delay) = delay {
+        actix_web::rt::time::sleep(delay).await;
+    }
     match action {
         Action::Pass => next.call(req).await,
         Action::ItemError(item) => {
@@ -244,37 +271,6 @@ async fn apply(action: Action, req: ServiceRequest, next: Next<BoxBody>) -> Resu
             Ok(req.into_response(response.body(body)))
         }
     }
-}
-
-/// Reads the whole body (bounded) so the journal and later matchers can see it, then puts it back.
-async fn buffer_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
-    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    // HTTP/1.1 has a body only with Content-Length or Transfer-Encoding.
-    if declared == Some(0) || (declared.is_none() && !req.headers().contains_key(TRANSFER_ENCODING)) {
-        // What actix still streams then is no body: after a CONNECT it is the tunnel, which a
-        // handler's `Bytes` would wait on until the client half-closes. (No allocation.)
-        req.set_payload(Payload::None);
-        return Ok(Bytes::new());
-    }
-    if declared.is_some_and(|len| len > limit) {
-        return Err(too_large(limit));
-    }
-    let mut payload = req.take_payload();
-    let mut buf = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::with_message(ErrorKind::BadRequest, e.to_string()))?;
-        if buf.len() + chunk.len() > limit {
-            return Err(too_large(limit));
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    let body = buf.freeze();
-    req.set_payload(Payload::from(body.clone()));
-    Ok(body)
-}
-
-fn too_large(limit: usize) -> ApiError {
-    ApiError::with_message(ErrorKind::PayloadTooLarge, format!("Request body exceeds the limit of {limit} bytes."))
 }
 
 /// Whether the vendor answered that no emulated operation exists: an unknown route, or a known

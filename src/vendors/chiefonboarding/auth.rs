@@ -10,7 +10,8 @@ use actix_web::HttpRequest;
 /// The token's user, or DRF's 401 with its exact message.
 pub fn authenticate<'s>(req: &HttpRequest, state: &'s State) -> Result<&'s User, ApiError> {
     let unauthorized = |message: &str| ApiError::with_message(ErrorKind::Unauthorized, message);
-    let mut parts = authorization_parts(req).into_iter();
+    let parts = authorization_parts(req);
+    let mut parts = parts.as_slice().iter().copied();
     match (parts.next(), parts.next(), parts.next()) {
         (Some(keyword), _, _) if !keyword.eq_ignore_ascii_case(b"token") => {
             Err(unauthorized("Authentication credentials were not provided."))

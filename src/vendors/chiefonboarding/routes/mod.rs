@@ -8,10 +8,9 @@ use super::store::ChiefOnboardingStore;
 use super::views::CreatedUserView;
 use crate::common::error::{ApiError, ErrorKind};
 use crate::families::drf::view::{self, Answer};
-use crate::sandbox::InSandbox;
+use crate::sandbox::{Body, InSandbox};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use bytes::Bytes;
 use chrono_tz::Tz;
 use dispatch::{EMPLOYEES, OFFBOARDING, SEQUENCES, USERS};
 
@@ -44,7 +43,7 @@ async fn sequences(req: HttpRequest, co: Co) -> Answer {
 }
 
 /// `POST /api/users/` (`UserView`): 201 with the serializer's fields, without `id`.
-async fn create_user(req: HttpRequest, body: Bytes, co: Co) -> Answer {
+async fn create_user(req: HttpRequest, body: Body, co: Co) -> Answer {
     dispatch::dispatch(&req, &USERS, co.store.write(), |mut state| {
         let input = dispatch::parse_body(&req, &body)?;
         let draft = serializer::validate_user(&input, &state)?;
@@ -55,7 +54,7 @@ async fn create_user(req: HttpRequest, body: Bytes, co: Co) -> Answer {
 }
 
 /// `POST /api/offboarding/` (`UserOffboardingView`): 200, empty body, no Content-Type.
-async fn offboard(req: HttpRequest, body: Bytes, co: Co) -> Answer {
+async fn offboard(req: HttpRequest, body: Body, co: Co) -> Answer {
     dispatch::dispatch(&req, &OFFBOARDING, co.store.write(), |mut state| {
         let input = dispatch::parse_body(&req, &body)?;
         let today = co.sandbox.clock.now().date_naive();

@@ -4,12 +4,12 @@
 use super::{Answer, Dir, caller, conflict, created, email, not_found, now, object, ok, text, upper, uuid, uuid_field};
 use crate::common::error::ApiError;
 use crate::common::routing::endpoint;
+use crate::sandbox::Body;
 use crate::vendors::directory::auth::{Caller, rank};
 use crate::vendors::directory::model::{Account, CreationInfo, Employee, Grant, Preferences};
 use crate::vendors::directory::seed::active;
 use crate::vendors::directory::store::State;
 use actix_web::{HttpRequest, web};
-use bytes::Bytes;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     const ACCOUNT: &str = "/api/v1/account";
@@ -45,7 +45,7 @@ async fn org_admins(req: HttpRequest, dir: Dir) -> Answer {
 }
 
 /// `POST /api/v1/account` `{email, name}`: 201.
-async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+async fn create(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
@@ -81,7 +81,7 @@ async fn get(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer {
 }
 
 /// `PATCH /api/v1/account/{accountIdOrEmail}` `{email, name}`: administrators, or the account itself.
-async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn update(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     let id = visible(&state, &caller, &path)?.id.clone();
@@ -104,7 +104,7 @@ async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir
 
 /// `POST /api/v1/account/{accountId}/grant` `{role, orgId, employeeId}`: sets the account's role
 /// in an organization; the last owner cannot be demoted (409).
-async fn grant(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn grant(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;

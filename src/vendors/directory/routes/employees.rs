@@ -8,12 +8,12 @@ use super::{
 };
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::routing::endpoint;
+use crate::sandbox::Body;
 use crate::vendors::directory::auth::{Caller, rank};
 use crate::vendors::directory::model::{CreationInfo, EMPLOYEE_PROFILE, Employee, ManagerRelation, Preferences};
 use crate::vendors::directory::seed::active;
 use crate::vendors::directory::store::State;
 use actix_web::{HttpRequest, HttpResponse, web};
-use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::Map;
 
@@ -93,7 +93,7 @@ fn fields(
 }
 
 /// `POST /api/v1/employee` `{name, email, account, role}`: 201.
-async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+async fn create(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
@@ -121,7 +121,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
 }
 
 /// `PATCH /api/v1/employee/{employee}`.
-async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn update(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
@@ -211,7 +211,7 @@ async fn managers(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer
 
 /// `POST /api/v1/employee/{employee}/managers` `{managerId, type}`: sets a manager relation;
 /// one that would close a cycle is 409 and changes nothing.
-async fn add_manager(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn add_manager(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
@@ -275,12 +275,12 @@ async fn profile(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer 
 }
 
 /// `POST /api/v1/employee/{employee}/profile`: create or replace (201).
-async fn replace_profile(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn replace_profile(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     write_profile(&req, &path, &body, &dir, true)
 }
 
 /// `PATCH /api/v1/employee/{employee}/profile`: partial update.
-async fn patch_profile(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn patch_profile(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     write_profile(&req, &path, &body, &dir, false)
 }
 

@@ -4,12 +4,12 @@
 use super::{Answer, Dir, caller, created, not_found, now, object, ok, text, update_profile, upper, uuid, written};
 use crate::common::error::ApiError;
 use crate::common::routing::endpoint;
+use crate::sandbox::Body;
 use crate::vendors::directory::auth::Caller;
 use crate::vendors::directory::model::{CreationInfo, DEFAULT_MEMBERSHIP, GROUP_PROFILE, Group, Membership};
 use crate::vendors::directory::seed::active;
 use crate::vendors::directory::store::State;
 use actix_web::{HttpRequest, HttpResponse, web};
-use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -67,7 +67,7 @@ async fn get(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer {
 }
 
 /// `POST /api/v1/group` `{name, type}`: 201.
-async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+async fn create(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
@@ -90,7 +90,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
 }
 
 /// `PATCH /api/v1/group/{id}` `{name, type}`.
-async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn update(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
@@ -112,12 +112,12 @@ async fn profile(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer 
 }
 
 /// `POST /api/v1/group/{group}/profile`: create or replace (201).
-async fn replace_profile(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn replace_profile(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     write_profile(&req, &path, &body, &dir, true)
 }
 
 /// `PATCH /api/v1/group/{group}/profile`.
-async fn patch_profile(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn patch_profile(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     write_profile(&req, &path, &body, &dir, false)
 }
 
@@ -167,7 +167,7 @@ async fn entity_groups(req: HttpRequest, path: web::Path<String>, dir: Dir) -> A
 /// `POST /api/v1/entity/{entity}/groups` `[{groupId, type}]`: replaces the entity's
 /// memberships; an unknown group is 404 and nothing changes. Both fields are optional in the
 /// reference: `type` defaults to `MEMBER`, an item without `groupId` is skipped.
-async fn set_entity_groups(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn set_entity_groups(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;

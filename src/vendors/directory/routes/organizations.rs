@@ -7,6 +7,7 @@ use super::{
 };
 use crate::common::error::ApiError;
 use crate::common::routing::endpoint;
+use crate::sandbox::Body;
 use crate::vendors::directory::auth::{Caller, rank};
 use crate::vendors::directory::model::{
     CreationInfo, Grant, ORGANIZATION_PROFILE, Organization, OrganizationKey, Preferences,
@@ -84,7 +85,7 @@ async fn get(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer {
 }
 
 /// `POST /api/v1/organization` `{name, alias, ownerEmail}`: a new organization (201).
-async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+async fn create(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
     caller.require_admin()?;
@@ -120,7 +121,7 @@ async fn create(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
 }
 
 /// `PATCH /api/v1/organization`: the current organization.
-async fn update_current(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+async fn update_current(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     let org = {
         let state = dir.store.read();
         caller(&req, &dir, &state)?.org
@@ -129,7 +130,7 @@ async fn update_current(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
 }
 
 /// `PATCH /api/v1/organization/{organization}`.
-async fn update(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn update(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     patch_organization(&req, uuid(&path)?, &body, &dir)
 }
 
@@ -194,22 +195,22 @@ async fn profile(req: HttpRequest, path: web::Path<String>, dir: Dir) -> Answer 
 }
 
 /// `POST /api/v1/organization/profile`: create or replace (201).
-async fn replace_current_profile(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+async fn replace_current_profile(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     write_profile(&req, None, &body, &dir, true)
 }
 
 /// `PATCH /api/v1/organization/profile`: partial update.
-async fn patch_current_profile(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+async fn patch_current_profile(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     write_profile(&req, None, &body, &dir, false)
 }
 
 /// `POST /api/v1/organization/{organization}/profile`.
-async fn replace_profile(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn replace_profile(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     write_profile(&req, Some(uuid(&path)?), &body, &dir, true)
 }
 
 /// `PATCH /api/v1/organization/{organization}/profile`.
-async fn patch_profile(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn patch_profile(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     write_profile(&req, Some(uuid(&path)?), &body, &dir, false)
 }
 
@@ -271,12 +272,12 @@ fn apps_matching(
 }
 
 /// `POST /api/v1/organization/keys` `{name, limitToRole}`: the secret is in this answer only.
-async fn create_current_key(req: HttpRequest, body: Bytes, dir: Dir) -> Answer {
+async fn create_current_key(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     add_key(&req, None, &body, &dir)
 }
 
 /// `POST /api/v1/organization/{organization}/keys`.
-async fn create_key(req: HttpRequest, path: web::Path<String>, body: Bytes, dir: Dir) -> Answer {
+async fn create_key(req: HttpRequest, path: web::Path<String>, body: Body, dir: Dir) -> Answer {
     add_key(&req, Some(uuid(&path)?), &body, &dir)
 }
 

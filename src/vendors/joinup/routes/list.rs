@@ -24,23 +24,29 @@ const INVALID_DATETIME: &str = "Enter a valid date/time.";
 pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> Result<Bytes, ApiError> {
     // The links come from `connection_info()`, which reads these headers; keying on them (not on
     // `connection_info()` itself) keeps a hit free of its allocations.
-    let uri = req.uri();
-    let mut key = String::with_capacity(256);
-    let _ = write!(key, "{tenant} ");
-    match crate::common::url::origin_form(uri) {
-        Some(target) => key.push_str(target),
-        None => key.push_str(&uri.to_string()),
+    thread_local! {
+        // The key is built on every list request and only kept on a miss: one buffer per worker.
+        static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
-    for name in [HOST, FORWARDED, X_FORWARDED_HOST, X_FORWARDED_PROTO] {
-        key.push(' ');
-        key.push_str(req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or(""));
-    }
-    state.pages.get_or_try(&key, || {
-        let orders = Orders { memo: &state.orders, list: format!("{tenant} {kind:?}") };
-        match kind {
-            JobKind::Employees => employees(req, &state.tenants[tenant], &orders),
-            JobKind::CostCenters => cost_centers(req, &state.tenants[tenant], &orders),
+    KEY.with_borrow_mut(|key| {
+        key.clear();
+        let uri = req.uri();
+        let _ = write!(key, "{tenant} ");
+        match crate::common::url::origin_form(uri) {
+            Some(target) => key.push_str(target),
+            None => key.push_str(&uri.to_string()),
         }
+        for name in [HOST, FORWARDED, X_FORWARDED_HOST, X_FORWARDED_PROTO] {
+            key.push(' ');
+            key.push_str(req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or(""));
+        }
+        state.pages.get_or_try(key, || {
+            let orders = Orders { memo: &state.orders, list: format!("{tenant} {kind:?}") };
+            match kind {
+                JobKind::Employees => employees(req, &state.tenants[tenant], &orders),
+                JobKind::CostCenters => cost_centers(req, &state.tenants[tenant], &orders),
+            }
+        })
     })
 }
 

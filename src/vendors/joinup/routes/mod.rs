@@ -12,7 +12,7 @@ use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rate_limit::{BucketKey, Rate};
 use crate::families::drf;
 use crate::families::drf::view::{self, Answer, View};
-use crate::sandbox::{InSandbox, Sandbox};
+use crate::sandbox::{Body, InSandbox, Sandbox};
 use crate::scenario::ItemError;
 use actix_web::http::header::RETRY_AFTER;
 use actix_web::http::{Method, StatusCode};
@@ -61,12 +61,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `GET`/`POST /api/company/employees/`: the paginated list, or a bulk job.
-async fn employees(req: HttpRequest, body: Bytes, ju: Ju) -> Answer {
+async fn employees(req: HttpRequest, body: Body, ju: Ju) -> Answer {
     list_or_bulk(&req, &body, &ju, JobKind::Employees)
 }
 
 /// `GET`/`POST /api/company/cost-centers/`: the paginated list, or a bulk job.
-async fn cost_centers(req: HttpRequest, body: Bytes, ju: Ju) -> Answer {
+async fn cost_centers(req: HttpRequest, body: Body, ju: Ju) -> Answer {
     list_or_bulk(&req, &body, &ju, JobKind::CostCenters)
 }
 
@@ -137,7 +137,8 @@ fn gate(
     if !user.is_admin {
         return Err(ApiError::new(ErrorKind::Forbidden));
     }
-    if let Some((scope, rate)) = throttle.filter(|_| state.settings.rate_limits) {
+    // Checked first, so the bucket's key (the caller's name) is built only when it counts.
+    if let Some((scope, rate)) = throttle.filter(|_| state.settings.rate_limits && sandbox.rate_limits.enabled()) {
         let key = BucketKey { vendor: "joinup", scope, caller: user.username.clone() };
         sandbox.rate_limits.check(key, rate, now).map_err(|throttled| {
             ApiError::new(ErrorKind::RateLimited).header(RETRY_AFTER, &throttled.retry_after().to_string())

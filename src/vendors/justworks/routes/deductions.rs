@@ -5,10 +5,10 @@ use super::{Answer, Jw, authorize, bad, json_body, page};
 use crate::common::error::ApiError;
 use crate::common::query::{self, last};
 use crate::common::routing::endpoint;
+use crate::sandbox::Body;
 use crate::vendors::justworks::model::Deduction;
 use crate::vendors::justworks::store::State;
 use actix_web::{HttpRequest, HttpResponse, web};
-use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
@@ -149,7 +149,7 @@ fn apply(state: &State, item: &Map<String, Value>, target: &mut Deduction, creat
 }
 
 /// `POST /v1/deductions` (`deductions:write`) `{"items": [...]}`.
-async fn create(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
+async fn create(req: HttpRequest, body: Body, jw: Jw) -> Answer {
     let mut state = jw.store.write();
     authorize(&req, &jw, &state, "deductions:write")?;
     let mut results = Vec::new();
@@ -189,7 +189,7 @@ async fn create(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
 }
 
 /// `PUT /v1/deductions` (`deductions:write`) `{"items": [{"deduction_id", ...}]}`.
-async fn update(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
+async fn update(req: HttpRequest, body: Body, jw: Jw) -> Answer {
     let mut state = jw.store.write();
     authorize(&req, &jw, &state, "deductions:write")?;
     let mut results = Vec::new();
@@ -211,7 +211,7 @@ async fn update(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
 }
 
 /// `PATCH /v1/deductions/cancel` (`deductions:write`) `{"deduction_ids": [...]}`.
-async fn cancel(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
+async fn cancel(req: HttpRequest, body: Body, jw: Jw) -> Answer {
     let mut state = jw.store.write();
     authorize(&req, &jw, &state, "deductions:write")?;
     let mut results = Vec::new();

@@ -6,6 +6,7 @@ use super::{Answer, Jw};
 use crate::common::error::ApiError;
 use crate::common::expiring;
 use crate::common::query;
+use crate::sandbox::Body;
 use crate::vendors::justworks::error;
 use crate::vendors::justworks::scopes;
 use crate::vendors::justworks::store::{CODE_LIFETIME, Code, State};
@@ -13,7 +14,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse};
 use base64::Engine;
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -103,7 +103,7 @@ pub async fn authorize(req: HttpRequest, jw: Jw) -> Answer {
 
 /// `POST /oauth/authorize` (the consent form): Approve redirects with a code, Deny with
 /// `error=access_denied`.
-pub async fn decide(body: Bytes, jw: Jw) -> Answer {
+pub async fn decide(body: Body, jw: Jw) -> Answer {
     let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let params = authorize_params(&form);
     let mut state = jw.store.write();
@@ -219,7 +219,7 @@ fn client(req: &HttpRequest, form: &[(String, String)], state: &State) -> Result
 }
 
 /// `POST /oauth/token` (form): `authorization_code` and `refresh_token` grants.
-pub async fn token(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
+pub async fn token(req: HttpRequest, body: Body, jw: Jw) -> Answer {
     let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let now = jw.sandbox.clock.now();
     let mut state = jw.store.write();
@@ -306,7 +306,7 @@ fn refresh(
 
 /// `POST /v1/oauth/revoke` (client authenticated) and the deprecated `POST /oauth/revoke`:
 /// revokes an access or refresh token (a refresh token takes its access tokens with it).
-pub async fn revoke(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
+pub async fn revoke(req: HttpRequest, body: Body, jw: Jw) -> Answer {
     let form = query::pairs(std::str::from_utf8(&body).unwrap_or(""));
     let mut state = jw.store.write();
     if req.path().ends_with("/v1/oauth/revoke") {

@@ -5,10 +5,10 @@ use super::{Answer, Jw, authorize, bad, date, json_body, page};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::query::{self, last};
 use crate::common::routing::endpoint;
+use crate::sandbox::Body;
 use crate::vendors::justworks::model::{BalanceReport, Policy, TimeOffRequest};
 use crate::vendors::justworks::store::State;
 use actix_web::{HttpRequest, HttpResponse, web};
-use bytes::Bytes;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
@@ -52,7 +52,7 @@ async fn requests(req: HttpRequest, jw: Jw) -> Answer {
 
 /// `POST /v1/time-off/balances` (`time_off:read`) `{member_id, policy_id, as_of_date}`: 202
 /// `{"report_id"}`; `as_of_date` is `"YYYY-MM-DD"` or `{"year", "month", "day"}`.
-async fn start_balances(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
+async fn start_balances(req: HttpRequest, body: Body, jw: Jw) -> Answer {
     let mut state = jw.store.write();
     authorize(&req, &jw, &state, "time_off:read")?;
     let now = jw.sandbox.clock.now();

@@ -4,6 +4,7 @@
 use super::{Answer, Oq, bad_body, gate, not_visible, today, visible};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::families::spring;
+use crate::sandbox::Body;
 use crate::scenario::ItemError;
 use crate::vendors::orquest::auth::Caller;
 use crate::vendors::orquest::import::{self, Context, Fail, Flavor, MAX_ELEMENTS, Outcome};
@@ -15,12 +16,12 @@ use serde_json::Value;
 use std::sync::Arc;
 
 /// `PUT /api/v2/businesses/{businessId}/employees`: up to 30 complex elements, one status each.
-pub(super) async fn put_complex_list(req: HttpRequest, path: web::Path<String>, body: Bytes, oq: Oq) -> Answer {
+pub(super) async fn put_complex_list(req: HttpRequest, path: web::Path<String>, body: Body, oq: Oq) -> Answer {
     put_list(&req, &path, &body, &oq, Flavor::Complex)
 }
 
 /// `PUT /api/v1/businesses/{businessId}/import/simple/employees`: the simplified list.
-pub(super) async fn put_simple_list(req: HttpRequest, path: web::Path<String>, body: Bytes, oq: Oq) -> Answer {
+pub(super) async fn put_simple_list(req: HttpRequest, path: web::Path<String>, body: Body, oq: Oq) -> Answer {
     put_list(&req, &path, &body, &oq, Flavor::Simple)
 }
 

@@ -18,10 +18,9 @@ use super::store::{OrquestStore, State};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::routing::endpoint;
 use crate::families::spring;
-use crate::sandbox::InSandbox;
+use crate::sandbox::{Body, InSandbox};
 use actix_web::cookie::Cookie;
 use actix_web::{HttpRequest, HttpResponse, web};
-use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
@@ -51,7 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `POST /api/v1/import/incidences`: one employee's incidences (business named in the body).
-async fn incidences(req: HttpRequest, body: Bytes, oq: Oq) -> Answer {
+async fn incidences(req: HttpRequest, body: Body, oq: Oq) -> Answer {
     let mut state = oq.store.write();
     let caller = auth::authenticate(&req, &state, oq.sandbox.clock.now())?;
     let value = spring::json_body(&req, &body)?;
@@ -76,7 +75,7 @@ async fn incidences(req: HttpRequest, body: Bytes, oq: Oq) -> Answer {
 }
 
 /// `POST /login` (deprecated form login): a `JSESSIONID` cookie for later calls.
-async fn login(form: Bytes, oq: Oq) -> Answer {
+async fn login(form: Body, oq: Oq) -> Answer {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&form).unwrap_or_default();
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
     let session = oq.store.write().login(get("username"), get("password"), oq.sandbox.clock.now());
