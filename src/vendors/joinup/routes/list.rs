@@ -14,7 +14,6 @@ use actix_web::http::header::{FORWARDED, HOST, X_FORWARDED_HOST, X_FORWARDED_PRO
 use bytes::{BufMut, Bytes, BytesMut};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value, json};
-use std::fmt::Write as _;
 
 const RULES: PageRules = PageRules { default_size: 10, max_size: 100 };
 const INVALID_DATETIME: &str = "Enter a valid date/time.";
@@ -31,7 +30,8 @@ pub fn body(req: &HttpRequest, state: &State, tenant: usize, kind: JobKind) -> R
     KEY.with_borrow_mut(|key| {
         key.clear();
         let uri = req.uri();
-        let _ = write!(key, "{tenant} ");
+        key.push_str(itoa::Buffer::new().format(tenant));
+        key.push(' ');
         match crate::common::url::origin_form(uri) {
             Some(target) => key.push_str(target),
             None => key.push_str(&uri.to_string()),
