@@ -355,6 +355,8 @@ async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -
         let moving = std::sync::Arc::clone(&sandbox);
         web::block(move || moving.workforce_catch_up()).await.map_err(|e| AdminError::internal(e.to_string()))?;
     }
+    // Then the outbound deliveries due by the new time, each at its own sandbox time.
+    sandbox.deliver_due(&admin.outbound_trust, &admin.this_server).await;
     Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
 }
 
