@@ -13,8 +13,8 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri};
 use bytes::Bytes;
 pub use capture::{
-    Answer, BODY_LIMIT, Cut, DEFAULT_BYTES, OUTCOME_DETAIL_LIMIT, Outcome, HEADER_VALUE_LIMIT, HEADERS_LIMIT, KeptHeaders, MAX_ENTRY_BYTES,
-    MAX_RECORDED_HEADERS, URI_LIMIT, keep_decoded_path, keep_headers, keep_uri,
+    Answer, BODY_LIMIT, Cut, DEFAULT_BYTES, HEADER_VALUE_LIMIT, HEADERS_LIMIT, KeptHeaders, MAX_ENTRY_BYTES,
+    MAX_RECORDED_HEADERS, OUTCOME_DETAIL_LIMIT, Outcome, URI_LIMIT, keep_decoded_path, keep_headers, keep_uri,
 };
 use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, Shared, journal_body, visible_text};
 use chrono::{DateTime, Utc};

@@ -357,6 +357,14 @@ pub enum ActionOutcome {
         /// Applies the result to the store and builds the admin answer.
         finish: FinishCall,
     },
+    /// Refused (400) when one of `urls` addresses this server, else `then` makes the change
+    /// (a webhook registration: the vendor does not know where the server listens).
+    Guarded {
+        /// The URLs the change would have the sandbox call later.
+        urls: Vec<String>,
+        /// Makes the change and builds the admin answer.
+        then: Box<dyn FnOnce() -> Result<Value, ApiError> + Send>,
+    },
 }
 
 /// How scenario files may name these vendors.

@@ -100,8 +100,10 @@ fn outcome(result: &OutboundResult, call: &OutboundCall) -> Outcome {
 async fn post(call: &OutboundCall, trust: &Trust) -> OutboundResult {
     let connector = awc::Connector::new().rustls_0_23(trust.config());
     let client = awc::Client::builder().connector(connector).timeout(call.timeout).disable_redirects().finish();
-    let mut request =
-        client.post(&call.url).insert_header((CONTENT_TYPE, "application/json")).insert_header((super::HOP_HEADER, "1"));
+    let mut request = client
+        .post(&call.url)
+        .insert_header((CONTENT_TYPE, "application/json"))
+        .insert_header((super::HOP_HEADER, "1"));
     if let Some(authorization) = &call.authorization {
         request = request.insert_header((AUTHORIZATION, authorization.as_str()));
     }

@@ -94,7 +94,14 @@ pub struct Queue {
 impl Queue {
     /// Queues `payload` for `target`, due at `due` (later by the seeded reordering delay when
     /// it fires); held when the target is closed.
-    pub fn push(&mut self, target: &str, payload: Value, due: DateTime<Utc>, (held, faults): (bool, Faults), rng: &mut SandboxRng) {
+    pub fn push(
+        &mut self,
+        target: &str,
+        payload: Value,
+        due: DateTime<Utc>,
+        (held, faults): (bool, Faults),
+        rng: &mut SandboxRng,
+    ) {
         let late = faults.reorder > 0.0 && rng.random::<f64>() < faults.reorder;
         let due = if late { due + Duration::seconds(REORDER_DELAY_SECONDS) } else { due };
         self.add(Pending { seq: 0, target: target.to_owned(), due, attempts: 0, payload, duplicate: false, held });
@@ -117,7 +124,14 @@ impl Queue {
     /// Records an attempt of delivery `seq` made at `at`: gone when `ok` (perhaps duplicated by
     /// the seeded fault), else due again on the schedule, or exhausted. `None` when no such
     /// delivery waits (it was dropped meanwhile).
-    pub fn settle(&mut self, seq: u64, ok: bool, at: DateTime<Utc>, faults: Faults, rng: &mut SandboxRng) -> Option<Settled> {
+    pub fn settle(
+        &mut self,
+        seq: u64,
+        ok: bool,
+        at: DateTime<Utc>,
+        faults: Faults,
+        rng: &mut SandboxRng,
+    ) -> Option<Settled> {
         let index = self.pending.iter().position(|p| p.seq == seq)?;
         if ok {
             let done = self.pending.remove(index);
@@ -150,6 +164,11 @@ impl Queue {
             pending.attempts = 0;
             pending.due = now;
         }
+    }
+
+    /// Forgets delivery `seq` (a simulated one, attempted once).
+    pub fn remove(&mut self, seq: u64) {
+        self.pending.retain(|p| p.seq != seq);
     }
 
     /// Forgets every delivery of `target` (it was removed).

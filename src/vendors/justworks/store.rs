@@ -104,6 +104,9 @@ pub struct State {
     #[serde(skip)]
     pub seed_members: usize,
     ids: SandboxRng,
+    /// Webhooks, their secrets and their pending deliveries.
+    #[serde(default)]
+    pub webhooks: super::webhooks::Webhooks,
 }
 
 impl State {
@@ -226,6 +229,7 @@ impl Seeded for State {
             balance_report_seconds: 3,
             seed_members: *seed_members,
             ids: rng_for(seed, "justworks/ids"),
+            webhooks: super::webhooks::Webhooks::new(seed),
         };
         // A long-lived token with every scope, for quick starts (identity `all_scopes`).
         let client = state.apps.first().map(|a| a.client_id.clone()).unwrap_or_default();
@@ -260,6 +264,8 @@ impl VendorState for State {
             "paystubs": self.paystubs.per_payroll() * self.payrolls.len(),
             "time_off_requests": self.requests.len(),
             "access_tokens": self.access_tokens.len(),
+            "webhooks": self.webhooks.list.len(),
+            "pending_deliveries": self.webhooks.queue.pending.len(),
         })
     }
 
@@ -290,6 +296,7 @@ impl VendorState for State {
             "policies": self.policies,
             "time_off_requests": self.requests,
             "balance_reports": self.reports,
+            "webhooks": self.webhooks.admin_view(),
         })
     }
 
@@ -328,6 +335,14 @@ impl VendorState for State {
         self.roster()
     }
 
+    fn next_delivery(&self, until: DateTime<Utc>) -> Option<crate::outbound::Due> {
+        self.webhook_delivery(until)
+    }
+
+    fn settle_delivery(&mut self, seq: u64, result: &crate::outbound::OutboundResult, at: DateTime<Utc>) {
+        self.settle_webhook(seq, result, at);
+    }
+
     fn update_settings(store: &JustworksStore, patch: &Value, _: &ThisServer) -> Result<Value, ApiError> {
         let (current, apps) = {
             let state = store.read();
@@ -343,17 +358,21 @@ impl VendorState for State {
 
 impl AdminActions for State {
     /// `apps` (an app's `client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ...):
-    /// registers the OAuth app, or replaces the one with its `client_id`.
+    /// registers the OAuth app, or replaces the one with its `client_id`; `webhooks` and
+    /// `remove_webhook` register and remove an app's webhook (`webhooks/register.rs`).
     fn admin_action(
         store: &JustworksStore,
         action: &str,
         body: &Value,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<ActionOutcome, ApiError> {
+        if let Some(outcome) = super::webhooks::register::action(store, action, body, now) {
+            return outcome;
+        }
         if action != "apps" {
             return Err(ApiError::with_message(
                 ErrorKind::NotFound,
-                format!("justworks has no admin action '{action}' (try 'apps')"),
+                format!("justworks has no admin action '{action}' (try 'apps', 'webhooks', 'remove_webhook')"),
             ));
         }
         let mut app: App = serde_json::from_value(body.clone()).map_err(|e| {
