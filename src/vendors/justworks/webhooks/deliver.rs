@@ -49,7 +49,7 @@ impl State {
             return;
         }
         let faults = hooks.get(&target).map_or(Faults::default(), |w| w.faults);
-        if hooks.queue.settle(seq, ok, at, faults, &mut hooks.rng) == Some(Settled::Exhausted) {
+        if hooks.queue.settle(seq, ok, at, faults, &mut hooks.faults_rng) == Some(Settled::Exhausted) {
             if let Some(hook) = hooks.list.iter_mut().find(|w| w.id == target) {
                 hook.status = Status::Closed;
                 hook.closed_at = Some(at);

@@ -81,8 +81,10 @@ impl Webhook {
     }
 }
 
-/// Every webhook of the sandbox's Justworks, with the deliveries waiting and the RNG that
-/// names them and draws their faults (from the sandbox's seed).
+/// Every webhook of the sandbox's Justworks, with the deliveries waiting and two RNGs from the
+/// sandbox's seed: one names webhooks and events and draws reorderings as events happen, the
+/// other draws duplicates as deliveries succeed. Apart, each sees its calls in sandbox-time
+/// order, so when the server's sweep attempts a delivery does not change what is drawn.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Webhooks {
@@ -91,12 +93,14 @@ pub struct Webhooks {
     /// Deliveries waiting.
     pub queue: Queue,
     rng: SandboxRng,
+    faults_rng: SandboxRng,
 }
 
 impl Webhooks {
     /// None yet, for `seed`.
     pub fn new(seed: u64) -> Self {
-        Self { list: Vec::new(), queue: Queue::default(), rng: rng_for(seed, "justworks/webhooks") }
+        let (rng, faults_rng) = (rng_for(seed, "justworks/webhooks"), rng_for(seed, "justworks/webhooks/faults"));
+        Self { list: Vec::new(), queue: Queue::default(), rng, faults_rng }
     }
 
     /// A webhook by id.
