@@ -312,7 +312,7 @@ impl VendorState for State {
             "app": app.map(|a| json!({
                 "client_id": a.client_id, "client_secret": a.client_secret,
                 "redirect_uri": a.redirect_uris.first(), "scopes": a.scopes.join(" "),
-                "authorization": format!("Basic {}", base64_pair(&a.client_id, &a.client_secret)),
+                "authorization": format!("Basic {}", super::auth::basic_pair(&a.client_id, &a.client_secret)),
             })),
             "all_scopes": {"authorization": format!("Bearer {all}"), "access_token": all, "scope": super::scopes::ALL.join(" ")},
             // The legacy UUIDs the canonical-id lookups take, with the ids they answer.
@@ -357,9 +357,8 @@ impl VendorState for State {
 }
 
 impl AdminActions for State {
-    /// `apps` (an app's `client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ...):
-    /// registers the OAuth app, or replaces the one with its `client_id`; `webhooks` and
-    /// `remove_webhook` register and remove an app's webhook (`webhooks/register.rs`).
+    /// `apps` (`client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ...) registers the
+    /// OAuth app, or replaces it; `webhooks`, `remove_webhook`: see `webhooks/register.rs`.
     fn admin_action(
         store: &JustworksStore,
         action: &str,
@@ -398,10 +397,4 @@ impl AdminActions for State {
         state.apps.push(app.clone());
         Ok(ActionOutcome::Done(json!(app)))
     }
-}
-
-/// `client_id:client_secret` in base64, for HTTP Basic client authentication.
-fn base64_pair(id: &str, secret: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
 }
