@@ -3,7 +3,7 @@
 mod fidelity;
 mod oauth;
 mod payroll;
-mod receiver;
+pub(crate) mod receiver;
 mod resources;
 mod webhooks;
 mod webhooks_state;
