@@ -14,6 +14,7 @@ use serde_json::Value;
 
 /// Seconds of sandbox time between a failed attempt and the next: attempt 2 comes 1 minute
 /// after attempt 1 failed, attempt 3 5 minutes after attempt 2, then 30 minutes, 2 hours, 8 hours.
+// Divergence: Justworks documents at-least-once delivery but no schedule: this one is the sandbox's.
 pub const BACKOFF_SECONDS: [i64; 5] = [60, 300, 1800, 7200, 28_800];
 /// Failed attempts of one delivery after which its target closes (the first try and 5 retries).
 pub const MAX_ATTEMPTS: u32 = 6;
@@ -109,6 +110,7 @@ impl Queue {
 
     fn add(&mut self, mut pending: Pending) {
         if self.pending.len() >= MAX_PENDING {
+            // Divergence: a sandbox's memory is bounded, so past MAX_PENDING the oldest is lost.
             self.pending.remove(0);
         }
         pending.seq = self.next_seq;

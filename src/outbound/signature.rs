@@ -7,6 +7,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// The lowercase hex HMAC-SHA256 of `timestamp.body` keyed by `secret`.
+// Divergence: Justworks names the two headers but not the scheme; this common one is the sandbox's.
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     // HMAC takes a key of any length: `new_from_slice` never fails for it.
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else { return String::new() };

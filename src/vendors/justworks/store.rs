@@ -264,8 +264,6 @@ impl VendorState for State {
             "paystubs": self.paystubs.per_payroll() * self.payrolls.len(),
             "time_off_requests": self.requests.len(),
             "access_tokens": self.access_tokens.len(),
-            "webhooks": self.webhooks.list.len(),
-            "pending_deliveries": self.webhooks.queue.pending.len(),
         })
     }
 

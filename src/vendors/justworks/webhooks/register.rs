@@ -79,6 +79,7 @@ pub fn action(
     }
 }
 
+// Divergence: Justworks staff register webhooks for a partner; the sandbox does it as an admin action.
 fn register(store: &JustworksStore, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
     if body.get("event_types").and_then(Value::as_array).is_some_and(|l| l.len() > MAX_LISTED) {
         return Err(bad(format!("event_types lists at most {MAX_LISTED} names")));
