@@ -9,7 +9,6 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 async fn webhook_count(app: &crate::helpers::TestApp) -> Value {
-    app.get_json("/__admin/vendors", None, 200).await;
     app.get_json("/__admin/vendors/justworks/state", None, 200).await["webhooks"].as_array().map(Vec::len).into()
 }
 
@@ -117,4 +116,42 @@ async fn pending_retries_survive_a_snapshot_round_trip() {
     assert_eq!(got.len(), 2, "the retry came from the restored copy");
     let stamp = |i: usize| got[i].headers["x-justworks-webhook-signature-timestamp"].parse::<i64>().expect("secs");
     assert_eq!(stamp(1) - stamp(0), 60, "at its scheduled sandbox time");
+}
+
+#[tokio::test]
+async fn workforce_events_become_their_justworks_event_types_in_order() {
+    let (app, rx) = (spawn().await, Receiver::start(200));
+    let all = [
+        "member.profile.created",
+        "member.profile.updated",
+        "member.employment_state.termination_scheduled",
+        "member.employment_state.termination_canceled",
+        "department.created",
+    ];
+    register(&app, &rx.url("/all"), &all, json!({})).await;
+    app.admin_post("/__admin/clock", json!({"set": "2026-03-02T09:00:00Z", "frozen": true}), 200).await;
+    app.admin_patch("/__admin/workforce", json!({"vendors": ["justworks"]}), 200).await;
+    let hire = json!({"type": "hire", "fields": {"given_name": "Flo", "department": "Webhook Research"}});
+    let person = app.admin_post("/__admin/workforce/events", hire, 201).await["event"]["person"].clone();
+    let change = json!({"type": "change", "person": person, "field": "title", "value": "Listener"});
+    app.admin_post("/__admin/workforce/events", change, 201).await;
+    let schedule = json!({"type": "schedule_termination", "person": person, "last_day": "2026-04-30"});
+    app.admin_post("/__admin/workforce/events", schedule, 201).await;
+    app.admin_post("/__admin/workforce/events", json!({"type": "cancel_termination", "person": person}), 201).await;
+    advance(&app, 0).await;
+    let types: Vec<Value> = rx.got().iter().map(|g| g.json()["event_type"].clone()).collect();
+    assert_eq!(
+        types,
+        [
+            "department.created",
+            "member.profile.created",
+            "member.profile.updated",
+            "member.employment_state.termination_scheduled",
+            "member.employment_state.termination_canceled",
+        ]
+    );
+    let department = rx.got()[0].json();
+    assert_eq!(department["data"]["name"], "Webhook Research");
+    let traffic = app.execute(app.request(Method::GET, "/__admin/ui/traffic")).await.text().await.expect("page");
+    assert!(traffic.contains("Scenario / delivery"), "the Traffic page labels deliveries");
 }
