@@ -14,7 +14,7 @@ use actix_web::http::{Method, Uri};
 use bytes::Bytes;
 pub use capture::{
     Answer, BODY_LIMIT, Cut, DEFAULT_BYTES, HEADER_VALUE_LIMIT, HEADERS_LIMIT, KeptHeaders, MAX_ENTRY_BYTES,
-    MAX_RECORDED_HEADERS, URI_LIMIT, keep_decoded_path, keep_headers, keep_uri,
+    MAX_RECORDED_HEADERS, OUTCOME_DETAIL_LIMIT, Outcome, URI_LIMIT, keep_decoded_path, keep_headers, keep_uri,
 };
 use capture::{ENTRY_OVERHEAD, HEADER_OVERHEAD, Shared, journal_body, visible_text};
 use chrono::{DateTime, Utc};
@@ -71,6 +71,8 @@ pub struct JournalEntry {
     pub unmatched: bool,
     /// What answered: the sandbox's response (inbound) or the client's (outbound), when known.
     pub answer: Option<Box<Answer>>,
+    /// How an outbound call ended, and the delivery it was an attempt of (none inbound).
+    pub outcome: Option<Box<Outcome>>,
 }
 
 /// Headers as the journal shows them: name to value (the last of repeated names).
@@ -96,6 +98,7 @@ impl JournalEntry {
                 + if a.shares.is_some() { 0 } else { a.body.len() }
         });
         let text = self.scenario.as_ref().map_or(0, String::len) + self.panic.as_ref().map_or(0, String::len);
+        let text = text + self.outcome.as_ref().map_or(0, |o| o.weight());
         ENTRY_OVERHEAD
             + self.uri.path_and_query().map_or(0, |p| p.as_str().len())
             + self.uri.authority().map_or(0, |a| a.as_str().len())
@@ -148,6 +151,9 @@ impl Serialize for JournalEntry {
         }
         if self.unmatched {
             map.serialize_entry("unmatched", &true)?;
+        }
+        if let Some(outcome) = &self.outcome {
+            map.serialize_entry("outcome", outcome)?;
         }
         if let Some(answer) = &self.answer {
             let (body, cut_here) = journal_body(&answer.body);

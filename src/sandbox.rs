@@ -3,6 +3,7 @@
 //! `--max-sandboxes`; `default` always exists and is served under the bare vendor prefixes.
 
 mod addressed;
+pub mod deliveries;
 mod living;
 
 pub use addressed::{Addressed, Body, InSandbox, sandbox_now};
@@ -44,6 +45,8 @@ pub struct Sandbox {
     /// That snapshot document, and how many times the seed was set: both for `--state-dir`.
     origin: Option<Arc<Value>>,
     seed_generation: AtomicU64,
+    /// Held by the one sweep of due outbound deliveries at a time (`deliveries`).
+    deliveries: tokio::sync::Mutex<()>,
 }
 
 /// A vendor's store, built from the sandbox's seed the first time anything asks for it.
@@ -71,6 +74,7 @@ impl Sandbox {
             start: None,
             origin: None,
             seed_generation: AtomicU64::new(0),
+            deliveries: tokio::sync::Mutex::new(()),
         }
     }
 

@@ -88,11 +88,15 @@ impl Application {
             .map_err(|e| io::Error::new(e.kind(), format!("--host {} --port {}: {e}", settings.host, settings.port)))?;
         let bound = listener.local_addr()?;
         let port = bound.port();
+        // Deliveries due while the clock runs (or events made by hand) go out within a second.
+        let sweeper_trust = crate::outbound::Trust::new(settings.outbound_ca.as_deref()).map_err(io::Error::other)?;
+        let this_server = crate::outbound::ThisServer::new(bound);
+        crate::sandbox::deliveries::start_sweeper(Arc::downgrade(&registry), sweeper_trust, this_server)?;
         let admin_state = web::Data::new(AdminState {
             registry: Arc::clone(&registry),
             scenarios_dir: settings.scenarios_dir.clone(),
             outbound_trust,
-            this_server: crate::outbound::ThisServer::new(bound),
+            this_server,
             snapshot_limit: settings.snapshot_limit,
             durable: durable.clone(),
         });

@@ -8,7 +8,7 @@ use crate::common::problem::Problem;
 use crate::common::seeded::{Seeded, SeededState};
 pub use crate::common::snapshot::Swap;
 use crate::openapi::Api;
-use crate::outbound::{OutboundCall, OutboundResult, ThisServer};
+use crate::outbound::{Due, OutboundCall, OutboundResult, ThisServer};
 use crate::scenario::loader::KnownVendor;
 use crate::workforce::model::VendorRecord;
 use crate::workforce::{Projection, Rostered};
@@ -188,6 +188,13 @@ pub trait VendorStore: AnyArc + Send + Sync {
     fn workforce_roster(&self) -> Vec<Rostered> {
         Vec::new()
     }
+    /// Its earliest queued outbound delivery due by `until` (`crate::outbound::queue`). By
+    /// default the vendor delivers nothing.
+    fn next_delivery(&self, _until: DateTime<Utc>) -> Option<Due> {
+        None
+    }
+    /// Records how the attempt of delivery `seq` made at sandbox time `at` went.
+    fn settle_delivery(&self, _seq: u64, _result: &OutboundResult, _at: DateTime<Utc>) {}
 }
 
 /// A vendor's state type as the admin API sees it: the parts that are its own (written in its
@@ -213,6 +220,12 @@ pub trait VendorState: Seeded + AdminActions + Send + Sync + Sized + 'static {
     fn workforce_roster(&self) -> Vec<Rostered> {
         Vec::new()
     }
+    /// See [`VendorStore::next_delivery`]. By default none.
+    fn next_delivery(&self, _until: DateTime<Utc>) -> Option<Due> {
+        None
+    }
+    /// See [`VendorStore::settle_delivery`].
+    fn settle_delivery(&mut self, _seq: u64, _result: &OutboundResult, _at: DateTime<Utc>) {}
 }
 
 /// A vendor's admin operations, `POST /__admin/vendors/{id}/{action}`, on its state. A trait of
@@ -320,6 +333,14 @@ impl<T: SeededStore> VendorStore for T {
     fn workforce_roster(&self) -> Vec<Rostered> {
         self.seeded().read().workforce_roster()
     }
+
+    fn next_delivery(&self, until: DateTime<Utc>) -> Option<Due> {
+        self.seeded().read().next_delivery(until)
+    }
+
+    fn settle_delivery(&self, seq: u64, result: &OutboundResult, at: DateTime<Utc>) {
+        self.seeded().write().settle_delivery(seq, result, at);
+    }
 }
 
 /// Turns an outbound call's result, at sandbox time, into an admin answer.
@@ -335,6 +356,14 @@ pub enum ActionOutcome {
         call: OutboundCall,
         /// Applies the result to the store and builds the admin answer.
         finish: FinishCall,
+    },
+    /// Refused (400) when one of `urls` addresses this server, else `then` makes the change
+    /// (a webhook registration: the vendor does not know where the server listens).
+    Guarded {
+        /// The URLs the change would have the sandbox call later.
+        urls: Vec<String>,
+        /// Makes the change and builds the admin answer.
+        then: Box<dyn FnOnce() -> Result<Value, ApiError> + Send>,
     },
 }
 

@@ -219,6 +219,10 @@ async fn vendor_action(
     let body: Value = if body.is_empty() { json!({}) } else { required_json(&body)? };
     let answer = match store(&sandbox, &id)?.admin_action(&action, &body, sandbox.clock.now())? {
         ActionOutcome::Done(answer) => answer,
+        ActionOutcome::Guarded { urls, then } => match urls.iter().find_map(|u| admin.this_server.check_url(u).err()) {
+            Some(reason) => return Err(AdminError::bad_request(reason)),
+            None => then()?,
+        },
         ActionOutcome::Call { call, finish } => {
             if let Some(reason) = outbound::hop_refusal(req.headers()) {
                 tracing::warn!(vendor = call.vendor, url = %call.url, "outbound call skipped: {reason}");
@@ -355,6 +359,8 @@ async fn set_clock(admin: Admin, query: web::Query<SandboxQuery>, body: Bytes) -
         let moving = std::sync::Arc::clone(&sandbox);
         web::block(move || moving.workforce_catch_up()).await.map_err(|e| AdminError::internal(e.to_string()))?;
     }
+    // Then the outbound deliveries due by the new time, each at its own sandbox time.
+    sandbox.deliver_due(&admin.outbound_trust, &admin.this_server).await;
     Ok(HttpResponse::Ok().json(clock_view(&sandbox)))
 }
 

@@ -235,3 +235,27 @@ mod tests {
         assert!(body.is_some_and(|b| b.len() <= BODY_LIMIT));
     }
 }
+
+/// How an outbound call ended (`answered`, `timed_out`, `unreachable`), with the delivery it
+/// attempted when it was one (a webhook's event and attempt number), for the journal and console.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outcome {
+    /// `answered`, `timed_out` or `unreachable`.
+    pub result: &'static str,
+    /// Why there was no answer, cut to [`OUTCOME_DETAIL_LIMIT`] bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The delivery attempted (`{"id", "event_type", "webhook_id", "attempt"}`), when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<serde_json::Value>,
+}
+
+/// Bytes of an outcome's detail kept (an error message from the network stack).
+pub const OUTCOME_DETAIL_LIMIT: usize = 256;
+
+impl Outcome {
+    /// Bytes the journal's budget counts for it (the delivery label is a few short strings).
+    pub fn weight(&self) -> usize {
+        128 + self.detail.as_ref().map_or(0, String::len)
+    }
+}

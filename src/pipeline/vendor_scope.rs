@@ -358,6 +358,7 @@ fn journal_entry(
         panic: None,
         unmatched: false,
         answer: None,
+        outcome: None,
     }
 }
 

@@ -59,7 +59,7 @@ async fn each_document_is_served_for_the_sandbox_it_names() {
     app.admin_post("/__admin/sandboxes", serde_json::json!({"name": "docs"}), 201).await;
     let expected = [
         ("joinup", "JWT", 6),
-        ("justworks", "OAuth2Application", 28),
+        ("justworks", "OAuth2Application", 31),
         ("directory", "Bearer", 52),
         ("orquest", "ApiKey", 16),
         ("chiefonboarding", "Token", 4),

@@ -213,6 +213,12 @@ async function overview() {
 
 // ---- Traffic: the journal, live.
 
+// A webhook delivery attempt as one line: its event type, attempt number and flags.
+function delivery(d) {
+  const flags = [d.duplicate ? 'duplicate' : '', d.simulated ? 'simulated' : ''].filter(Boolean).join(', ');
+  return `${d.event_type} attempt ${d.attempt}${flags ? ' (' + flags + ')' : ''}`;
+}
+
 async function traffic() {
   const form = $('#traffic-filter');
   const vendors = await api('GET', withSandbox('/vendors'));
@@ -243,6 +249,9 @@ async function traffic() {
     if (entry.scenario) meta.push(`shaped by scenario rule ${entry.scenario}`);
     if (entry.panic) meta.push(`panicked: ${entry.panic}`);
     if (entry.url) meta.push(entry.url);
+    const outcome = entry.outcome;
+    if (outcome) meta.push(`outcome ${outcome.result}${outcome.detail ? ': ' + outcome.detail : ''}`);
+    if (outcome && outcome.delivery) meta.push(`delivery ${delivery(outcome.delivery)} of event ${outcome.delivery.id} (webhook ${outcome.delivery.webhook_id})`);
     $('#exchange-meta').textContent = meta.join(' · ');
     headerRows($('#request-headers'), entry.headers);
     $('#request-body').textContent = (entry.body || '') + (entry.body_truncated ? '\n… (cut)' : '');
@@ -274,7 +283,7 @@ async function traffic() {
     el('td', { text: entry.method }),
     el('td', { class: 'path', title: entry.path, text: readable(entry.path) + (entry.query ? '?' + readable(entry.query) : '') }),
     el('td', { text: entry.status }),
-    el('td', { text: entry.scenario || '' }),
+    el('td', { text: entry.scenario || (entry.outcome && entry.outcome.delivery ? delivery(entry.outcome.delivery) : '') }),
     el('td', { text: entry.duration_ms }))));
     say(`${list.length} request(s) shown`);
   }

@@ -42,8 +42,9 @@ pub fn start(state: &Arc<Shared<State>>, body: &Value) -> Result<ActionOutcome, 
         vendor: "joinup",
         url: hook.url.clone(),
         authorization: hook.authorization.clone(),
-        body: json!({"email": email}),
+        body: serde_json::to_vec(&json!({"email": email})).unwrap_or_default().into(),
         timeout: Duration::from_secs_f64(hook.timeout_seconds),
+        ..OutboundCall::default()
     };
     drop(guard);
     let state = Arc::clone(state);

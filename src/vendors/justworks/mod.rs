@@ -8,12 +8,16 @@
 //! `status`, every `updated_at*` filter), custom field values, tax ids; deduction types,
 //! deductions with per-row create / update / cancel; payrolls, their fees and paystubs (totals
 //! that add up); time-off policies, requests and the asynchronous balances report (driven by the
-//! sandbox clock); the legacy canonical-id lookups; `GET /v1/docs` built from one operation table.
+//! sandbox clock); the legacy canonical-id lookups; `GET /v1/docs` built from one operation table;
+//! webhooks (`webhooks/`: member and department events delivered at least once, signed, on the
+//! sandbox clock, with `POST /v1/webhooks/get`, `.../resume` and `.../simulate`).
 //!
 //! Divergences (also in the README):
 //! - Resource errors are `{"error": {"code", "message"}}` (undocumented by Justworks).
 //! - Which member fields each optional scope gates is the sandbox's reading.
 //! - The legacy lookup paths are `/v1/legacy/companies/{id}` and `/v1/legacy/members/{id}`.
+//! - Webhooks: the signature scheme, the retry schedule, tokenless-scope management endpoints
+//!   and `simulate`'s answer are the sandbox's (`webhooks/mod.rs`, `docs/webhooks.md`).
 
 mod auth;
 mod error;
@@ -28,6 +32,7 @@ mod settings;
 mod snapshot;
 pub mod store;
 mod views;
+mod webhooks;
 mod workforce;
 
 use crate::openapi::Api;

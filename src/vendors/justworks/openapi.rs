@@ -49,6 +49,10 @@ const DEDUCTIONS: &[Param] = &[
 ];
 const READ: &[u16] = &[400, 403, 404, 429];
 
+fn webhook_status() -> Value {
+    json!({"type": "string", "enum": ["opened", "closed"]})
+}
+
 const fn read(path: &'static str, id: &'static str, summary: &'static str, scope: &'static str) -> Op {
     Op::new("get", path, id, summary).auth(Auth::Scope(scope)).errors(READ)
 }
@@ -193,6 +197,21 @@ pub static API: Api = Api {
             .auth(Auth::Public)
             .form(revocation)
             .errors(&[400, 401, 415]),
+        // Divergence: Justworks names no scope for the webhook endpoints; any valid token of the app.
+        Op::new("post", "/v1/webhooks/get", "listWebhooks", "List Webhooks")
+            .auth(Auth::Scope(""))
+            .query(&[Param::optional("status", webhook_status)])
+            .answers(200, schema::object)
+            .errors(&[400, 415, 429]),
+        Op::new("post", "/v1/webhooks/{webhook_id}/resume", "resumeWebhook", "Resume Webhook")
+            .auth(Auth::Scope(""))
+            .answers(200, schema::object)
+            .errors(&[404, 429]),
+        Op::new("post", "/v1/webhooks/{webhook_id}/simulate", "simulateWebhook", "Simulate Webhook")
+            .auth(Auth::Scope(""))
+            .body(schema::object)
+            .answers(200, schema::object)
+            .errors(&[400, 404, 413, 415, 429]),
         Op::new("get", "/v1/docs", "getDocs", "Get OpenAPI Docs")
             .auth(Auth::Public)
             .query(&[Param::optional("format", doc_format)])
@@ -216,6 +235,9 @@ pub fn examples(state: &State, _now: chrono::DateTime<chrono::Utc>) -> Map<Strin
     let uris = state.apps.iter().flat_map(|a| a.redirect_uris.iter().map(|u| json!(u)));
     examples.insert("enum:redirect URIs".into(), uris.collect());
     examples.insert("legacy_company_id".into(), json!(state.company.legacy_id));
+    if let Some(hook) = state.webhooks.list.first() {
+        examples.insert("webhook_id".into(), json!(hook.id));
+    }
     let first = |items: Value| json!({"items": items});
     examples
         .insert("answer:listTimeOffPolicies".into(), first(json!(state.policies.iter().take(2).collect::<Vec<_>>())));

@@ -39,6 +39,14 @@ impl State {
     fn check_references(&self) -> Result<(), Problem> {
         let member = |id: &str| self.members.iter().any(|m| m.id == id);
         let app = |id: &str| self.app(id).is_some();
+        self.webhooks.check().map_err(|e| Problem::at("webhooks", e))?;
+        for (i, hook) in self.webhooks.list.iter().enumerate() {
+            refers(
+                app(&hook.client_id),
+                || format!("webhooks.list[{i}].client_id"),
+                || format!("no app {}", hook.client_id),
+            )?;
+        }
         refers(
             self.paystubs.pays_only(self.members.len()),
             || "paystubs.paid".into(),

@@ -104,6 +104,9 @@ pub struct State {
     #[serde(skip)]
     pub seed_members: usize,
     ids: SandboxRng,
+    /// Webhooks, their secrets and their pending deliveries.
+    #[serde(default)]
+    pub webhooks: super::webhooks::Webhooks,
 }
 
 impl State {
@@ -226,6 +229,7 @@ impl Seeded for State {
             balance_report_seconds: 3,
             seed_members: *seed_members,
             ids: rng_for(seed, "justworks/ids"),
+            webhooks: super::webhooks::Webhooks::new(seed),
         };
         // A long-lived token with every scope, for quick starts (identity `all_scopes`).
         let client = state.apps.first().map(|a| a.client_id.clone()).unwrap_or_default();
@@ -290,6 +294,7 @@ impl VendorState for State {
             "policies": self.policies,
             "time_off_requests": self.requests,
             "balance_reports": self.reports,
+            "webhooks": self.webhooks.admin_view(),
         })
     }
 
@@ -305,7 +310,7 @@ impl VendorState for State {
             "app": app.map(|a| json!({
                 "client_id": a.client_id, "client_secret": a.client_secret,
                 "redirect_uri": a.redirect_uris.first(), "scopes": a.scopes.join(" "),
-                "authorization": format!("Basic {}", base64_pair(&a.client_id, &a.client_secret)),
+                "authorization": format!("Basic {}", super::auth::basic_pair(&a.client_id, &a.client_secret)),
             })),
             "all_scopes": {"authorization": format!("Bearer {all}"), "access_token": all, "scope": super::scopes::ALL.join(" ")},
             // The legacy UUIDs the canonical-id lookups take, with the ids they answer.
@@ -328,6 +333,14 @@ impl VendorState for State {
         self.roster()
     }
 
+    fn next_delivery(&self, until: DateTime<Utc>) -> Option<crate::outbound::Due> {
+        self.webhook_delivery(until)
+    }
+
+    fn settle_delivery(&mut self, seq: u64, result: &crate::outbound::OutboundResult, at: DateTime<Utc>) {
+        self.settle_webhook(seq, result, at);
+    }
+
     fn update_settings(store: &JustworksStore, patch: &Value, _: &ThisServer) -> Result<Value, ApiError> {
         let (current, apps) = {
             let state = store.read();
@@ -342,18 +355,21 @@ impl VendorState for State {
 }
 
 impl AdminActions for State {
-    /// `apps` (an app's `client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ...):
-    /// registers the OAuth app, or replaces the one with its `client_id`.
+    /// `apps` (`client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ...) registers the
+    /// OAuth app, or replaces it; `webhooks`, `remove_webhook`: see `webhooks/register.rs`.
     fn admin_action(
         store: &JustworksStore,
         action: &str,
         body: &Value,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<ActionOutcome, ApiError> {
+        if let Some(outcome) = super::webhooks::register::action(store, action, body, now) {
+            return outcome;
+        }
         if action != "apps" {
             return Err(ApiError::with_message(
                 ErrorKind::NotFound,
-                format!("justworks has no admin action '{action}' (try 'apps')"),
+                format!("justworks has no admin action '{action}' (try 'apps', 'webhooks', 'remove_webhook')"),
             ));
         }
         let mut app: App = serde_json::from_value(body.clone()).map_err(|e| {
@@ -379,10 +395,4 @@ impl AdminActions for State {
         state.apps.push(app.clone());
         Ok(ActionOutcome::Done(json!(app)))
     }
-}
-
-/// `client_id:client_secret` in base64, for HTTP Basic client authentication.
-fn base64_pair(id: &str, secret: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
 }

@@ -23,18 +23,18 @@ impl State {
             let found = self.find(record)?;
             Some(Reference { id: self.members[found].id.clone(), name: boss.full_name() })
         });
-        let department = self.department(&person.department);
+        let department = self.department(&person.department, projection.at);
         let office =
             self.company.offices.iter().find(|o| o["name"] == person.location.as_str()).map(|o| Reference {
                 id: o["id"].as_str().unwrap_or_default().to_owned(),
                 name: person.location.clone(),
             });
-        let slot = match projection.record.and_then(|record| self.find(record)) {
-            Some(slot) => slot,
+        let (slot, minted) = match projection.record.and_then(|record| self.find(record)) {
+            Some(slot) => (slot, false),
             None if projection.kind == Kind::Hire || projection.kind == Kind::Rehire => {
                 let member = self.new_member(person, projection.at);
                 self.members.push(member);
-                self.members.len() - 1
+                (self.members.len() - 1, true)
             }
             None => return None,
         };
@@ -56,6 +56,7 @@ impl State {
         member.updated_at = stamp(projection.at);
         let record = VendorRecord { id: member.id.clone(), slot };
         self.member_pages.clear();
+        self.emit_member(event_type(projection.kind, minted), slot, projection.at);
         Some(record)
     }
 
@@ -87,13 +88,15 @@ impl State {
         }
     }
 
-    /// The company's department called `name`, added when it is new (departments appear).
-    fn department(&mut self, name: &str) -> Reference {
+    /// The company's department called `name`, added when it is new (departments appear, and
+    /// `department.created` is delivered).
+    fn department(&mut self, name: &str, at: DateTime<Utc>) -> Reference {
         if let Some(known) = self.company.departments.iter().find(|d| d.name == name) {
             return known.clone();
         }
         let added = Reference { id: self.new_id("department"), name: name.to_owned() };
         self.company.departments.push(added.clone());
+        self.emit_department("department.created", &added, at);
         added
     }
 
@@ -133,6 +136,17 @@ impl State {
             created_at: stamp(at),
             updated_at: stamp(at),
         }
+    }
+}
+
+/// The webhook event a workforce event is for a member (`minted`: the hire made the member).
+fn event_type(kind: Kind, minted: bool) -> &'static str {
+    match kind {
+        Kind::Hire | Kind::Rehire if minted => "member.profile.created",
+        Kind::TerminationScheduled => "member.employment_state.termination_scheduled",
+        Kind::TerminationCanceled => "member.employment_state.termination_canceled",
+        // A change, a rehire of the same member, and the day a termination takes effect.
+        _ => "member.profile.updated",
     }
 }
 

@@ -5,6 +5,7 @@ mod crash;
 mod files;
 mod restart;
 mod rewind;
+mod webhooks;
 
 use crate::process::Server;
 use reqwest::Client;

@@ -3,7 +3,10 @@
 mod fidelity;
 mod oauth;
 mod payroll;
+pub(crate) mod receiver;
 mod resources;
+mod webhooks;
+mod webhooks_state;
 
 use crate::helpers::TestApp;
 use reqwest::{Method, Response};

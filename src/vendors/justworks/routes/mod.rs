@@ -7,6 +7,7 @@ mod members;
 mod oauth;
 mod payroll;
 mod time_off;
+mod webhooks;
 
 use super::auth;
 use super::scopes::Granted;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     deductions::configure(cfg);
     payroll::configure(cfg);
     time_off::configure(cfg);
+    webhooks::configure(cfg);
 }
 
 /// A valid token holding the endpoint's required scope (403 without it).

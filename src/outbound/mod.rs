@@ -1,6 +1,8 @@
-//! Calls the sandbox makes to the client (Joinup's signup hook, future webhooks): one JSON POST
-//! over `http://` or `https://`, bounded in time, journaled as an `outbound` entry of the
-//! sandbox. HTTPS trusts the system's roots plus `--outbound-ca`. Vendors describe the call and
+//! The one outbound delivery engine: every call the sandbox makes to a client (Joinup's signup
+//! hook, Justworks' webhooks) is one JSON POST over `http://` or `https://`, bounded in time,
+//! journaled as an `outbound` entry of the sandbox with its outcome ([`engine`]). Deliveries that
+//! are retried wait in a [`queue`] on the sandbox clock, with its backoff schedule and seeded
+//! faults. HTTPS trusts the system's roots plus `--outbound-ca`. Vendors describe the call and
 //! read its result; they never touch the network or the journal themselves.
 //!
 //! No call loops: a URL that addresses this server is refused (when a hook is set, from its
@@ -8,11 +10,16 @@
 //! every call carries [`HOP_HEADER`]; a request that carries it never makes another call, so a
 //! loop through another server stops after one hop.
 
-use crate::common::clock::Clock;
-use crate::journal::{Answer, Cut, Journal, JournalEntry};
-use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use actix_web::http::{Method, Uri};
+pub mod engine;
+pub mod queue;
+pub mod signature;
+
+pub use engine::send;
+
+use actix_web::http::Uri;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use rustls::{ClientConfig, RootCertStore};
@@ -20,10 +27,7 @@ use serde_json::Value;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
-
-/// Largest answer body read from a client.
-const ANSWER_LIMIT: usize = 1024 * 1024;
+use std::time::Duration;
 
 /// The header every outbound call carries (`x-sandbox-hop: 1`, the call's depth in a chain of
 /// sandbox calls). A request to the sandbox that carries it came from a sandbox's call: it is
@@ -31,7 +35,7 @@ const ANSWER_LIMIT: usize = 1024 * 1024;
 pub const HOP_HEADER: HeaderName = HeaderName::from_static("x-sandbox-hop");
 
 /// A JSON POST the sandbox makes on a vendor's behalf.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OutboundCall {
     /// Vendor id the call is journaled under.
     pub vendor: &'static str,
@@ -39,10 +43,26 @@ pub struct OutboundCall {
     pub url: String,
     /// The whole `Authorization` value, if any.
     pub authorization: Option<String>,
-    /// The JSON body.
-    pub body: Value,
+    /// Further headers (a webhook's signature and its timestamp).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The JSON body, as sent (a signature covers these bytes).
+    pub body: Bytes,
     /// How long to wait for the whole answer.
     pub timeout: Duration,
+    /// Sandbox time of the attempt, when it is not the clock's now (a retry due earlier in an
+    /// interval the clock just jumped over).
+    pub at: Option<DateTime<Utc>>,
+    /// The delivery this call attempts, as the journal and the console show it.
+    pub delivery: Option<Value>,
+}
+
+/// A queued delivery due now, rendered into the call to attempt (see [`queue`]).
+#[derive(Debug, Clone)]
+pub struct Due {
+    /// Its `seq` in the vendor's queue, to settle the attempt.
+    pub seq: u64,
+    /// The call, at its due sandbox time.
+    pub call: OutboundCall,
 }
 
 /// What came of a call.
@@ -91,7 +111,7 @@ impl ThisServer {
 
     /// Refuses a URL whose host resolves, now, to this server (DNS may have changed since the
     /// URL was set). An unresolvable name passes: the call itself then reports it.
-    async fn check_resolved(&self, url: &str) -> Result<(), String> {
+    pub(crate) async fn check_resolved(&self, url: &str) -> Result<(), String> {
         self.check_url(url)?;
         let Some((host, port)) = host_and_port(url) else { return Ok(()) };
         let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
@@ -141,89 +161,6 @@ pub fn hop_refusal(incoming: &actix_web::http::header::HeaderMap) -> Option<Stri
         "the request carries {HOP_HEADER}: {} (it came from a sandbox's outbound call), so it makes no call of its own: a loop stops here",
         String::from_utf8_lossy(hop.as_bytes())
     ))
-}
-
-/// Makes the call and journals it, at the time `clock` gives, in the sandbox's `journal`; a
-/// call to this server is refused (logged, not journaled: nothing was sent).
-pub async fn send(
-    call: &OutboundCall,
-    (clock, journal): (&Clock, &Journal),
-    request_id: HeaderValue,
-    (trust, this): (&Trust, &ThisServer),
-) -> OutboundResult {
-    if let Err(reason) = this.check_resolved(&call.url).await {
-        tracing::warn!(vendor = call.vendor, url = %call.url, "outbound call refused: {reason}");
-        return OutboundResult::Refused(reason);
-    }
-    let started = Instant::now();
-    let at = clock.now();
-    let body = Bytes::from(serde_json::to_vec(&call.body).unwrap_or_default());
-    let uri: Option<Uri> = call.url.parse().ok();
-    let result = match &uri {
-        Some(uri) if matches!(uri.scheme_str(), Some("http" | "https")) => post(call, body.clone(), trust).await,
-        _ => OutboundResult::Unreachable(format!("not an http(s):// URL: {}", call.url)),
-    };
-    let mut headers = HeaderMap::new();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(HOP_HEADER, HeaderValue::from_static("1"));
-    if let Some(value) = call.authorization.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
-        headers.insert(AUTHORIZATION, value);
-    }
-    let (headers, _) = crate::journal::keep_headers(&headers);
-    journal.record(JournalEntry {
-        seq: 0,
-        request_id,
-        at,
-        direction: "outbound",
-        vendor: call.vendor,
-        method: Method::POST,
-        uri: uri.unwrap_or_default(),
-        decoded_path: None,
-        prefix_len: 0,
-        headers,
-        cut: Cut::default(),
-        body_len: body.len(),
-        body,
-        panic: None,
-        unmatched: false,
-        status: match &result {
-            OutboundResult::Answered { status, .. } => *status,
-            _ => 0,
-        },
-        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-        scenario: None,
-        answer: match &result {
-            OutboundResult::Answered { body, .. } => Some(Box::new(Answer::keep(&Default::default(), Some(body)))),
-            _ => None,
-        },
-    });
-    result
-}
-
-async fn post(call: &OutboundCall, body: Bytes, trust: &Trust) -> OutboundResult {
-    let connector = awc::Connector::new().rustls_0_23(trust.config());
-    let client = awc::Client::builder().connector(connector).timeout(call.timeout).disable_redirects().finish();
-    let mut request =
-        client.post(&call.url).insert_header((CONTENT_TYPE, "application/json")).insert_header((HOP_HEADER, "1"));
-    if let Some(authorization) = &call.authorization {
-        request = request.insert_header((AUTHORIZATION, authorization.as_str()));
-    }
-    let read = async {
-        let mut response = request.send_body(body).await?;
-        let status = response.status().as_u16();
-        let body = response
-            .body()
-            .limit(ANSWER_LIMIT)
-            .await
-            .map_err(|e| awc::error::SendRequestError::Custom(Box::new(e), Box::new("body")))?;
-        Ok::<_, awc::error::SendRequestError>(OutboundResult::Answered { status, body })
-    };
-    // The client's timeout covers sending; this one also covers reading the body.
-    match actix_web::rt::time::timeout(call.timeout, read).await {
-        Err(_) | Ok(Err(awc::error::SendRequestError::Timeout)) => OutboundResult::TimedOut,
-        Ok(Err(err)) => OutboundResult::Unreachable(err.to_string()),
-        Ok(Ok(result)) => result,
-    }
 }
 
 /// What outbound HTTPS trusts: the system's roots, plus the PEM certificates of `--outbound-ca`
