@@ -33,7 +33,7 @@ pub fn bearer(req: &HttpRequest, state: &State, now: DateTime<Utc>) -> Result<sc
 pub fn bearer_app(req: &HttpRequest, state: &State, now: DateTime<Utc>) -> Result<String, ApiError> {
     bearer(req, state, now)?;
     let parts = authorization_parts(req);
-    let token = parts.get(1).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or_default();
+    let token = parts.as_slice().get(1).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or_default();
     Ok(state.access_tokens.get(token).map(|t| t.client_id.clone()).unwrap_or_default())
 }
 

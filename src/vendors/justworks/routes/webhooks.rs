@@ -6,11 +6,11 @@ use super::{Answer, Jw, bad, json_body};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::query::{self, last};
 use crate::common::routing::endpoint;
+use crate::sandbox::Body;
 use crate::vendors::justworks::auth;
 use crate::vendors::justworks::webhooks::{Status, register};
 use crate::vendors::justworks::webhooks::{events, simulate_payload};
 use actix_web::{HttpRequest, HttpResponse, web};
-use bytes::Bytes;
 use serde_json::{Value, json};
 
 /// Largest `payload_override`, serialized.
@@ -28,7 +28,7 @@ fn not_found() -> ApiError {
 
 /// "List Webhooks": `{"items": [{id, url, status, event_types}]}`, filtered by `status`
 /// (`opened` or `closed`, in the query or the JSON body).
-async fn list(req: HttpRequest, body: Bytes, jw: Jw) -> Answer {
+async fn list(req: HttpRequest, body: Body, jw: Jw) -> Answer {
     let pairs = query::pairs(req.query_string());
     let body = json_body(&req, &body)?;
     let wanted = match last(&pairs, "status").map(str::to_owned).or_else(|| {
@@ -68,7 +68,7 @@ async fn resume(req: HttpRequest, path: web::Path<String>, jw: Jw) -> Answer {
 /// "Simulate Webhook": queues one delivery due now: a sample event of the webhook's first type,
 /// or `payload_override` sent as the whole body, to `url_override` or the webhook's URL.
 // Divergence: the answer `{"id", "event_type", "url", "status": "accepted"}` is the sandbox's.
-async fn simulate(req: HttpRequest, path: web::Path<String>, body: Bytes, jw: Jw) -> Answer {
+async fn simulate(req: HttpRequest, path: web::Path<String>, body: Body, jw: Jw) -> Answer {
     let body = json_body(&req, &body)?.unwrap_or(json!({}));
     let Some(fields) = body.as_object() else { return Err(bad("the body must be a JSON object")) };
     if let Some(unknown) = fields.keys().find(|k| !matches!(k.as_str(), "payload_override" | "url_override")) {
