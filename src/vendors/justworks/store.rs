@@ -10,7 +10,6 @@ use crate::common::expiring;
 use crate::common::memo::Memo;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
-use crate::common::url;
 use crate::common::vendor_settings;
 use crate::outbound::ThisServer;
 use crate::vendor::{ActionOutcome, AdminActions, Snapshot, VendorState};
@@ -355,8 +354,8 @@ impl VendorState for State {
 }
 
 impl AdminActions for State {
-    /// `apps` (`client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ...) registers the
-    /// OAuth app, or replaces it; `webhooks`, `remove_webhook`: see `webhooks/register.rs`.
+    /// `apps` (`client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ..., `webhooks`?)
+    /// registers the OAuth app, or replaces it; `webhooks`, `remove_webhook`: see `webhooks/register.rs`.
     fn admin_action(
         store: &JustworksStore,
         action: &str,
@@ -372,27 +371,6 @@ impl AdminActions for State {
                 format!("justworks has no admin action '{action}' (try 'apps', 'webhooks', 'remove_webhook')"),
             ));
         }
-        let mut app: App = serde_json::from_value(body.clone()).map_err(|e| {
-            ApiError::with_message(
-                ErrorKind::BadRequest,
-                format!("an app needs client_id, client_secret, name, redirect_uris, scopes: {e}"),
-            )
-        })?;
-        let urls =
-            app.redirect_uris.iter().chain([&app.logo_url, &app.terms_url, &app.privacy_url].into_iter().flatten());
-        if let Some(bad) = urls.into_iter().find(|u| !url::is_web_url(u)) {
-            return Err(ApiError::with_message(ErrorKind::BadRequest, format!("'{bad}' is not an http(s) URL")));
-        }
-        if app.redirect_uris.is_empty() {
-            return Err(ApiError::with_message(ErrorKind::BadRequest, "an app needs at least one redirect URI"));
-        }
-        if let Some(unknown) = app.scopes.iter().find(|s| !super::scopes::known(s)) {
-            return Err(ApiError::with_message(ErrorKind::BadRequest, format!("unknown scope '{unknown}'")));
-        }
-        app.scopes.sort();
-        let mut state = store.write();
-        state.apps.retain(|a| a.client_id != app.client_id);
-        state.apps.push(app.clone());
-        Ok(ActionOutcome::Done(json!(app)))
+        super::apps::register(store, body, now)
     }
 }

@@ -155,3 +155,69 @@ async fn workforce_events_become_their_justworks_event_types_in_order() {
     let traffic = app.execute(app.request(Method::GET, "/__admin/ui/traffic")).await.text().await.expect("page");
     assert!(traffic.contains("Scenario / delivery"), "the Traffic page labels deliveries");
 }
+
+/// An app registered with `webhooks`, as Justworks staff register both for a partner.
+fn hooked_app(webhooks: Value) -> Value {
+    json!({
+        "client_id": "hooked-app",
+        "client_secret": "hooked-secret",
+        "name": "Hooked",
+        "redirect_uris": ["https://partner.example/callback"],
+        "scopes": ["member.basic:read", "company.basic:read"],
+        "webhooks": webhooks,
+    })
+}
+
+#[tokio::test]
+async fn app_action_registers_the_app_with_exactly_its_webhooks_and_refuses_a_bad_one_whole() {
+    let (app, rx) = (spawn().await, Receiver::start(200));
+    let secret = "given-secret-0123456789";
+    let hooks = json!([
+        {"url": rx.url("/jw"), "event_types": ["member.profile.created"], "secret": secret},
+        {"url": "http://example.test/departments", "event_types": ["department.created"]},
+    ]);
+    let answer = app.admin_post("/__admin/vendors/justworks/apps", hooked_app(hooks), 200).await;
+    assert_eq!(answer["client_id"], "hooked-app");
+    let made = answer["webhooks"].as_array().expect("the app's webhooks");
+    assert_eq!(made.len(), 2);
+    assert_eq!(made[0]["secret"], secret);
+    assert!(made[1]["secret"].as_str().is_some_and(|s| s.starts_with("jw_whsec_")), "{answer}");
+    assert!(made.iter().all(|h| h["client_id"] == "hooked-app" && h["status"] == "opened"));
+    assert_eq!(webhook_count(&app).await, json!(2));
+
+    freeze(&app).await;
+    hire(&app, "Hooky").await;
+    advance(&app, 0).await;
+    let got = rx.got();
+    assert_eq!(got.len(), 1, "the app's member webhook got the hire");
+    assert_eq!(got[0].json()["event_type"], "member.profile.created");
+
+    // Registered again: exactly the listed webhooks, the earlier ones gone.
+    let again = json!([{"url": "http://example.test/only", "event_types": ["member.profile.updated"]}]);
+    app.admin_post("/__admin/vendors/justworks/apps", hooked_app(again), 200).await;
+    assert_eq!(webhook_count(&app).await, json!(1));
+
+    // One bad webhook refuses the whole registration: neither the app's change nor any webhook.
+    let before = app.get_json("/__admin/vendors/justworks/state", None, 200).await;
+    let own = app.url("/hook");
+    for (hooks, message) in [
+        (
+            json!([{"url": "http://example.test/a", "event_types": ["member.profile.created"]}, {"url": own, "event_types": ["member.profile.created"]}]),
+            "addresses this server",
+        ),
+        (json!([{"url": "http://example.test/a", "event_types": ["member.exploded"]}]), "unknown event type"),
+        (
+            json!([{"url": "http://example.test/a", "event_types": ["department.created"], "client_id": "other"}]),
+            "belongs to that app",
+        ),
+        (json!({"url": "http://example.test/a"}), "a list"),
+        (json!(vec![json!({"url": "http://example.test/a", "event_types": ["department.created"]}); 21]), "at most 20"),
+    ] {
+        let mut body = hooked_app(hooks);
+        body["name"] = json!("Renamed");
+        let refused = app.admin_post("/__admin/vendors/justworks/apps", body, 400).await;
+        let text = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(text.contains(message), "{text}");
+    }
+    assert_eq!(app.get_json("/__admin/vendors/justworks/state", None, 200).await, before, "nothing changed");
+}

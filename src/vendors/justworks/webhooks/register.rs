@@ -1,10 +1,13 @@
 //! Registering a webhook, as Justworks staff do for a partner: `POST
 //! /__admin/vendors/justworks/webhooks {"url", "event_types", "client_id"?, "secret"?,
 //! "faults"?}` answers the webhook with its signing secret (the only answer that shows it);
-//! `POST /__admin/vendors/justworks/remove_webhook {"id"}` removes one and its deliveries.
+//! `POST /__admin/vendors/justworks/remove_webhook {"id"}` removes one and its deliveries. The
+//! app action takes them too: `POST /__admin/vendors/justworks/apps {..., "webhooks": [{"url",
+//! "event_types", "secret"?, "faults"?}]}` registers the app with exactly these webhooks.
 //! Everything is checked before anything changes; a URL that addresses this server is refused
 //! by the admin API before the registration is made.
 
+use super::super::model::App;
 use super::super::scopes::Granted;
 use super::super::store::{JustworksStore, State};
 use super::{EVENT_TYPES, MAX_URL_BYTES, MAX_WEBHOOKS, SECRET_BYTES, Status, Webhook};
@@ -81,6 +84,77 @@ pub fn action(
 
 // Divergence: Justworks staff register webhooks for a partner; the sandbox does it as an admin action.
 fn register(store: &JustworksStore, body: &Value, now: DateTime<Utc>) -> Result<ActionOutcome, ApiError> {
+    let (registration, event_types) = parse(body)?;
+    let client_id = match registration.client_id.clone() {
+        Some(id) => id,
+        None => store.read().apps.first().map(|a| a.client_id.clone()).unwrap_or_default(),
+    };
+    let scopes = store.read().app(&client_id).map(|app| app.scopes.clone());
+    let scopes = scopes.ok_or_else(|| bad(format!("no app with client_id '{client_id}'")))?;
+    check_scopes(&scopes, &client_id, &event_types)?;
+    let shared = Arc::clone(store.shared());
+    let url = registration.url.clone();
+    let then = Box::new(move || {
+        let mut state = shared.write();
+        if state.webhooks.list.len() >= MAX_WEBHOOKS {
+            return Err(too_many());
+        }
+        Ok(made(&mut state, registration, client_id, event_types, now))
+    });
+    Ok(ActionOutcome::Guarded { urls: vec![url], then })
+}
+
+/// The `apps` action with `"webhooks": [...]`: the app and exactly these webhooks of it (its
+/// earlier ones go, with their pending deliveries), all checked before anything changes, in one
+/// write. The answer is the app with its webhooks, each with its secret.
+pub fn app_with_webhooks(
+    store: &JustworksStore,
+    app: App,
+    listed: &Value,
+    now: DateTime<Utc>,
+) -> Result<ActionOutcome, ApiError> {
+    let listed = listed.as_array().ok_or_else(|| bad("webhooks is a list of {url, event_types, secret?, faults?}"))?;
+    if listed.len() > MAX_WEBHOOKS {
+        return Err(bad(format!("an app lists at most {MAX_WEBHOOKS} webhooks")));
+    }
+    let mut checked = Vec::with_capacity(listed.len());
+    for body in listed {
+        let (registration, event_types) = parse(body)?;
+        if registration.client_id.as_ref().is_some_and(|id| *id != app.client_id) {
+            return Err(bad("a webhook listed in an app belongs to that app: leave out client_id"));
+        }
+        check_scopes(&app.scopes, &app.client_id, &event_types)?;
+        checked.push((registration, event_types));
+    }
+    let shared = Arc::clone(store.shared());
+    let urls = checked.iter().map(|(registration, _)| registration.url.clone()).collect();
+    let then = Box::new(move || {
+        let mut state = shared.write();
+        let others = state.webhooks.list.iter().filter(|w| w.client_id != app.client_id).count();
+        if others + checked.len() > MAX_WEBHOOKS {
+            return Err(too_many());
+        }
+        let replaced: Vec<String> =
+            state.webhooks.list.iter().filter(|w| w.client_id == app.client_id).map(|w| w.id.clone()).collect();
+        for id in &replaced {
+            state.webhooks.queue.forget(id);
+        }
+        state.webhooks.list.retain(|w| w.client_id != app.client_id);
+        state.apps.retain(|a| a.client_id != app.client_id);
+        state.apps.push(app.clone());
+        let webhooks: Vec<Value> = checked
+            .into_iter()
+            .map(|(registration, event_types)| made(&mut state, registration, app.client_id.clone(), event_types, now))
+            .collect();
+        let mut answer = json!(app);
+        answer["webhooks"] = Value::Array(webhooks);
+        Ok(answer)
+    });
+    Ok(ActionOutcome::Guarded { urls, then })
+}
+
+/// A registration's body, read and checked on its own (its app is checked by the caller).
+fn parse(body: &Value) -> Result<(Registration, Vec<String>), ApiError> {
     if body.get("event_types").and_then(Value::as_array).is_some_and(|l| l.len() > MAX_LISTED) {
         return Err(bad(format!("event_types lists at most {MAX_LISTED} names")));
     }
@@ -92,18 +166,14 @@ fn register(store: &JustworksStore, body: &Value, now: DateTime<Utc>) -> Result<
         check_secret(secret).map_err(bad)?;
     }
     registration.faults.check().map_err(bad)?;
-    let client_id = match registration.client_id.clone() {
-        Some(id) => id,
-        None => store.read().apps.first().map(|a| a.client_id.clone()).unwrap_or_default(),
-    };
-    check_scopes(&store.read(), &client_id, &event_types)?;
-    let shared = Arc::clone(store.shared());
-    let url = registration.url.clone();
-    let then = Box::new(move || {
-        let mut state = shared.write();
-        made(&mut state, registration, client_id, event_types, now)
-    });
-    Ok(ActionOutcome::Guarded { urls: vec![url], then })
+    Ok((registration, event_types))
+}
+
+fn too_many() -> ApiError {
+    ApiError::with_message(
+        ErrorKind::Conflict,
+        format!("this sandbox holds at most {MAX_WEBHOOKS} Justworks webhooks; remove one first"),
+    )
 }
 
 /// The listed types, known, each once, in the documented order.
@@ -119,10 +189,9 @@ fn event_types(listed: &[String]) -> Result<Vec<String>, ApiError> {
     Ok(types)
 }
 
-/// The app exists and may read what its events carry.
-fn check_scopes(state: &State, client_id: &str, event_types: &[String]) -> Result<(), ApiError> {
-    let app = state.app(client_id).ok_or_else(|| bad(format!("no app with client_id '{client_id}'")))?;
-    let granted = Granted::from_list(&app.scopes.join(" "));
+/// The app (its scopes) may read what its events carry.
+fn check_scopes(scopes: &[String], client_id: &str, event_types: &[String]) -> Result<(), ApiError> {
+    let granted = Granted::from_list(&scopes.join(" "));
     for event in event_types {
         let needed = if event.starts_with("member.") { "member.basic:read" } else { "company.basic:read" };
         if !granted.has(needed) {
@@ -132,20 +201,15 @@ fn check_scopes(state: &State, client_id: &str, event_types: &[String]) -> Resul
     Ok(())
 }
 
-/// Adds the webhook under the write lock (the count is checked there) and answers it with its secret.
+/// Adds the webhook (its count checked by the caller, under the same write lock) and answers it
+/// with its secret.
 fn made(
     state: &mut State,
     registration: Registration,
     client_id: String,
     event_types: Vec<String>,
     now: DateTime<Utc>,
-) -> Result<Value, ApiError> {
-    if state.webhooks.list.len() >= MAX_WEBHOOKS {
-        return Err(ApiError::with_message(
-            ErrorKind::Conflict,
-            format!("this sandbox holds at most {MAX_WEBHOOKS} Justworks webhooks; remove one first"),
-        ));
-    }
+) -> Value {
     let hooks = &mut state.webhooks;
     let id = super::super::seed::prefixed_id(&mut hooks.rng, "webhook");
     let secret = registration.secret.unwrap_or_else(|| format!("jw_whsec_{}", hex_string(&mut hooks.rng, 40)));
@@ -162,7 +226,7 @@ fn made(
     };
     let answer = json!(hook);
     hooks.list.push(hook);
-    Ok(answer)
+    answer
 }
 
 fn remove(store: &JustworksStore, body: &Value) -> Result<ActionOutcome, ApiError> {
