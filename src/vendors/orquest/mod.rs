@@ -33,6 +33,7 @@ mod seed;
 mod settings;
 mod snapshot;
 pub mod store;
+mod workforce;
 
 use crate::common::error::ApiError;
 use crate::openapi::Api;
