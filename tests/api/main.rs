@@ -42,4 +42,5 @@ mod state_snapshots;
 mod tls;
 mod verify;
 mod workforce;
+mod workforce_rehire;
 mod workforce_vendors;

@@ -96,7 +96,8 @@ impl State {
         if name.is_empty() {
             return None;
         }
-        let known = self.groups.iter().find(|g| g.organization == organization && g.kind == DEPARTMENT && g.name == name);
+        let known =
+            self.groups.iter().find(|g| g.organization == organization && g.kind == DEPARTMENT && g.name == name);
         if let Some(group) = known {
             return Some(group.id.clone());
         }
