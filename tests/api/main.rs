@@ -42,5 +42,6 @@ mod state_snapshots;
 mod tls;
 mod verify;
 mod workforce;
+mod workforce_invariants;
 mod workforce_rehire;
 mod workforce_vendors;
