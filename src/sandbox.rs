@@ -181,6 +181,8 @@ impl Sandbox {
             }
             if vendors.is_none() {
                 self.journal.clear();
+            } else {
+                self.workforce.restart();
             }
             return;
         }
@@ -196,6 +198,9 @@ impl Sandbox {
             }
         }
         drop(current);
+        if vendors.is_some() {
+            self.workforce.restart();
+        }
         if vendors.is_none() {
             self.clock.reset();
             self.workforce.reset();

@@ -61,6 +61,16 @@ impl Workforce {
         self.generation.load(Ordering::Acquire)
     }
 
+    /// Forgets the people, the log and pending events but keeps the settings: after a partial
+    /// reset the vendors' records the people pointed at may be gone, so the next call adopts
+    /// the people every vendor holds then, afresh.
+    pub fn restart(&self) {
+        let mut state = self.lock();
+        let settings = std::mem::take(&mut state.settings);
+        *state = State { settings, ..State::default() };
+        self.note(&state);
+    }
+
     /// Back to not started, default settings.
     pub fn reset(&self) {
         let mut state = self.lock();

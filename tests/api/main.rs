@@ -43,5 +43,6 @@ mod tls;
 mod verify;
 mod workforce;
 mod workforce_invariants;
+mod workforce_lifecycle;
 mod workforce_rehire;
 mod workforce_vendors;

@@ -82,7 +82,9 @@ impl State {
                     start_date: employee.person.seniority.or(current.map(|a| a.from)).unwrap_or_default(),
                     department: department.map(|p| p.name.clone()).unwrap_or_default(),
                     title: String::new(),
-                    active: current.is_none_or(|a| a.to.is_none()),
+                    // Employed until the current association ends: the workforce compares
+                    // its end with the clock.
+                    active: true,
                     termination_date: current.and_then(|a| a.to),
                     manager_record: None,
                 });
