@@ -188,6 +188,10 @@ pub trait VendorStore: AnyArc + Send + Sync {
     fn workforce_roster(&self) -> Vec<Rostered> {
         Vec::new()
     }
+    /// Record `id` as a person to adopt (a client's new record), if it is one.
+    fn workforce_record(&self, id: &str) -> Option<Rostered> {
+        self.workforce_roster().into_iter().find(|entry| entry.record.id == id)
+    }
 }
 
 /// A vendor's state type as the admin API sees it: the parts that are its own (written in its

@@ -57,6 +57,20 @@ impl Sandbox {
         }
     }
 
+    /// A client's write through `vendor` made record `id`: with `shared`, it joins the
+    /// workforce as a person, hired into the other vendors (free when sharing is off). The
+    /// caller holds no store lock.
+    pub fn workforce_joined(&self, vendor: &str, id: &str) {
+        if !self.workforce.is_shared() {
+            return;
+        }
+        self.with_workforce(|state, stores, seed, now| {
+            let entry = self.store(vendor).and_then(|store| store.workforce_record(id))?;
+            let mut rng = crate::common::rng::rng_for(seed, &format!("workforce/joined/{}", state.last_seq + 1));
+            state.join(&mut rng, vendor, entry, now, stores)
+        });
+    }
+
     /// `POST /__admin/workforce/events`: `action` now, or at `at`.
     pub fn workforce_submit(&self, action: Action, at: Option<DateTime<Utc>>) -> Result<Option<Event>, String> {
         self.with_workforce(|state, stores, seed, now| state.submit(seed, action, at, now, stores))

@@ -7,6 +7,7 @@
 mod apply;
 mod draw;
 mod engine;
+mod join;
 pub mod model;
 mod pool;
 mod state;
@@ -24,6 +25,7 @@ pub struct Workforce {
     state: Mutex<State>,
     generation: AtomicU64,
     live: AtomicBool,
+    shared: AtomicBool,
 }
 
 impl Workforce {
@@ -54,6 +56,12 @@ impl Workforce {
     pub fn note(&self, state: &State) {
         let live = state.started() && (state.settings.churns() || !state.pending.is_empty());
         self.live.store(live, Ordering::Release);
+        self.shared.store(state.started() && state.settings.shared, Ordering::Release);
+    }
+
+    /// Whether a client's new record joins the workforce (started, `shared`): read without the lock.
+    pub fn is_shared(&self) -> bool {
+        self.shared.load(Ordering::Acquire)
     }
 
     /// How many times it was changed.

@@ -83,3 +83,70 @@ async fn restart_on_the_state_dir_keeps_people_events_and_reads() {
     stop(&mut second);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The person whose `vendor` record is `id`.
+async fn person_with(app: &crate::helpers::TestApp, vendor: &str, id: &str) -> Option<Value> {
+    everyone(app).await.into_iter().find(|p| p["records"][vendor]["id"] == id)
+}
+
+#[tokio::test]
+async fn client_new_hire_joins_the_shared_workforce_and_every_vendor_sees_it() {
+    let app = spawn_unthrottled().await;
+    churning(&app, "default", (0.0, 0.0, 0.0)).await;
+    app.admin_patch("/__admin/workforce", json!({"shared": true}), 200).await;
+    let user = json!({"first_name": "Cleo", "last_name": "Client", "email": "cleo.client@acme.test", "role": 0});
+    let co = app.vendor("chiefonboarding");
+    let (status, _) = co.call(reqwest::Method::POST, "/api/users/", "admin", Some(user)).await;
+    assert_eq!(status, 201);
+    let users = crate::workforce_vendors::chiefonboarding_employees(&app).await;
+    let id = users.iter().find(|u| u["email"] == "cleo.client@acme.test").expect("the user")["id"].to_string();
+    let person = person_with(&app, "chiefonboarding", &id).await.expect("a person");
+    assert_eq!((&person["given_name"], &person["family_name"]), (&json!("Cleo"), &json!("Client")));
+    let log = app.get_json("/__admin/workforce/events", None, 200).await;
+    assert_eq!((&log["events"][0]["kind"], &log["events"][0]["origin"]), (&json!("hire"), &json!("client")));
+    let member_id = person["records"]["justworks"]["id"].as_str().expect("a member");
+    let member = members(&app, "").await.into_iter().find(|m| m["id"] == member_id).expect("listed");
+    assert_eq!(member["name"]["full_preferred_name"], "Cleo Client");
+    let employee = crate::workforce_vendors::directory(
+        &app,
+        &format!("/employee/{}", person["records"]["directory"]["id"].as_str().expect("id")),
+    )
+    .await;
+    assert_eq!(employee["email"], "cleo.client@acme.test");
+}
+
+#[tokio::test]
+async fn client_directory_employee_joins_the_shared_workforce() {
+    let app = spawn_unthrottled().await;
+    churning(&app, "default", (0.0, 0.0, 0.0)).await;
+    app.admin_patch("/__admin/workforce", json!({"shared": true}), 200).await;
+    let body = json!({"name": "Dee Rect", "email": "dee.rect@acme.test"});
+    let (status, employee) =
+        crate::directory::call(&app, reqwest::Method::POST, "/api/v1/employee", "admin", Some(body)).await;
+    assert_eq!(status, 201, "{employee}");
+    let person = person_with(&app, "directory", employee["id"].as_str().expect("id")).await.expect("a person");
+    assert_eq!(person["start_date"], "2026-02-01", "no joinDate: it starts today");
+    let orquest_id = person["records"]["orquest"]["id"].as_str().expect("an Orquest employee");
+    let (status, seen) =
+        crate::workforce_vendors::orquest(&app, &format!("/api/v2/businesses/ACME/employees/{orquest_id}")).await;
+    assert_eq!((status, &seen["name"], &seen["surname"]), (200, &json!("Dee"), &json!("Rect")));
+    let joinup = crate::workforce_vendors::joinup_employees(
+        &app,
+        &format!("id={}", person["records"]["joinup"]["id"].as_str().expect("id")),
+    )
+    .await;
+    assert_eq!(joinup[0]["base_email"], "dee.rect@acme.test");
+}
+
+#[tokio::test]
+async fn client_writes_do_not_join_without_shared() {
+    let app = spawn_unthrottled().await;
+    churning(&app, "default", (0.0, 0.0, 0.0)).await;
+    let people = everyone(&app).await.len();
+    let body = json!({"name": "Not Shared", "email": "not.shared@acme.test"});
+    let (status, _) =
+        crate::directory::call(&app, reqwest::Method::POST, "/api/v1/employee", "admin", Some(body)).await;
+    assert_eq!(status, 201);
+    assert_eq!(everyone(&app).await.len(), people);
+    assert_eq!(app.get_json("/__admin/workforce/events", None, 200).await["last_seq"], 0);
+}
