@@ -221,3 +221,42 @@ async fn shared_hire_is_the_same_person_in_all_five_vendors() {
         (&json!("Zora"), &json!("Quill"), &json!(email))
     );
 }
+
+#[tokio::test]
+async fn change_moves_the_directory_department_and_manager_and_transfers_in_orquest() {
+    let app = spawn_unthrottled().await;
+    churning(&app, "default", (0.0, 0.0, 0.0)).await;
+    app.admin_patch("/__admin/workforce", json!({"shared": true}), 200).await;
+    let hire = |given: &str| json!({"type": "hire", "fields": {"given_name": given, "family_name": "Moves", "department": "Sala"}});
+    let boss = app.admin_post("/__admin/workforce/events", hire("Bea"), 201).await["event"]["person"].clone();
+    let me = app.admin_post("/__admin/workforce/events", hire("Max"), 201).await["event"]["person"].clone();
+    advance(&app, "default", 10).await;
+    for (field, value) in [("department", json!("Cocina")), ("manager", boss.clone())] {
+        let change = json!({"type": "change", "person": me, "field": field, "value": value});
+        app.admin_post("/__admin/workforce/events", change, 201).await;
+    }
+    let people = everyone(&app).await;
+    let record = |who: &Value, vendor: &str| {
+        let person = people.iter().find(|p| p["id"] == *who).expect("person");
+        person["records"][vendor]["id"].as_str().expect("record").to_owned()
+    };
+    let (mine, bosses) = (record(&me, "directory"), record(&boss, "directory"));
+    assert_eq!(
+        directory(&app, &format!("/employee/{mine}/managers")).await,
+        json!([{"managerId": bosses, "type": "DIRECT"}])
+    );
+    let groups = directory(&app, "/group?type=DEPARTMENT").await;
+    let cocina = groups.as_array().expect("groups").iter().find(|g| g["name"] == "Cocina").expect("a department added");
+    let members = directory(&app, &format!("/group/{}/members", cocina["id"].as_str().expect("id"))).await;
+    assert!(members.as_array().expect("members").iter().any(|m| m["entity"] == mine.as_str()), "{members}");
+    let path = format!("/api/v1/business/ACME/person/{}/service-associations", record(&me, "orquest"));
+    let (_, associations) = orquest(&app, &path).await;
+    let list = associations.as_array().expect("associations");
+    assert_eq!(list.len(), 2, "a transfer: {list:?}");
+    assert_eq!(
+        (&list[0]["product"], &list[0]["to"]),
+        (&json!("C15"), &json!("2026-02-10")),
+        "Sala ends the day before"
+    );
+    assert_eq!((&list[1]["product"], &list[1]["from"], list[1].get("to")), (&json!("C14"), &json!("2026-02-11"), None));
+}
