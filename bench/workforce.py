@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The living workforce's cost: one `POST /__admin/clock` advancing 18 months (548 days) at 10
 hires, 5 changes and 3 terminations a month per 100 people, on the default data (all five
-vendors) and with 100,000 Justworks members (the workforce in Justworks only); the advance's
+vendors), with 100,000 Justworks members and with 100,000 Directory employees (the workforce
+in that vendor only); the advance's
 wall time, the events it made and the people at the end. Loopback only; one fresh server each.
 
     bench/workforce.py target/release/hr-sandbox
@@ -59,3 +60,10 @@ def large(base):
 
 
 run("100,000 Justworks members", large, {"vendors": ["justworks"]})
+
+
+def directory(base):
+    call(base, "/__admin/vendors/directory/settings", "PATCH", {"seed_employees": 100_000})
+
+
+run("100,000 Directory employees", directory, {"vendors": ["directory"]})

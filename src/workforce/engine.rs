@@ -270,6 +270,7 @@ impl State {
         &mut self,
         person: usize,
         kind: Kind,
+        field: Option<&str>,
         at: DateTime<Utc>,
         vendors: &[String],
         projector: &mut dyn Projector,
@@ -281,7 +282,7 @@ impl State {
                 let boss = &self.people[boss];
                 (boss, boss.records.get(vendor))
             });
-            let projection = Projection { kind, person: me, record: me.records.get(vendor), manager, at };
+            let projection = Projection { kind, field, person: me, record: me.records.get(vendor), manager, at };
             if let Some(record) = projector.project(vendor, &projection) {
                 touched.push((vendor.clone(), record));
             }

@@ -51,7 +51,7 @@ impl State {
         self.counts.hires += 1;
         self.counts.active = self.active.len();
         let others: Vec<String> = vendors.into_iter().filter(|v| v != vendor).collect();
-        let touched = self.project(me, Kind::Hire, now, &others, projector);
+        let touched = self.project(me, Kind::Hire, None, now, &others, projector);
         let mut records = vec![Touched { vendor: vendor.to_owned(), id: entry.record.id }];
         records.extend(Self::touched(&touched));
         self.log(Event {

@@ -32,7 +32,12 @@ impl State {
         // A manager is one of the same organization (an adopted manager may be another's).
         let manager = projection.manager.and_then(|(_, record)| self.find(record?)).map(|m| &self.employees[m]);
         let manager = manager.filter(|m| m.organization == organization).map(|m| m.id.clone());
-        let department = self.department(&organization, &person.department, projection);
+        // Memberships are a list of every organization's: walked only when the department may
+        // have changed (a hire has none yet), so an event costs O(1) at any size.
+        let moves = projection.kind == Kind::Rehire || projection.field == Some("department");
+        let joins = projection.kind == Kind::Hire;
+        let department =
+            if moves || joins { self.department(&organization, &person.department, projection) } else { None };
         let stamp = timestamp(projection.at);
         let employee = &mut self.employees[slot];
         let id = employee.id.clone();
@@ -61,7 +66,11 @@ impl State {
             let current = if now_active { "ACTIVE" } else { "INACTIVE" };
             employee.status = StatusInfo { current: current.into(), changed_at: Some(stamp), changed_by: None };
         }
-        self.move_to(&id, department);
+        match department {
+            Some(group_id) if joins => self.join_department(&id, group_id),
+            department if moves => self.move_to(&id, department),
+            _ => {}
+        }
         Some(VendorRecord { id, slot })
     }
 
@@ -116,24 +125,48 @@ impl State {
         Some(id)
     }
 
-    /// Makes `employee` a member of `department` and of no other `DEPARTMENT` group (a `LEAD`
-    /// membership of the new department is kept as it is).
+    /// Makes `employee` a member of `department` in place of its department membership (kept
+    /// as `LEAD` or `MEMBER`), or a new `MEMBER` when it has none. O(1) through
+    /// `department_slots`, rebuilt in one pass when a client's group edit moved a membership.
     fn move_to(&mut self, employee: &str, department: Option<String>) {
         let Some(department) = department else { return };
-        let groups = &self.groups;
-        let is_department = |id: &str| groups.iter().any(|g| g.id == id && g.kind == DEPARTMENT);
-        let mut already = false;
-        self.memberships.retain(|m| {
-            if m.entity != employee || !is_department(&m.group_id) {
-                return true;
+        let slot = match self.department_slot(employee) {
+            Some(slot) => Some(slot),
+            None => {
+                self.index_departments();
+                self.department_slot(employee)
             }
-            already |= m.group_id == department;
-            m.group_id == department
-        });
-        if !already {
-            let membership = Membership { entity: employee.to_owned(), group_id: department, kind: "MEMBER".into() };
-            self.memberships.push(membership);
+        };
+        match slot {
+            Some(slot) => self.memberships[slot].group_id = department,
+            None => self.join_department(employee, department),
         }
+    }
+
+    /// `employee`'s department membership, if the index still points at it.
+    fn department_slot(&self, employee: &str) -> Option<usize> {
+        let slot = *self.department_slots.get(employee)?;
+        let membership = self.memberships.get(slot)?;
+        let department = self.groups.iter().any(|g| g.id == membership.group_id && g.kind == DEPARTMENT);
+        (membership.entity == employee && department).then_some(slot)
+    }
+
+    /// Indexes every entity's first department membership (one pass).
+    fn index_departments(&mut self) {
+        let departments: std::collections::HashSet<&str> =
+            self.groups.iter().filter(|g| g.kind == DEPARTMENT).map(|g| g.id.as_str()).collect();
+        self.department_slots.clear();
+        for (slot, membership) in self.memberships.iter().enumerate() {
+            if departments.contains(membership.group_id.as_str()) {
+                self.department_slots.entry(membership.entity.clone()).or_insert(slot);
+            }
+        }
+    }
+
+    /// A new `MEMBER` membership of `department`, indexed.
+    fn join_department(&mut self, employee: &str, department: String) {
+        self.department_slots.insert(employee.to_owned(), self.memberships.len());
+        self.memberships.push(Membership { entity: employee.to_owned(), group_id: department, kind: "MEMBER".into() });
     }
 
     /// The employees of every organization as people to adopt.
