@@ -188,6 +188,9 @@ pub trait VendorStore: AnyArc + Send + Sync {
     fn workforce_roster(&self) -> Vec<Rostered> {
         Vec::new()
     }
+    /// After a batch of workforce events: rebuilds what the vendor keeps ready for reads. By
+    /// default nothing.
+    fn settle_workforce(&self) {}
     /// Record `id` as a person to adopt (a client's new record), if it is one.
     fn workforce_record(&self, id: &str) -> Option<Rostered> {
         self.workforce_roster().into_iter().find(|entry| entry.record.id == id)
@@ -217,6 +220,8 @@ pub trait VendorState: Seeded + AdminActions + Send + Sync + Sized + 'static {
     fn workforce_roster(&self) -> Vec<Rostered> {
         Vec::new()
     }
+    /// See [`VendorStore::settle_workforce`]. By default nothing.
+    fn settle_workforce(&mut self) {}
 }
 
 /// A vendor's admin operations, `POST /__admin/vendors/{id}/{action}`, on its state. A trait of
@@ -323,6 +328,10 @@ impl<T: SeededStore> VendorStore for T {
 
     fn workforce_roster(&self) -> Vec<Rostered> {
         self.seeded().read().workforce_roster()
+    }
+
+    fn settle_workforce(&self) {
+        self.seeded().write().settle_workforce();
     }
 }
 
