@@ -53,6 +53,7 @@ def run(name, setup, workforce=None):
 
 
 run("default data, all five vendors", lambda base: None)
+run("default data, all five vendors, shared", lambda base: None, {"shared": True})
 
 
 def large(base):
