@@ -185,6 +185,8 @@ impl Sandbox {
             }
             if vendors.is_none() {
                 self.journal.clear();
+            } else {
+                self.workforce.restart();
             }
             return;
         }
@@ -200,6 +202,9 @@ impl Sandbox {
             }
         }
         drop(current);
+        if vendors.is_some() {
+            self.workforce.restart();
+        }
         if vendors.is_none() {
             self.clock.reset();
             self.workforce.reset();

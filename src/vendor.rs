@@ -195,6 +195,13 @@ pub trait VendorStore: AnyArc + Send + Sync {
     }
     /// Records how the attempt of delivery `seq` made at sandbox time `at` went.
     fn settle_delivery(&self, _seq: u64, _result: &OutboundResult, _at: DateTime<Utc>) {}
+    /// After a batch of workforce events: rebuilds what the vendor keeps ready for reads. By
+    /// default nothing.
+    fn settle_workforce(&self) {}
+    /// Record `id` as a person to adopt (a client's new record), if it is one.
+    fn workforce_record(&self, id: &str) -> Option<Rostered> {
+        self.workforce_roster().into_iter().find(|entry| entry.record.id == id)
+    }
 }
 
 /// A vendor's state type as the admin API sees it: the parts that are its own (written in its
@@ -226,6 +233,8 @@ pub trait VendorState: Seeded + AdminActions + Send + Sync + Sized + 'static {
     }
     /// See [`VendorStore::settle_delivery`].
     fn settle_delivery(&mut self, _seq: u64, _result: &OutboundResult, _at: DateTime<Utc>) {}
+    /// See [`VendorStore::settle_workforce`]. By default nothing.
+    fn settle_workforce(&mut self) {}
 }
 
 /// A vendor's admin operations, `POST /__admin/vendors/{id}/{action}`, on its state. A trait of
@@ -340,6 +349,10 @@ impl<T: SeededStore> VendorStore for T {
 
     fn settle_delivery(&self, seq: u64, result: &OutboundResult, at: DateTime<Utc>) {
         self.seeded().write().settle_delivery(seq, result, at);
+    }
+
+    fn settle_workforce(&self) {
+        self.seeded().write().settle_workforce();
     }
 }
 

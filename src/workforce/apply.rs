@@ -84,7 +84,7 @@ impl State {
             // Divergence: without `shared` a hire joins one taking-part vendor, drawn from the seed.
             (false, false) => vec![vendors[rng.random_range(0..vendors.len())].clone()],
         };
-        let touched = self.project(me, Kind::Hire, at, &into, projector);
+        let touched = self.project(me, Kind::Hire, None, at, &into, projector);
         self.log(Event {
             seq: 0,
             at,
@@ -167,7 +167,8 @@ impl State {
         projector: &mut dyn Projector,
     ) {
         let vendors = self.taking_part(me, projector);
-        let touched = self.project(me, kind, at, &vendors, projector);
+        let field = change.as_ref().map(|(field, _, _)| field.as_str());
+        let touched = self.project(me, kind, field, at, &vendors, projector);
         let (field, from, to) = change.map_or((None, None, None), |(f, a, b)| (Some(f), a, b));
         self.log(Event {
             seq: 0,

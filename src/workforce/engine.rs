@@ -46,9 +46,20 @@ impl State {
                 person.department = entry.department;
                 person.title = entry.title;
                 person.termination_date = entry.termination_date;
-                person.status = if entry.active { Status::Active } else { Status::Terminated };
+                // A record whose last day passed is a leaver, whatever its vendor's flag says
+                // (ChiefOnboarding keeps offboarded users active); one still to come is pending.
+                let passed = entry.termination_date.is_some_and(|day| day < now.date_naive());
+                let active = entry.active && !passed;
+                person.status = if active { Status::Active } else { Status::Terminated };
                 person.records.insert(vendor.clone(), entry.record.clone());
+                let leaves =
+                    entry.termination_date.filter(|_| active).and_then(|day| day.checked_add_days(Days::new(1)));
                 let index = self.add(person);
+                if let Some(day) = leaves.and_then(|day| day.and_hms_opt(0, 0, 0)) {
+                    let person = self.people[index].id.clone();
+                    let action = Action::Terminate { person };
+                    self.queue(Pending { at: day.and_utc(), seq: 0, action, origin: Origin::Generated });
+                }
                 by_record.insert((vendor.clone(), entry.record.id), index);
                 if let Some(manager) = entry.manager_record {
                     managers.push((index, (vendor.clone(), manager)));
@@ -259,6 +270,7 @@ impl State {
         &mut self,
         person: usize,
         kind: Kind,
+        field: Option<&str>,
         at: DateTime<Utc>,
         vendors: &[String],
         projector: &mut dyn Projector,
@@ -270,7 +282,7 @@ impl State {
                 let boss = &self.people[boss];
                 (boss, boss.records.get(vendor))
             });
-            let projection = Projection { kind, person: me, record: me.records.get(vendor), manager, at };
+            let projection = Projection { kind, field, person: me, record: me.records.get(vendor), manager, at };
             if let Some(record) = projector.project(vendor, &projection) {
                 touched.push((vendor.clone(), record));
             }

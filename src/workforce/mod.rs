@@ -7,6 +7,7 @@
 mod apply;
 mod draw;
 mod engine;
+mod join;
 pub mod model;
 mod pool;
 mod state;
@@ -24,6 +25,7 @@ pub struct Workforce {
     state: Mutex<State>,
     generation: AtomicU64,
     live: AtomicBool,
+    shared: AtomicBool,
 }
 
 impl Workforce {
@@ -54,11 +56,27 @@ impl Workforce {
     pub fn note(&self, state: &State) {
         let live = state.started() && (state.settings.churns() || !state.pending.is_empty());
         self.live.store(live, Ordering::Release);
+        self.shared.store(state.started() && state.settings.shared, Ordering::Release);
+    }
+
+    /// Whether a client's new record joins the workforce (started, `shared`): read without the lock.
+    pub fn is_shared(&self) -> bool {
+        self.shared.load(Ordering::Acquire)
     }
 
     /// How many times it was changed.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    /// Forgets the people, the log and pending events but keeps the settings: after a partial
+    /// reset the vendors' records the people pointed at may be gone, so the next call adopts
+    /// the people every vendor holds then, afresh.
+    pub fn restart(&self) {
+        let mut state = self.lock();
+        let settings = std::mem::take(&mut state.settings);
+        *state = State { settings, ..State::default() };
+        self.note(&state);
     }
 
     /// Back to not started, default settings.

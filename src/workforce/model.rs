@@ -131,6 +131,8 @@ pub enum Origin {
     Generated,
     /// `POST /__admin/workforce/events`.
     Manual,
+    /// A client's own write through a vendor's API (with `shared`).
+    Client,
 }
 
 /// A vendor record an event touched.

@@ -16,6 +16,8 @@ pub const MAX_PEOPLE: usize = 250_000;
 pub struct Projection<'a> {
     /// What happened.
     pub kind: Kind,
+    /// The field a `change` set (`None` for other kinds): a vendor skips the work of the others.
+    pub field: Option<&'a str>,
     /// The person as it is after the event.
     pub person: &'a Person,
     /// Its record in this vendor (`None`: a hire into this vendor, which mints one).

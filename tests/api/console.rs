@@ -19,6 +19,7 @@ async fn every_console_file_is_served_from_the_binary_under_a_strict_policy() {
         ("/__admin/ui/traffic", "Traffic"),
         ("/__admin/ui/scenarios", "Scenarios"),
         ("/__admin/ui/data", "Data"),
+        ("/__admin/ui/workforce", "Workforce"),
         ("/__admin/ui/credentials", "Credentials"),
     ] {
         let response = app.execute(app.request(Method::GET, path)).await;

@@ -42,4 +42,7 @@ mod state_snapshots;
 mod tls;
 mod verify;
 mod workforce;
+mod workforce_invariants;
+mod workforce_lifecycle;
+mod workforce_rehire;
 mod workforce_vendors;

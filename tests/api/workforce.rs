@@ -15,8 +15,13 @@ pub(crate) async fn churning(app: &TestApp, sandbox: &str, rates: (f64, f64, f64
     app.admin_patch(&format!("/__admin/workforce?sandbox={sandbox}"), body, 200).await;
 }
 
+/// Moves `sandbox`'s clock `days` on, then checks every invariant of its workforce (and that
+/// the move journaled nothing).
 pub(crate) async fn advance(app: &TestApp, sandbox: &str, days: i64) {
+    let journaled = crate::workforce_invariants::journaled(app, sandbox).await;
     app.admin_post(&format!("/__admin/clock?sandbox={sandbox}"), json!({"advance_seconds": days * DAY}), 200).await;
+    assert_eq!(crate::workforce_invariants::journaled(app, sandbox).await, journaled, "a move journals nothing");
+    crate::workforce_invariants::check(app, sandbox).await;
 }
 
 /// Every person, all pages.

@@ -2,7 +2,8 @@
 """The QA console (/__admin/ui) driven in headless Chromium, as QA would use it: create a sandbox,
 read where state is kept and fork the sandbox, load a shipped scenario, watch a vendor request
 fail with it in Traffic, paste a bad scenario and read the loader's error, advance the clock,
-reset; and a journal entry whose path holds <script> renders as text, inert.
+reset, advance the workforce and see its events; and a journal entry whose path holds <script>
+renders as text, inert.
 
     python3 tests/clients/qa_console_in_chromium.py target/debug/hr-sandbox [SCREENSHOT_DIR]
 
@@ -151,6 +152,22 @@ def main(binary, screenshots=None):
             check(browser.find_elements(By.CSS_SELECTOR, "#credentials button"), "copy buttons")
             shoot("credentials")
             print("ok   credentials: every identity's Authorization value with a copy button")
+
+            # Workforce: churn configured, the advance control moves the clock, events appear.
+            rates = {"hires_per_month": 10, "changes_per_month": 5, "terminations_per_month": 3}
+            patched = requests.patch(f"{root}/__admin/workforce?sandbox={SANDBOX}", json=rates, timeout=5)
+            check(patched.status_code == 200, f"workforce configured: {patched.text}")
+            browser.get(f"{ui}/workforce?sandbox={SANDBOX}")
+            wait.until(lambda _: "person_000001" in text("#workforce-people"))
+            check(not browser.find_elements(By.CSS_SELECTOR, "#workforce-events tbody tr"), "no event before time moves")
+            browser.find_element(By.CSS_SELECTOR, "#workforce-advance input").send_keys("30d")
+            browser.find_element(By.CSS_SELECTOR, "#workforce-advance button").click()
+            wait.until(lambda _: "Advanced 2592000" in text("#status"))
+            wait.until(lambda _: "hire" in text("#workforce-events"))
+            log = requests.get(f"{root}/__admin/workforce/events?sandbox={SANDBOX}", timeout=5).json()
+            check(log["last_seq"] > 0, "the advance made events")
+            shoot("workforce")
+            print("ok   workforce: advance 30d from the page, the hires appear in the event log")
         finally:
             if browser:
                 browser.quit()

@@ -520,8 +520,56 @@ async function credentials() {
   rows($('#credentials'), list);
 }
 
+// ---- Workforce: people, the event log, and time moving them.
+
+async function workforce() {
+  const form = $('#workforce-advance');
+  const records = (map) => Object.entries(map || {}).map(([vendor, r]) => `${vendor}: ${r.id}`).join(', ');
+  const touched = (list) => (list || []).map((r) => `${r.vendor}: ${r.id}`).join(', ');
+
+  async function load() {
+    const [view, clock] = await Promise.all([api('GET', withSandbox('/workforce')), api('GET', withSandbox('/clock'))]);
+    const s = view.settings;
+    const c = view.counts;
+    $('#workforce-now').textContent = clock.now;
+    $('#workforce-summary').textContent = `Per month per 100 people: ${s.hires_per_month} hires, ${s.changes_per_month} changes, `
+      + `${s.terminations_per_month} terminations, ${s.rehires_per_month} rehires; shared: ${s.shared}. `
+      + `Active ${c.active} of ${view.people} people (start ${c.start}, hired ${c.hires}, rehired ${c.rehires}, left ${c.terminations}); `
+      + `${view.pending.length} pending.`;
+    const after = Math.max(0, view.events.last_seq - 100);
+    const [people, log] = await Promise.all([
+      api('GET', withSandbox('/workforce/people?limit=100')),
+      api('GET', withSandbox(`/workforce/events?after=${after}&limit=100`)),
+    ]);
+    rows($('#workforce-events'), log.events.slice().reverse().map((e) => el('tr', { 'data-seq': e.seq },
+      el('td', { text: e.seq }), el('td', { text: e.at }), el('td', { text: e.kind }), el('td', { text: e.origin }),
+      el('td', { text: e.person }), el('td', { text: e.field ? `${e.field}: ${brief(e.from)} → ${brief(e.to)}` : '' }),
+      el('td', { text: e.effective_date || '' }), el('td', { text: touched(e.records) }))));
+    rows($('#workforce-people'), people.people.map((p) => el('tr', { 'data-person': p.id },
+      el('td', { text: p.id }), el('td', { text: `${p.given_name} ${p.family_name}` }), el('td', { text: p.work_email }),
+      el('td', { text: p.department }), el('td', { text: p.title }), el('td', { text: p.manager || '' }),
+      el('td', { text: p.termination_date ? `${p.status} (last day ${p.termination_date})` : p.status }),
+      el('td', { text: records(p.records) }))));
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearError(form);
+    const seconds = parseDuration(new FormData(form).get('duration'));
+    if (seconds === null) return fail(form, 'durations look like 90s, 15m, 2h, 1d or 1h30m');
+    try {
+      await api('POST', withSandbox('/clock'), { advance_seconds: seconds });
+      await load();
+      say(`Advanced ${seconds} s`);
+    } catch (error) {
+      fail(form, error.message);
+    }
+  });
+  await load();
+}
+
 // ---- Start.
 
-const PAGES = { overview, traffic, scenarios, data, credentials };
+const PAGES = { overview, traffic, scenarios, data, workforce, credentials };
 
 setupShell().then(() => (PAGES[document.body.dataset.page] || overview)()).catch((error) => say(error.message, true));

@@ -11,11 +11,12 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// The pages, in navigation order: path segment, title, skeleton.
-const PAGES: [(&str, &str, &str); 5] = [
+const PAGES: [(&str, &str, &str); 6] = [
     ("overview", "Overview", include_str!("pages/overview.html")),
     ("traffic", "Traffic", include_str!("pages/traffic.html")),
     ("scenarios", "Scenarios", include_str!("pages/scenarios.html")),
     ("data", "Data", include_str!("pages/data.html")),
+    ("workforce", "Workforce", include_str!("pages/workforce.html")),
     ("credentials", "Credentials", include_str!("pages/credentials.html")),
 ];
 
@@ -32,7 +33,7 @@ pub async fn page(req: HttpRequest) -> AdminResult {
     let name = req.match_info().get("page").unwrap_or("overview");
     let Some((id, title, skeleton)) = PAGES.iter().find(|(id, _, _)| *id == name) else {
         return Err(AdminError::not_found(format!(
-            "no console page '{name}' (pages: overview, traffic, scenarios, data, credentials)"
+            "no console page '{name}' (pages: overview, traffic, scenarios, data, workforce, credentials)"
         )));
     };
     let html = SHELL

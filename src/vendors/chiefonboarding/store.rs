@@ -39,6 +39,9 @@ pub struct State {
     employees_body: Bytes,
     #[serde(skip)]
     sequences_body: Bytes,
+    /// Whether workforce events changed users since the employees body was built.
+    #[serde(skip)]
+    pub(super) employees_stale: bool,
 }
 
 impl State {
@@ -67,7 +70,15 @@ impl State {
     /// Saves a new user. Like Django on PostgreSQL: the id sequence advances even when the
     /// insert then fails, the email is lower-cased on save, and the unique constraint applies to
     /// the lower-cased value (the serializer's own check is case-sensitive).
-    pub fn insert_user(&mut self, mut user: User) -> Result<&User, ApiError> {
+    pub fn insert_user(&mut self, user: User) -> Result<&User, ApiError> {
+        let id = self.insert_user_unlisted(user)?;
+        self.refresh_employees();
+        Ok(&self.users[&id])
+    }
+
+    /// [`State::insert_user`] without rebuilding the kept employees body (the workforce
+    /// rebuilds it once after a batch of events: see `settle_workforce`); the new id.
+    pub(super) fn insert_user_unlisted(&mut self, mut user: User) -> Result<u64, ApiError> {
         crate::common::records::room_for("users", self.users.len(), 1)?;
         let id = ids::allocate(&mut self.next_user_id, ids::POSTGRES_INTEGER).map_err(|e| {
             // What PostgreSQL raises once the `integer` sequence is used up; Django answers its 500.
@@ -85,8 +96,7 @@ impl State {
         }
         user.id = id;
         self.users.insert(id, user);
-        self.refresh_employees();
-        Ok(&self.users[&id])
+        Ok(id)
     }
 
     /// Schedules offboarding: sets the termination date and assigns the sequences.
@@ -164,6 +174,7 @@ impl Seeded for State {
             minted: rng_for(seed, "chiefonboarding/minted-tokens"),
             employees_body: Bytes::new(),
             sequences_body: Bytes::new(),
+            employees_stale: false,
         };
         state.refresh_bodies();
         state
@@ -199,6 +210,12 @@ impl VendorState for State {
 
     fn workforce_roster(&self) -> Vec<crate::workforce::Rostered> {
         self.roster()
+    }
+
+    fn settle_workforce(&mut self) {
+        if std::mem::take(&mut self.employees_stale) {
+            self.refresh_employees();
+        }
     }
 
     fn counts(&self) -> Value {

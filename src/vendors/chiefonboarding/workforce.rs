@@ -19,7 +19,7 @@ impl State {
             _ if matches!(projection.kind, Kind::Hire | Kind::Rehire) => {
                 let user = self.new_hire(projection);
                 // A taken email (the client's own user) or a full sandbox: not projected.
-                self.insert_user(user).ok()?.id
+                self.insert_user_unlisted(user).ok()?
             }
             _ => return None,
         };
@@ -43,7 +43,8 @@ impl State {
             user.start_day = Some(person.start_date);
             user.offboarding_sequences.clear();
         }
-        self.refresh_employees();
+        // The list body is rebuilt once after the batch (O(users) per event would not scale).
+        self.employees_stale = true;
         Some(VendorRecord { id: id.to_string(), slot: 0 })
     }
 

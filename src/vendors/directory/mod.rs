@@ -17,6 +17,9 @@
 //! - `by-name` matches a case-insensitive substring.
 //! - Setting an entity's groups skips an item without `groupId` (optional in the reference, with
 //!   no meaning given); a missing `type` is `MEMBER`.
+//! - The living workforce (`workforce.rs`): a scheduled termination is not visible before its
+//!   date (no termination field); a leaver turns `INACTIVE` and keeps no manager relation; a
+//!   rehire keeps the employee's id.
 
 mod auth;
 mod error;
@@ -28,6 +31,7 @@ mod seed;
 mod settings;
 mod snapshot;
 pub mod store;
+mod workforce;
 
 use crate::common::error::ApiError;
 use crate::openapi::Api;

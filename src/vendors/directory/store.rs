@@ -55,6 +55,9 @@ pub struct State {
     #[serde(skip)]
     pub seed_employees: usize,
     ids: SandboxRng,
+    /// Where each employee's department membership is, for the workforce (rebuilt on a miss).
+    #[serde(skip)]
+    pub(super) department_slots: std::collections::HashMap<String, usize>,
 }
 
 impl State {
@@ -127,6 +130,7 @@ impl Seeded for State {
             identities: seeded.identities,
             seed_employees: *seed_employees,
             ids: rng_for(seed, "directory/new-ids"),
+            department_slots: std::collections::HashMap::new(),
         }
     }
 
@@ -142,6 +146,17 @@ impl VendorState for State {
         check: Self::check,
         restore: Self::restore,
     };
+
+    fn apply_workforce(
+        &mut self,
+        projection: &crate::workforce::Projection,
+    ) -> Option<crate::workforce::model::VendorRecord> {
+        self.project(projection)
+    }
+
+    fn workforce_roster(&self) -> Vec<crate::workforce::Rostered> {
+        self.roster()
+    }
 
     fn counts(&self) -> Value {
         json!({

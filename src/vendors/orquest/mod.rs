@@ -20,6 +20,9 @@
 //! - An element that omits `serviceAssociations` or `contracts` leaves them as they are.
 //! - Enumerations accept any UPPER_SNAKE_CASE value (the full lists are not public).
 //! - The services list shows `id`, `name`, `products`.
+//! - The living workforce (`workforce.rs`): a hire's `employeeId` is the person id; a department
+//!   is a product (the one of that name, else one chosen by the name); title, manager and
+//!   location have no Orquest field; a hire has no app user.
 //! - `lag` past a Java `int` is the element's 400; a form-login session lasts 30 minutes from login.
 
 mod auth;
@@ -33,6 +36,7 @@ mod seed;
 mod settings;
 mod snapshot;
 pub mod store;
+mod workforce;
 
 use crate::common::error::ApiError;
 use crate::openapi::Api;

@@ -113,6 +113,17 @@ impl VendorState for State {
         restore: Self::restore,
     };
 
+    fn apply_workforce(
+        &mut self,
+        projection: &crate::workforce::Projection,
+    ) -> Option<crate::workforce::model::VendorRecord> {
+        self.project(projection)
+    }
+
+    fn workforce_roster(&self) -> Vec<crate::workforce::Rostered> {
+        self.roster()
+    }
+
     fn counts(&self) -> Value {
         let sum = |f: fn(&Business) -> usize| self.businesses.iter().map(f).sum::<usize>();
         json!({

@@ -43,14 +43,21 @@ async fn sequences(req: HttpRequest, co: Co) -> Answer {
 }
 
 /// `POST /api/users/` (`UserView`): 201 with the serializer's fields, without `id`.
+/// With the workforce's `shared`, the new user joins it as a person (after the lock is let go).
 async fn create_user(req: HttpRequest, body: Body, co: Co) -> Answer {
-    dispatch::dispatch(&req, &USERS, co.store.write(), |mut state| {
+    let mut made = None;
+    let answer = dispatch::dispatch(&req, &USERS, co.store.write(), |mut state| {
         let input = dispatch::parse_body(&req, &body)?;
         let draft = serializer::validate_user(&input, &state)?;
         let today = org_today(&state.organization.timezone, &co);
         let user = serializer::create_user(&mut state, draft, today)?;
+        made = Some(user.id);
         Ok(HttpResponse::Created().json(CreatedUserView::from(&user)))
-    })
+    });
+    if let Some(id) = made {
+        co.sandbox.workforce_joined("chiefonboarding", &id.to_string());
+    }
+    answer
 }
 
 /// `POST /api/offboarding/` (`UserOffboardingView`): 200, empty body, no Content-Type.

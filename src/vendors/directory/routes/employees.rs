@@ -92,7 +92,8 @@ fn fields(
     Ok((name, email, account, role))
 }
 
-/// `POST /api/v1/employee` `{name, email, account, role}`: 201.
+/// `POST /api/v1/employee` `{name, email, account, role}`: 201; with the workforce's `shared`,
+/// the employee joins it as a person.
 async fn create(req: HttpRequest, body: Body, dir: Dir) -> Answer {
     let mut state = dir.store.write();
     let caller = caller(&req, &dir, &state)?;
@@ -117,7 +118,14 @@ async fn create(req: HttpRequest, body: Body, dir: Dir) -> Answer {
         preferences: Preferences::default(),
         managers: Vec::new(),
     });
-    created(&state.employees.last())
+    let answer = created(&state.employees.last());
+    let id = state.employees.last().map(|e| e.id.clone());
+    drop(state);
+    // With the workforce's `shared`, the new employee joins it as a person.
+    if let Some(id) = id {
+        dir.sandbox.workforce_joined("directory", &id);
+    }
+    answer
 }
 
 /// `PATCH /api/v1/employee/{employee}`.
