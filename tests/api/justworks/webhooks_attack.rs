@@ -53,3 +53,27 @@ async fn a_snapshot_with_overflowing_queue_counters_is_refused_and_changes_nothi
     app.admin_patch("/__admin/workforce", json!({"vendors": ["justworks"]}), 200).await;
     app.admin_post("/__admin/workforce/events", hire, 201).await;
 }
+
+/// A receiver that accepts connections (the kernel's backlog) and never answers: every attempt
+/// to it costs its whole timeout.
+fn hanging_receiver() -> (std::net::TcpListener, String) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let url = format!("http://{}/hangs", listener.local_addr().expect("addr"));
+    (listener, url)
+}
+
+#[tokio::test]
+async fn a_clock_jump_of_a_year_over_a_receiver_that_never_answers_returns_in_bounded_time() {
+    let app = spawn().await;
+    let (_listener, url) = hanging_receiver();
+    register(&app, &url, &["member.profile.created"], json!({})).await;
+    freeze(&app).await;
+    for name in ["Ha", "Hb", "Hc"] {
+        super::webhooks::hire(&app, name).await;
+    }
+    // Unbounded, the jump attempts 16 deliveries of 10 s each (160 s) before answering.
+    let started = std::time::Instant::now();
+    app.admin_post("/__admin/clock", json!({"advance_seconds": 31_536_000}), 200).await;
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(70), "the clock answered after {took:?}");
+}
