@@ -77,3 +77,20 @@ async fn a_clock_jump_of_a_year_over_a_receiver_that_never_answers_returns_in_bo
     let took = started.elapsed();
     assert!(took < std::time::Duration::from_secs(70), "the clock answered after {took:?}");
 }
+
+#[tokio::test]
+async fn simulated_deliveries_waiting_on_a_hanging_receiver_are_bounded() {
+    let app = spawn().await;
+    let (_listener, url) = hanging_receiver();
+    let hook = register(&app, &url, &["member.profile.created"], json!({})).await;
+    let path = format!("/{}/simulate", hook["id"].as_str().expect("id"));
+    let big = json!({"payload_override": {"zeros": vec![0; 30_000]}});
+    for _ in 0..10 {
+        let (status, answer) = super::webhooks::manage(&app, &path, Some(big.clone())).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let (status, answer) = super::webhooks::manage(&app, &path, Some(big.clone())).await;
+    assert_eq!(status, 429, "{answer}");
+    let state = app.get_json("/__admin/vendors/justworks/state", None, 200).await;
+    assert!(state["webhooks"][0]["pending_deliveries"].as_u64().is_some_and(|n| n <= 10), "{state}");
+}
