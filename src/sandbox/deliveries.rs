@@ -1,28 +1,35 @@
 //! The sandbox drives its outbound deliveries (`crate::outbound::queue`): every delivery due by
 //! the clock is attempted, earliest first, each at its own sandbox time, until none is due, so
 //! `POST /__admin/clock` answers after the deliveries of the interval it jumped (retries that
-//! fall inside it included). While the clock runs, the server's sweep does the same each second.
+//! fall inside it included), or after [`SWEEP_BUDGET`] of real time, the rest left to the
+//! sweep. While the clock runs, the server's sweep does the same each second.
 //! One sweep at a time per sandbox: a delivery is never attempted twice for one due time.
 
 use super::{Sandbox, SandboxRegistry};
 use crate::outbound::{self, ThisServer, Trust};
 use actix_web::http::header::HeaderValue;
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Attempts one sweep makes at most: the rest wait for the next (a clock answer is bounded).
 pub const MAX_ATTEMPTS_PER_SWEEP: usize = 10_000;
+/// Real time one sweep spends at most: past it, the deliveries still due wait for the next
+/// sweep (the server's sweeper goes on each second). A receiver that never answers costs each
+/// attempt its whole timeout, so without it a clock jump of years over thousands of pending
+/// deliveries would hold `POST /__admin/clock` for hours.
+pub const SWEEP_BUDGET: Duration = Duration::from_secs(20);
 /// Real time between two sweeps of the server's sweeper.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
 impl Sandbox {
-    /// Attempts every delivery due by the clock's now; how many were attempted. A sandbox
+    /// Attempts every delivery due by the clock's now (within [`SWEEP_BUDGET`] of real time);
+    /// how many were attempted. A sandbox
     /// whose vendors queue nothing pays one look at each used store.
     pub async fn deliver_due(&self, trust: &Trust, this: &ThisServer) -> usize {
         let _turn = self.deliveries.lock().await;
         let until = self.clock.now();
-        let mut made = 0;
-        while made < MAX_ATTEMPTS_PER_SWEEP {
+        let (mut made, started) = (0, Instant::now());
+        while made < MAX_ATTEMPTS_PER_SWEEP && started.elapsed() < SWEEP_BUDGET {
             let next = self
                 .built_stores()
                 .filter_map(|(_, store)| Some((Arc::clone(store), store.next_delivery(until)?)))

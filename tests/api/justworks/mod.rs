@@ -6,6 +6,7 @@ mod payroll;
 pub(crate) mod receiver;
 mod resources;
 mod webhooks;
+mod webhooks_attack;
 mod webhooks_state;
 
 use crate::helpers::TestApp;

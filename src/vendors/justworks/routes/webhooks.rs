@@ -15,6 +15,11 @@ use serde_json::{Value, json};
 
 /// Largest `payload_override`, serialized.
 const MAX_OVERRIDE_BYTES: usize = 64 * 1024;
+/// Simulated deliveries a sandbox's Justworks holds waiting at most. An override of 64 KiB can
+/// take a megabyte as a JSON tree, and a receiver that hangs keeps each waiting 10 s: without
+/// a bound, a loop of simulate calls fills memory.
+// Divergence: Justworks states no such limit; past it the sandbox answers 429.
+const MAX_SIMULATED_WAITING: usize = 10;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/v1/webhooks/get").post(list))
@@ -93,6 +98,11 @@ async fn simulate(req: HttpRequest, path: web::Path<String>, body: Body, jw: Jw)
     let mut state = jw.store.write();
     let app = auth::bearer_app(&req, &state, now)?;
     let hook = state.webhooks.list.iter().find(|w| w.id == *path && w.client_id == app).ok_or_else(not_found)?.clone();
+    if state.webhooks.queue.pending.iter().filter(|p| p.payload["simulated"] == true).count() >= MAX_SIMULATED_WAITING {
+        let message =
+            format!("{MAX_SIMULATED_WAITING} simulated deliveries are waiting; move the clock or retry later");
+        return Err(ApiError::with_message(ErrorKind::RateLimited, message));
+    }
     let id = state.webhooks.new_event_id();
     let event = events::sample(&state, &hook, now, &id);
     let answer = json!({"id": id, "event_type": event["event_type"], "url": url.as_deref().unwrap_or(&hook.url), "status": "accepted"});

@@ -16,7 +16,7 @@ pub mod events;
 pub mod register;
 
 use crate::common::rng::{SandboxRng, rng_for};
-use crate::outbound::queue::{Faults, Queue};
+use crate::outbound::queue::{Faults, MAX_ATTEMPTS, Queue};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -35,6 +35,8 @@ pub const EVENT_TYPES: [&str; 7] = [
 pub const MAX_WEBHOOKS: usize = 20;
 /// Longest webhook URL, in bytes.
 pub const MAX_URL_BYTES: usize = 2048;
+/// Largest `queue.next_seq` a restored state may carry (2^53: exact in every JSON reader).
+const MAX_NEXT_SEQ: u64 = 1 << 53;
 /// A given signing secret's length bounds, in bytes.
 pub const SECRET_BYTES: std::ops::RangeInclusive<usize> = 16..=256;
 
@@ -130,6 +132,7 @@ impl Webhooks {
         if self.queue.pending.len() > crate::outbound::queue::MAX_PENDING {
             return Err(format!("at most {} pending deliveries", crate::outbound::queue::MAX_PENDING));
         }
+        self.check_queue_counters()?;
         for (i, hook) in self.list.iter().enumerate() {
             register::check_url(&hook.url).map_err(|e| format!("list[{i}].url: {e}"))?;
             register::check_secret(&hook.secret).map_err(|e| format!("list[{i}].secret: {e}"))?;
@@ -143,6 +146,29 @@ impl Webhooks {
 }
 
 impl Webhooks {
+    /// The queue's counters as the queue makes them: `seq`s rising in arrival order, below
+    /// `next_seq` (at most 2^53, which no sandbox's life reaches), attempts within the schedule.
+    /// Anything else would overflow (a panic in the sweep) or settle the wrong delivery.
+    fn check_queue_counters(&self) -> Result<(), String> {
+        let queue = &self.queue;
+        if queue.next_seq > MAX_NEXT_SEQ {
+            return Err(format!("queue.next_seq: at most {MAX_NEXT_SEQ}"));
+        }
+        let mut floor = 0;
+        for (i, pending) in queue.pending.iter().enumerate() {
+            if pending.seq < floor || pending.seq >= queue.next_seq {
+                return Err(format!(
+                    "queue.pending[{i}].seq: seqs rise in arrival order and stay below queue.next_seq"
+                ));
+            }
+            floor = pending.seq + 1;
+            if pending.attempts > MAX_ATTEMPTS {
+                return Err(format!("queue.pending[{i}].attempts: at most {MAX_ATTEMPTS}"));
+            }
+        }
+        Ok(())
+    }
+
     /// A new event id.
     pub fn new_event_id(&mut self) -> String {
         super::seed::prefixed_id(&mut self.rng, "event")
