@@ -10,7 +10,7 @@
 //! that add up); time-off policies, requests and the asynchronous balances report (driven by the
 //! sandbox clock); the legacy canonical-id lookups; `GET /v1/docs` built from one operation table.
 //!
-//! Divergences (also in the README):
+//! Divergences (also in docs/vendors/justworks.md):
 //! - Resource errors are `{"error": {"code", "message"}}` (undocumented by Justworks).
 //! - Which member fields each optional scope gates is the sandbox's reading.
 //! - The legacy lookup paths are `/v1/legacy/companies/{id}` and `/v1/legacy/members/{id}`.
