@@ -31,7 +31,7 @@ shell's `HR_SANDBOX_PORT` is its port (so `hr-sandbox healthcheck` finds it, as 
 - `python` blocks run each in a new interpreter (this one, so the venv's packages), with
   `HR_SANDBOX_URL` set to the server; their `#> ` lines, wherever they are, are the whole output.
 The working directory is a new temporary one holding links to the repository's `scenarios/`,
-`examples/`, `fixtures/` and `tests/`; `hr-sandbox` on PATH, `target/release/hr-sandbox` and
+`examples/`, `fixtures/`, `recordings/` and `tests/`; `hr-sandbox` on PATH, `target/release/hr-sandbox` and
 `target/debug/hr-sandbox` are the given binary. Exit 0 when every block passed, 1 otherwise.
 """
 import os
@@ -203,7 +203,7 @@ class Page:
         for directory in (bin_dir, os.path.join(work, "target", "release"), os.path.join(work, "target", "debug")):
             os.makedirs(directory)
             os.symlink(os.path.abspath(binary), os.path.join(directory, "hr-sandbox"))
-        for shared in ("scenarios", "examples", "fixtures", "tests"):
+        for shared in ("scenarios", "examples", "fixtures", "recordings", "tests"):
             os.symlink(os.path.join(ROOT, shared), os.path.join(work, shared))
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("HR_SANDBOX_")}
         self.env["PATH"] = bin_dir + os.pathsep + self.env.get("PATH", "")
