@@ -31,8 +31,9 @@ shell's `HR_SANDBOX_PORT` is its port (so `hr-sandbox healthcheck` finds it, as 
 - `python` blocks run each in a new interpreter (this one, so the venv's packages), with
   `HR_SANDBOX_URL` set to the server; their `#> ` lines, wherever they are, are the whole output.
 The working directory is a new temporary one holding links to the repository's `scenarios/`,
-`examples/`, `fixtures/`, `recordings/` and `tests/`; `hr-sandbox` on PATH, `target/release/hr-sandbox` and
-`target/debug/hr-sandbox` are the given binary. Exit 0 when every block passed, 1 otherwise.
+`examples/`, `fixtures/`, `recordings/` and `tests/`; `hr-sandbox` on PATH,
+`target/release/hr-sandbox` and `target/debug/hr-sandbox` are the given binary. Exit 0 when every
+block passed and every example is marked, 1 otherwise.
 """
 import os
 import queue
@@ -340,7 +341,8 @@ def main(binary, chosen):
     failures, passed = [], 0
     for page in chosen or pages():
         with open(page) as f:
-            failures += [f"{os.path.relpath(page, ROOT)}:{line}: {problem}" for line, problem in inventory_problems(f.read())]
+            problems = inventory_problems(f.read())
+        failures += [f"{os.path.relpath(page, ROOT)}:{line}: {problem}" for line, problem in problems]
         page_failures, page_passed = run_page(binary, page)
         failures += page_failures
         passed += page_passed
