@@ -142,7 +142,7 @@ impl Application {
         })
         .on_connect(scenario::fault::record_socket)
         // One second for in-flight requests keeps the whole stop (signal to exit) under the
-        // README's 2 s; with 2 here it measured 2.32 s.
+        // 2 s docs/command-line.md promises; with 2 here it measured 2.32 s.
         .shutdown_timeout(1);
         let (scheme, ca) = match tls {
             // Absolute URLs (links, redirects, documents) follow: actix reports `https` itself.

@@ -6,7 +6,10 @@ Writes small pages to a temporary directory and runs tools/run_doc_examples.py's
 each against the binary: a page whose blocks hold (a variable carried from one shell block to
 the next, `...` wildcards, the base URL replaced, a Python block) passes; a wrong shown output, a
 failing command, a Python block that raises, and a shown line matched only by a partial line
-each fail; an unmarked block is not run. Exit 0 when all hold.
+each fail; an unmarked block is not run. A `run: server` page restarts the server with the
+block's flags (its address and the shell's HR_SANDBOX_PORT follow), and a flag the server refuses
+or a server line it did not print fails. The inventory check finds each block that talks to the
+sandbox without a marker, and each marker it does not know. Exit 0 when all hold.
 """
 import os
 import sys
@@ -44,12 +47,48 @@ exit 1   # unmarked: never run
 ```
 '''
 
+SERVER = '''<!-- run -->
+```sh
+curl -s http://127.0.0.1:8080/__admin/health
+#> {"status":"ok",...,"seed":42,...}
+```
+
+<!-- run: server -->
+```sh
+cargo build --release
+target/release/hr-sandbox --seed 7 &
+# hr-sandbox listening on http://127.0.0.1:8080
+hr-sandbox healthcheck && curl -s http://127.0.0.1:8080/__admin/health
+#> {"status":"ok",...,"seed":7,...}
+```
+'''
+
+# The inventory: (page, the fence lines its check must report).
+INVENTORY = [
+    ("<!-- run -->\n```sh\ncurl -s localhost:8080/x\n```\n", []),
+    ("```sh\ncurl -s http://127.0.0.1:8080/__admin/health\n```\n", [1]),
+    ("```python\nimport hr_sandbox\n```\n", [1]),
+    ("```bash\ntarget/release/hr-sandbox --tls &\n```\n", [1]),
+    ("```sh\ncargo run --release\n```\n", [1]),
+    ("```yaml\nurl: http://127.0.0.1:8080\n```\n", []),
+    ("```sh\necho unrelated\n```\n", []),
+    ("<!-- not run: needs Docker -->\n```sh\ndocker run -p 8080:8080 hr-sandbox\n```\n", []),
+    ("<!-- not run: -->\n```sh\nhr-sandbox\n```\n", [2]),
+    ("<!-- run: --tls -->\n```sh\nhr-sandbox\n```\n", [2]),
+    ("<!-- run elsewhere: tools/run_doc_examples.py -->\n```sh\nhr-sandbox\n```\n", []),
+    ("<!-- run elsewhere: no/such/file.py -->\n```sh\nhr-sandbox\n```\n", [2]),
+    ("<!-- run: server -->\n```python\nprint(1)\n```\n", [2]),
+]
+
 FAILING = {
     "wrong output": '<!-- run -->\n```sh\ncurl -s http://127.0.0.1:8080/__admin/health\n#> {"status":"down"}\n```\n',
     "failing command": '<!-- run -->\n```sh\nfalse\necho never\n```\n',
     "failing pipe": '<!-- run -->\n```sh\ncurl -sf http://127.0.0.1:8080/__admin/nope | cat\n```\n',
     "python error": '<!-- run -->\n```python\nraise SystemExit(3)\n```\n',
     "partial line": '<!-- run -->\n```sh\necho "not ok"\n#> ok\n```\n',
+    "refused flag": '<!-- run: server -->\n```sh\nhr-sandbox --no-such-flag\n```\n',
+    "server line not printed": '<!-- run: server -->\n```sh\nhr-sandbox\n# hr-sandbox listening on ftp://nowhere\n```\n',
+    "server block that starts nothing": '<!-- run: server -->\n```sh\necho hi\n```\n',
 }
 
 
@@ -65,13 +104,20 @@ def main(binary):
         failures, passed = run_doc_examples.run_page(binary, page("passing", PASSING))
         if failures or passed != 3:
             problems.append(f"the passing page: {passed} passed, failures {failures}")
+        failures, passed = run_doc_examples.run_page(binary, page("server", SERVER))
+        if failures or passed != 2:
+            problems.append(f"the run: server page: {passed} passed, failures {failures}")
+        for text, lines in INVENTORY:
+            found = [line for line, _ in run_doc_examples.inventory_problems(text)]
+            if found != lines:
+                problems.append(f"inventory of {text!r}: lines {found}, not {lines}")
         for name, text in FAILING.items():
             failures, passed = run_doc_examples.run_page(binary, page(name.replace(" ", "-"), text))
             if not failures or passed:
                 problems.append(f"{name}: not reported as a failure ({passed} passed)")
     for problem in problems:
         print(f"FAILED {problem}")
-    print(f"{1 + len(FAILING) - len(problems)} passed, {len(problems)} failed")
+    print(f"{2 + len(INVENTORY) + len(FAILING) - len(problems)} passed, {len(problems)} failed")
     return 1 if problems else 0
 
 

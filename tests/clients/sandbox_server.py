@@ -25,13 +25,13 @@ class Server:
     """A running sandbox: its root URL (`http://127.0.0.1:PORT`, or https with `--tls`), the
     admin token it was given (`--admin-token`, else None) and the lines it printed."""
 
-    def __init__(self, binary, flags):
+    def __init__(self, binary, flags, cwd=None):
         self.admin_token = flag_value(flags, "--admin-token")
         self.stderr = tempfile.TemporaryFile("w+")
         self.lines = []
         self._printed = threading.Condition()
         self.process = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", "0", *flags],
-                                        stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+                                        stdout=subprocess.PIPE, stderr=self.stderr, text=True, cwd=cwd)
         self.root = None
         threading.Thread(target=self._read_stdout, daemon=True).start()
 
@@ -98,10 +98,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def running(binary, *flags):
-    """A server started with `flags` (port 0 on 127.0.0.1 is added), stopped at the end of the
-    block; its stderr is printed when the block fails."""
-    server = Server(binary, list(flags))
+def running(binary, *flags, cwd=None):
+    """A server started with `flags` (port 0 on 127.0.0.1 is added; in `cwd` when given, for its
+    relative paths), stopped at the end of the block; its stderr is printed when the block fails."""
+    server = Server(binary, list(flags), cwd)
     try:
         server.wait_ready()
         yield server

@@ -11,7 +11,7 @@
 //! `API_ACCESS` as the setting `api_access`; JSON, form and multipart bodies; removing a user (an
 //! admin action) revokes its token.
 //!
-//! Divergences (also in the README):
+//! Divergences (also in docs/vendors/chiefonboarding.md):
 //! - OPTIONS metadata carries no `actions` block.
 //! - 409/413/504 (only reachable through scenarios or the body limit) use the sandbox's own texts.
 //! - The organization row always exists, so the `/setup/` 302 of a fresh install never happens.

@@ -8,7 +8,7 @@
 //! relations, groups with profiles and memberships. Everything is scoped to the caller's
 //! organization: other organizations' ids are 404 like unknown ones.
 //!
-//! Divergences (also in the README):
+//! Divergences (also in docs/vendors/directory.md):
 //! - Error bodies are Spring Boot's default shape with the docs' texts.
 //! - The Employee, Group, manager, membership and group-profile schemas are the reference's
 //!   suggestions (the docs page was cut); enumerations accept any UPPER_CASE value.

@@ -9,7 +9,7 @@
 //! company resolution by CIF then name; `check-request` reports; the documented rate limits
 //! (1/s lists, 1/min POSTs and reports, per token and endpoint); the outbound signup hook.
 //!
-//! Divergences (also in the README):
+//! Divergences (also in docs/vendors/joinup.md):
 //! - Report error texts, the 413 text and the group-mode "company_name or company_cif" text are
 //!   the sandbox's own (Joinup documents none of them); a per-company cost-center item without
 //!   a company (both fields optional in the docs) fails in the report with that text.

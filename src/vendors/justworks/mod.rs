@@ -12,7 +12,7 @@
 //! webhooks (`webhooks/`: member and department events delivered at least once, signed, on the
 //! sandbox clock, with `POST /v1/webhooks/get`, `.../resume` and `.../simulate`).
 //!
-//! Divergences (also in the README):
+//! Divergences (also in docs/vendors/justworks.md):
 //! - Resource errors are `{"error": {"code", "message"}}` (undocumented by Justworks).
 //! - Which member fields each optional scope gates is the sandbox's reading.
 //! - The legacy lookup paths are `/v1/legacy/companies/{id}` and `/v1/legacy/members/{id}`.

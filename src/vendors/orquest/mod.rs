@@ -9,7 +9,7 @@
 //! by service between dates, by product, service associations, users, employee roles, services)
 //! with the documented 404 texts and fields without value omitted; incidences.
 //!
-//! Divergences (also in the README):
+//! Divergences (also in docs/vendors/orquest.md):
 //! - Errors use Spring Boot's default body; per-element results are
 //!   `{"employeeId", "status", "message"}` in a 200 array (a single PUT answers with the element's
 //!   status). Orquest documents neither.
