@@ -36,9 +36,3 @@ pub fn bearer_app(req: &HttpRequest, state: &State, now: DateTime<Utc>) -> Resul
     let token = parts.as_slice().get(1).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or_default();
     Ok(state.access_tokens.get(token).map(|t| t.client_id.clone()).unwrap_or_default())
 }
-
-/// `client_id:client_secret` in base64, for HTTP Basic client authentication (the credentials).
-pub fn basic_pair(id: &str, secret: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
-}

@@ -19,7 +19,7 @@
 //! - Webhooks: the signature scheme, the retry schedule, tokenless-scope management endpoints
 //!   and `simulate`'s answer are the sandbox's (`webhooks/mod.rs`, `docs/webhooks.md`).
 
-mod apps;
+mod admin;
 mod auth;
 mod error;
 pub mod model;

@@ -33,6 +33,14 @@ pub struct App {
     pub auto_approve: bool,
 }
 
+impl App {
+    /// `client_id:client_secret` in base64, for HTTP Basic client authentication (the credentials).
+    pub fn basic_pair(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.client_id, self.client_secret))
+    }
+}
+
 /// A `{id, name}` reference.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Reference {

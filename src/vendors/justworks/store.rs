@@ -5,14 +5,14 @@ use super::model::{App, BalanceReport, Company, Deduction, Member, Payroll, Poli
 use super::paystubs::Paystubs;
 use super::seed;
 use super::settings::Settings;
-use crate::common::error::{ApiError, ErrorKind};
+use crate::common::error::ApiError;
 use crate::common::expiring;
 use crate::common::memo::Memo;
 use crate::common::rng::{SandboxRng, hex_string, rng_for};
 use crate::common::seeded::{Seeded, SeededState};
 use crate::common::vendor_settings;
 use crate::outbound::ThisServer;
-use crate::vendor::{ActionOutcome, AdminActions, Snapshot, VendorState};
+use crate::vendor::{Snapshot, VendorState};
 use crate::workforce::model::VendorRecord;
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
@@ -309,7 +309,7 @@ impl VendorState for State {
             "app": app.map(|a| json!({
                 "client_id": a.client_id, "client_secret": a.client_secret,
                 "redirect_uri": a.redirect_uris.first(), "scopes": a.scopes.join(" "),
-                "authorization": format!("Basic {}", super::auth::basic_pair(&a.client_id, &a.client_secret)),
+                "authorization": format!("Basic {}", a.basic_pair()),
             })),
             "all_scopes": {"authorization": format!("Bearer {all}"), "access_token": all, "scope": super::scopes::ALL.join(" ")},
             // The legacy UUIDs the canonical-id lookups take, with the ids they answer.
@@ -350,27 +350,5 @@ impl VendorState for State {
         store.reseed(&next.seed_members);
         store.write().apply_settings(&next);
         Ok(json!(store.read().settings()))
-    }
-}
-
-impl AdminActions for State {
-    /// `apps` (`client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ..., `webhooks`?)
-    /// registers the OAuth app, or replaces it; `webhooks`, `remove_webhook`: see `webhooks/register.rs`.
-    fn admin_action(
-        store: &JustworksStore,
-        action: &str,
-        body: &Value,
-        now: DateTime<Utc>,
-    ) -> Result<ActionOutcome, ApiError> {
-        if let Some(outcome) = super::webhooks::register::action(store, action, body, now) {
-            return outcome;
-        }
-        if action != "apps" {
-            return Err(ApiError::with_message(
-                ErrorKind::NotFound,
-                format!("justworks has no admin action '{action}' (try 'apps', 'webhooks', 'remove_webhook')"),
-            ));
-        }
-        super::apps::register(store, body, now)
     }
 }

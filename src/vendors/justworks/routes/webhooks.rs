@@ -8,7 +8,7 @@ use crate::common::query::{self, last};
 use crate::common::routing::endpoint;
 use crate::sandbox::Body;
 use crate::vendors::justworks::auth;
-use crate::vendors::justworks::webhooks::{Status, register};
+use crate::vendors::justworks::webhooks::{self, Status};
 use crate::vendors::justworks::webhooks::{events, simulate_payload};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
@@ -91,7 +91,7 @@ async fn simulate(req: HttpRequest, path: web::Path<String>, body: Body, jw: Jw)
     };
     let url = match fields.get("url_override") {
         None | Some(Value::Null) => None,
-        Some(Value::String(url)) => Some(register::check_url(url).map(|()| url.clone()).map_err(bad)?),
+        Some(Value::String(url)) => Some(webhooks::check_url(url).map(|()| url.clone()).map_err(bad)?),
         Some(_) => return Err(bad("url_override must be a URL string")),
     };
     let now = jw.sandbox.clock.now();

@@ -134,8 +134,8 @@ impl Webhooks {
         }
         self.check_queue_counters()?;
         for (i, hook) in self.list.iter().enumerate() {
-            register::check_url(&hook.url).map_err(|e| format!("list[{i}].url: {e}"))?;
-            register::check_secret(&hook.secret).map_err(|e| format!("list[{i}].secret: {e}"))?;
+            check_url(&hook.url).map_err(|e| format!("list[{i}].url: {e}"))?;
+            check_secret(&hook.secret).map_err(|e| format!("list[{i}].secret: {e}"))?;
             hook.faults.check().map_err(|e| format!("list[{i}].{e}"))?;
         }
         match self.queue.pending.iter().position(|p| self.get(&p.target).is_none()) {
@@ -198,4 +198,31 @@ impl Default for Webhooks {
     fn default() -> Self {
         Self::new(0)
     }
+}
+
+/// Whether `url` may receive deliveries: an http(s) URL with a host, not too long.
+pub fn check_url(url: &str) -> Result<(), String> {
+    if url.len() > MAX_URL_BYTES {
+        return Err(format!("the URL is longer than {MAX_URL_BYTES} bytes"));
+    }
+    if !crate::common::url::is_web_url(url) {
+        return Err(format!("'{url}' is not an http(s) URL with a host"));
+    }
+    Ok(())
+}
+
+/// Whether `secret` may sign: 16 to 256 visible ASCII characters.
+pub fn check_secret(secret: &str) -> Result<(), String> {
+    if !SECRET_BYTES.contains(&secret.len()) {
+        return Err(format!(
+            "a secret is {} to {} characters; this one has {}",
+            SECRET_BYTES.start(),
+            SECRET_BYTES.end(),
+            secret.len()
+        ));
+    }
+    if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("a secret is visible ASCII characters, no spaces".into());
+    }
+    Ok(())
 }

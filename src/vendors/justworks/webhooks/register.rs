@@ -10,7 +10,7 @@
 use super::super::model::App;
 use super::super::scopes::Granted;
 use super::super::store::{JustworksStore, State};
-use super::{EVENT_TYPES, MAX_URL_BYTES, MAX_WEBHOOKS, SECRET_BYTES, Status, Webhook};
+use super::{EVENT_TYPES, MAX_WEBHOOKS, Status, Webhook, check_secret, check_url};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::rng::hex_string;
 use crate::outbound::queue::Faults;
@@ -39,33 +39,6 @@ struct Registration {
 
 fn bad(message: impl Into<String>) -> ApiError {
     ApiError::with_message(ErrorKind::BadRequest, message)
-}
-
-/// Whether `url` may receive deliveries: an http(s) URL with a host, not too long.
-pub fn check_url(url: &str) -> Result<(), String> {
-    if url.len() > MAX_URL_BYTES {
-        return Err(format!("the URL is longer than {MAX_URL_BYTES} bytes"));
-    }
-    if !crate::common::url::is_web_url(url) {
-        return Err(format!("'{url}' is not an http(s) URL with a host"));
-    }
-    Ok(())
-}
-
-/// Whether `secret` may sign: 16 to 256 visible ASCII characters.
-pub fn check_secret(secret: &str) -> Result<(), String> {
-    if !SECRET_BYTES.contains(&secret.len()) {
-        return Err(format!(
-            "a secret is {} to {} characters; this one has {}",
-            SECRET_BYTES.start(),
-            SECRET_BYTES.end(),
-            secret.len()
-        ));
-    }
-    if !secret.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err("a secret is visible ASCII characters, no spaces".into());
-    }
-    Ok(())
 }
 
 /// `webhooks` and `remove_webhook`; `None` for any other action.

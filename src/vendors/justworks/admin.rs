@@ -1,13 +1,36 @@
-//! The `apps` admin action: an OAuth app as Justworks staff register one for a partner (client
-//! id and secret, redirect URIs, scopes, consent page details), optionally with its webhooks.
+//! Justworks' admin actions, what Justworks staff do for a partner in the real product: `apps`
+//! (an OAuth app: client id and secret, redirect URIs, scopes, consent page details, optionally
+//! its webhooks), `webhooks` and `remove_webhook` (see `webhooks/register.rs`).
 
 use super::model::App;
-use super::store::JustworksStore;
+use super::store::{JustworksStore, State};
 use crate::common::error::{ApiError, ErrorKind};
 use crate::common::url;
-use crate::vendor::ActionOutcome;
+use crate::vendor::{ActionOutcome, AdminActions};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
+
+impl AdminActions for State {
+    /// `apps` (`client_id`, `client_secret`, `name`, `redirect_uris`, `scopes`, ..., `webhooks`?)
+    /// registers the OAuth app, or replaces it; `webhooks`, `remove_webhook`: see `webhooks/register.rs`.
+    fn admin_action(
+        store: &JustworksStore,
+        action: &str,
+        body: &Value,
+        now: DateTime<Utc>,
+    ) -> Result<ActionOutcome, ApiError> {
+        if let Some(outcome) = super::webhooks::register::action(store, action, body, now) {
+            return outcome;
+        }
+        if action != "apps" {
+            return Err(ApiError::with_message(
+                ErrorKind::NotFound,
+                format!("justworks has no admin action '{action}' (try 'apps', 'webhooks', 'remove_webhook')"),
+            ));
+        }
+        register(store, body, now)
+    }
+}
 
 /// Registers the app in `body`, or replaces the one with its `client_id`; with `webhooks`, the
 /// app's webhooks become exactly those (see `webhooks/register.rs`). Checked whole first.
