@@ -128,6 +128,9 @@ pub fn run(options: RecordOptions) -> io::Result<()> {
                 .default_service(web::to(forward))
         })
         .workers(1)
+        // The one worker may spend seconds serializing and syncing a large recording; a client
+        // whose request waits behind that is not slow (actix's 5 s head timeout answered it 408).
+        .client_request_timeout(Duration::from_secs(120))
         .shutdown_timeout(1)
         .listen(listener)?
         .run();
