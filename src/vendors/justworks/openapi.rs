@@ -5,6 +5,7 @@ use super::model::{Deduction, Payroll, Paystub, PaystubSummary, Policy, TimeOffR
 use super::schemas::{
     canonical_id, client_id, company, cursor, decision, deduction_ids, doc_format, error, fees, items, limit, member,
     member_status, members, page_of, redirect_uri, response_type, results, revocation, token_request,
+    webhook_simulation,
 };
 use super::scopes;
 use super::store::State;
@@ -209,7 +210,7 @@ pub static API: Api = Api {
             .errors(&[404, 429]),
         Op::new("post", "/v1/webhooks/{webhook_id}/simulate", "simulateWebhook", "Simulate Webhook")
             .auth(Auth::Scope(""))
-            .body(schema::object)
+            .body(webhook_simulation)
             .answers(200, schema::object)
             .errors(&[400, 404, 413, 415, 429]),
         Op::new("get", "/v1/docs", "getDocs", "Get OpenAPI Docs")

@@ -158,3 +158,12 @@ pub(super) fn revocation() -> Value {
         &["token"],
     )
 }
+
+/// `simulate`'s body: both fields optional, nothing else (others are refused); the override URL
+/// an http(s) URL with a host.
+pub(super) fn webhook_simulation() -> Value {
+    let url = "^https?://[a-z][a-z0-9-]{0,20}(\\.[a-z][a-z0-9-]{0,20}){0,3}(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]*)*$";
+    json!({"type": "object", "additionalProperties": false, "properties": {
+        "payload_override": {"type": "object"},
+        "url_override": {"type": "string", "pattern": url, "maxLength": 2048}}})
+}
