@@ -3,7 +3,7 @@
 # From source (pulls rust:1.95-alpine):
 #   docker build -t hr-sandbox .
 # Offline, from a static binary built on the host (nothing is pulled; podman build works alike):
-#   CC_x86_64_unknown_linux_musl=musl-gcc cargo build --profile dist --target x86_64-unknown-linux-musl
+#   CC_x86_64_unknown_linux_musl=musl-gcc tools/build-dist --target x86_64-unknown-linux-musl
 #   mkdir -p dist/state && cp target/x86_64-unknown-linux-musl/dist/hr-sandbox dist/
 #   docker build --build-context build=dist -t hr-sandbox .
 # The named build context `build` replaces the build stage: `COPY --from=build` then takes
@@ -13,17 +13,21 @@
 
 FROM rust:1.95-alpine AS build
 # The Alpine toolchain targets musl and links statically, so the binary runs FROM scratch;
-# gcc builds ring's C and assembly (rustls' cryptography).
+# gcc builds ring's C and assembly (rustls' cryptography); bash, python3 and llvm-tools run the
+# profile-guided build's training and merge its profile.
 # hadolint ignore=DL3018
-RUN apk add --no-cache musl-dev gcc
+RUN apk add --no-cache musl-dev gcc bash python3 \
+    && rustup component add llvm-tools
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY fixtures ./fixtures
-# The `dist` profile (Cargo.toml): fat LTO and one codegen unit, the published binary.
-# /state: the empty state directory the final stage copies with its owner (no shell there to mkdir).
-RUN cargo build --profile dist --locked --bin hr-sandbox \
-    && cp target/dist/hr-sandbox /hr-sandbox \
+COPY tools/build-dist tools/pgo_train.py ./tools/
+# The published binary (tools/build-dist): the `dist` profile (fat LTO, one codegen unit),
+# optimised with the profile of a training run. /state: the empty state directory the final
+# stage copies with its owner (no shell there to mkdir).
+RUN tools/build-dist \
+    && cp target/x86_64-unknown-linux-musl/dist/hr-sandbox /hr-sandbox \
     && mkdir /state
 
 FROM scratch

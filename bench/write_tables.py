@@ -53,8 +53,9 @@ def performance(out, work, list_path, identity, items, size, rounds, duration, l
     engine = [[float(v) for v in line.split()] for line in open(os.path.join(work, "engine")) if line.strip()]
     plain_rps, _, _, rules_rps, _, _ = (statistics.median(column) for column in zip(*engine))
     when, commit, cores = provenance()
-    names = ("dist", "release", "static")
-    labels = {"dist": "hr-sandbox (dist)", "release": "hr-sandbox (release)", "static": "static (dist)"}
+    names = ("dist", "plain", "release", "static")
+    labels = {"dist": "hr-sandbox (dist)", "plain": "hr-sandbox (dist, no PGO)", "release": "hr-sandbox (release)",
+              "static": "static (dist)"}
 
     def row(label, cells, ratio="", target=""):
         return f"| {label} | {' | '.join(cells)} | {ratio} | {target} |"
@@ -67,8 +68,8 @@ def performance(out, work, list_path, identity, items, size, rounds, duration, l
         f"{commit}: `GET {list_path}` ({items} items, {int(size) / 1000:.1f} KB) as `{identity}`; medians of {rounds}",
         f"interleaved rounds of {duration} s, server on core 0, wrk on core 1.",
         "",
-        "| | hr-sandbox `dist` | hr-sandbox `release` | static actix (`dist`, same bytes) | dist / static | target |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| | hr-sandbox `dist` (published, PGO) | `dist` without PGO | hr-sandbox `release` | static actix (`dist`, same bytes) | dist / static | target |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
         row("startup to first 200 (all vendors, default data)", [f"{startup[labels[n]][0]:.1f} ms" for n in names], "", "< 25 ms"),
         row("idle RSS, all default data", [f"{startup[labels[n]][1]:.1f} MiB" for n in names], "", "< 20 MiB"),
     ]
@@ -77,9 +78,11 @@ def performance(out, work, list_path, identity, items, size, rounds, duration, l
         lines.append(row(f"{first}: req/s, p99", [f"{thousands(med[(c, n)][0])}, {med[(c, n)][1]:.2f} ms" for n in names],
                          ratio(c, 0), rps_target))
         lines.append(row(f"same, c={c}: CPU us/request", [f"{med[(c, n)][2]:.1f}" for n in names], ratio(c, 2), cpu_target))
-    release_dist = ", ".join(f"{med[(c, 'release')][2] / med[(c, 'dist')][2]:.2f}" for c in (1, 32))
+    def per_dist(name):
+        return ", ".join(f"{med[(c, name)][2] / med[(c, 'dist')][2]:.2f}" for c in (1, 32))
+
     lines += [
-        row("release / dist CPU per request (c=1, c=32)", ["", release_dist, ""]),
+        row("CPU per request / dist's (c=1, c=32)", ["", per_dist("plain"), per_dist("release"), ""]),
         "",
         f"The scenario engine, c=32: {thousands(plain_rps)} req/s with no rules, {thousands(rules_rps)} with 50 active rules",
         f"that never match this path ({rules_rps / plain_rps:.2f} of the req/s).",
