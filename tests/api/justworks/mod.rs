@@ -8,6 +8,7 @@ mod resources;
 mod webhooks;
 mod webhooks_attack;
 mod webhooks_state;
+mod sweeper;
 
 use crate::helpers::TestApp;
 use reqwest::{Method, Response};
