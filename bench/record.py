@@ -29,7 +29,7 @@ def wait(base):
     sys.exit(f"{base} did not start")
 
 
-def timed(port, auth, count, prefix=""):
+def timed(port, auth, count, prefix="", progress=False):
     conn = http.client.HTTPConnection("127.0.0.1", port)
     times = []
     for _ in range(count):
@@ -38,6 +38,8 @@ def timed(port, auth, count, prefix=""):
         answer = conn.getresponse(); answer.read()
         times.append((time.perf_counter() - started) * 1000)
         assert answer.status == 200, answer.status
+        if progress and len(times) % 100 == 0:
+            print(summary(f"  exchanges {len(times) - 99}-{len(times)}", times[-100:]), flush=True)
     return times
 
 
@@ -59,7 +61,7 @@ line = recorder.stdout.readline()
 record_port = int(line.rsplit(":", 1)[1])
 try:
     direct = timed(port, auth, 100, "/chiefonboarding")
-    times = timed(record_port, auth, COUNT)
+    times = timed(record_port, auth, COUNT, progress=True)
 finally:
     recorder.terminate(); recorder.wait(30)
     upstream.terminate(); upstream.wait(30)

@@ -59,7 +59,16 @@ impl RecordingFile {
             .ok_or_else(|| io::Error::other("a new log must end with its empty entries"))?;
         let text = format!("{head}[{EMPTY_TAIL}");
         let file = replace_whole(&out, &text)?;
-        Ok(Self { out, file, redactor, limit, len: text.len(), written: 0, unwritten: String::new(), unwritten_count: 0 })
+        Ok(Self {
+            out,
+            file,
+            redactor,
+            limit,
+            len: text.len(),
+            written: 0,
+            unwritten: String::new(),
+            unwritten_count: 0,
+        })
     }
 
     /// The file's path.

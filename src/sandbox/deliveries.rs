@@ -105,7 +105,8 @@ async fn sweep_guarded(sandbox: &Sandbox, trust: &Trust, this: ThisServer, probe
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic without a message".to_owned());
-        tracing::error!(sandbox = sandbox.name(), panic = %message, "a delivery sweep panicked; the next one runs in a second");
+        let sandbox = sandbox.name();
+        tracing::error!(sandbox, panic = %message, "a delivery sweep panicked; its next sweep runs in a second");
     }
 }
 

@@ -5,10 +5,10 @@ mod oauth;
 mod payroll;
 pub(crate) mod receiver;
 mod resources;
+mod sweeper;
 mod webhooks;
 mod webhooks_attack;
 mod webhooks_state;
-mod sweeper;
 
 use crate::helpers::TestApp;
 use reqwest::{Method, Response};

@@ -52,7 +52,10 @@ async fn sweep_that_panics_ends_neither_the_sweeper_nor_another_sandboxs_deliver
     hire_for(&app, "default", &other.url("/o"), "Oth").await;
     let limit = Duration::from_secs(15);
     assert!(first_delivery(&other, limit).await.is_some(), "the other sandbox's delivery went out");
-    assert!(first_delivery(&panicking, limit).await.is_some(), "and the panicking one's, once its sweep stopped panicking");
+    assert!(
+        first_delivery(&panicking, limit).await.is_some(),
+        "and the panicking one's, once its sweep stopped panicking"
+    );
     assert!(PANICS.load(Ordering::SeqCst) >= 4, "after three sweeps that panicked");
 }
 

@@ -15,7 +15,8 @@ fn request(i: usize) -> (&'static str, String, Option<Value>) {
     match i % 10 {
         0 => ("GET", "/api/employees/".to_owned(), None),
         5 => {
-            let user = json!({"first_name": "Lo", "last_name": "Ng", "email": format!("long.{i}@acme.test"), "role": 0});
+            let user =
+                json!({"first_name": "Lo", "last_name": "Ng", "email": format!("long.{i}@acme.test"), "role": 0});
             ("POST", "/api/users/".to_owned(), Some(user))
         }
         9 => ("GET", format!("/api/nothing/{i}/"), None),
@@ -48,7 +49,8 @@ async fn record_of_many_exchanges_is_a_complete_har_after_each() {
         let entries = har["log"]["entries"].as_array().expect("entries");
         assert_eq!(entries.len(), i + 1, "after exchange {}", i + 1);
         let last = &entries[i];
-        let seen = (last["request"]["method"].clone(), last["request"]["url"].clone(), last["response"]["status"].clone());
+        let seen =
+            (last["request"]["method"].clone(), last["request"]["url"].clone(), last["response"]["status"].clone());
         assert_eq!(seen, (json!(method), json!(format!("{base}{path}")), json!(status)), "exchange {}", i + 1);
         if i % 50 == 0 || i + 1 == EXCHANGES {
             let whole = serde_json::to_string_pretty(&har).expect("json");
