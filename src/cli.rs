@@ -154,6 +154,7 @@ impl ServeArgs {
             access_log: self.access_log,
             outbound_ca: self.outbound_ca.clone(),
             state_dir: self.state_dir.clone(),
+            sweep_probe: None,
             tls: (self.tls || self.tls_cert.is_some()).then(|| crate::tls::TlsSettings {
                 dir: self.tls_dir.clone(),
                 cert: self.tls_cert.clone(),

@@ -76,6 +76,9 @@ pub struct Settings {
     /// Where every sandbox's state is kept across restarts and crashes (`--state-dir`); `None`
     /// keeps state in memory only.
     pub state_dir: Option<std::path::PathBuf>,
+    /// Tests only: called as each sandbox's delivery sweep starts (see
+    /// [`crate::sandbox::deliveries::SweepProbe`]); no flag sets it.
+    pub sweep_probe: Option<crate::sandbox::deliveries::SweepProbe>,
 }
 
 impl Default for Settings {
@@ -103,6 +106,7 @@ impl Default for Settings {
             access_log: false,
             outbound_ca: None,
             state_dir: None,
+            sweep_probe: None,
         }
     }
 }

@@ -91,7 +91,12 @@ impl Application {
         // Deliveries due while the clock runs (or events made by hand) go out within a second.
         let sweeper_trust = crate::outbound::Trust::new(settings.outbound_ca.as_deref()).map_err(io::Error::other)?;
         let this_server = crate::outbound::ThisServer::new(bound);
-        crate::sandbox::deliveries::start_sweeper(Arc::downgrade(&registry), sweeper_trust, this_server)?;
+        crate::sandbox::deliveries::start_sweeper(
+            Arc::downgrade(&registry),
+            sweeper_trust,
+            this_server,
+            settings.sweep_probe,
+        )?;
         let admin_state = web::Data::new(AdminState {
             registry: Arc::clone(&registry),
             scenarios_dir: settings.scenarios_dir.clone(),

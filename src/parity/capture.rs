@@ -3,27 +3,29 @@
 use super::har::{Content, Entry, Pair, PostData, Request, Response, Timings};
 use super::redact::Redactor;
 use base64::Engine;
+use bytes::Bytes;
 
-/// What went through the proxy, before redaction.
-pub struct Exchange<'a> {
+/// What went through the proxy, before redaction: owned, so that the recorder's writer thread
+/// can redact and write it while the worker goes on (the bodies are shared, not copied).
+pub struct Exchange {
     /// RFC 3339 start time.
     pub started: String,
     /// Milliseconds until the request was sent, the first answer byte, the last one.
     pub timings: Timings,
     /// Method.
-    pub method: &'a str,
+    pub method: String,
     /// The absolute upstream URL.
-    pub url: &'a str,
+    pub url: String,
     /// Request headers as the client sent them.
     pub request_headers: Vec<(String, String)>,
     /// Request body.
-    pub request_body: &'a [u8],
+    pub request_body: Bytes,
     /// Status.
     pub status: u16,
     /// Answer headers as upstream sent them.
     pub response_headers: Vec<(String, String)>,
     /// Answer body.
-    pub response_body: &'a [u8],
+    pub response_body: Bytes,
 }
 
 /// Whether a request belongs to an OAuth flow, where `code` is a secret.
@@ -34,24 +36,24 @@ fn is_oauth(url: &str, body: &[u8]) -> bool {
 }
 
 /// The exchange as a HAR entry, every secret replaced by its placeholder.
-pub fn entry(redactor: &mut Redactor, x: &Exchange<'_>) -> Entry {
-    let oauth = is_oauth(x.url, x.request_body);
-    let url = redactor.url(x.url, oauth);
+pub fn entry(redactor: &mut Redactor, x: &Exchange) -> Entry {
+    let oauth = is_oauth(&x.url, &x.request_body);
+    let url = redactor.url(&x.url, oauth);
     let request_headers = headers(redactor, &x.request_headers);
     let response_headers = headers(redactor, &x.response_headers);
     let request_type = find(&x.request_headers, "content-type");
     let post_data = (!x.request_body.is_empty()).then(|| PostData {
         mime_type: request_type.clone(),
-        text: redactor.body(&request_type, &String::from_utf8_lossy(x.request_body), true, oauth),
+        text: redactor.body(&request_type, &String::from_utf8_lossy(&x.request_body), true, oauth),
     });
     let response_type = find(&x.response_headers, "content-type");
-    let (text, encoding) = match std::str::from_utf8(x.response_body) {
+    let (text, encoding) = match std::str::from_utf8(&x.response_body) {
         Ok(text) => (redactor.body(&response_type, text, false, oauth), None),
         // Redactable only as text: a secret in base64 would reach the file unseen.
         Err(_) if Redactor::is_text(&response_type) => {
-            (redactor.body(&response_type, &String::from_utf8_lossy(x.response_body), false, oauth), None)
+            (redactor.body(&response_type, &String::from_utf8_lossy(&x.response_body), false, oauth), None)
         }
-        Err(_) => (base64::engine::general_purpose::STANDARD.encode(x.response_body), Some("base64".to_owned())),
+        Err(_) => (base64::engine::general_purpose::STANDARD.encode(&x.response_body), Some("base64".to_owned())),
     };
     let query_string = url
         .split_once('?')
@@ -72,7 +74,7 @@ pub fn entry(redactor: &mut Redactor, x: &Exchange<'_>) -> Entry {
         started_date_time: x.started.clone(),
         time,
         request: Request {
-            method: x.method.to_owned(),
+            method: x.method.clone(),
             url,
             http_version: "HTTP/1.1".to_owned(),
             cookies: cookies(&request_headers, "cookie"),
@@ -80,7 +82,7 @@ pub fn entry(redactor: &mut Redactor, x: &Exchange<'_>) -> Entry {
             query_string,
             post_data,
             headers_size: -1,
-            body_size: len(x.request_body),
+            body_size: len(&x.request_body),
         },
         response: Response {
             status: x.status,
@@ -92,10 +94,10 @@ pub fn entry(redactor: &mut Redactor, x: &Exchange<'_>) -> Entry {
             http_version: "HTTP/1.1".to_owned(),
             cookies: cookies(&response_headers, "set-cookie"),
             headers: response_headers,
-            content: Content { size: len(x.response_body), mime_type: response_type, text: Some(text), encoding },
+            content: Content { size: len(&x.response_body), mime_type: response_type, text: Some(text), encoding },
             redirect_url,
             headers_size: -1,
-            body_size: len(x.response_body),
+            body_size: len(&x.response_body),
         },
         cache: serde_json::Map::new(),
         timings: x.timings.clone(),

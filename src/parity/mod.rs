@@ -7,6 +7,7 @@ pub mod capture;
 pub mod har;
 pub mod jsonpath;
 pub mod record;
+pub mod recording;
 pub mod redact;
 
 /// Deepest JSON nesting any walk of a recorded or replayed body follows.

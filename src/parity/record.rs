@@ -1,16 +1,16 @@
 //! `hr-sandbox record`: a recording proxy. Each request is forwarded to `--upstream` (path and
 //! query appended to its base URL; method, headers minus hop-by-hop ones, body), answered to the
-//! client unchanged, and appended, redacted, to a HAR file that is rewritten whole (a temporary
-//! file renamed over it) after every exchange, so it is a valid recording at every moment.
-
-use super::capture::{self, Exchange};
-use super::har::{Har, Timings};
+//! client unchanged, and appended, redacted, to a HAR file by a writer thread of its own
+//! ([`super::recording`]), so the file is a valid recording at every moment and appending one
+//! exchange costs that exchange, not the file.
+use super::capture::Exchange;
+use super::har::Timings;
 use super::jsonpath::JsonPath;
+use super::recording::{Outcome, Queue, RecordingFile};
 use super::redact::Redactor;
 use crate::outbound::Trust;
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use parking_lot::Mutex;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// How long the upstream may take to answer one request.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
-/// Largest recording written: what `parity` reads. The whole log is held in memory and
-/// rewritten after each exchange, so this also bounds the recorder's memory (a few times it).
+/// Largest recording written: what `parity` reads. Only the exchange being written is held in
+/// memory (a whole rewrite, when a secret learned late is found in an earlier entry, holds the
+/// file: a few times this at most).
 pub const RECORDING_LIMIT: usize = super::load::FILE_LIMIT;
 
 /// Headers that concern one connection, not the exchange (RFC 9110 7.6.1), plus those the
@@ -60,39 +61,10 @@ pub struct RecordOptions {
     pub outbound_ca: Option<PathBuf>,
 }
 
-struct Recorder {
-    har: Har,
-    redactor: Redactor,
-    out: PathBuf,
-    /// The recording reached [`RECORDING_LIMIT`]: nothing more is forwarded.
-    full: bool,
-}
-
 struct Proxy {
     upstream: String,
     tls: Arc<rustls::ClientConfig>,
-    recorder: Mutex<Recorder>,
-}
-
-impl Recorder {
-    /// Writes the whole file: a temporary file next to it, renamed over it. A log past
-    /// [`RECORDING_LIMIT`] is not written (`Ok(false)`): parity could not read it.
-    fn save(&self) -> io::Result<bool> {
-        let text = serde_json::to_string_pretty(&self.har).map_err(io::Error::other)?;
-        let text = self.redactor.verbatim(&text);
-        if text.len() >= RECORDING_LIMIT {
-            return Ok(false);
-        }
-        let mut name = self.out.file_name().unwrap_or_default().to_os_string();
-        name.push(".tmp");
-        let tmp = self.out.with_file_name(name);
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &self.out)?;
-        Ok(true)
-    }
+    recording: Queue,
 }
 
 /// Runs the proxy until SIGINT or SIGTERM; the file is complete after every exchange.
@@ -104,15 +76,12 @@ pub fn run(options: RecordOptions) -> io::Result<()> {
     }
     let trust = Trust::new(options.outbound_ca.as_deref()).map_err(invalid)?;
     let upstream = options.upstream.trim_end_matches('/').to_owned();
-    let recorder = Recorder {
-        har: super::har::new_log(&options.vendor, &upstream),
-        redactor: Redactor::new(options.redact),
-        out: options.out,
-        full: false,
-    };
-    recorder.save().map_err(|e| io::Error::new(e.kind(), format!("--out {}: {e}", recorder.out.display())))?;
-    let proxy = web::Data::new(Proxy { upstream, tls: trust.config(), recorder: Mutex::new(recorder) });
-    actix_web::rt::System::new().block_on(async move {
+    let har = super::har::new_log(&options.vendor, &upstream);
+    let file = RecordingFile::create(options.out.clone(), &har, Redactor::new(options.redact), RECORDING_LIMIT)
+        .map_err(|e| io::Error::new(e.kind(), format!("--out {}: {e}", options.out.display())))?;
+    let (recording, writer) = super::recording::start(file)?;
+    let proxy = web::Data::new(Proxy { upstream, tls: trust.config(), recording: recording.clone() });
+    let served = actix_web::rt::System::new().block_on(async move {
         let listener = std::net::TcpListener::bind((options.host.as_str(), options.port))
             .map_err(|e| io::Error::new(e.kind(), format!("--host {} --port {}: {e}", options.host, options.port)))?;
         let port = listener.local_addr()?.port();
@@ -120,7 +89,7 @@ pub fn run(options: RecordOptions) -> io::Result<()> {
         crate::outbound::ThisServer::new(listener.local_addr()?)
             .check_url(&options.upstream)
             .map_err(|why| invalid(format!("--upstream {}: {why}", options.upstream)))?;
-        // One worker: exchanges are recorded in the order they are answered, one at a time.
+        // One worker, one writer thread: exchanges are recorded in the order they are answered.
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(proxy.clone())
@@ -128,9 +97,6 @@ pub fn run(options: RecordOptions) -> io::Result<()> {
                 .default_service(web::to(forward))
         })
         .workers(1)
-        // The one worker may spend seconds serializing and syncing a large recording; a client
-        // whose request waits behind that is not slow (actix's 5 s head timeout answered it 408).
-        .client_request_timeout(Duration::from_secs(120))
         .shutdown_timeout(1)
         .listen(listener)?
         .run();
@@ -139,7 +105,13 @@ pub fn run(options: RecordOptions) -> io::Result<()> {
         println!("hr-sandbox recording on http://{}:{port}", options.host);
         std::io::stdout().flush()?;
         server.await.map_err(io::Error::other)?
-    })
+    });
+    // Every exchange handed to the writer is in the file before the process ends.
+    recording.stop();
+    if writer.join().is_err() {
+        eprintln!("hr-sandbox record: the writer thread panicked");
+    }
+    served
 }
 
 fn invalid(message: String) -> io::Error {
@@ -152,7 +124,7 @@ async fn forward(req: HttpRequest, body: web::Bytes, proxy: web::Data<Proxy>) ->
     let clock = Instant::now();
     let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
     let url = format!("{}{target}", proxy.upstream);
-    if proxy.recorder.lock().full {
+    if proxy.recording.is_full() {
         return full(&url, false);
     }
     let connector = awc::Connector::new().rustls_0_23(Arc::clone(&proxy.tls));
@@ -182,29 +154,21 @@ async fn forward(req: HttpRequest, body: web::Bytes, proxy: web::Data<Proxy>) ->
     let exchange = Exchange {
         started,
         timings: Timings { send: ms(sent - clock), wait: ms(waited - sent), receive: ms(done - waited) },
-        method: req.method().as_str(),
-        url: &url,
+        method: req.method().as_str().to_owned(),
+        url: url.clone(),
         request_headers,
-        request_body: &body,
+        request_body: body,
         status: status.as_u16(),
         response_headers,
-        response_body: &answer_body,
+        response_body: answer_body.clone(),
     };
-    {
-        let mut recorder = proxy.recorder.lock();
-        let recorder = &mut *recorder;
-        let entry = capture::entry(&mut recorder.redactor, &exchange);
-        recorder.har.log.entries.push(entry);
-        match recorder.save() {
-            Ok(true) => {}
-            Ok(false) => {
-                // The file keeps every exchange before this one and stays readable by parity.
-                recorder.har.log.entries.pop();
-                recorder.full = true;
-                return full(&url, true);
-            }
-            Err(err) => eprintln!("hr-sandbox record: writing {}: {err}", recorder.out.display()),
-        }
+    match proxy.recording.record(exchange).await {
+        Some(Outcome::Recorded) => {}
+        // The file keeps every exchange before this one and stays readable by parity.
+        Some(Outcome::Full) => return full(&url, true),
+        Some(Outcome::Failed(err)) => eprintln!("hr-sandbox record: {err}"),
+        Some(Outcome::Lost(why)) => return not_recorded(&url, &format!("the recorder failed on it: {why}")),
+        None => return not_recorded(&url, "the recorder's writer has stopped"),
     }
     let mut response = HttpResponse::build(status);
     for (name, value) in answer.headers() {
@@ -247,6 +211,14 @@ fn full(url: &str, forwarded: bool) -> HttpResponse {
         "hr-sandbox record: the recording reached {RECORDING_LIMIT} bytes (what parity reads); {url} {what}. \
          Stop this recorder and start another file.\n"
     ))
+}
+
+/// 500 to the client when its exchange, answered by the upstream, could not be recorded.
+fn not_recorded(url: &str, why: &str) -> HttpResponse {
+    eprintln!("hr-sandbox record: {url}: {why}");
+    HttpResponse::build(StatusCode::INTERNAL_SERVER_ERROR)
+        .content_type("text/plain; charset=utf-8")
+        .body(format!("hr-sandbox record: {url} was forwarded but is not recorded: {why}\n"))
 }
 
 /// 502 to the client when the upstream did not answer; nothing is recorded (there was no

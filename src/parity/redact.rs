@@ -216,6 +216,26 @@ impl Redactor {
         }
         out
     }
+
+    /// How many secrets are known: a mark for [`Redactor::verbatim_patterns_since`].
+    pub fn known(&self) -> usize {
+        self.numbers.len()
+    }
+
+    /// The texts [`Redactor::verbatim`] would replace for the secrets learned after the mark
+    /// `known` (each secret as it is, and as it appears inside a JSON string when that differs).
+    pub fn verbatim_patterns_since(&self, known: usize) -> Vec<String> {
+        let mut patterns = Vec::new();
+        for (secret, _) in self.numbers.iter().filter(|(s, n)| **n > known && s.len() >= MIN_VERBATIM) {
+            patterns.push(secret.clone());
+            let json = serde_json::to_string(secret).unwrap_or_default();
+            let escaped = json.trim_matches('"');
+            if escaped != secret.as_str() {
+                patterns.push(escaped.to_owned());
+            }
+        }
+        patterns
+    }
 }
 
 /// What a JSON body the recorder could not read stands for in the file.

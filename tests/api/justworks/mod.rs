@@ -5,6 +5,7 @@ mod oauth;
 mod payroll;
 pub(crate) mod receiver;
 mod resources;
+mod sweeper;
 mod webhooks;
 mod webhooks_attack;
 mod webhooks_state;

@@ -181,3 +181,35 @@ async fn record_past_what_parity_reads_answers_507_and_keeps_the_file_readable()
     assert!(status.success(), "{status}");
     assert_eq!(har["log"]["entries"].as_array().map(Vec::len), Some(4));
 }
+
+#[tokio::test]
+async fn record_replaces_a_secret_learned_late_in_the_entries_before_it() {
+    const LATE: &str = "tok-learned-late-0123456789";
+    let dir = scratch("late_secret");
+    let file = dir.join("l.har");
+    // Every answer echoes the token in plain text: the first exchange holds it before any
+    // exchange names it a secret.
+    let upstream = answering(200, "text/plain", format!("your token is {LATE}").into_bytes());
+    let recorder = Recorder::start("joinup", &upstream, &file, &[]);
+    let client = reqwest::Client::new();
+    client.get(format!("{}/api/echo", recorder.base)).send().await.expect("answered").bytes().await.expect("body");
+    assert!(std::fs::read_to_string(&file).expect("recording").contains(LATE), "not yet known as a secret");
+    let form = format!("token={LATE}");
+    let named = client
+        .post(format!("{}/api/token", recorder.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("answered");
+    named.bytes().await.expect("body");
+    let text = std::fs::read_to_string(&file).expect("recording");
+    assert!(!text.contains(LATE), "the secret stays in an earlier entry: {text}");
+    let har: serde_json::Value = serde_json::from_str(&text).expect("a complete HAR");
+    let entries = har["log"]["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["response"]["content"]["text"], "your token is {{secret:1}}");
+    assert_eq!(entries[1]["request"]["postData"]["text"], "token={{secret:1}}");
+    let (status, _) = recorder.stop();
+    assert!(status.success(), "{status}");
+}

@@ -5,6 +5,7 @@
 mod bad_input;
 mod differences;
 mod hostile;
+mod long;
 mod recordings;
 mod sessions;
 
